@@ -1,0 +1,102 @@
+"""Key findings: sentences written from the numbers, in the style of published assessments."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.categories import ALL_CRIME, ASB
+from csp_analysis.periods import month_label, previous_financial_year
+
+
+def describe_change(previous: int, current: int, pct: float | None) -> str:
+    """Words for a change: ``"an increase of 312 (+4.2%)"``, ``"a decrease of 747 (-4.4%)"``.
+
+    Examples
+    --------
+    >>> describe_change(17000, 16253, -4.4)
+    'a decrease of 747 (-4.4%)'
+    >>> describe_change(10, 10, 0.0)
+    'no change (0.0%)'
+    """
+    diff = current - previous
+    pct_txt = "" if pct is None or pd.isna(pct) else f" ({pct:+.1f}%)"
+    if diff > 0:
+        return f"an increase of {diff:,}{pct_txt}"
+    if diff < 0:
+        return f"a decrease of {-diff:,}{pct_txt}"
+    return f"no change{pct_txt.replace('+', '')}"
+
+
+def key_findings(
+    area: str, year: str, change: pd.DataFrame, missing: list[str], most: int = 3
+) -> list[str]:
+    """Key findings as plain sentences.
+
+    Parameters
+    ----------
+    area : str
+    year : str
+        The assessed financial year.
+    change : pandas.DataFrame
+        The year-on-year table from :func:`~csp_analysis.analyses.change.category_change`.
+    missing : list of str
+        Months missing from the assessed or comparison year.
+    most : int
+        How many largest rises and falls to name.
+
+    Returns
+    -------
+    list of str
+    """
+    prev = previous_financial_year(year)
+    out = []
+    rows = change.set_index("category")
+    compared = ""
+    if len(rows) and rows["months_compared"].max() < 12 and rows["months_compared"].max() > 0:
+        compared = f" (comparing the {int(rows['months_compared'].max())} months present in both)"
+    if ALL_CRIME in rows.index:
+        r = rows.loc[ALL_CRIME]
+        if pd.notna(r["previous"]) and pd.notna(r["current"]):
+            out.append(
+                f"{area} has seen {describe_change(int(r['previous']), int(r['current']), r['pct_change'])} "
+                f"in all crime in {year} compared with {prev}{compared}: {int(r['current']):,} "
+                f"crimes against {int(r['previous']):,}."
+            )
+        elif pd.notna(r["current"]):
+            out.append(f"{area} recorded {int(r['current']):,} crimes in {year}; "
+                       f"there is no data for {prev} to compare with.")  # fmt: skip
+    if ASB in rows.index:
+        r = rows.loc[ASB]
+        if pd.notna(r["previous"]) and pd.notna(r["current"]):
+            out.append(
+                f"Anti-social behaviour incidents (not counted in all crime) show "
+                f"{describe_change(int(r['previous']), int(r['current']), r['pct_change'])}: "
+                f"{int(r['current']):,} incidents against {int(r['previous']):,}."
+            )
+    cats = change[(change["kind"] == "crime") & (change["category"] != ALL_CRIME)]
+    cats = cats.dropna(subset=["change"])
+    rises = cats[cats["change"] > 0].sort_values("change", ascending=False).head(most)
+    falls = cats[cats["change"] < 0].sort_values("change").head(most)
+
+    def listing(df: pd.DataFrame) -> str:
+        parts = [
+            f"{r.category.lower() if r.category != 'Anti-social behaviour' else r.category} "
+            f"({int(r.change):+,}"
+            + ("" if pd.isna(r.pct_change) else f", {r.pct_change:+.1f}%")
+            + ")"
+            for r in df.itertuples()
+        ]
+        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+    if len(rises):
+        out.append(f"The largest rises were in {listing(rises)}.")
+    if len(falls):
+        out.append(f"The largest falls were in {listing(falls)}.")
+    if missing:
+        names = ", ".join(month_label(m) for m in missing)
+        out.append(
+            f"Data are incomplete: {names} {'is' if len(missing) == 1 else 'are'} missing. "
+            "Missing months are not treated as zero; changes compare only months present in "
+            "both years."
+        )
+    return out

@@ -1,0 +1,160 @@
+"""One area's strategic assessment: every table of the report, computed from a dataset.
+
+:func:`assess` is what the report notebook calls; an analyst can call it in JupyterLab too. The
+result writes the tables that users and other tools rely on (see ``docs/data.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from csp_analysis.analyses.change import category_change
+from csp_analysis.analyses.findings import key_findings
+from csp_analysis.analyses.monthly import monthly_counts
+from csp_analysis.analyses.periods import missing_months, resolve_year
+from csp_analysis.analyses.quality import data_quality
+from csp_analysis.model import SOURCE_LABELS, Dataset, load
+from csp_analysis.periods import parse_financial_year, previous_financial_year
+
+
+@dataclass
+class Assessment:
+    """The computed content of one area's assessment for one financial year."""
+
+    dataset: Dataset
+    area: str
+    year: str
+    force: str | None
+    change: pd.DataFrame
+    monthly: pd.DataFrame
+    quality: pd.DataFrame
+    missing: list[str]
+    findings: list[str]
+    population: int | None
+    population_note: str
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def previous_year(self) -> str:
+        """The comparison year."""
+        return previous_financial_year(self.year)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the data are the synthetic demo."""
+        return self.dataset.synthetic
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The published tables by file stem, in report order."""
+        yoy = self.change[["category", "previous", "current", "change", "pct_change",
+                           "months_compared", "note"]]  # fmt: skip
+        return {
+            "yoy_categories": yoy,
+            "monthly_counts": self.monthly,
+            "data_quality": self.quality,
+        }
+
+    def key_findings_markdown(self) -> str:
+        """Key findings as a Markdown document."""
+        head = f"# Key findings: {self.area}, {self.year}\n\n"
+        if self.synthetic:
+            head += "_Synthetic demo data: fictional places, not real figures._\n\n"
+        return head + "".join(f"- {s}\n" for s in self.findings)
+
+    def save(self, out_dir: str | Path) -> list[Path]:
+        """Write ``tables/*.csv``, ``tables.xlsx`` (one sheet per table) and
+        ``key_findings.md`` into ``out_dir``.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        out = Path(out_dir)
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+        written = []
+        tables = self.tables()
+        for name, df in tables.items():
+            path = out / "tables" / f"{name}.csv"
+            df.to_csv(path, index=False, lineterminator="\n")
+            written.append(path)
+        xlsx = out / "tables.xlsx"
+        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+            for name, df in tables.items():
+                df.to_excel(writer, sheet_name=name[:31], index=False)
+            writer.book.properties.creator = "csp-assess"
+        _fix_xlsx_timestamps(xlsx)
+        written.append(xlsx)
+        md = out / "key_findings.md"
+        md.write_text(self.key_findings_markdown(), encoding="utf-8")
+        written.append(md)
+        return written
+
+
+def _fix_xlsx_timestamps(path: Path) -> None:
+    """Rewrite the workbook with fixed zip and document dates so identical inputs give
+    identical files."""
+    import zipfile
+
+    fixed = (2000, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                import re
+
+                data = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
+                              rb"<dcterms:\1\2>2000-01-01T00:00:00Z<", data)  # fmt: skip
+            zi = zipfile.ZipInfo(info.filename, date_time=fixed)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(zi, data)
+
+
+def assess(
+    data: Dataset | str | Path | None = None, area: str | None = None, year: str | None = None
+) -> Assessment:
+    """Compute one area's assessment.
+
+    Parameters
+    ----------
+    data : Dataset, str or Path, optional
+        A loaded dataset or a data folder; default the synthetic demo data.
+    area : str, optional
+        Partnership area; optional when the data hold one area, and for the demo data.
+    year : str, optional
+        Financial year (``2025/26`` or ``2025-26``); default the latest complete one.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    UsageError
+        For an unknown area or year, naming those that exist.
+    """
+    ds = data if isinstance(data, Dataset) else load(data)
+    if area is None and ds.synthetic:
+        from csp_analysis.demo import DEMO_AREA
+
+        area = DEMO_AREA if DEMO_AREA in ds.areas else None
+    area = ds.resolve_area(area)
+    year = resolve_year(ds, area, year)
+    change = category_change(ds, area, year)
+    missing = missing_months(ds, area, year) + missing_months(ds, area, previous_financial_year(year))
+    population, pop_note = ds.population_of(area, parse_financial_year(year))
+    sources = {
+        kind: SOURCE_LABELS[src]
+        for kind in ("crime", "asb", "flag")
+        if (src := ds.source_for(area, kind)) is not None
+    }
+    return Assessment(
+        dataset=ds, area=area, year=year, force=ds.area_force.get(area),
+        change=change, monthly=monthly_counts(ds, area), quality=data_quality(ds, area, year),
+        missing=missing, findings=key_findings(area, year, change, missing),
+        population=population, population_note=pop_note, sources=sources,
+    )  # fmt: skip

@@ -1,0 +1,162 @@
+"""Readers: every CSV or XLSX file below a data folder, recognised by its header.
+
+``read_folder`` returns one :class:`FileResult` per file (or per workbook sheet) with exact row
+accounting; the canonical model (:mod:`csp_analysis.model`) assembles them into a dataset.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from csp_analysis.categories import CategoryMap
+from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.readers.base import (
+    FileResult,
+    Problem,
+    decode,
+    read_csv_text,
+    read_excel_sheets,
+    tidy_frame,
+)
+from csp_analysis.readers.detect import LAYOUTS, detect_layout
+from csp_analysis.readers.home_office import (
+    read_home_office_long,
+    read_home_office_unusable,
+    read_home_office_wide,
+)
+from csp_analysis.readers.police_uk import read_police_uk
+from csp_analysis.readers.population import (
+    read_lookup,
+    read_ons_census,
+    read_ons_mid_year,
+    read_population,
+    read_population_no_year,
+)
+from csp_analysis.readers.tidy import read_tidy_counts
+
+__all__ = ["FileResult", "Problem", "read_folder", "read_table", "LAYOUTS", "detect_layout"]
+
+TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+_YEAR_HINT = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
+
+
+def year_hint(*texts: str) -> int | None:
+    """A four-digit year found in a file name or a title line, if exactly one distinct year."""
+    years = {int(y) for t in texts for y in _YEAR_HINT.findall(t or "")}
+    return years.pop() if len(years) == 1 else None
+
+
+def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | None) -> FileResult:
+    """Recognise one table by its header and read it.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        String cells indexed by line number (see :func:`~csp_analysis.readers.base.read_csv_text`).
+    source : str
+        Name of the file (relative to the data folder), used in every message.
+    cmap : CategoryMap
+        Category mapping.
+    hint : int, optional
+        A year found in the file name or title, for population tables without a year column.
+
+    Returns
+    -------
+    FileResult
+    """
+    layout = detect_layout(df.columns)
+    res = FileResult(source=source, layout=layout or "unrecognised")
+    if layout is None:
+        res.rows_read = len(df)
+        lines = pd.Series(df.index, index=df.index)
+        header = ", ".join(str(c) for c in list(df.columns)[:8])
+        res.reject(pd.Series(True, index=df.index), lines, None,
+                   f"skipped: header not recognised ({header})")  # fmt: skip
+        if not len(df):
+            res.problems.append(Problem(source, 1, None, f"header not recognised ({header})", 0))
+        return res
+    readers = {
+        "police_uk": lambda: read_police_uk(df, res, cmap),
+        "home_office_long": lambda: read_home_office_long(df, res, cmap),
+        "home_office_wide": lambda: read_home_office_wide(df, res, cmap),
+        "home_office_no_period": lambda: read_home_office_unusable(
+            df, res, "no Financial Year column: counts cannot be placed in time"),
+        "home_office_force_rolling": lambda: read_home_office_unusable(
+            df, res, "skipped: force-level rolling totals are not used for partnership figures"),
+        "tidy_counts": lambda: read_tidy_counts(df, res, cmap),
+        "population": lambda: read_population(df, res),
+        "ons_census": lambda: read_ons_census(df, res),
+        "ons_mid_year": lambda: read_ons_mid_year(df, res, hint),
+        "population_no_year": lambda: read_population_no_year(df, res, hint),
+        "lookup": lambda: read_lookup(df, res),
+    }  # fmt: skip
+    readers[layout]()
+    assert res.rows_read == res.rows_used + res.rows_rejected, source
+    return res
+
+
+def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int | None]]:
+    """Find the header row of each sheet (first recognised row in the first 30) and cut it."""
+    out = []
+    for name, raw in read_excel_sheets(path, source).items():
+        for i in range(min(30, len(raw))):
+            header = [str(c).strip() for c in raw.iloc[i]]
+            if detect_layout(header):
+                body = raw.iloc[i + 1 :].copy()
+                body.columns = [h if h else f"Unnamed: {j}" for j, h in enumerate(header)]
+                body.index = pd.RangeIndex(i + 2, i + 2 + len(body))
+                title = " ".join(" ".join(raw.iloc[k]) for k in range(i))
+                hint = year_hint(title) or year_hint(name) or year_hint(path.stem)
+                out.append((f"{source} [{name}]", tidy_frame(body), hint))
+                break
+    return out
+
+
+def read_file(path: Path, root: Path, cmap: CategoryMap) -> list[FileResult]:
+    """Read one CSV or XLSX file; a file that cannot be read becomes a result with its problem."""
+    source = path.relative_to(root).as_posix() if path != root else path.name
+    try:
+        if path.suffix.lower() == ".csv":
+            text, encoding = decode(path.read_bytes(), source)
+            df = read_csv_text(text, source)
+            res = read_table(df, source, cmap, year_hint(path.stem))
+            if encoding == "cp1252":
+                res.notes.append("read as Windows-1252 (not UTF-8)")
+            return [res]
+        tables = _excel_tables(path, source)
+        if not tables:
+            raise DataError("no sheet has a recognised header", file=source)
+        return [read_table(df, src, cmap, hint) for src, df, hint in tables]
+    except DataError as exc:
+        res = FileResult(source=source, layout="unreadable")
+        res.problems.append(Problem(source, exc.line, exc.column, exc.message, 0))
+        return [res]
+
+
+def read_folder(folder: str | Path, cmap: CategoryMap) -> list[FileResult]:
+    """Read every CSV and XLSX file below ``folder`` (hidden files and folders skipped).
+
+    Raises
+    ------
+    UsageError
+        If the folder does not exist or holds no CSV or XLSX file.
+    """
+    root = Path(folder)
+    if root.is_file():
+        return read_file(root, root.parent, cmap)
+    if not root.is_dir():
+        raise UsageError(f"data folder '{folder}' does not exist")
+    files = sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )  # fmt: skip
+    if not files:
+        raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
+    results: list[FileResult] = []
+    for p in files:
+        results.extend(read_file(p, root, cmap))
+    return results

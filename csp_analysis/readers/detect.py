@@ -1,0 +1,83 @@
+"""Recognise what a table is from its header, whatever the file is called."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from csp_analysis.readers.base import norm
+
+YEAR_COLUMN = re.compile(r"^\d{4}\s*[/\-]\s*\d{2,4}$")
+CENSUS_COLUMN = re.compile(r"^(?:pop(\d{2})|allpersons(\d{4}))$")
+
+
+def census_columns(columns: Iterable[object]) -> dict[str, int]:
+    """Census count columns and their years: ``POP11`` -> 2011, ``All persons, 2021`` -> 2021."""
+    out = {}
+    for c in columns:
+        m = CENSUS_COLUMN.match(norm(c))
+        if m:
+            out[str(c)] = 2000 + int(m.group(1)) if m.group(1) else int(m.group(2))
+    return out
+
+LAYOUTS = {
+    "police_uk": "data.police.uk street-level crime and ASB",
+    "home_office_long": "Home Office police recorded crime by CSP (long)",
+    "home_office_wide": "Home Office police recorded crime by CSP (wide, one column per year)",
+    "home_office_no_period": "Home Office recorded crime table without a Financial Year column",
+    "home_office_force_rolling": "Home Office rolling 12-month totals by police force area",
+    "tidy_counts": "tidy counts (area, period, category, count)",
+    "population": "population (area, year, population)",
+    "ons_census": "ONS census population by local authority",
+    "ons_mid_year": "ONS mid-year population estimates",
+    "population_no_year": "population by area name without a year",
+    "lookup": "area to police force lookup",
+}
+
+
+def detect_layout(columns: Iterable[object]) -> str | None:
+    """Name the layout of a table from its column names, or ``None`` if unknown.
+
+    Parameters
+    ----------
+    columns : iterable
+        The header cells as written in the file.
+
+    Returns
+    -------
+    str or None
+        One of the keys of ``LAYOUTS``.
+
+    Examples
+    --------
+    >>> detect_layout(["crime_id", "month", "falls_within", "lsoa_name", "crime_type"])
+    'police_uk'
+    >>> detect_layout(["area", "period", "category", "count"])
+    'tidy_counts'
+    """
+    raw = [str(c).strip() for c in columns]
+    cols = {norm(c) for c in raw}
+    if {"month", "fallswithin", "lsoaname", "crimetype"} <= cols:
+        return "police_uk"
+    if "cspname" in cols and "offencecode" in cols:
+        if "financialyear" in cols and cols & {"numberofoffences", "offencecount"}:
+            return "home_office_long"
+        if any(YEAR_COLUMN.match(c) for c in raw):
+            return "home_office_wide"
+        if cols & {"numberofoffences", "offencecount"}:
+            return "home_office_no_period"
+    if {"12monthsending", "pfa", "offence"} <= cols:
+        return "home_office_force_rolling"
+    if {"area", "period", "category", "count"} <= cols:
+        return "tidy_counts"
+    if {"area", "year", "population"} <= cols:
+        return "population"
+    if cols & {"name", "areaname"} and census_columns(raw):
+        return "ons_census"
+    if {"areaname", "geography", "allages"} <= cols or {"name", "geography", "allages"} <= cols:
+        return "ons_mid_year"
+    if cols & {"localauthority", "name", "area", "areaname"} and "population" in cols:
+        return "population_no_year"
+    if {"cspname", "pfa21nm"} <= cols or {"area", "force"} <= cols:
+        return "lookup"
+    return None

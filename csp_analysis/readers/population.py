@@ -1,0 +1,163 @@
+"""Population: tidy ``area, year, population`` and the ONS layouts.
+
+``year`` is the mid-year estimate (or census) year; financial year 2023/24 uses mid-2023.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from csp_analysis.readers.base import FileResult, norm
+from csp_analysis.readers.detect import census_columns
+
+AREA_GEOGRAPHIES = ("local authority", "lad", "local authority district", "unitary authority",
+                    "non-metropolitan district", "metropolitan district", "london borough",
+                    "csp", "community safety partnership")  # fmt: skip
+SMALL_GEOGRAPHIES = ("lsoa", "ward", "msoa", "electoral ward")
+_SUFFIX = re.compile(r"\s+(UA|\(B\))$")
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    raw = values.astype("string").str.replace(",", "", regex=False).str.strip()
+    num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    return num.where(num == num.round())
+
+
+def _year_of(values: pd.Series) -> pd.Series:
+    """Year from ``2023``, ``mid-2023``, ``2023-06-30`` or a financial year ``2023/24``."""
+    return pd.to_numeric(values.astype("string").str.extract(r"(\d{4})", expand=False),
+                         errors="coerce")  # fmt: skip
+
+
+def _finish(res: FileResult, df: pd.DataFrame, area: pd.Series, year: pd.Series,
+            pop: pd.Series, source_label: str, skip: pd.Series | None = None) -> None:  # fmt: skip
+    lines = pd.Series(df.index, index=df.index)
+    bad = pd.Series(False, index=df.index)
+    if skip is not None:
+        res.reject(skip, lines, None, "skipped: not a persons total for an area")
+        bad |= skip
+    checks = [
+        (area.fillna("") == "", "area", "area is blank"),
+        (year.isna(), "year", "year not understood"),
+        (pop.isna(), "population", "population is blank or not a whole number"),
+        ((pop <= 0).fillna(False), "population", "population is not positive"),
+    ]
+    for mask, column, message in checks:
+        mask = mask.fillna(False).astype(bool) & ~bad
+        res.reject(mask, lines, column, message)
+        bad |= mask
+    res.rows_used = res.rows_read - res.rows_rejected
+    res.population = pd.DataFrame(
+        {
+            "area": area[~bad].astype("string").str.replace(_SUFFIX, "", regex=True),
+            "year": year[~bad].astype("int64"),
+            "population": pop[~bad].astype("int64"),
+            "source": source_label,
+        }
+    ).reset_index(drop=True)
+
+
+def read_population(df: pd.DataFrame, res: FileResult) -> None:
+    """Read tidy population (``area, year, population`` and optional ``source``)."""
+    col = {norm(c): c for c in df.columns}
+    res.rows_read = len(df)
+    label = df[col["source"]].astype("string") if "source" in col else res.source
+    _finish(res, df, df[col["area"]].astype("string"), _year_of(df[col["year"]]),
+            _whole(df[col["population"]]), label)  # fmt: skip
+
+
+def read_ons_census(df: pd.DataFrame, res: FileResult) -> None:
+    """Read ONS census counts by area (``NAME, POP11, POP21`` or ``Area name, All persons, 2021``)."""
+    col = {norm(c): c for c in df.columns}
+    res.rows_read = len(df)
+    name = df[col.get("areaname") or col["name"]].astype("string")
+    parts = []
+    for column, year in census_columns(df.columns).items():
+        sub = FileResult(res.source, res.layout, rows_read=len(df))
+        _finish(sub, df, name, pd.Series(year, index=df.index), _whole(df[column]),
+                f"ONS Census {year}")  # fmt: skip
+        parts.append(sub)
+    # A line is used if any of its census columns was used; the first column's accounting counts.
+    first = parts[0]
+    res.rows_used, res.rows_rejected, res.problems = (
+        first.rows_used, first.rows_rejected, first.problems
+    )
+    res.population = pd.concat([p.population for p in parts], ignore_index=True)
+
+
+def read_ons_mid_year(df: pd.DataFrame, res: FileResult, year_hint: int | None = None) -> None:
+    """Read ONS mid-year estimates (persons, all ages) for areas and small areas.
+
+    Local authority rows become area populations; LSOA and ward rows become the small-area
+    population used for hot-spot rates. Female and male rows are skipped.
+    """
+    col = {norm(c): c for c in df.columns}
+    res.rows_read = len(df)
+    name = df[col.get("areaname") or col["name"]].astype("string")
+    code = df[col.get("areacode") or col.get("code") or col.get("areaname") or col["name"]]
+    geog = df[col["geography"]].astype("string").str.casefold()
+    if "period" in col or "year" in col:
+        year = _year_of(df[col.get("period") or col["year"]])
+    else:
+        year = pd.Series(year_hint, index=df.index, dtype="Float64")
+    sex = df[col["sex"]].str.casefold() if "sex" in col else pd.Series("persons", index=df.index)
+    pop = _whole(df[col["allages"]])
+    persons = sex.isin(["persons", "all", "all persons", ""])
+    is_area = geog.isin(AREA_GEOGRAPHIES)
+    is_small = geog.isin(SMALL_GEOGRAPHIES)
+    skip = ~persons | ~(is_area | is_small)
+    small = (~skip & is_small).astype(bool)
+    _finish(res, df, name.where(~small, "small area"), year, pop,
+            "ONS mid-year estimate", skip=skip)  # fmt: skip
+    keep_area = res.population is not None
+    if keep_area:
+        area_rows = (~skip & is_area & year.notna() & pop.notna()).astype(bool)
+        res.population = pd.DataFrame(
+            {"area": name[area_rows].str.replace(_SUFFIX, "", regex=True),
+             "year": year[area_rows].astype("int64"),
+             "population": pop[area_rows].astype("int64"),
+             "source": "ONS mid-year estimate"}  # fmt: skip
+        ).reset_index(drop=True)
+    small_rows = (small & year.notna() & pop.notna()).astype(bool)
+    res.small_area_population = pd.DataFrame(
+        {"code": code[small_rows].astype("string"), "name": name[small_rows],
+         "geography": geog[small_rows], "year": year[small_rows].astype("int64"),
+         "population": pop[small_rows].astype("int64")}  # fmt: skip
+    ).reset_index(drop=True)
+
+
+def read_population_no_year(df: pd.DataFrame, res: FileResult, year_hint: int | None) -> None:
+    """Read a population table with no year column, taking the year from the file name.
+
+    Without a year in the name the whole file is refused with a message saying so.
+    """
+    col = {norm(c): c for c in df.columns}
+    res.rows_read = len(df)
+    area_col = next(col[k] for k in ("area", "areaname", "localauthority", "name") if k in col)
+    if year_hint is None:
+        lines = pd.Series(df.index, index=df.index)
+        res.reject(pd.Series(True, index=df.index), lines, None,
+                   "population without a year: add a 'year' column or a year to the file name")
+        return
+    res.notes.append(f"no year column: year {year_hint} taken from the file name")
+    _finish(res, df, df[area_col].astype("string"), pd.Series(year_hint, index=df.index),
+            _whole(df[col["population"]]), f"population {year_hint} ({res.source})")  # fmt: skip
+
+
+def read_lookup(df: pd.DataFrame, res: FileResult) -> None:
+    """Read an area to police force lookup (``area, force`` or the ONS CSP to PFA lookup)."""
+    col = {norm(c): c for c in df.columns}
+    res.rows_read = len(df)
+    area = df[col.get("cspname") or col["area"]].astype("string")
+    force = df[col.get("pfa21nm") or col["force"]].astype("string")
+    lines = pd.Series(df.index, index=df.index)
+    bad = (area == "") | (force == "")
+    res.reject(bad, lines, None, "area or force is blank")
+    res.rows_used = res.rows_read - res.rows_rejected
+    res.lookup = (
+        pd.DataFrame({"area": area[~bad], "force": force[~bad]})
+        .drop_duplicates()
+        .reset_index(drop=True)
+    )

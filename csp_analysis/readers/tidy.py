@@ -1,0 +1,115 @@
+"""Tidy counts: ``area, period, category, count`` (optional ``force``, ``note``).
+
+``period`` is a financial year (``2016/17``, also ``2016-17``) or a month (``2016-04``).
+``2011-12`` could be either; a file is read as financial years when it has any unambiguous
+financial year (``2016/17``, ``2016-17``) and no unambiguous month, otherwise as months.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from csp_analysis.categories import EXCLUDE, CategoryMap
+from csp_analysis.readers.base import FileResult, norm
+
+SOURCE = "tidy"
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_FY = re.compile(r"^(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$")
+
+
+def _classify(value: str) -> tuple[str | None, str | None]:
+    """Return (as-month, as-financial-year) canonical readings of one period value."""
+    as_month = as_fy = None
+    m = _MONTH.match(value)
+    if m and 1 <= int(m.group(2)) <= 12:
+        as_month = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    f = _FY.match(value)
+    if f:
+        start, end = int(f.group(1)), f.group(2)
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if len(end) == 2 and end_year < start:
+            end_year += 100
+        if end_year == start + 1:
+            as_fy = f"{start}/{(start + 1) % 100:02d}"
+    return as_month, as_fy
+
+
+def parse_periods(values: pd.Series) -> pd.Series:
+    """Canonical periods (``YYYY-MM`` or ``YYYY/YY``) of a column; missing where not understood."""
+    readings = {v: _classify(v) for v in values.unique()}
+    any_month = any(m and not f for m, f in readings.values())
+    any_fy = any(f and not m for m, f in readings.values())
+    prefer_fy = any_fy and not any_month
+
+    def pick(v: str) -> str | None:
+        m, f = readings[v]
+        if m and f:
+            return f if prefer_fy else m
+        return m or f
+
+    return values.map({v: pick(v) for v in readings}).astype("string")
+
+
+def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:
+    """Read tidy counts, rejecting bad rows with their line and column.
+
+    Negative or non-integer counts, blank counts (missing is not zero), unknown periods and
+    categories are rejected. Exact duplicate rows are rejected as duplicates (never counted
+    twice); rows with the same area, period and category but different counts are all rejected.
+    """
+    col = {norm(c): c for c in df.columns}
+    lines = pd.Series(df.index, index=df.index)
+    res.rows_read = len(df)
+    area = df[col["area"]].astype("string")
+    force = (df[col["force"]] if "force" in col else pd.Series("", index=df.index)).astype(
+        "string"
+    )
+    period = parse_periods(df[col["period"]])
+    category = cmap.lookup("tidy", "category", df[col["category"]])
+    raw = df[col["count"]].astype("string").str.replace(",", "", regex=False)
+    num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    if "note" in col:
+        res.synthetic = bool(df[col["note"]].str.contains("synthetic", case=False).any())
+
+    bad = pd.Series(False, index=df.index)
+    checks = [
+        (area == "", col["area"], "area is blank"),
+        (period.isna(), col["period"], "period is not a financial year (2016/17) or month"),
+        (category.isna(), col["category"], "category not in the category mapping"),
+        (raw == "", col["count"], "count is blank (missing is not zero)"),
+        (num.isna() & (raw != ""), col["count"], "count is not a number"),
+        (num.notna() & (num != num.round()), col["count"], "count is not a whole number"),
+        (num < 0, col["count"], "count is negative"),
+        ((category == EXCLUDE).fillna(False), col["category"], "excluded by the mapping"),
+    ]
+    for mask, column, message in checks:
+        mask = mask.fillna(False).astype(bool) & ~bad
+        res.reject(mask, lines, column, message)
+        bad |= mask
+    rows = pd.DataFrame(
+        {"area": area, "force": force, "period": period, "category": category, "count": num}
+    )
+    key = ["area", "period", "category"]
+    dup_exact = rows.duplicated(keep="first") & ~bad
+    res.reject(dup_exact, lines, None, "duplicate row (same area, period, category and count)")
+    bad |= dup_exact
+    clean = rows[~bad]
+    conflict_keys = clean[clean.duplicated(key, keep=False)]
+    conflict = rows.index.isin(conflict_keys.index)
+    res.reject(pd.Series(conflict, index=df.index), lines, col["count"],
+               "the same area, period and category with different counts")  # fmt: skip
+    bad |= conflict
+    res.rows_used = res.rows_read - res.rows_rejected
+    used = rows[~bad].copy()
+    used["count"] = used["count"].astype("int64")
+    res.counts = (
+        used.groupby(["area", "force", "period", "category"], observed=True)["count"]
+        .sum()
+        .reset_index()
+        .assign(source=SOURCE)
+    )
+    res.coverage = (
+        used[["force", "area", "period"]].drop_duplicates().assign(source=SOURCE)
+    ).reset_index(drop=True)

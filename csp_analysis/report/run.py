@@ -1,0 +1,172 @@
+"""Run the report notebook with papermill and export it to HTML, atomically.
+
+A run works in a temporary folder beside the final one and moves the finished report into
+place only when everything succeeded, so a failed run never leaves half a report and never
+damages the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from csp_analysis.analyses.periods import resolve_year
+from csp_analysis.exceptions import ReportError
+from csp_analysis.model import Dataset, load
+from csp_analysis.paths import notebooks_dir
+from csp_analysis.report.export import check_offline, export_html
+
+NOTEBOOK = "strategic_assessment.ipynb"
+HTML_NAME = "strategic_assessment.html"
+KERNEL = "csp-assess"
+
+
+def slug(text: str) -> str:
+    """File-name-safe form of an area or year: ``"Southend-on-Sea"`` -> ``"southend-on-sea"``,
+    ``"2018/19"`` -> ``"2018-19"``.
+
+    Examples
+    --------
+    >>> slug("Castle Point"), slug("2018/19")
+    ('castle-point', '2018-19')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def kernel_name() -> str:
+    """The project's registered kernel if present (``make`` registers it), else ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def _failed_section(nb: nbformat.NotebookNode) -> tuple[str | None, str]:
+    """The heading of the section whose cell failed and the error's last line."""
+    section = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#{1,3}\s+(.+)$", cell.source, re.MULTILINE)
+            if m:
+                section = m.group(1).strip()
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return section, f"{out.get('ename')}: {out.get('evalue')}"
+    return section, "unknown error"
+
+
+def _scrub(nb_path: Path) -> None:
+    """Remove local paths from papermill's metadata in the executed notebook."""
+    nb = nbformat.read(nb_path, as_version=4)
+    pm = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if key in pm:
+            pm[key] = Path(str(pm[key])).name
+    nbformat.write(nb, nb_path)
+
+
+def run_report(
+    data: str | Path | Dataset | None = None,
+    area: str | None = None,
+    year: str | None = None,
+    out: str | Path = "outputs",
+    classification: str = "OFFICIAL",
+    notebook: str | Path | None = None,
+) -> Path:
+    """Build one area's report: executed notebook, HTML, tables and key findings.
+
+    Parameters
+    ----------
+    data : str, Path or Dataset, optional
+        Data folder (default: the built-in demo) or an already loaded dataset.
+    area, year : str, optional
+        Partnership area and financial year (defaults: the demo's area, the latest complete
+        year).
+    out : str or Path
+        Output root; the report goes to ``OUT/<area-slug>/<year-slug>/``.
+    classification : str
+        Government Security Classification marking shown on every page.
+    notebook : str or Path, optional
+        The notebook to run; default ``notebooks/strategic_assessment.ipynb``.
+
+    Returns
+    -------
+    Path
+        The HTML report.
+
+    Raises
+    ------
+    UsageError
+        Unknown area or year (before anything runs).
+    ReportError
+        The notebook failed; the failed executed notebook is kept beside the outputs.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    ds = data if isinstance(data, Dataset) else load(data)
+    if area is None and ds.synthetic:
+        from csp_analysis.demo import DEMO_AREA
+
+        area = DEMO_AREA if DEMO_AREA in ds.areas else None
+    area = ds.resolve_area(area)
+    year = resolve_year(ds, area, year)
+    final = Path(out) / slug(area) / slug(year)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
+    try:
+        ds.save(work / "dataset")
+        executed = work / NOTEBOOK
+        source_nb = Path(notebook) if notebook else notebooks_dir() / NOTEBOOK
+        try:
+            pm.execute_notebook(
+                str(source_nb), str(executed),
+                parameters={"data": "dataset", "area": area, "year": year, "output_dir": ".",
+                            "classification": classification},
+                kernel_name=kernel_name(), cwd=str(work), progress_bar=False,
+                log_output=False, report_mode=False,
+            )  # fmt: skip
+        except PapermillExecutionError as exc:
+            nb = nbformat.read(executed, as_version=4)
+            section, error = _failed_section(nb)
+            kept = final.parent / f"{slug(year)}.FAILED-{NOTEBOOK}"
+            shutil.copyfile(executed, kept)
+            raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
+        _scrub(executed)
+        nb = nbformat.read(executed, as_version=4)
+        nb.metadata["csp_report"] = {
+            "classification": classification,
+            "title": f"{area} strategic assessment {year}",
+        }
+        nbformat.write(nb, executed)
+        html_path = export_html(executed, work / HTML_NAME, classification=classification,
+                                title=f"{area} strategic assessment {year}")  # fmt: skip
+        problems = check_offline(html_path.read_text(encoding="utf-8"))
+        if problems:
+            raise ReportError("the HTML would load from the network: " + "; ".join(problems))
+        shutil.rmtree(work / "dataset")
+        _swap_into_place(work, final)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return final / HTML_NAME
+
+
+def _swap_into_place(work: Path, final: Path) -> None:
+    """Replace ``final`` by ``work`` with renames only (the old report survives a failure)."""
+    backup = None
+    if final.exists():
+        backup = final.with_name(f".{final.name}.previous-{os.getpid()}")
+        final.rename(backup)
+    try:
+        work.rename(final)
+    except OSError:
+        if backup is not None:
+            backup.rename(final)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

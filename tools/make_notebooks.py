@@ -1,0 +1,39 @@
+import nbformat as nbf
+nb = nbf.v4.new_notebook()
+md = nbf.v4.new_markdown_cell
+code = nbf.v4.new_code_cell
+cells = [
+ code('# Parameters: papermill replaces these. In JupyterLab, edit them and run all cells.\n'
+      '# data: a data folder (None means the built-in synthetic demo)\n'
+      '# area: the partnership area (None means the demo area)\n'
+      '# year: a financial year such as "2025/26" (None means the latest complete year)\n'
+      '# output_dir: where tables and key findings are written (None means not written)\n'
+      '# classification: the protective marking shown on every page\n'
+      'data = None\narea = None\nyear = None\noutput_dir = None\nclassification = "OFFICIAL"',
+      metadata={"tags": ["parameters"]}),
+ code('import csp_analysis as csp\n'
+      'from csp_analysis.report import display as show\n\n'
+      'assessment = csp.assess(data, area, year)\n'
+      'show.cover(assessment, classification)'),
+ md('## Key findings\n\nThe main points of the assessment, written from the figures below.'),
+ code('show.findings(assessment)'),
+ md('## Crime and anti-social behaviour by category\n\n'
+    'Recorded crime by category for the assessed year and the year before. **All crime** is the '
+    'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it and are '
+    'never counted in it.'),
+ code('show.change_table(assessment)'),
+ md('## Monthly trends\n\n'
+    'Every available month, with the assessed year shaded. Compare a month with the same month a '
+    'year earlier rather than with the month before: crime and ASB are seasonal. Missing months '
+    'are gaps, not zeros.'),
+ code('show.trend_charts(assessment)'),
+ md('## Data quality and method\n\n'
+    'Every input file with the rows read, used and not used, and every month missing from the '
+    'assessed or the comparison year.'),
+ code('show.quality_table(assessment)\nshow.method_notes(assessment)'),
+ code('if output_dir:\n    assessment.save(output_dir)', metadata={"tags": ["remove_cell"]}),
+]
+nb.cells = cells
+nb.metadata["kernelspec"] = {"name": "csp-assess", "display_name": "Python (csp-assess)", "language": "python"}
+nb.metadata["language_info"] = {"name": "python"}
+nbf.write(nb, "notebooks/strategic_assessment.ipynb")
