@@ -148,14 +148,15 @@ def test_the_kernel_did_produce_what_must_be_hidden(executed: nbformat.NotebookN
     assert any(out.name == "stderr" and WARNING_TEXT in out.text for out in streams)
 
 
-def test_no_code_parameters_or_prompts(html: str) -> None:
+def test_no_code_parameters_or_prompts(html: str, soup: BeautifulSoup) -> None:
     assert CODE_MARKER not in html
     assert "import pandas" not in html
     assert "plt.subplots" not in html
     assert PARAM_DEFAULT not in html
     assert PARAM_INJECTED not in html
-    assert "In&nbsp;[" not in html and "Out[" not in html
-    assert "jp-InputArea-editor" not in html
+    body_text = soup.body.get_text()
+    assert "In\xa0[" not in body_text and "In [" not in body_text and "Out[" not in body_text
+    assert not soup.select(".jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea-editor")
 
 
 def test_stderr_and_removed_content_absent(html: str) -> None:

@@ -1,0 +1,164 @@
+"""End to end: `csp-assess run` through papermill and nbconvert, on the demo and real data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from csp_analysis.cli import main
+from csp_analysis.report.export import check_offline
+
+pytestmark = pytest.mark.slow
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", "--out", str(out)]) == 0
+    return out / "elderbrook" / "2025-26"
+
+
+def test_run_writes_the_whole_contract(demo_report: Path) -> None:
+    names = {p.relative_to(demo_report).as_posix() for p in demo_report.rglob("*")}
+    assert {
+        "strategic_assessment.html", "strategic_assessment.ipynb", "tables.xlsx",
+        "key_findings.md", "tables/yoy_categories.csv", "tables/monthly_counts.csv",
+        "tables/data_quality.csv",
+    } <= names  # fmt: skip
+    assert not any("partial" in n or "dataset" in n for n in names)
+
+
+def test_yoy_table_matches_an_independent_count_of_the_demo_files(demo_report: Path) -> None:
+    # Count the demo's police.uk rows directly with the csv module: Elderbrook LSOAs only.
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo" / "police_uk"
+    totals: dict[tuple[str, str], int] = {}
+    for f in sorted(demo.rglob("*.csv")):
+        with f.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if not re.fullmatch(r"Elderbrook \d{3}[A-Z]", row["LSOA name"]):
+                    continue
+                y, m = int(row["Month"][:4]), int(row["Month"][5:])
+                fy = f"{y if m >= 4 else y - 1}/{(y + 1 if m >= 4 else y) % 100:02d}"
+                asb = row["Crime type"] == "Anti-social behaviour"
+                key = (fy, "Anti-social behaviour" if asb else "All crime")
+                totals[key] = totals.get(key, 0) + 1
+                if not asb:
+                    totals[(fy, row["Crime type"])] = totals.get((fy, row["Crime type"]), 0) + 1
+    yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv")
+    assert list(yoy.columns[:5]) == ["category", "previous", "current", "change", "pct_change"]
+    for r in yoy.itertuples():
+        assert r.previous == totals[("2024/25", r.category)], r.category
+        assert r.current == totals[("2025/26", r.category)], r.category
+        assert r.change == r.current - r.previous
+        assert r.pct_change == pytest.approx(round(100 * r.change / r.previous, 1))
+    assert yoy.loc[0, "category"] == "All crime"
+
+
+def test_html_is_offline_codeless_and_marked(demo_report: Path) -> None:
+    html = (demo_report / "strategic_assessment.html").read_text(encoding="utf-8")
+    assert check_offline(html) == []
+    assert "import csp_analysis" not in html and "show.change_table" not in html
+    assert "output_dir" not in html  # the parameters cells are gone
+    assert "Synthetic demo data" in html
+    assert html.count("OFFICIAL") >= 2
+    assert "Elderbrook Community Safety Partnership: strategic assessment 2025/26" in html
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 2
+    assert re.search(r'<img[^>]+alt="Line chart of all crime per month', html)
+    assert "/tmp/" not in html and str(Path.home()) not in html
+
+
+def test_executed_notebook_has_no_local_paths(demo_report: Path) -> None:
+    nb = nbformat.read(demo_report / "strategic_assessment.ipynb", as_version=4)
+    text = json.dumps(nb)
+    assert str(demo_report.parent) not in text
+    assert nb.metadata["papermill"]["input_path"] == "strategic_assessment.ipynb"
+
+
+def test_monthly_counts_table_has_all_crime_and_asb_every_month(demo_report: Path) -> None:
+    monthly = pd.read_csv(demo_report / "tables" / "monthly_counts.csv", dtype={"month": str})
+    assert list(monthly.columns) == ["month", "category", "count"]
+    months = sorted(monthly["month"].unique())
+    assert months[0] == "2022-04" and months[-1] == "2026-03" and len(months) == 48
+    wide = monthly.pivot(index="month", columns="category", values="count")
+    crimes = [c for c in wide.columns if c not in ("All crime", "Anti-social behaviour")]
+    assert (wide["All crime"] == wide[crimes].sum(axis=1)).all()
+
+
+def test_xlsx_has_one_sheet_per_table(demo_report: Path) -> None:
+    sheets = pd.read_excel(demo_report / "tables.xlsx", sheet_name=None)
+    assert set(sheets) == {"yoy_categories", "monthly_counts", "data_quality"}
+    csv_yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv")
+    assert sheets["yoy_categories"]["current"].tolist() == csv_yoy["current"].tolist()
+
+
+def test_key_findings_sentence(demo_report: Path) -> None:
+    text = (demo_report / "key_findings.md").read_text(encoding="utf-8")
+    yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv").set_index("category")
+    ac = yoy.loc["All crime"]
+    word = "increase" if ac["change"] > 0 else "decrease"
+    assert f"an {word} of {abs(int(ac['change'])):,} ({ac['pct_change']:+.1f}%)" in text
+
+
+def test_rerun_replaces_the_report_atomically(demo_report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert main(["run", "--out", str(out)]) == 0
+    target = out / "elderbrook" / "2025-26"
+    first = (target / "tables" / "yoy_categories.csv").read_bytes()
+    assert main(["run", "--out", str(out)]) == 0
+    assert (target / "tables" / "yoy_categories.csv").read_bytes() == first
+    assert sorted(p.name for p in (out / "elderbrook").iterdir()) == ["2025-26"]
+
+
+def test_unknown_area_is_a_usage_error_with_the_closest_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--area", "Elderbrok", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "Did you mean 'Elderbrook'?" in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_year_is_refused_with_the_years_that_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--year", "2030/31", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "2025/26" in err and "2022/23" in err
+
+
+def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--no-such-option"]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_essex_thurrock_report_flags_the_missing_months(tmp_path: Path) -> None:
+    folder = SHARED / "police_uk"
+    if not folder.is_dir():
+        pytest.skip(f"real police.uk files absent: {folder} not found")
+    assert main(["run", "--data", str(folder), "--area", "thurrock", "--year", "2018-19",
+                 "--out", str(tmp_path)]) == 0  # fmt: skip
+    target = tmp_path / "thurrock" / "2018-19"
+    dq = pd.read_csv(target / "tables" / "data_quality.csv")
+    missing = dq[dq["issue"].str.startswith("missing month", na=False)]
+    assert {"2018-08", "2018-09", "2019-03"} <= {i.split()[2] for i in missing["issue"]}
+    yoy = pd.read_csv(target / "tables" / "yoy_categories.csv")
+    assert (yoy["months_compared"] == 2).all()  # Jan and Feb are the only months in both years
+    html = (target / "strategic_assessment.html").read_text(encoding="utf-8")
+    assert "Synthetic demo data" not in html
+    assert "Open Government Licence" in html
+    assert str(SHARED) not in html and "../shared" not in html
+
+
+def test_validate_prints_rows_per_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "neighbours_monthly_counts.csv" in out and "8,736" in out
