@@ -145,7 +145,8 @@ def assess(
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
     change = category_change(ds, area, year)
-    missing = missing_months(ds, area, year) + missing_months(ds, area, previous_financial_year(year))
+    prev = previous_financial_year(year)
+    missing = missing_months(ds, area, year) + missing_months(ds, area, prev)
     population, pop_note = ds.population_of(area, parse_financial_year(year))
     sources = {
         kind: SOURCE_LABELS[src]

@@ -1,4 +1,6 @@
+"""Write the report notebooks (committed without outputs): python tools/make_notebooks.py."""
 import nbformat as nbf
+
 nb = nbf.v4.new_notebook()
 md = nbf.v4.new_markdown_cell
 code = nbf.v4.new_code_cell
@@ -19,8 +21,8 @@ cells = [
  code('show.findings(assessment)'),
  md('## Crime and anti-social behaviour by category\n\n'
     'Recorded crime by category for the assessed year and the year before. **All crime** is the '
-    'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it and are '
-    'never counted in it.'),
+    'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it '
+    'and are never counted in it.'),
  code('show.change_table(assessment)'),
  md('## Monthly trends\n\n'
     'Every available month, with the assessed year shaded. Compare a month with the same month a '
@@ -33,7 +35,11 @@ cells = [
  code('show.quality_table(assessment)\nshow.method_notes(assessment)'),
  code('if output_dir:\n    assessment.save(output_dir)', metadata={"tags": ["remove_cell"]}),
 ]
+for i, cell in enumerate(cells):
+    cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
 nb.cells = cells
-nb.metadata["kernelspec"] = {"name": "csp-assess", "display_name": "Python (csp-assess)", "language": "python"}
+nb.metadata["kernelspec"] = {
+    "name": "csp-assess", "display_name": "Python (csp-assess)", "language": "python"
+}
 nb.metadata["language_info"] = {"name": "python"}
 nbf.write(nb, "notebooks/strategic_assessment.ipynb")

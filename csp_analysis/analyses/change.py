@@ -80,7 +80,10 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
         for cat in cats:
-            pick = (lambda d, c=cat: d if c == ALL_CRIME else d[d["category"] == c])
+
+            def pick(d: pd.DataFrame, c: str = cat) -> pd.DataFrame:
+                return d if c == ALL_CRIME else d[d["category"] == c]
+
             c_val = int(pick(cur)["count"].sum()) if common else None
             p_val = int(pick(prev)["count"].sum()) if common else None
             if not common and cur_slots:

@@ -57,8 +57,9 @@ def key_findings(
     if ALL_CRIME in rows.index:
         r = rows.loc[ALL_CRIME]
         if pd.notna(r["previous"]) and pd.notna(r["current"]):
+            words = describe_change(int(r["previous"]), int(r["current"]), r["pct_change"])
             out.append(
-                f"{area} has seen {describe_change(int(r['previous']), int(r['current']), r['pct_change'])} "
+                f"{area} has seen {words} "
                 f"in all crime in {year} compared with {prev}{compared}: {int(r['current']):,} "
                 f"crimes against {int(r['previous']):,}."
             )

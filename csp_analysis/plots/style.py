@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with common colour-vision deficiencies.
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with common colour-vision
+# deficiencies.
 PALETTE = {
     "blue": "#0072B2",
     "orange": "#E69F00",

@@ -49,7 +49,8 @@ def plot_monthly_trend(
     ax.set_ylabel("count per month")
     ax.set_ylim(bottom=0)
     if gaps:
-        ax.text(1.0, -0.18, f"{gaps} missing month{'s' if gaps > 1 else ''} shown as gaps, not zero",
+        label = f"{gaps} missing month{'s' if gaps > 1 else ''} shown as gaps, not zero"
+        ax.text(1.0, -0.18, label,
                 transform=ax.transAxes, ha="right", fontsize=9, color=PALETTE["grey"])  # fmt: skip
     fig.tight_layout()
     plt.close(fig)

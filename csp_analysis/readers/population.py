@@ -69,7 +69,10 @@ def read_population(df: pd.DataFrame, res: FileResult) -> None:
 
 
 def read_ons_census(df: pd.DataFrame, res: FileResult) -> None:
-    """Read ONS census counts by area (``NAME, POP11, POP21`` or ``Area name, All persons, 2021``)."""
+    """Read ONS census counts by area.
+
+    Layouts: ``NAME, POP11, POP21`` or ``Area name, All persons, 2011, All persons, 2021``.
+    """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
     name = df[col.get("areaname") or col["name"]].astype("string")

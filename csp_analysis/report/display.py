@@ -57,7 +57,7 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
         f"- **Assessed period:** financial year {a.year} (April to March), compared with "
         f"{a.previous_year}",
         f"- **Police force:** {a.force or 'not known'}",
-        f"- **Data:** " + "; ".join(f"{k}: {v}" for k, v in a.sources.items()),
+        "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in a.sources.items()),
         f"- **Population:** {_num(a.population)} ({a.population_note})"
         if a.population else f"- **Population:** not known ({a.population_note})",
         f"- **Classification:** {classification}",

@@ -39,6 +39,7 @@ __all__ = [
     "check_offline",
     "export_html",
     "make_exporter",
+    "table_of_contents",
 ]
 
 log = logging.getLogger(__name__)
