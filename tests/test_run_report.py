@@ -162,3 +162,19 @@ def test_validate_prints_rows_per_file(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert "neighbours_monthly_counts.csv" in out and "8,736" in out
+
+
+def test_demo_report_in_a_real_browser(demo_report: Path, tmp_path: Path) -> None:
+    from tests.browser import NO_BROWSER_REASON, dump_dom, find_chromium, pdf_page_texts, print_pdf
+
+    if find_chromium() is None:
+        pytest.skip(NO_BROWSER_REASON)
+    html_path = demo_report / "strategic_assessment.html"
+    dom = dump_dom(html_path)
+    assert "Crime and anti-social behaviour by category" in dom
+    assert "Elderbrook Community Safety Partnership" in dom
+    assert dom.count("data:image/png;base64,") >= 2
+    pdf = print_pdf(html_path, tmp_path / "report.pdf")
+    pages = pdf_page_texts(pdf)
+    assert len(pages) >= 2
+    assert all("OFFICIAL" in page for page in pages)

@@ -1,0 +1,24 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_path(relpath: str) -> Path:
+    """Path of a file or folder under ``../shared/data``; skip the test when it is absent."""
+    path = SHARED_DATA / relpath
+    if not path.exists():
+        pytest.skip(f"shared data {path} is absent (a fresh clone without ../shared/data)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_file() -> Callable[[str], Path]:
+    """``shared_file("police_uk")``: a path under ``../shared/data``, or skip naming it."""
+    return shared_path

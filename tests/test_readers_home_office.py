@@ -1,0 +1,238 @@
+"""Home Office police recorded crime tables by CSP: wide, long and unusable layouts."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from csp_analysis.model import Dataset, load
+
+CALDERDALE = "home_office_prc/calderdale_csp_by_offence_code_2015-16_to_2021-22_wide.csv"
+NO_PERIOD = "home_office_prc/csp_subset_no_period_columns.csv"
+PFA_ROLLING = "home_office_prc/pfa_rolling_12_months_2003-2018.csv"
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _count_data_lines(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return sum(1 for row in reader if any(c.strip() for c in row))
+
+
+# ---------------------------------------------------------------- Calderdale wide extract
+
+
+@pytest.fixture(scope="module")
+def calderdale_path(shared_file: Callable[[str], Path]) -> Path:
+    return shared_file(CALDERDALE)
+
+
+@pytest.fixture(scope="module")
+def calderdale(calderdale_path: Path) -> Dataset:
+    return load(calderdale_path)
+
+
+@pytest.mark.shared
+def test_calderdale_recognised_wide(calderdale: Dataset, calderdale_path: Path) -> None:
+    f = calderdale.files.iloc[0]
+    assert len(calderdale.files) == 1
+    assert f["layout"] == "home_office_wide"
+    assert f["rows_read"] == _count_data_lines(calderdale_path) == 136  # 136: SOURCES.md
+    assert f["rows_read"] == f["rows_used"] + f["rows_rejected"]
+    assert calderdale.areas == ["Calderdale"]
+    assert calderdale.area_force["Calderdale"] == "West Yorkshire"
+
+
+@pytest.mark.shared
+def test_calderdale_all_crime_equals_total_row(
+    calderdale: Dataset, calderdale_path: Path
+) -> None:
+    rows = _csv(calderdale_path)
+    total = [r for r in rows if r["OffenceCode"] == "All codes"]
+    assert len(total) == 1
+    years = [c for c in rows[0] if "/" in c]
+    assert years == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20", "2020/21", "2021/22"]
+    counts = calderdale.counts
+    crime_cats = set(calderdale.cmap.of_kind("crime"))
+    for y in years:
+        stated = int(total[0][y])
+        raw_sum = sum(int(r[y]) for r in rows if r["OffenceCode"] != "All codes")
+        assert raw_sum == stated, y  # the file itself is consistent
+        sub = counts[(counts["area"] == "Calderdale") & (counts["period"] == y)]
+        assert set(sub["category"]) <= crime_cats
+        assert int(sub["count"].sum()) == stated, y  # the total row is not added in
+    assert set(counts["period"]) == set(years)
+
+
+@pytest.mark.shared
+def test_calderdale_categories_from_subgroups(calderdale: Dataset, calderdale_path: Path) -> None:
+    """Two report categories summed by hand from their Home Office subgroups."""
+    rows = _csv(calderdale_path)
+    by_hand = {
+        "Robbery": {"Robbery of business property", "Robbery of personal property"},
+        "Burglary": {"Domestic burglary", "Non-domestic burglary"},
+        "Drugs": {"Possession of drugs", "Trafficking of drugs"},
+    }
+    counts = calderdale.counts.set_index(["period", "category"])["count"]
+    for cat, subgroups in by_hand.items():
+        for y in ("2015/16", "2021/22"):
+            expected = sum(int(r[y]) for r in rows if r["Offence Subgroup"] in subgroups)
+            assert int(counts[(y, cat)]) == expected, (cat, y)
+
+
+@pytest.mark.shared
+def test_calderdale_total_row_skipped_with_reason(
+    calderdale: Dataset, calderdale_path: Path
+) -> None:
+    rows = _csv(calderdale_path)
+    line = next(i for i, r in enumerate(rows) if r["OffenceCode"] == "All codes") + 2
+    f = calderdale.files.iloc[0]
+    assert f["rows_rejected"] == 1
+    p = calderdale.problems.iloc[0]
+    assert (int(p["line"]), p["column"]) == (line, "OffenceCode")
+    assert "All crimes" in p["message"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AttributeError,
+    reason="BUG readers/home_office.py read_home_office_wide: without a Force Name column it "
+    "calls ''.astype('string') and raises AttributeError instead of reading the file",
+)
+def test_wide_without_force_column(tmp_path: Path) -> None:
+    (tmp_path / "wide.csv").write_text(
+        "CSP Name,Offence Description,Offence Group,Offence Subgroup,OffenceCode,2016/17,2017/18\n"
+        "Testshire,Burglary - residential,Theft offences,Domestic burglary,28E,5,6\n",
+        encoding="utf-8",
+    )
+    ds = load(tmp_path)
+    assert ds.files.loc[0, "layout"] == "home_office_wide"
+    counts = ds.counts.set_index(["period", "category"])["count"]
+    assert counts.to_dict() == {("2016/17", "Burglary"): 5, ("2017/18", "Burglary"): 6}
+
+
+# ---------------------------------------------------------------- long layout
+
+
+OFFICIAL = ["Financial Year", "Financial Quarter", "Force Name", "CSP Name",
+            "Offence Description", "Offence Group", "Offence Subgroup", "Offence Code",
+            "Number of Offences"]  # fmt: skip
+RECENT = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name",
+          "Offence Description", "Offence Group", "Offence Subgroup", "Offence Code",
+          "Offence Count"]  # fmt: skip
+
+# (quarter, offence description, group, subgroup, code, count); line numbers start at 2
+LONG_ROWS = [
+    ("1", "Burglary - residential", "Theft offences", "Domestic burglary", "28E", "10"),  # 2
+    ("1", "Burglary - residential", "Theft offences", "Domestic burglary", "28E", "-2"),  # 3
+    ("1", "Shoplifting", "Theft offences", "Shoplifting", "46", "7"),  # 4
+    ("2", "Fraud", "Fraud offences", "Fraud offences", "53A", "40"),  # 5
+    ("2", "Robbery of personal property", "Robbery", "Robbery of personal property", "34B",
+     "3"),  # 6
+    ("4", "Possession of cannabis", "Drug offences", "Possession of drugs", "92E", "4"),  # 7
+]  # fmt: skip
+
+
+def _write_long(path: Path, header: list[str], fy: str) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(header)
+        for q, desc, grp, sub, code, n in LONG_ROWS:
+            w.writerow([fy, q, "Essex", "Thurrock", desc, grp, sub, code, n])
+
+
+@pytest.fixture(params=[(OFFICIAL, "2016/17"), (RECENT, "2016-17")], ids=["official", "recent"])
+def long_ds(request: pytest.FixtureRequest, tmp_path: Path) -> Dataset:
+    header, fy = request.param
+    _write_long(tmp_path / "prc.csv", header, fy)
+    return load(tmp_path)
+
+
+def test_long_recognised(long_ds: Dataset) -> None:
+    f = long_ds.files.iloc[0]
+    assert f["layout"] == "home_office_long"
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (6, 5, 1)
+
+
+def test_long_counts_land_in_quarters(long_ds: Dataset) -> None:
+    counts = long_ds.counts.set_index(["area", "force", "period", "category"])["count"]
+    expected = {
+        ("Thurrock", "Essex", "2016/17 Q1", "Burglary"): 10 - 2,
+        ("Thurrock", "Essex", "2016/17 Q1", "Shoplifting"): 7,
+        ("Thurrock", "Essex", "2016/17 Q2", "Robbery"): 3,
+        ("Thurrock", "Essex", "2016/17 Q4", "Drugs"): 4,
+    }
+    assert {k: int(v) for k, v in counts.items()} == expected
+    assert set(long_ds.counts["source"]) == {"home_office"}
+    months = long_ds.covered_months("Thurrock", "home_office")
+    assert {"2016-04", "2016-05", "2016-06", "2017-01", "2017-02", "2017-03"} <= set(months)
+    assert "2016-10" not in months  # no Q3 row: Q3 is not covered
+
+
+def test_long_negative_adjustment_included_and_noted(long_ds: Dataset) -> None:
+    issue = long_ds.files.loc[0, "issue"]
+    assert "negative" in issue
+    assert "-2" in issue
+
+
+def test_long_fraud_excluded_with_reason(long_ds: Dataset) -> None:
+    probs = long_ds.problems
+    assert len(probs) == 1
+    p = probs.iloc[0]
+    assert int(p["line"]) == 5
+    assert int(p["rows"]) == 1
+    assert "excluded" in p["message"]
+    assert "fraud" in p["message"].lower()
+    assert int(long_ds.counts["count"].sum()) == 10 - 2 + 7 + 3 + 4  # 40 fraud offences not in
+
+
+def test_long_bad_year_and_quarter_rejected(tmp_path: Path) -> None:
+    lines = [
+        ",".join(OFFICIAL),
+        "2016/18,1,Essex,Thurrock,Shoplifting,Theft offences,Shoplifting,46,7",  # line 2
+        "2016/17,5,Essex,Thurrock,Shoplifting,Theft offences,Shoplifting,46,7",  # line 3
+        "2016/17,1,Essex,Thurrock,Shoplifting,Theft offences,Shoplifting,46,",  # line 4
+        "2016/17,1,Essex,Thurrock,Shoplifting,Theft offences,Shoplifting,46,9",  # line 5
+    ]
+    (tmp_path / "prc.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = load(tmp_path)
+    probs = {int(r.line): r.column for r in ds.problems.itertuples()}
+    assert probs == {2: "Financial Year", 3: "Financial Quarter", 4: "Number of Offences"}
+    assert int(ds.counts["count"].sum()) == 9
+
+
+# ---------------------------------------------------------------- unusable Home Office tables
+
+
+@pytest.mark.shared
+def test_no_period_columns_refused(shared_file: Callable[[str], Path]) -> None:
+    path = shared_file(NO_PERIOD)
+    ds = load(path)
+    f = ds.files.iloc[0]
+    assert f["layout"] == "home_office_no_period"
+    n = _count_data_lines(path)
+    assert n == 15_577  # SOURCES.md
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (n, 0, n)
+    assert "Financial Year" in f["issue"]
+    assert len(ds.counts) == 0
+
+
+@pytest.mark.shared
+def test_pfa_rolling_recognised_not_used(shared_file: Callable[[str], Path]) -> None:
+    path = shared_file(PFA_ROLLING)
+    ds = load(path)
+    f = ds.files.iloc[0]
+    assert f["layout"] == "home_office_force_rolling"
+    n = _count_data_lines(path)
+    assert n == 46_469  # SOURCES.md
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (n, 0, n)
+    assert "not used" in f["issue"]
+    assert len(ds.counts) == 0
