@@ -43,7 +43,8 @@ def raw_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = [_key(h) for h in next(reader)]
-        return [dict(zip(header, row, strict=True)) for row in reader if any(c.strip() for c in row)]
+        rows = [row for row in reader if any(c.strip() for c in row)]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 # ---------------------------------------------------------------- shared real data
@@ -305,7 +306,8 @@ def test_copied_file_not_counted_twice(tmp_path: Path) -> None:
     mc = monthly_counts(ds, "Testshire").set_index("category")["count"]
     assert (mc["All crime"], mc["Burglary"], mc[ASB]) == (3, 3, 1)
     files = ds.files.set_index("source")
-    kept, dup = files.loc["2024-04/2024-04-test-street.csv"], files.loc["copy/2024-04-test-street.csv"]
+    kept = files.loc["2024-04/2024-04-test-street.csv"]
+    dup = files.loc["copy/2024-04-test-street.csv"]
     assert (kept["rows_used"], kept["rows_rejected"]) == (4, 0)
     assert (dup["rows_read"], dup["rows_used"], dup["rows_rejected"]) == (4, 0, 4)
     assert "2024-04/2024-04-test-street.csv" in dup["issue"]

@@ -129,6 +129,7 @@ def run_report(
                             "classification": classification},
                 kernel_name=kernel_name(), cwd=str(work), progress_bar=False,
                 log_output=False, report_mode=False,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )  # fmt: skip
         except PapermillExecutionError as exc:
             nb = nbformat.read(executed, as_version=4)
