@@ -178,3 +178,18 @@ def test_demo_report_in_a_real_browser(demo_report: Path, tmp_path: Path) -> Non
     pages = pdf_page_texts(pdf)
     assert len(pages) >= 2
     assert all("OFFICIAL" in page for page in pages)
+
+
+def test_same_inputs_give_identical_outputs_but_the_generated_line(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    assert main(["run", "--out", str(tmp_path)]) == 0
+    again = tmp_path / "elderbrook" / "2025-26"
+    for name in ("tables/yoy_categories.csv", "tables/monthly_counts.csv",
+                 "tables/data_quality.csv", "tables.xlsx", "key_findings.md"):  # fmt: skip
+        assert (again / name).read_bytes() == (demo_report / name).read_bytes(), name
+    pattern = re.compile(r"Generated on:</strong> \d{4}-\d{2}-\d{2}")
+    first = (demo_report / "strategic_assessment.html").read_text(encoding="utf-8")
+    second = (again / "strategic_assessment.html").read_text(encoding="utf-8")
+    assert len(pattern.findall(first)) == 1
+    assert pattern.sub("", first) == pattern.sub("", second)

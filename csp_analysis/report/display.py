@@ -7,6 +7,7 @@ analysis.
 from __future__ import annotations
 
 import base64
+import datetime
 import html
 import io
 
@@ -14,6 +15,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
 
+from csp_analysis import __version__
 from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.assessment import Assessment
 from csp_analysis.categories import ALL_CRIME, ASB
@@ -37,6 +39,11 @@ def _pct(v: object) -> str:
     return "n/a" if v is None or pd.isna(v) else f"{float(v):+.1f}%"
 
 
+def _styler(df: pd.DataFrame, uid: str) -> pd.io.formats.style.Styler:
+    """A table without index, with a fixed id so the same inputs give the same HTML."""
+    return df.style.hide(axis="index").set_table_attributes('class="csp-table"').set_uuid(uid)
+
+
 def figure_html(fig: Figure, alt: str) -> HTML:
     """A figure as an embedded PNG ``<img>`` with alt text (for screen readers)."""
     buf = io.BytesIO()
@@ -46,6 +53,12 @@ def figure_html(fig: Figure, alt: str) -> HTML:
         f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
         f'style="max-width:100%"><figcaption>{html.escape(alt)}</figcaption></figure>'
     )
+
+
+def generated_line(today: datetime.date | None = None) -> str:
+    """The one line of the report that changes between identical runs (documented)."""
+    day = today or datetime.date.today()
+    return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
 def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
@@ -61,6 +74,7 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
         f"- **Population:** {_num(a.population)} ({a.population_note})"
         if a.population else f"- **Population:** not known ({a.population_note})",
         f"- **Classification:** {classification}",
+        generated_line(),
     ]
     if a.missing:
         lines += ["", f"**Incomplete data:** {len(a.missing)} month(s) missing from "
@@ -90,7 +104,7 @@ def change_table(a: Assessment) -> None:
             "% change": [_pct(v) for v in df["pct_change"]],
         }
     )
-    styler = shown.style.hide(axis="index").set_table_attributes('class="csp-table"')
+    styler = _styler(shown, "change")
     styler = styler.apply(
         lambda r: ["font-weight: bold" if r["Category"] == ALL_CRIME else "" for _ in r], axis=1
     )
@@ -138,8 +152,7 @@ def quality_table(a: Assessment) -> None:
             "Notes": files["issue"].fillna(""),
         }
     )
-    display(HTML(shown.style.hide(axis="index").set_table_attributes('class="csp-table"')
-                 .to_html()))  # fmt: skip
+    display(HTML(_styler(shown, "quality").to_html()))
     missing = q[q["rows_read"].isna()]
     if len(missing):
         display(Markdown("\n".join(f"- {i}" for i in missing["issue"])))
