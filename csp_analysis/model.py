@@ -236,16 +236,27 @@ class Dataset:
         present = set(sub["source"])
         return next((s for s in SOURCE_PRIORITY if s in present), None)
 
-    def covered_months(self, area: str, source: str) -> list[str]:
-        """Months that a source covers for an area (police.uk: the area's force-months)."""
-        cov = self.coverage[self.coverage["source"] == source]
+    def covered_periods(self, area: str, source: str, kind: str = "crime") -> list[str]:
+        """Periods a source covers for an area's categories of one kind.
+
+        A police.uk file covers its whole force for its month (every crime type and ASB).
+        Other sources cover a period for a kind only where they have rows of that kind for the
+        area: a tidy extract with only ASB rows for May says nothing about crime in May.
+        """
         if source == "police_uk":
-            force = self.area_force.get(area)
-            periods = cov.loc[cov["force"] == force, "period"]
+            cov = self.coverage[self.coverage["source"] == source]
+            periods = cov.loc[cov["force"] == self.area_force.get(area), "period"]
         else:
-            periods = cov.loc[cov["area"] == area, "period"]
-        months = {m for p in periods.unique() for m in months_of_period(p)}
-        return sorted(months)
+            cats = set(self.cmap.of_kind(kind))
+            c = self.counts
+            periods = c.loc[(c["area"] == area) & (c["source"] == source)
+                            & c["category"].isin(cats), "period"]  # fmt: skip
+        return sorted(periods.unique())
+
+    def covered_months(self, area: str, source: str, kind: str = "crime") -> list[str]:
+        """Calendar months that a source covers for an area's categories of one kind."""
+        periods = self.covered_periods(area, source, kind)
+        return sorted({m for p in periods for m in months_of_period(p)})
 
     def area_counts(self, area: str) -> pd.DataFrame:
         """An area's counts by period and category, zero-filled over covered periods.
@@ -267,16 +278,10 @@ class Dataset:
                 & (self.counts["source"] == source)
                 & self.counts["category"].isin(cats)
             ]
+            periods = self.covered_periods(area, source, kind)
             if source == "police_uk":
-                force = self.area_force.get(area)
-                cov = self.coverage[(self.coverage["source"] == source)
-                                    & (self.coverage["force"] == force)]  # fmt: skip
-                periods = sorted(cov["period"].unique())
                 present_cats = cats
             else:
-                cov = self.coverage[(self.coverage["source"] == source)
-                                    & (self.coverage["area"] == area)]  # fmt: skip
-                periods = sorted(cov["period"].unique())
                 present_cats = [c for c in cats if c in set(sub["category"])]
             grid = pd.MultiIndex.from_product([periods, present_cats],
                                               names=["period", "category"])  # fmt: skip
@@ -295,8 +300,8 @@ class Dataset:
     def population_of(self, area: str, year: int) -> tuple[int | None, str]:
         """Population of an area for a mid-year, with a note of what was used.
 
-        Uses the exact year when present, otherwise the nearest earlier year, otherwise the
-        nearest later year, and says so. Returns ``(None, reason)`` when none is known.
+        Uses the exact year when present, otherwise the nearest year (the earlier one when two
+        are as near), and says so. Returns ``(None, reason)`` when none is known.
         """
         pop = self.population[self.population["area"].str.casefold() == area.casefold()]
         if not len(pop):
@@ -305,8 +310,8 @@ class Dataset:
         if len(exact):
             row = exact.iloc[0]
             return int(row["population"]), f"{row['source']}, mid-{year}"
-        earlier = pop[pop["year"] < year].sort_values("year")
-        row = earlier.iloc[-1] if len(earlier) else pop.sort_values("year").iloc[0]
+        ranked = pop.assign(_d=(pop["year"] - year).abs()).sort_values(["_d", "year"])
+        row = ranked.iloc[0]
         return int(row["population"]), (
             f"{row['source']} {int(row['year'])} (nearest available to mid-{year})"
         )

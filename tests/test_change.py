@@ -141,12 +141,6 @@ def _half_up(previous: int, current: int) -> float:
     return float(d.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG analyses/change.py pct_change: round(float, 1) on a binary float rounds exact "
-    "ties either way (0.25 -> 0.2, 1.45 -> 1.4, 0.35 -> 0.3 but 0.45 -> 0.5) instead of one "
-    "rule such as half away from zero used by published tables",
-)
 def test_pct_change_ties_round_consistently() -> None:
     # exact ties: 1/400 = 0.25%, 29/2000 = 1.45%, 7/2000 = 0.35%, 9/2000 = 0.45%
     cases = [(400, 401), (2000, 2029), (2000, 2007), (2000, 2009), (400, 399), (2000, 1971)]

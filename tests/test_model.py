@@ -103,12 +103,6 @@ def test_police_uk_zero_fill_over_force_months(tmp_path: Path) -> None:
     assert months == {"2024-04", "2024-06"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG model.py Dataset.area_counts: tidy coverage is per area-period for all kinds, "
-    "so a month with only ASB rows makes every crime category 0 (All crime 0) instead of "
-    "missing",
-)
 def test_month_with_only_asb_rows_is_missing_for_crime(tmp_path: Path) -> None:
     write_tidy(tmp_path / "counts.csv", [
         ("Testborough", "2024-04", "Burglary", 3),

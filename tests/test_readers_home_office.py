@@ -101,12 +101,6 @@ def test_calderdale_total_row_skipped_with_reason(
     assert "All crimes" in p["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="BUG readers/home_office.py read_home_office_wide: without a Force Name column it "
-    "calls ''.astype('string') and raises AttributeError instead of reading the file",
-)
 def test_wide_without_force_column(tmp_path: Path) -> None:
     (tmp_path / "wide.csv").write_text(
         "CSP Name,Offence Description,Offence Group,Offence Subgroup,OffenceCode,2016/17,2017/18\n"

@@ -187,13 +187,6 @@ def test_tidy_population_rejected_rows(tidy_pop: Dataset) -> None:
     assert tidy_pop.population_of("Otherby", 2021)[0] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG readers/population.py read_population/_finish: with a 'source' column the "
-    "full-length source Series is aligned with the filtered area/year/population Series, so "
-    "every rejected line adds a row (area <NA>, year NaN, population NaN) and year/population "
-    "become float64",
-)
 def test_tidy_population_rejected_rows_leave_no_row(tidy_pop: Dataset) -> None:
     p = tidy_pop.population
     assert len(p) == 3

@@ -6,6 +6,8 @@ When either year has missing periods, both years are compared on the periods pre
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 
@@ -24,7 +26,8 @@ def _slot(period: str) -> str:
 
 
 def pct_change(previous: float, current: float) -> float:
-    """Percent change from ``previous`` to ``current``, rounded to 0.1; NaN if previous is 0.
+    """Percent change from ``previous`` to ``current``, to 0.1 (halves away from zero); NaN if
+    previous is 0.
 
     Examples
     --------
@@ -33,7 +36,11 @@ def pct_change(previous: float, current: float) -> float:
     """
     if previous is None or pd.isna(previous) or previous == 0 or pd.isna(current):
         return float("nan")
-    return round(100.0 * (current - previous) / previous, 1)
+    # Exact arithmetic, then half away from zero (as Excel's ROUND): 0.25 -> 0.3, -0.25 -> -0.3.
+    exact = Fraction(100) * (Fraction(int(current)) - int(previous)) / int(previous)
+    tenths = abs(exact) * 10
+    rounded = int(tenths) + (1 if tenths - int(tenths) >= Fraction(1, 2) else 0)
+    return (1 if exact >= 0 else -1) * rounded / 10
 
 
 def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:

@@ -14,8 +14,11 @@ from csp_analysis.periods import (
 
 def crime_months(ds: Dataset, area: str) -> list[str]:
     """Months covered by the source of the area's crime counts."""
-    source = ds.source_for(area, "crime") or ds.source_for(area, "asb")
-    return ds.covered_months(area, source) if source else []
+    for kind in ("crime", "asb"):
+        source = ds.source_for(area, kind)
+        if source:
+            return ds.covered_months(area, source, kind)
+    return []
 
 
 def missing_months(ds: Dataset, area: str, year: str) -> list[str]:

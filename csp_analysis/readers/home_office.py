@@ -8,6 +8,7 @@ between releases (``Force Name``/``Police Force``, ``Number of Offences``/``Offe
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
@@ -40,7 +41,7 @@ def _fy(values: pd.Series) -> pd.Series:
 def _counts(values: pd.Series) -> pd.Series:
     cleaned = values.astype("string").str.replace(",", "", regex=False).str.strip()
     num = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
-    whole = num.notna() & (num == num.round())
+    whole = num.notna() & np.isfinite(num) & (num == num.round())
     return num.where(whole).astype("Int64")
 
 
@@ -175,7 +176,9 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     used = pd.DataFrame(
         {
             "area": long[csp_col].astype("string"),
-            "force": (long[force_col] if force_col else "").astype("string"),
+            "force": (long[force_col] if force_col else pd.Series("", index=long.index)).astype(
+                "string"
+            ),
             "period": fy,
             "category": cat,
             "count": count,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis.readers.base import FileResult, norm
@@ -22,7 +23,7 @@ _SUFFIX = re.compile(r"\s+(UA|\(B\))$")
 def _whole(values: pd.Series) -> pd.Series:
     raw = values.astype("string").str.replace(",", "", regex=False).str.strip()
     num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-    return num.where(num == num.round())
+    return num.where(np.isfinite(num) & (num == num.round()))
 
 
 def _year_of(values: pd.Series) -> pd.Series:
@@ -32,7 +33,8 @@ def _year_of(values: pd.Series) -> pd.Series:
 
 
 def _finish(res: FileResult, df: pd.DataFrame, area: pd.Series, year: pd.Series,
-            pop: pd.Series, source_label: str, skip: pd.Series | None = None) -> None:  # fmt: skip
+            pop: pd.Series, source_label: str | pd.Series,
+            skip: pd.Series | None = None) -> None:  # fmt: skip
     lines = pd.Series(df.index, index=df.index)
     bad = pd.Series(False, index=df.index)
     if skip is not None:
@@ -54,7 +56,7 @@ def _finish(res: FileResult, df: pd.DataFrame, area: pd.Series, year: pd.Series,
             "area": area[~bad].astype("string").str.replace(_SUFFIX, "", regex=True),
             "year": year[~bad].astype("int64"),
             "population": pop[~bad].astype("int64"),
-            "source": source_label,
+            "source": source_label[~bad] if isinstance(source_label, pd.Series) else source_label,
         }
     ).reset_index(drop=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
@@ -70,6 +71,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     category = cmap.lookup("tidy", "category", df[col["category"]])
     raw = df[col["count"]].astype("string").str.replace(",", "", regex=False)
     num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    num = num.where(np.isfinite(num))  # "inf" is not a count
     if "note" in col:
         res.synthetic = bool(df[col["note"]].str.contains("synthetic", case=False).any())
 
