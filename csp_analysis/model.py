@@ -75,6 +75,9 @@ class Dataset:
         ``code, name, geography, year, population`` for LSOAs and wards.
     lookup : pandas.DataFrame
         ``area, force`` from a lookup file, when one is given.
+    tables : dict of str to pandas.DataFrame
+        Local tables by layout (``survey``, ``plan``, ``peers``, ``risk_scores``,
+        ``indicators``), columns normalised, with ``source`` and ``line`` of each row.
     files : pandas.DataFrame
         One row per input file (or sheet): ``source, layout, rows_read, rows_used,
         rows_rejected, issue``.
@@ -97,6 +100,7 @@ class Dataset:
     synthetic: bool = False
     name: str = ""
     cmap: CategoryMap = field(default_factory=load_category_map, repr=False)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -137,13 +141,18 @@ class Dataset:
             [vars(p) for r in results for p in r.problems],
             columns=["source", "line", "column", "message", "rows", "lines"],
         )
+        tables: dict[str, pd.DataFrame] = {}
+        for r in results:
+            for key, table in r.tables.items():
+                tables[key] = pd.concat([tables[key], table], ignore_index=True) \
+                    if key in tables else table
         for col in ("category", "area", "force", "crime_type"):
             if col in records.columns:
                 records[col] = records[col].astype("category")
         return cls(
             counts=counts, coverage=coverage, records=records, population=population,
             small_area_population=small, lookup=lookup, files=files, problems=problems,
-            synthetic=any(r.synthetic for r in results), name=name, cmap=cmap,
+            synthetic=any(r.synthetic for r in results), name=name, cmap=cmap, tables=tables,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ areas and forces
@@ -324,7 +333,9 @@ class Dataset:
         for name in ("counts", "coverage", "records", "population", "small_area_population",
                      "lookup", "files", "problems"):  # fmt: skip
             getattr(self, name).to_parquet(folder / f"{name}.parquet", index=False)
-        meta = {"synthetic": self.synthetic, "name": self.name}
+        for key, table in self.tables.items():
+            table.to_parquet(folder / f"table_{key}.parquet", index=False)
+        meta = {"synthetic": self.synthetic, "name": self.name, "tables": sorted(self.tables)}
         (folder / SAVED_MARKER).write_text(json.dumps(meta, indent=1))
         return folder
 
@@ -338,8 +349,10 @@ class Dataset:
             for n in ("counts", "coverage", "records", "population", "small_area_population",
                       "lookup", "files", "problems")  # fmt: skip
         }
+        tables = {k: pd.read_parquet(folder / f"table_{k}.parquet")
+                  for k in meta.get("tables", [])}  # fmt: skip
         return cls(**frames, synthetic=meta["synthetic"], name=meta["name"],
-                   cmap=cmap or load_category_map())  # fmt: skip
+                   cmap=cmap or load_category_map(), tables=tables)  # fmt: skip
 
 
 def _list(names: list[str], most: int = 20) -> str:

@@ -21,7 +21,7 @@ from csp_analysis.readers.base import (
     read_excel_sheets,
     tidy_frame,
 )
-from csp_analysis.readers.detect import LAYOUTS, detect_layout
+from csp_analysis.readers.detect import LAYOUTS, LOCAL_TABLES, detect_layout
 from csp_analysis.readers.home_office import (
     read_home_office_long,
     read_home_office_unusable,
@@ -93,9 +93,27 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
         "population_no_year": lambda: read_population_no_year(df, res, hint),
         "lookup": lambda: read_lookup(df, res),
     }  # fmt: skip
-    readers[layout]()
+    if layout in LOCAL_TABLES:
+        read_local_table(df, res)
+    else:
+        readers[layout]()
     assert res.rows_read == res.rows_used + res.rows_rejected, source
     return res
+
+
+def read_local_table(df: pd.DataFrame, res: FileResult) -> None:
+    """Keep a local table (survey, plan, peers, scores, indicators) with normalised column
+    names and each row's line number in ``line``; the analysis that uses it validates it."""
+    from csp_analysis.readers.base import norm
+
+    res.rows_read = res.rows_used = len(df)
+    named = {c: norm(c) for c in df.columns}
+    table = df.rename(columns=named).astype("string")
+    table.insert(0, "line", pd.Series(df.index, index=df.index, dtype="int64"))
+    table.insert(0, "source", res.source)
+    if "note" in table.columns:
+        res.synthetic = bool(table["note"].str.contains("synthetic", case=False).any())
+    res.tables[res.layout] = table.reset_index(drop=True)
 
 
 def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int | None]]:

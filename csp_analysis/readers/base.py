@@ -60,6 +60,7 @@ class FileResult:
     small_area_population: pd.DataFrame | None = None
     lookup: pd.DataFrame | None = None
     coverage: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     synthetic: bool = False
 
     def reject(self, mask: pd.Series, lines: pd.Series, column: str | None, message: str) -> None:

@@ -32,6 +32,20 @@ LAYOUTS = {
     "ons_mid_year": "ONS mid-year population estimates",
     "population_no_year": "population by area name without a year",
     "lookup": "area to police force lookup",
+    "survey": "resident survey (concern, respondents, count)",
+    "plan": "last year's partnership plan (priority, activity, outcome, timescale, status)",
+    "peers": "most similar group (area, peer)",
+    "risk_scores": "hand-entered risk scores (category, factor, score)",
+    "indicators": "indicators for building a peer group (area, indicator, value)",
+}
+
+#: Local tables kept as they are (validated by the analysis that uses them).
+LOCAL_TABLES = {
+    "survey": {"concern", "respondents", "count"},
+    "plan": {"priority", "activity", "status"},
+    "peers": {"area", "peer"},
+    "risk_scores": {"category", "factor", "score"},
+    "indicators": {"area", "indicator", "value"},
 }
 
 
@@ -57,6 +71,9 @@ def detect_layout(columns: Iterable[object]) -> str | None:
     """
     raw = [str(c).strip() for c in columns]
     cols = {norm(c) for c in raw}
+    for name, needed in LOCAL_TABLES.items():
+        if needed <= cols:
+            return name
     if {"month", "fallswithin", "lsoaname", "crimetype"} <= cols:
         return "police_uk"
     if "cspname" in cols and "offencecode" in cols:
