@@ -185,6 +185,11 @@ def test_change(
     return out
 
 
+# The name starts with "test" but this is library code: stop pytest collecting it when a test
+# module imports it.
+test_change.__test__ = False  # type: ignore[attr-defined]
+
+
 def _describe(previous: int, current: int, pct: float) -> tuple[str, str]:
     """Direction word and ``"of 28 (+24.1%)"`` for a change of counts."""
     diff = current - previous
@@ -278,7 +283,9 @@ def add_significance(
     for prev, cur, pct, note in zip(out["previous"], out["current"], pcts, notes, strict=True):
         if pd.isna(prev) or pd.isna(cur):
             which = "previous year" if pd.isna(prev) else "current year"
-            reason = str(note) if pd.notna(note) and str(note).strip() else f"no data for the {which}"
+            reason = f"no data for the {which}"
+            if pd.notna(note) and str(note).strip():
+                reason = str(note)
             for key in ("p_value", "significant", "rate_ratio", "rr_lower", "rr_upper"):
                 cols[key].append(pd.NA)
             cols["verdict"].append(f"not comparable: {reason}")

@@ -1,0 +1,40 @@
+"""Reference values for :mod:`csp_analysis.analyses.significance`.
+
+Produced with scipy 1.17.1 and statsmodels 0.15.0 (Python 3.11). Each value is followed by the
+exact call that produced it.
+"""
+
+# DOMAIN.md check value: 138 -> 192, equal populations: p = 0.0035, RR = 1.391,
+# 95% CI 1.112-1.744.
+CHECK = {"previous": 138, "current": 192, "p_value": 0.0035, "rate_ratio": 1.391,
+         "rr_lower": 1.112, "rr_upper": 1.744}  # fmt: skip
+
+# (current, total, p, p-value, CP lower, CP upper) from
+#   r = scipy.stats.binomtest(k, n, p)
+#   r.pvalue, r.proportion_ci(confidence_level=0.95, method="exact")
+BINOMTEST = [
+    # scipy.stats.binomtest(192, 330, 0.5)
+    (192, 330, 0.5, 0.0034652115593308613, 0.5265480638412828, 0.6356063181884891),
+    # scipy.stats.binomtest(144, 260, 0.5)
+    (144, 260, 0.5, 0.09384822048623297, 0.49117981992912335, 0.6152709416718329),
+    # scipy.stats.binomtest(25700, 50700, 0.5)
+    (25700, 50700, 0.5, 0.001906575959142408, 0.5025413623238048, 0.51126455326326),
+    # scipy.stats.binomtest(5, 5, 0.5)
+    (5, 5, 0.5, 0.0625, 0.47817624989501856, 1.0),
+    # scipy.stats.binomtest(20, 30, 0.6)
+    (20, 30, 0.6, 0.5769674596013761, 0.4718799552101195, 0.8271257784739607),
+    # scipy.stats.binomtest(7, 40, 0.25)
+    (7, 40, 0.25, 0.36108839634662426, 0.07338272935208498, 0.32779013336159446),
+]
+
+# (count1, exposure1, count2, exposure2, p-value) from
+#   statsmodels.stats.rates.test_poisson_2indep(count1, exposure1, count2, exposure2,
+#                                               method="exact-cond").pvalue
+POISSON_2INDEP = [
+    (138, 1, 192, 1, 0.0034652115593308613),
+    (116, 1, 144, 1, 0.09384822048623297),
+    (25000, 1, 25700, 1, 0.001906575959142408),
+    (10, 1000, 20, 1500, 0.5769674596013761),
+    (0, 1, 7, 1, 0.015625),
+    (3, 84000, 9, 86500, 0.14651568256092054),
+]
