@@ -16,8 +16,18 @@ from csp_analysis.analyses.findings import key_findings
 from csp_analysis.analyses.monthly import monthly_counts
 from csp_analysis.analyses.periods import missing_months, resolve_year
 from csp_analysis.analyses.quality import data_quality
+from csp_analysis.analyses.seasonality import compare_same_month
+from csp_analysis.analyses.significance import add_significance
+from csp_analysis.analyses.spc import spc_signals
+from csp_analysis.analyses.trends import category_trends, yearly_totals
+from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
-from csp_analysis.periods import parse_financial_year, previous_financial_year
+from csp_analysis.periods import (
+    financial_year_of_period,
+    months_of_financial_year,
+    parse_financial_year,
+    previous_financial_year,
+)
 
 
 @dataclass
@@ -36,6 +46,10 @@ class Assessment:
     population: int | None
     population_note: str
     sources: dict[str, str] = field(default_factory=dict)
+    trends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spc: pd.DataFrame = field(default_factory=pd.DataFrame)
+    same_month: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alpha: float = 0.05
 
     @property
     def previous_year(self) -> str:
@@ -50,12 +64,18 @@ class Assessment:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The published tables by file stem, in report order."""
         yoy = self.change[["category", "previous", "current", "change", "pct_change",
-                           "months_compared", "note"]]  # fmt: skip
-        return {
-            "yoy_categories": yoy,
-            "monthly_counts": self.monthly,
-            "data_quality": self.quality,
-        }
+                           "p_value", "significant", "rate_ratio", "rr_lower", "rr_upper",
+                           "verdict", "months_compared", "note", "method"]]  # fmt: skip
+        tables = {"yoy_categories": yoy, "monthly_counts": self.monthly}
+        if len(self.trends):
+            tables["trends"] = self.trends
+        if len(self.spc):
+            tables["spc_signals"] = self.spc[["category", "month", "count", "mean", "lower",
+                                              "upper", "signal"]]  # fmt: skip
+        if len(self.same_month):
+            tables["same_month_last_year"] = self.same_month
+        tables["data_quality"] = self.quality
+        return tables
 
     def key_findings_markdown(self) -> str:
         """Key findings as a Markdown document."""
@@ -114,8 +134,33 @@ def _fix_xlsx_timestamps(path: Path) -> None:
             zout.writestr(zi, data)
 
 
+def _yearly(ds: Dataset, area: str, monthly: pd.DataFrame) -> pd.DataFrame:
+    """Complete financial-year totals by category (All crime included) for trend tests."""
+    if len(monthly):
+        return yearly_totals(monthly)
+    counts = ds.area_counts(area)
+    counts = counts.assign(fy=counts["period"].map(financial_year_of_period))
+    rows = []
+    for (fy, kind), sub in counts.groupby(["fy", "kind"]):
+        source = str(sub["source"].iloc[0])
+        if len(ds.covered_months(area, source, str(kind))) and any(
+            m not in ds.covered_months(area, source, str(kind))
+            for m in months_of_financial_year(str(fy))
+        ):
+            continue
+        per_cat = sub.groupby("category")["count"].sum()
+        if kind == "crime":
+            rows.append({"period": fy, "category": ALL_CRIME, "count": int(per_cat.sum())})
+        rows += [{"period": fy, "category": c, "count": int(n)} for c, n in per_cat.items()]
+    out = pd.DataFrame(rows, columns=["period", "category", "count"])
+    return out.assign(months=12)
+
+
 def assess(
-    data: Dataset | str | Path | None = None, area: str | None = None, year: str | None = None
+    data: Dataset | str | Path | None = None,
+    area: str | None = None,
+    year: str | None = None,
+    alpha: float = 0.05,
 ) -> Assessment:
     """Compute one area's assessment.
 
@@ -127,6 +172,8 @@ def assess(
         Partnership area; optional when the data hold one area, and for the demo data.
     year : str, optional
         Financial year (``2025/26`` or ``2025-26``); default the latest complete one.
+    alpha : float
+        Significance level of the change and trend tests (default 5%).
 
     Returns
     -------
@@ -144,7 +191,19 @@ def assess(
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
-    change = category_change(ds, area, year)
+    start = parse_financial_year(year)
+    pop_cur, _ = ds.population_of(area, start)
+    pop_prev, _ = ds.population_of(area, start - 1)
+    both = pop_cur is not None and pop_prev is not None
+    change = add_significance(category_change(ds, area, year),
+                              pop_prev if both else None, pop_cur if both else None, alpha=alpha)
+    monthly = monthly_counts(ds, area)
+    trends = category_trends(_yearly(ds, area, monthly), monthly if len(monthly) else None,
+                             alpha=alpha)  # fmt: skip
+    spc = spc_signals(monthly) if len(monthly) else pd.DataFrame()
+    same = compare_same_month(monthly) if len(monthly) else pd.DataFrame()
+    if len(same):
+        same = same[same["month"].isin(months_of_financial_year(year))].reset_index(drop=True)
     prev = previous_financial_year(year)
     missing = missing_months(ds, area, year) + missing_months(ds, area, prev)
     population, pop_note = ds.population_of(area, parse_financial_year(year))
@@ -155,7 +214,8 @@ def assess(
     }
     return Assessment(
         dataset=ds, area=area, year=year, force=ds.area_force.get(area),
-        change=change, monthly=monthly_counts(ds, area), quality=data_quality(ds, area, year),
-        missing=missing, findings=key_findings(area, year, change, missing),
+        change=change, monthly=monthly, quality=data_quality(ds, area, year),
+        missing=missing, findings=key_findings(area, year, change, missing, trends=trends),
         population=population, population_note=pop_note, sources=sources,
+        trends=trends, spc=spc, same_month=same, alpha=alpha,
     )  # fmt: skip

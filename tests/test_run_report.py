@@ -54,6 +54,7 @@ def test_yoy_table_matches_an_independent_count_of_the_demo_files(demo_report: P
                     totals[(fy, row["Crime type"])] = totals.get((fy, row["Crime type"]), 0) + 1
     yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv")
     assert list(yoy.columns[:5]) == ["category", "previous", "current", "change", "pct_change"]
+    assert {"p_value", "significant", "rate_ratio", "rr_lower", "rr_upper"} <= set(yoy.columns)
     for r in yoy.itertuples():
         assert r.previous == totals[("2024/25", r.category)], r.category
         assert r.current == totals[("2025/26", r.category)], r.category
@@ -94,7 +95,9 @@ def test_monthly_counts_table_has_all_crime_and_asb_every_month(demo_report: Pat
 
 def test_xlsx_has_one_sheet_per_table(demo_report: Path) -> None:
     sheets = pd.read_excel(demo_report / "tables.xlsx", sheet_name=None)
-    assert set(sheets) == {"yoy_categories", "monthly_counts", "data_quality"}
+    tables = {p.stem for p in (demo_report / "tables").glob("*.csv")}
+    assert set(sheets) == tables
+    assert {"yoy_categories", "monthly_counts", "data_quality", "trends", "spc_signals"} <= tables
     csv_yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv")
     assert sheets["yoy_categories"]["current"].tolist() == csv_yoy["current"].tolist()
 

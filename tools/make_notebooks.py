@@ -23,7 +23,19 @@ cells = [
     'Recorded crime by category for the assessed year and the year before. **All crime** is the '
     'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it '
     'and are never counted in it.'),
- code('show.change_table(assessment)'),
+ code('show.change_table(assessment)\nshow.significance_note(assessment)'),
+ md('## Trends over the years\n\n'
+    'Is there a steady rise or fall that no single year shows? Each category is tested for a '
+    'trend over every complete financial year, and on monthly counts against the same month in '
+    'other years.'),
+ code('show.trends_table(assessment)'),
+ md('## Unusual months: statistical process control\n\n'
+    'Control charts separate ordinary month-to-month variation from months that stand out.'),
+ code('show.spc_charts(assessment)'),
+ md('## Seasonality\n\n'
+    'The typical pattern across the year, and each month of the assessed year against the '
+    'same month a year earlier.'),
+ code('show.seasonal_charts(assessment)'),
  md('## Monthly trends\n\n'
     'Every available month, with the assessed year shaded. Compare a month with the same month a '
     'year earlier rather than with the month before: crime and ASB are seasonal. Missing months '

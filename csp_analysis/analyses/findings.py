@@ -27,8 +27,48 @@ def describe_change(previous: int, current: int, pct: float | None) -> str:
     return f"no change{pct_txt.replace('+', '')}"
 
 
+def _significance_clause(row: pd.Series) -> str:
+    """", a statistically significant change" or ", within normal year-to-year variation"."""
+    if "significant" not in row or pd.isna(row["significant"]):
+        return ""
+    if bool(row["significant"]):
+        p = row["p_value"]
+        return f" (statistically significant, {'p < 0.001' if p < 0.001 else f'p = {p:.3f}'})"
+    return ", within normal year-to-year variation"
+
+
+def _trend_sentences(trends: pd.DataFrame) -> list[str]:
+    """Sentences for significant trends: the seasonal test on months where it was run (more
+    power than a few yearly totals), otherwise the test on yearly totals."""
+    out = []
+    seasonal = "seasonal_direction" in trends.columns
+    for r in trends.itertuples():
+        if seasonal and isinstance(r.seasonal_direction, str) and r.seasonal_direction in (
+            "increasing", "decreasing"
+        ):
+            slope = r.seasonal_sen_slope
+            out.append(
+                f"{r.category} shows a significant {r.seasonal_direction} trend over "
+                f"{int(r.seasonal_months)} months ({r.first_period} to {r.last_period}): about "
+                f"{abs(slope):,.1f} {'more' if slope > 0 else 'fewer'} a month than in the same "
+                "month a year earlier."
+            )
+        elif r.direction in ("increasing", "decreasing"):
+            out.append(
+                f"{r.category} shows a significant {r.direction} trend over {int(r.periods)} "
+                f"years ({r.first_period} to {r.last_period}): about {abs(r.sen_slope):,.0f} "
+                f"{'more' if r.sen_slope > 0 else 'fewer'} a year."
+            )
+    return out
+
+
 def key_findings(
-    area: str, year: str, change: pd.DataFrame, missing: list[str], most: int = 3
+    area: str,
+    year: str,
+    change: pd.DataFrame,
+    missing: list[str],
+    most: int = 3,
+    trends: pd.DataFrame | None = None,
 ) -> list[str]:
     """Key findings as plain sentences.
 
@@ -43,6 +83,9 @@ def key_findings(
         Months missing from the assessed or comparison year.
     most : int
         How many largest rises and falls to name.
+    trends : pandas.DataFrame, optional
+        The trend table of :func:`~csp_analysis.analyses.trends.category_trends`; categories
+        with a significant trend over the years are named.
 
     Returns
     -------
@@ -61,7 +104,7 @@ def key_findings(
             out.append(
                 f"{area} has seen {words} "
                 f"in all crime in {year} compared with {prev}{compared}: {int(r['current']):,} "
-                f"crimes against {int(r['previous']):,}."
+                f"crimes against {int(r['previous']):,}{_significance_clause(r)}."
             )
         elif pd.notna(r["current"]):
             out.append(f"{area} recorded {int(r['current']):,} crimes in {year}; "
@@ -72,7 +115,8 @@ def key_findings(
             out.append(
                 f"Anti-social behaviour incidents (not counted in all crime) show "
                 f"{describe_change(int(r['previous']), int(r['current']), r['pct_change'])}: "
-                f"{int(r['current']):,} incidents against {int(r['previous']):,}."
+                f"{int(r['current']):,} incidents against {int(r['previous']):,}"
+                f"{_significance_clause(r)}."
             )
     cats = change[(change["kind"] == "crime") & (change["category"] != ALL_CRIME)]
     cats = cats.dropna(subset=["change"])
@@ -93,6 +137,19 @@ def key_findings(
         out.append(f"The largest rises were in {listing(rises)}.")
     if len(falls):
         out.append(f"The largest falls were in {listing(falls)}.")
+    if "significant" in cats.columns:
+        sig = cats[cats["significant"].fillna(False).astype(bool)]
+        if len(sig):
+            parts = [
+                f"{r.category.lower()} ("
+                f"{describe_change(int(r.previous), int(r.current), r.pct_change)})"
+                for r in sig.sort_values("change", ascending=False).itertuples()
+            ]
+            out.append("Changes beyond normal year-to-year variation: " + "; ".join(parts) + ".")
+        else:
+            out.append("No crime category changed by more than normal year-to-year variation.")
+    if trends is not None and len(trends) and "direction" in trends.columns:
+        out += _trend_sentences(trends)
     if missing:
         names = ", ".join(month_label(m) for m in missing)
         out.append(

@@ -89,6 +89,14 @@ def findings(a: Assessment) -> None:
     display(Markdown("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
 
 
+def _short_verdict(significant: object, change: object) -> str:
+    if significant is None or pd.isna(significant) or pd.isna(change):
+        return "not comparable"
+    if not bool(significant):
+        return "within normal variation"
+    return "significant rise" if int(change) > 0 else "significant fall"
+
+
 def change_table(a: Assessment) -> None:
     """The category table: previous, current, change and % change for every category."""
     df = a.change
@@ -102,6 +110,8 @@ def change_table(a: Assessment) -> None:
             a.year: [_num(v) for v in df["current"]],
             "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
             "% change": [_pct(v) for v in df["pct_change"]],
+            "Is the change real?": [_short_verdict(s, c) for s, c in
+                                    zip(df["significant"], df["change"], strict=True)],
         }
     )
     styler = _styler(shown, "change")
@@ -175,3 +185,104 @@ def method_notes(a: Assessment) -> None:
     if not a.synthetic:
         lines.append(f"- {ATTRIBUTION}")
     display(Markdown("\n".join(lines)))
+
+
+def significance_note(a: Assessment) -> None:
+    """How to read the verdict column, in plain words."""
+    display(Markdown(
+        f"_A change is called **significant** when a change that large would happen by chance "
+        f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
+        "Poisson test on the two counts, adjusted for population where it is known). Small "
+        "counts can move a long way by chance: +24% on 116 robberies can be noise._"
+    ))
+
+
+def trends_table(a: Assessment) -> None:
+    """Multi-year trends: Mann-Kendall on yearly totals and, with monthly data, the seasonal
+    test on months."""
+    t = a.trends
+    if not len(t):
+        display(Markdown("_No trend table: fewer than three financial years of data._"))
+        return
+    seasonal = "seasonal_direction" in t.columns
+    shown = pd.DataFrame({
+        "Category": t["category"],
+        "Years": [f"{int(n)} ({f} to {last})" for n, f, last in
+                  zip(t["periods"], t["first_period"], t["last_period"], strict=True)],
+        "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
+        "Yearly trend": t["direction"],
+    })  # fmt: skip
+    if seasonal:
+        shown["Monthly trend (same month a year on)"] = [
+            "" if not isinstance(d, str) else
+            (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
+            for d, v in zip(t["seasonal_direction"], t["seasonal_sen_slope"], strict=True)
+        ]  # fmt: skip
+    display(HTML(_styler(shown, "trends").to_html()))
+    display(Markdown(
+        "_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
+        "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
+        "monthly counts (each month compared with the same month in other years) is shown too._"
+    ))
+
+
+def spc_charts(a: Assessment) -> None:
+    """XmR charts (NHS Making Data Count) for All crime, ASB and each category with a signal
+    in the assessed year."""
+    from csp_analysis.analyses.spc import xmr
+    from csp_analysis.periods import months_of_financial_year
+    from csp_analysis.plots.spc import plot_spc
+
+    if not len(a.spc):
+        display(Markdown("_No monthly data: SPC charts need monthly counts._"))
+        return
+    year_months = set(months_of_financial_year(a.year))
+    flagged = a.spc[(a.spc["signal"].fillna("") != "") & a.spc["month"].isin(year_months)]
+    cats = [c for c in [ALL_CRIME, ASB, *a.dataset.cmap.order]
+            if c in set(a.spc["category"]) and (c in (ALL_CRIME, ASB)
+                                                or c in set(flagged["category"]))]  # fmt: skip
+    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
+    for cat in dict.fromkeys(cats):
+        frame = xmr(wide[cat].astype("float64"))
+        rules = sorted({s for s in frame["signal"].fillna("") if s})
+        alt = (f"Control chart of {cat.lower()} per month with mean and limits; "
+               + (f"signals: {', '.join(rules)}." if rules else "no special-cause signal."))
+        display(figure_html(plot_spc(frame, f"{cat}: monthly counts with control limits"), alt))
+    display(Markdown(
+        "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
+        "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
+        "falling; 2 of 3 points beyond two-thirds of the way to a limit; 7 points in a row on "
+        "one side of the mean. Crime is seasonal, so some signals reflect the time of year._"
+    ))
+
+
+def seasonal_charts(a: Assessment) -> None:
+    """Seasonal pattern (STL) of All crime and ASB, and each month against the same month a
+    year earlier."""
+    from csp_analysis.analyses.seasonality import decompose_seasonal
+    from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
+
+    if not len(a.monthly):
+        display(Markdown("_No monthly data: seasonality needs monthly counts._"))
+        return
+    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
+    for cat in (ALL_CRIME, ASB):
+        if cat not in wide.columns:
+            continue
+        try:
+            stl = decompose_seasonal(wide[cat])
+        except ValueError as exc:
+            display(Markdown(f"_{cat}: no seasonal decomposition ({exc})._"))
+        else:
+            display(figure_html(
+                plot_decomposition(stl, f"{cat}: trend and seasonal pattern"),
+                f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern and "
+                "remainder (STL).",
+            ))
+        if len(a.same_month) and cat in set(a.same_month["category"]):
+            display(figure_html(
+                plot_same_month(a.same_month, cat, f"{cat}: each month of {a.year} against "
+                                "the same month a year earlier"),
+                f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
+                "a year earlier.",
+            ))  # fmt: skip

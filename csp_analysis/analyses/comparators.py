@@ -1,0 +1,550 @@
+"""Comparison with similar areas: peer tables, funnel limits and nearest neighbours.
+
+A partnership is compared with a group of peers: a "most similar group" (MSG) as the Home
+Office's iQuanta draws it, a list read from ``peers.csv``, or by default the other partnerships
+of the same police force. For each category the table gives every member's rate per 1,000
+residents with its 95% and 99.8% intervals (:mod:`csp_analysis.analyses.rates`), the pooled
+group rate, the band "mean ± 1 SD of member rates", a Fingertips-style verdict against the pooled
+rate and each member's rank.
+
+References
+----------
+.. [1] Home Office. *iQuanta*: most similar groups of Community Safety Partnerships (police
+   performance comparison service).
+.. [2] Public Health England. *Technical guide: confidence intervals*, and *Fingertips funnel
+   plot methodology*, 2018.
+.. [3] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
+   2005;24:1185–1202.
+.. [4] CIPFA. *Nearest neighbours model*: technical guidance (standardised indicators,
+   Euclidean distance).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from scipy import special
+
+from csp_analysis.analyses.periods import complete_years
+from csp_analysis.analyses.rates import LEVELS, calculate_rates
+from csp_analysis.categories import ALL_CRIME
+from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.model import Dataset, months_of_period
+from csp_analysis.periods import (
+    financial_year_of_period,
+    month_label,
+    months_of_financial_year,
+    normalise_financial_year,
+    parse_financial_year,
+)
+from csp_analysis.readers.base import norm
+
+PER = 1000
+ROLE_AREA = "assessed area"
+ROLE_PEER = "peer"
+HIGHER, SIMILAR, LOWER = "higher", "similar", "lower"
+PEER_COLUMNS = [
+    "area", "role", "category", "kind", "count", "population", "rate_per_1000",
+    "ci_lower", "ci_upper", "ci99_lower", "ci99_upper", "group_rate", "group_mean",
+    "band_lower", "band_upper", "band", "group_size", "comparison", "comparison_99_8", "rank",
+    "method", "confidence", "note",
+]  # fmt: skip
+FUNNEL_METHOD = "Exact Poisson limits (chi-squared), as Fingertips funnel plots"
+NEIGHBOUR_METHOD = "Euclidean distance between z-scores of the indicators (CIPFA-style)"
+
+__all__ = [
+    "PEER_COLUMNS",
+    "compare_with_benchmark",
+    "funnel_limits",
+    "nearest_neighbours",
+    "peer_table",
+    "read_peers",
+]
+
+
+# ---------------------------------------------------------------------------- peers.csv
+def read_peers(df: pd.DataFrame) -> dict[str, list[str]]:
+    """Read a peer list: ``area, peer`` with one row per peer.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The ``peers.csv`` table. Column names are matched ignoring case and spacing; cells are
+        stripped.
+
+    Returns
+    -------
+    dict of str to list of str
+        Each area's peers in file order, duplicates removed.
+
+    Raises
+    ------
+    DataError
+        Naming the column: ``area`` or ``peer`` absent, a blank cell, or an area listed as its
+        own peer.
+
+    Examples
+    --------
+    >>> read_peers(pd.DataFrame({"area": ["A", "A"], "peer": ["B", "C"]}))
+    {'A': ['B', 'C']}
+    """
+    cols = {norm(c): c for c in df.columns}
+    for col in ("area", "peer"):
+        if col not in cols:
+            raise DataError("the peer list has no such column (expected: area, peer)",
+                            file="peers.csv", column=col)  # fmt: skip
+    area = df[cols["area"]].astype("string").str.strip().fillna("")
+    peer = df[cols["peer"]].astype("string").str.strip().fillna("")
+    out: dict[str, list[str]] = {}
+    for a, p in zip(area, peer, strict=True):
+        if a == "":
+            raise DataError(f"area is blank (on the row with peer '{p}')", file="peers.csv",
+                            column=cols["area"])  # fmt: skip
+        if p == "":
+            raise DataError(f"peer is blank for area '{a}'", file="peers.csv",
+                            column=cols["peer"])  # fmt: skip
+        if p.casefold() == a.casefold():
+            raise DataError(f"'{a}' is listed as its own peer", file="peers.csv",
+                            column=cols["peer"])  # fmt: skip
+        peers = out.setdefault(a, [])
+        if p.casefold() not in {x.casefold() for x in peers}:
+            peers.append(p)
+    return out
+
+
+# ---------------------------------------------------------------------------- verdicts
+def compare_with_benchmark(
+    lower: pd.Series, upper: pd.Series, benchmark: pd.Series | float
+) -> pd.Series:
+    """Fingertips-style verdict of an interval against a benchmark value.
+
+    ``"higher"`` when the whole interval lies above the benchmark, ``"lower"`` when it lies
+    below, ``"similar"`` when it contains it; missing when either is missing.
+
+    Examples
+    --------
+    >>> compare_with_benchmark(pd.Series([2.0, 1.0, 0.5]), pd.Series([3.0, 2.5, 0.9]), 1.2)
+    0     higher
+    1    similar
+    2      lower
+    dtype: string
+    """
+    lo = pd.to_numeric(lower).astype("float64")
+    hi = pd.to_numeric(upper).astype("float64")
+    bench = (benchmark.astype("float64") if isinstance(benchmark, pd.Series)
+             else pd.Series(float(benchmark), index=lo.index))  # fmt: skip
+    verdict = np.select([lo > bench, hi < bench], [HIGHER, LOWER], SIMILAR)
+    known = lo.notna() & hi.notna() & bench.notna()
+    return pd.Series(verdict, index=lo.index, dtype="string").where(known, pd.NA)
+
+
+# ---------------------------------------------------------------------------- peer table
+def _fy(year: str) -> str:
+    try:
+        return normalise_financial_year(year)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _resolve_peers(ds: Dataset, area: str, peers: Sequence[str] | None,
+                   areas: list[str]) -> tuple[list[str], str]:  # fmt: skip
+    """The peers to use and the sentence saying where they came from."""
+    if peers is None:
+        force = ds.area_force.get(area)
+        if force is None:
+            raise UsageError(f"no police force is known for '{area}': give a list of peers")
+        chosen = sorted(a for a, f in ds.area_force.items()
+                        if f == force and a != area and a in areas)  # fmt: skip
+        return chosen, (f"Peers: the other {len(chosen)} partnership areas of {force} "
+                        "(no peer list was given).")  # fmt: skip
+    by_fold = {a.casefold(): a for a in areas}
+    chosen = []
+    for p in peers:
+        name = by_fold.get(str(p).strip().casefold(), str(p).strip())
+        if name and name.casefold() != area.casefold() and name not in chosen:
+            chosen.append(name)
+    return chosen, f"Peers: {len(chosen)} areas from the peer list given ({', '.join(chosen)})."
+
+
+def _member_year(ds: Dataset, member: str, fy: str,
+                 areas: list[str]) -> tuple[dict[str, int], dict[str, list]]:  # fmt: skip
+    """A member's counts by category for a financial year and the months missing by kind."""
+    all_months = months_of_financial_year(fy)
+    if member not in areas:
+        return {}, {"crime": all_months, "asb": all_months}
+    counts = ds.area_counts(member)
+    counts = counts[counts["period"].map(financial_year_of_period) == fy]
+    missing = {}
+    for kind in ("crime", "asb"):
+        periods = counts.loc[counts["kind"] == kind, "period"].unique()
+        covered = {m for p in periods for m in months_of_period(p)}
+        missing[kind] = [m for m in all_months if m not in covered]
+    values = {str(c): int(n) for c, n in counts.groupby("category")["count"].sum().items()}
+    crime = counts[counts["kind"] == "crime"]
+    if len(crime):
+        values[ALL_CRIME] = int(crime["count"].sum())
+    return values, missing
+
+
+def _missing_text(months: list[str]) -> str:
+    shown = ", ".join(month_label(m) for m in months[:4]) + (" …" if len(months) > 4 else "")
+    return f"incomplete year: {12 - len(months)} of 12 months (missing {shown}); no rate"
+
+
+def peer_table(
+    ds: Dataset, area: str, year: str, peers: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Rates of an area and its peers for every category, with group rate, band and verdicts.
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+        The assessed partnership.
+    year : str
+        The assessed financial year, e.g. ``"2025/26"``. It must be complete (12 months) for
+        the area's crime counts.
+    peers : sequence of str, optional
+        The comparison group without the area itself (e.g. from :func:`read_peers`). Default:
+        the other partnership areas of the area's police force, and the note says so.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per category (All crime, the crime categories, anti-social behaviour) and
+        member, columns :data:`PEER_COLUMNS`:
+
+        - ``count`` for the financial year; ``population`` from ``ds.population_of(member,
+          start year)`` (mid-year of the April the year starts);
+        - ``rate_per_1000`` with ``ci_lower, ci_upper`` (95%) and ``ci99_lower, ci99_upper``
+          (99.8%), ``method`` and ``confidence`` (see :func:`calculate_rates`);
+        - ``group_rate``: pooled rate, sum of counts / sum of populations × 1,000 over the
+          members with a rate (the area included); ``group_mean`` and the band
+          ``band_lower, band_upper`` = mean ± 1 sample SD of member rates (lower clipped at 0;
+          missing with fewer than two rates), ``band`` as text; ``group_size``;
+        - ``comparison`` (95%) and ``comparison_99_8`` (99.8%): ``higher``, ``similar`` or
+          ``lower`` than the pooled group rate, Fingertips style (the member's interval against
+          the benchmark);
+        - ``rank`` within the group, 1 = highest rate;
+        - ``note``: a member without population, with missing months in the year (its count
+          covers the months present; it gets no rate and is left out of the group figures), or
+          with no data. Such members are listed, never dropped.
+    note : str
+        Where the peers came from, the population used and the members flagged.
+
+    Raises
+    ------
+    UsageError
+        Unknown area, a year that is not a financial year, or a year that is not complete for
+        the area (the message lists the complete years).
+
+    References
+    ----------
+    .. [1] Public Health England. *Technical guide: confidence intervals*. Fingertips, 2018.
+    .. [2] Home Office. *iQuanta* most similar groups.
+    """
+    area = ds.resolve_area(area)
+    areas = ds.areas  # computed once: the property scans every count
+    fy = _fy(year)
+    start = parse_financial_year(fy)
+    _, area_missing = _member_year(ds, area, fy, areas)
+    if area_missing["crime"]:
+        complete = complete_years(ds, area)
+        raise UsageError(
+            f"{fy} is not a complete year for {area} "
+            f"({12 - len(area_missing['crime'])} of 12 months): compare complete years only. "
+            f"Complete years: {', '.join(complete) if complete else 'none'}"
+        )
+    peers_used, where = _resolve_peers(ds, area, peers, areas)
+    members = [area, *peers_used]
+    data = {m: _member_year(ds, m, fy, areas) for m in members}
+    kinds = {c: ds.cmap.kind(c) for c in ds.cmap.of_kind("crime") + ds.cmap.of_kind("asb")}
+    kinds[ALL_CRIME] = "crime"
+    present = {c for values, _ in data.values() for c in values}
+    categories = [ALL_CRIME] + [c for c in ds.cmap.of_kind("crime") + ds.cmap.of_kind("asb")
+                                if c in present]  # fmt: skip
+
+    pops: dict[str, int | None] = {}
+    pop_notes: dict[str, str] = {}
+    for m in members:
+        pops[m], pop_notes[m] = ds.population_of(m, start)
+    rows = []
+    for cat in categories:
+        kind = kinds[cat]
+        for m in members:
+            values, missing = data[m]
+            notes = []
+            count = values.get(cat)
+            usable = True
+            if m not in areas:
+                close = difflib.get_close_matches(m, areas, n=1, cutoff=0.6)
+                notes.append("not in the data" + (f" (did you mean {close[0]}?)" if close else ""))
+                usable = False
+            elif missing[kind] and len(missing[kind]) == 12:
+                notes.append(f"no {'anti-social behaviour' if kind == 'asb' else 'crime'} "
+                             f"data for {fy}")  # fmt: skip
+                count, usable = None, False
+            elif missing[kind]:
+                notes.append(_missing_text(missing[kind]))
+                usable = False
+            elif count is None:
+                notes.append("no counts for this category")
+                usable = False
+            if pops[m] is None:
+                notes.append("no population: no rate")
+            rows.append({"area": m, "role": ROLE_AREA if m == area else ROLE_PEER,
+                         "category": cat, "kind": kind, "count": count,
+                         "population": pops[m] if usable else None,
+                         "shown_population": pops[m], "note": "; ".join(notes)})  # fmt: skip
+    table = pd.DataFrame(rows)
+    table["count"] = table["count"].astype("Int64")
+    table["population"] = table["population"].astype("Int64")
+    table = calculate_rates(table, "count", "population", per=PER)
+    table["population"] = table.pop("shown_population").astype("Int64")
+    table = _group_figures(table)
+    table = table.astype({c: "string" for c in ("area", "role", "category", "kind", "note")})
+    order = {c: i for i, c in enumerate(categories)}
+    table = table.sort_values(
+        ["category", "rank", "area"],
+        key=lambda s: s.map(order) if s.name == "category" else s,
+        na_position="last",
+    ).reset_index(drop=True)
+    return table[PEER_COLUMNS], _peer_note(area, start, where, pops, pop_notes, table)
+
+
+def _group_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """Add pooled group rate, band, verdicts and rank within each category."""
+    parts = []
+    for _, grp in table.groupby("category", sort=False):
+        grp = grp.copy()
+        ok = grp["rate_per_1000"].notna()
+        rates = grp.loc[ok, "rate_per_1000"]
+        pooled = (grp.loc[ok, "count"].sum() / grp.loc[ok, "population"].sum() * PER
+                  if ok.any() else np.nan)  # fmt: skip
+        mean = rates.mean() if len(rates) else np.nan
+        sd = rates.std(ddof=1) if len(rates) > 1 else np.nan
+        grp["group_rate"] = float(pooled)
+        grp["group_mean"] = float(mean)
+        grp["band_lower"] = max(mean - sd, 0.0) if pd.notna(sd) else np.nan
+        grp["band_upper"] = mean + sd if pd.notna(sd) else np.nan
+        grp["group_size"] = int(ok.sum())
+        grp["comparison"] = compare_with_benchmark(grp["ci_lower"], grp["ci_upper"], pooled)
+        grp["comparison_99_8"] = compare_with_benchmark(grp["ci99_lower"], grp["ci99_upper"],
+                                                        pooled)  # fmt: skip
+        grp["rank"] = grp["rate_per_1000"].rank(ascending=False, method="min").astype("Int64")
+        parts.append(grp)
+    out = pd.concat(parts)
+    band = [f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else pd.NA
+            for lo, hi in zip(out["band_lower"], out["band_upper"], strict=True)]  # fmt: skip
+    out["band"] = pd.Series(band, index=out.index, dtype="string")
+    return out
+
+
+def _peer_note(area: str, start: int, where: str, pops: dict, pop_notes: dict,
+               table: pd.DataFrame) -> str:  # fmt: skip
+    parts = [where]
+    if pops[area] is not None:
+        parts.append(f"Population of {area}: {pops[area]:,} ({pop_notes[area]}).")
+    no_pop = [m for m, p in pops.items() if p is None]
+    if no_pop:
+        parts.append(f"No population for {', '.join(no_pop)}: listed without rates.")
+    flagged = table.loc[(table["category"] == ALL_CRIME) & (table["note"] != "")
+                        & table["note"].str.contains("incomplete|no crime|not in the data"),
+                        "area"]  # fmt: skip
+    if len(flagged):
+        parts.append(f"Not compared (incomplete or no data for the year): "
+                     f"{', '.join(flagged)}; see the note column.")  # fmt: skip
+    parts.append("Group rate: pooled over the members with a rate; band: mean ± 1 SD of member "
+                 f"rates; verdicts at 95% and 99.8% against the group rate (mid-{start} "
+                 "population).")  # fmt: skip
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------- funnels
+def _solve_shape(target: np.ndarray, q: float, offset: float) -> np.ndarray:
+    """Solve ``gammaincinv(x + offset, q) == target`` for ``x >= 0`` by vectorised bisection.
+
+    ``gammaincinv(a, q)`` is ``chi2.ppf(q, 2a) / 2``, increasing in ``a``. Where even ``x = 0``
+    overshoots the target the answer is 0.
+    """
+    lo = np.zeros_like(target)
+    hi = target + 10 * np.sqrt(target) + 20
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        shape = mid + offset
+        with np.errstate(invalid="ignore"):
+            val = np.where(shape > 0, special.gammaincinv(np.maximum(shape, 1e-300), q), 0.0)
+        below = val < target
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def funnel_limits(
+    group_rate: float, populations: Sequence[float] | np.ndarray | pd.Series, per: float = 1000
+) -> pd.DataFrame:
+    """Exact Poisson funnel limits at 95% and 99.8% around a pooled rate.
+
+    For a population ``P`` the expected count is ``E = group_rate × P / per``. The lower limit
+    is the count whose exact upper confidence limit equals ``E`` and the upper limit the count
+    whose exact lower limit equals ``E`` (Fingertips funnel method, a continuous form of the
+    Poisson quantiles of Spiegelhalter 2005): an area with an exact interval lies outside the
+    funnel exactly when its interval excludes the group rate.
+
+    Parameters
+    ----------
+    group_rate : float
+        The pooled rate per ``per`` residents (positive).
+    populations : array_like
+        Populations at which to draw the limits (positive); returned sorted ascending.
+    per : float, default 1000
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``population, expected, group_rate, lower_95, upper_95, lower_99_8, upper_99_8,
+        method``; limits are rates per ``per`` residents (the lower limit is 0 where even a
+        count of 0 would be within the funnel).
+
+    Raises
+    ------
+    ValueError
+        If ``group_rate``, ``per`` or a population is not positive.
+
+    References
+    ----------
+    .. [1] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
+       2005;24:1185–1202.
+    .. [2] Public Health England. *Fingertips funnel plot methodology*; PHEindicatormethods
+       ``calculate_funnel_limits``.
+
+    Examples
+    --------
+    >>> lim = funnel_limits(2.0, [1000, 100_000])
+    >>> bool((lim["lower_99_8"] <= lim["lower_95"]).all() and (lim["lower_95"] < 2).all())
+    True
+    """
+    for name, value in (("group_rate", group_rate), ("per", per)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"{name} must be a positive number, not {value!r}")
+    pops = np.sort(np.asarray(pd.to_numeric(pd.Series(populations)), dtype="float64"))
+    if not len(pops) or np.isnan(pops).any() or (pops <= 0).any():
+        raise ValueError("populations must be positive numbers, none missing")
+    expected = group_rate * pops / per
+    out = pd.DataFrame({"population": pops, "expected": expected,
+                        "group_rate": float(group_rate)})  # fmt: skip
+    for level, suffix in zip(LEVELS, ("95", "99_8"), strict=True):
+        alpha = 1 - level
+        # lower limit x_L: exact upper limit of x_L, gammaincinv(x + 1, 1 - alpha/2), is E
+        x_lower = _solve_shape(expected, 1 - alpha / 2, 1.0)
+        # upper limit x_U: exact lower limit of x_U, gammaincinv(x, alpha/2), is E
+        x_upper = _solve_shape(expected, alpha / 2, 0.0)
+        out[f"lower_{suffix}"] = x_lower / pops * per
+        out[f"upper_{suffix}"] = x_upper / pops * per
+    out["method"] = pd.Series(FUNNEL_METHOD, index=out.index, dtype="string")
+    return out
+
+
+# ---------------------------------------------------------------------------- neighbours
+def _validated_indicators(indicators: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Check an indicator table; return the area names and the numeric indicators.
+
+    Raises
+    ------
+    DataError
+        Naming the column: no ``area`` column, a blank or repeated area, no indicator, an
+        indicator that is not numeric, has missing values or does not vary.
+    """
+    if "area" not in indicators.columns:
+        raise DataError("the indicator table has no area column", column="area")
+    names = indicators["area"].astype("string").str.strip()
+    if names.isna().any() or (names == "").any():
+        raise DataError("area is blank on some rows", column="area")
+    dup = names[names.duplicated()]
+    if len(dup):
+        raise DataError(f"area '{dup.iloc[0]}' appears more than once", column="area")
+    cols = [c for c in indicators.columns if c != "area"]
+    if not cols:
+        raise DataError("the indicator table has no indicator columns besides area")
+    for c in cols:
+        s = indicators[c]
+        if not is_numeric_dtype(s) or is_bool_dtype(s):
+            raise DataError(f"indicator is not numeric (dtype {s.dtype})", column=str(c))
+        if s.isna().any():
+            which = ", ".join(names[s.isna()].head(5))
+            raise DataError(f"indicator has missing values (areas: {which})", column=str(c))
+        if s.astype("float64").std(ddof=1) == 0 or len(s) < 2:
+            raise DataError("indicator has the same value for every area: cannot be "
+                            "standardised", column=str(c))  # fmt: skip
+    values = indicators[cols].astype("float64")
+    values.index = pd.Index(names, name="area")
+    return names, values
+
+
+def nearest_neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> pd.DataFrame:
+    """The ``k`` areas most similar to ``area`` on standardised indicators (CIPFA-style).
+
+    Each indicator is turned into z-scores, ``(x − mean) / SD`` (sample SD, over all the areas
+    in the table); the distance between two areas is the Euclidean distance between their
+    z-score vectors, every indicator weighted equally.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        An ``area`` column and one numeric column per indicator (e.g. population density,
+        deprivation score, share of young adults), one row per candidate area.
+    area : str
+        The area to find neighbours for (matched ignoring case).
+    k : int, default 15
+        How many neighbours; fewer are returned when the table has fewer other areas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, area, distance, method``: the nearest first (ties in name order), the area
+        itself excluded.
+
+    Raises
+    ------
+    DataError
+        Naming a column that is not numeric, has missing values or does not vary.
+    UsageError
+        If ``area`` is not in the table.
+    ValueError
+        If ``k`` is not a positive whole number.
+
+    References
+    ----------
+    .. [1] CIPFA. *Nearest neighbours model*: technical guidance.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"area": ["A", "B", "C"], "x": [0.0, 1.0, 3.0]})
+    >>> nearest_neighbours(t, "A", k=2)["area"].tolist()
+    ['B', 'C']
+    """
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive whole number, not {k!r}")
+    names, values = _validated_indicators(indicators)
+    by_fold = {n.casefold(): n for n in names}
+    key = str(area).strip().casefold()
+    if key not in by_fold:
+        close = difflib.get_close_matches(str(area), list(names), n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"area '{area}' is not in the indicator table.{hint}")
+    target = by_fold[key]
+    z = (values - values.mean()) / values.std(ddof=1)
+    dist = np.sqrt(((z - z.loc[target]) ** 2).sum(axis=1)).drop(target)
+    out = (
+        pd.DataFrame({"area": dist.index.astype("string"), "distance": dist.to_numpy()})
+        .sort_values(["distance", "area"])
+        .head(int(k))
+        .reset_index(drop=True)
+    )
+    out.insert(0, "rank", pd.array(range(1, len(out) + 1), dtype="Int64"))
+    out["method"] = pd.Series(NEIGHBOUR_METHOD, index=out.index, dtype="string")
+    return out

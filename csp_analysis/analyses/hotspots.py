@@ -1,0 +1,458 @@
+"""Hot spots: where in a partnership crime concentrates, from data.police.uk street-level records.
+
+Street-level records are never published as rows. Every small-area table here goes through
+:func:`suppress_small` before it can reach a report: counts of 1 to 4 are shown as ``"<5"``
+(statistical disclosure control for small areas), and the figures that would reveal them
+(share, rate, interval) are blanked on those rows.
+
+References
+----------
+.. [1] Office for National Statistics. *Statistical disclosure control policy for tables*
+   (small counts suppressed in small-area tables).
+.. [2] Government Statistical Service. *Disclosure control guidance for tables produced from
+   administrative sources*, 2014.
+.. [3] Weisburd D. The law of crime concentration and the criminology of place. *Criminology*
+   2015;53:133–157 (share of crime in the top places).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from csp_analysis.analyses.periods import missing_months
+from csp_analysis.analyses.rates import calculate_rates
+from csp_analysis.categories import ALL_CRIME
+from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.model import Dataset
+from csp_analysis.periods import (
+    month_label,
+    months_of_financial_year,
+    normalise_financial_year,
+    parse_financial_year,
+)
+from csp_analysis.readers.police_uk import LSOA_NAME
+
+THRESHOLD = 5
+NO_LOCATION = "no location"
+HOTSPOT_COLUMNS = [
+    "rank", "lsoa", "name", "count", "share", "cumulative_share", "population",
+    "rate_per_1000", "ci_lower", "ci_upper",
+]  # fmt: skip
+#: Columns that would reveal a suppressed count, blanked on suppressed rows.
+DERIVED = ["share", "cumulative_share", "rate_per_1000", "ci_lower", "ci_upper"]
+
+__all__ = [
+    "Concentration",
+    "HOTSPOT_COLUMNS",
+    "concentration",
+    "hotspots",
+    "select_records",
+    "suppress_small",
+    "top_locations",
+]
+
+
+# ---------------------------------------------------------------------------- suppression
+def suppress_small(
+    df: pd.DataFrame,
+    cols: Sequence[str],
+    threshold: int = THRESHOLD,
+    derived: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Suppress small counts for publication: 1 to ``threshold - 1`` becomes ``"<threshold"``.
+
+    Zero is not suppressed (a true zero reveals nothing about a person and is shown as 0);
+    missing stays missing. The columns become ``object`` columns holding whole numbers and the
+    string ``"<5"``. Columns named in ``derived`` (shares, rates, intervals worked out from the
+    counts) are blanked on every row where a count was suppressed, so the count cannot be worked
+    back.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Not modified.
+    cols : sequence of str
+        Count columns (whole, non-negative numbers).
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed; 1 suppresses nothing.
+    derived : sequence of str, optional
+        Columns blanked where any of ``cols`` is suppressed.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    DataError
+        Naming a column that is absent, not numeric, negative or not whole.
+    ValueError
+        If ``threshold`` is not a whole number of at least 1.
+
+    Notes
+    -----
+    This is primary suppression only. A table whose total is published elsewhere can still
+    give away a single suppressed cell by subtraction; publish top-N lists or aggregate further
+    when only one cell is suppressed.
+
+    References
+    ----------
+    .. [1] Office for National Statistics. *Statistical disclosure control policy for tables*.
+
+    Examples
+    --------
+    >>> suppress_small(pd.DataFrame({"count": [0, 1, 4, 5, 12]}), ["count"])["count"].tolist()
+    [0, '<5', '<5', 5, 12]
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number of at least 1, not {threshold!r}")
+    out = df.copy()
+    hidden = pd.Series(False, index=df.index)
+    for col in [*cols, *(derived or [])]:
+        if col not in df.columns:
+            raise DataError("the table has no such column to suppress", column=str(col))
+    label = f"<{int(threshold)}"
+    for col in cols:
+        s = df[col]
+        if not is_numeric_dtype(s) or is_bool_dtype(s):
+            raise DataError(f"count column is not numeric (dtype {s.dtype})", column=str(col))
+        values = s.astype("Float64")
+        if (values < 0).any():
+            raise DataError("count is negative", column=str(col))
+        if (values.round() != values).any():
+            raise DataError("count is not a whole number", column=str(col))
+        small = ((values >= 1) & (values < threshold)).fillna(False).astype(bool)
+        whole = s.astype("Int64").astype(object)
+        out[col] = whole.where(~small, label)
+        hidden |= small
+    for col in derived or []:
+        out[col] = out[col].astype(object).where(~hidden, pd.NA)
+        if is_numeric_dtype(df[col]):
+            out[col] = out[col].astype("Float64")
+    return out
+
+
+def _unordered_small(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Hide the order of suppressed rows: no rank, and sorted by ``key`` instead of count.
+
+    A busiest-first order or a rank among suppressed rows would tell their counts apart.
+    Rows with a shown count keep their place; suppressed rows follow them, then true zeros.
+    """
+    small = table["count"].map(lambda v: isinstance(v, str)).astype(bool)
+    zero = table["count"].map(lambda v: not isinstance(v, str) and v == 0).astype(bool)
+    out = table.copy()
+    out.loc[small, "rank"] = pd.NA
+    shown = out[~small & ~zero]
+    hidden = out[small].sort_values(key)
+    zeros = out[zero].sort_values(key)
+    return pd.concat([shown, hidden, zeros]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- selection
+def _fy(year: str) -> str:
+    try:
+        return normalise_financial_year(year)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _categories(ds: Dataset, categories: Sequence[str] | None) -> list[str]:
+    if categories is None:
+        return ds.cmap.of_kind("crime")
+    known = {c.casefold(): c for c in ds.cmap.order}
+    chosen: list[str] = []
+    for cat in categories:
+        if cat == ALL_CRIME:
+            chosen += ds.cmap.of_kind("crime")
+            continue
+        name = known.get(str(cat).strip().casefold())
+        if name is None:
+            raise UsageError(f"category '{cat}' is not a report category: "
+                             f"{', '.join([ALL_CRIME, *ds.cmap.order])}")  # fmt: skip
+        if ds.cmap.kind(name) == "flag":
+            raise UsageError(f"'{name}' is a flag: street-level records carry no flags")
+        chosen.append(name)
+    return list(dict.fromkeys(chosen))
+
+
+def select_records(
+    ds: Dataset, area: str, year: str, categories: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The street-level records of an area for a financial year (for maps and hot spots).
+
+    The rows are record-level data: use them for aggregates and density maps only, never
+    publish them.
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+    year : str
+        Financial year, e.g. ``"2025/26"``.
+    categories : sequence of str, optional
+        Report categories (``"All crime"`` expands to the crime categories); default: all crime
+        categories, anti-social behaviour excluded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``ds.records`` for the chosen rows.
+
+    Raises
+    ------
+    DataError
+        If the data holds no street-level records for the area.
+    UsageError
+        For an unknown area or category, or a year that is not a financial year.
+    """
+    fy = _fy(year)
+    cats = _categories(ds, categories)
+    area = ds.resolve_area(area)
+    rec = ds.records
+    if not len(rec) or "lsoa_code" not in rec.columns:
+        raise DataError("hot spots need data.police.uk street-level records, and this data "
+                        "has none")  # fmt: skip
+    area_rows = rec["area"].astype("string") == area
+    if not area_rows.any():
+        raise DataError(f"no street-level records for '{area}'")
+    keep = (area_rows & rec["month"].isin(months_of_financial_year(fy))
+            & rec["category"].astype("string").isin(cats))  # fmt: skip
+    return rec[keep.fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def _lsoa_population(ds: Dataset, lsoa_population: pd.DataFrame | None,
+                     year: int) -> pd.DataFrame | None:  # fmt: skip
+    """``code, name, population`` of LSOAs for the year (nearest year if absent), or None."""
+    if lsoa_population is None:
+        small = ds.small_area_population
+        if not len(small):
+            return None
+        pop = small[small["geography"].astype("string").str.casefold() == "lsoa"]
+    else:
+        pop = lsoa_population
+    if not len(pop):
+        return None
+    for col in ("code", "population"):
+        if col not in pop.columns:
+            raise DataError("the LSOA population table has no such column", column=col)
+    pop = pop.copy()
+    if "name" not in pop.columns:
+        pop["name"] = pd.NA
+    if "year" in pop.columns:
+        dist = (pop["year"].astype("int64") - year).abs()
+        pop = pop.assign(_d=dist, _y=pop["year"]).sort_values(["code", "_d", "_y"])
+        pop = pop.drop_duplicates("code")
+    return pd.DataFrame(
+        {
+            "lsoa": pop["code"].astype("string").str.strip(),
+            "pop_name": pop["name"].astype("string"),
+            "population": pd.to_numeric(pop["population"]).astype("Int64"),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- hot spots
+def hotspots(
+    ds: Dataset,
+    area: str,
+    year: str,
+    categories: Sequence[str] | None = None,
+    lsoa_population: pd.DataFrame | None = None,
+    threshold: int = THRESHOLD,
+    *,
+    publishable: bool = True,
+) -> pd.DataFrame:
+    """Crime by LSOA for an area and financial year, busiest first.
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+    year : str
+        The assessed financial year.
+    categories : sequence of str, optional
+        Report categories to count; default all crime (anti-social behaviour excluded).
+    lsoa_population : pandas.DataFrame, optional
+        ``code, population`` (optional ``name``, ``year``: the year nearest the April the
+        financial year starts is used). Default: ``ds.small_area_population`` rows of geography
+        ``lsoa``. LSOAs of the area listed there with no record are included with a count of 0.
+    threshold : int, default 5
+        Suppression threshold for the publishable form.
+    publishable : bool, default True
+        True: counts of 1 to ``threshold - 1`` are shown as ``"<5"`` and their share, cumulative
+        share, rate, interval and rank blanked (:func:`suppress_small`), and those rows are put
+        in LSOA code order (an order by count would tell them apart); this is the only form for
+        a report. False: the exact counts, for analysis (e.g. :func:`concentration`) only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`HOTSPOT_COLUMNS`: ``rank`` (1 = most crime), ``lsoa`` (code), ``name``,
+        ``count``, ``share`` of the area's total (0 to 1), ``cumulative_share``,
+        ``population``, ``rate_per_1000`` and its 95% interval (missing where the LSOA
+        population is unknown). ``attrs["note"]`` says which months are missing, if any.
+
+    Raises
+    ------
+    DataError
+        If the data holds no street-level records for the area.
+    """
+    fy = _fy(year)
+    area = ds.resolve_area(area)
+    rec = select_records(ds, area, fy, categories)
+    counts = (rec.groupby("lsoa_code", observed=True)
+              .agg(name=("lsoa_name", "first"), count=("month", "size"))
+              .reset_index().rename(columns={"lsoa_code": "lsoa"}))  # fmt: skip
+    counts["lsoa"] = counts["lsoa"].astype("string")
+    counts["name"] = counts["name"].astype("string")
+    pop = _lsoa_population(ds, lsoa_population, parse_financial_year(fy))
+    if pop is not None:
+        area_of = pop["pop_name"].str.extract(LSOA_NAME)["area"].astype("string")
+        zero = pop[(area_of == area).fillna(False).astype(bool) & ~pop["lsoa"].isin(counts["lsoa"])]
+        extra = pd.DataFrame({"lsoa": zero["lsoa"], "name": zero["pop_name"], "count": 0})
+        counts = pd.concat([counts, extra], ignore_index=True) if len(extra) else counts
+        counts = counts.merge(pop[["lsoa", "population"]], on="lsoa", how="left")
+    else:
+        counts["population"] = pd.array([pd.NA] * len(counts), dtype="Int64")
+    counts["count"] = counts["count"].astype("int64")
+    counts = counts.sort_values(["count", "lsoa"], ascending=[False, True]).reset_index(drop=True)
+    total = int(counts["count"].sum())
+    counts["share"] = counts["count"] / total if total else np.nan
+    counts["cumulative_share"] = counts["share"].cumsum()
+    counts["rank"] = counts["count"].rank(ascending=False, method="min").astype("Int64")
+    counts = calculate_rates(counts, "count", "population")
+    out = counts[HOTSPOT_COLUMNS]
+    missing = missing_months(ds, area, fy)
+    if publishable:
+        out = _unordered_small(suppress_small(out, ["count"], threshold, derived=DERIVED),
+                               "lsoa")  # fmt: skip
+    if missing:
+        out.attrs["note"] = (f"{fy} is missing {len(missing)} months: "
+                             f"{', '.join(month_label(m) for m in missing)}")  # fmt: skip
+    else:
+        out.attrs["note"] = ""
+    return out
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How much of an area's crime its busiest LSOAs hold.
+
+    Attributes
+    ----------
+    lsoas : int
+        LSOAs in the table.
+    top_lsoas : int
+        LSOAs in the top fraction (at least one).
+    fraction : float
+        The fraction of LSOAs asked about (0.1 = top 10%).
+    top_share : float
+        Share of the area's crime in those LSOAs (0 to 1).
+    """
+
+    lsoas: int
+    top_lsoas: int
+    fraction: float
+    top_share: float
+
+    @property
+    def text(self) -> str:
+        """One sentence for the report."""
+        return (f"The {self.fraction:.0%} of LSOAs with most crime ({self.top_lsoas} of "
+                f"{self.lsoas}) hold {self.top_share:.1%} of it.")  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def concentration(hot: pd.DataFrame, fraction: float = 0.10) -> Concentration:
+    """Share of crime held by the top ``fraction`` of LSOAs (10% by default).
+
+    Parameters
+    ----------
+    hot : pandas.DataFrame
+        The unsuppressed table, ``hotspots(..., publishable=False)`` (the result is a single
+        share, safe to publish; the table is not).
+    fraction : float, default 0.10
+        The top ``ceil(fraction × LSOAs)`` LSOAs (at least one) are counted.
+
+    Returns
+    -------
+    Concentration
+
+    Raises
+    ------
+    ValueError
+        If the counts are suppressed, the table is empty or ``fraction`` is not in (0, 1].
+
+    References
+    ----------
+    .. [1] Weisburd D (2015), see module references.
+
+    Examples
+    --------
+    >>> hot = pd.DataFrame({"count": [50, 20, 10, 5, 5, 4, 3, 2, 1, 0]})
+    >>> str(concentration(hot))
+    'The 10% of LSOAs with most crime (1 of 10) hold 50.0% of it.'
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], not {fraction!r}")
+    if "count" not in hot.columns or not is_numeric_dtype(hot["count"]):
+        raise ValueError("concentration needs the unsuppressed counts: "
+                         "hotspots(..., publishable=False)")  # fmt: skip
+    counts = hot["count"].astype("int64").sort_values(ascending=False).to_numpy()
+    if not len(counts) or counts.sum() == 0:
+        raise ValueError("no crime in the table")
+    top = max(1, math.ceil(fraction * len(counts)))
+    return Concentration(lsoas=len(counts), top_lsoas=top, fraction=fraction,
+                         top_share=float(counts[:top].sum() / counts.sum()))  # fmt: skip
+
+
+def top_locations(
+    ds: Dataset,
+    area: str,
+    year: str,
+    n: int = 10,
+    categories: Sequence[str] | None = None,
+    threshold: int = THRESHOLD,
+) -> pd.DataFrame:
+    """The most frequent police.uk locations ("On or near ...") of an area's records.
+
+    police.uk locations are anonymised snap points, not addresses. Records without a location
+    are left out. Counts of 1 to ``threshold - 1`` are shown as ``"<5"``.
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+    year : str
+        Financial year.
+    n : int, default 10
+        How many locations.
+    categories : sequence of str, optional
+        Default all crime.
+    threshold : int, default 5
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, location, count`` (suppressed), busiest first, ties in name order; suppressed
+        rows have no rank and come last in name order.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive whole number, not {n!r}")
+    rec = select_records(ds, area, year, categories)
+    loc = rec["location"].astype("string").str.strip()
+    loc = loc[loc.notna() & (loc != "") & (loc.str.casefold() != NO_LOCATION)]
+    counts = loc.value_counts().rename_axis("location").reset_index(name="count")
+    counts = counts.sort_values(["count", "location"], ascending=[False, True]).head(n)
+    counts = counts.reset_index(drop=True)
+    counts.insert(0, "rank", counts["count"].rank(ascending=False, method="min").astype("Int64"))
+    counts["location"] = counts["location"].astype("string")
+    return _unordered_small(suppress_small(counts, ["count"], threshold), "location")

@@ -1,0 +1,274 @@
+"""Public concern from a resident survey: the share naming each issue, with Wilson intervals.
+
+The input is a small table an analyst types from the survey results, ``survey.csv``::
+
+    concern,respondents,count[,period][,note]
+    People using or dealing drugs,1112,868,2025,...
+
+``respondents`` is how many people answered the question and ``count`` how many named the issue.
+Respondents may name several issues, so the shares do not add up to 100%.
+
+Intervals are Wilson score intervals (Wilson 1927), which behave well for small counts and for
+shares near 0% or 100%::
+
+    (2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))
+
+Check value (see DOMAIN.md): 30 of 120 gives 18.11%–33.44% at 95%.
+
+When a ``period`` column holds two or more periods, the latest period is reported and compared
+with the one before it: ``previous_pct``, ``change_pct_points`` (percentage points, current minus
+previous) and ``intervals_overlap``. Two 95% intervals that do **not** overlap show a difference
+that is significant at better than the 5% level; intervals that overlap do not prove there is no
+difference (the overlap check is conservative), so an overlapping change is described as "not
+clearly different", never as "no change".
+
+This module carries its own private Wilson interval (``csp_analysis.analyses.rates`` did not exist
+when it was written); tests check it against ``statsmodels.stats.proportion.proportion_confint``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from csp_analysis.exceptions import DataError
+
+REQUIRED = ("concern", "respondents", "count")
+COLUMNS = ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper", "rank"]
+COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_points",
+                   "intervals_overlap"]  # fmt: skip
+
+
+def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for proportions ``count / n`` (as fractions, clipped to [0, 1]).
+
+    Parameters
+    ----------
+    count, n : numpy.ndarray
+        Successes and trials (``0 <= count <= n``, ``n > 0``).
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Lower and upper limits.
+
+    Examples
+    --------
+    >>> lo, hi = _wilson(np.array([30.0]), np.array([120.0]))
+    >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
+    (0.1811, 0.3344)
+    """
+    x = np.asarray(count, dtype="float64")
+    n = np.asarray(n, dtype="float64")
+    z = float(norm.ppf(1.0 - (1.0 - level) / 2.0))
+    z2 = z * z
+    root = z * np.sqrt(np.maximum(z2 + 4.0 * x * (1.0 - x / n), 0.0))
+    denom = 2.0 * (n + z2)
+    lower = (2.0 * x + z2 - root) / denom
+    upper = (2.0 * x + z2 + root) / denom
+    # The formula is exactly 0 at x = 0 and 1 at x = n: set those, clip other rounding error.
+    lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(upper, 0.0, 1.0))
+    return lower, upper
+
+
+def _fold(text: str) -> str:
+    """Case- and spacing-insensitive key: the same concern worded alike in two periods."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _line(df: pd.DataFrame, pos: int) -> int | None:
+    """File line of a row (header is line 1) when the frame has a default index."""
+    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
+        return pos + 2
+    return None
+
+
+def _whole_numbers(df: pd.DataFrame, column: str, file: str | None) -> pd.Series:
+    """A column as whole, non-negative numbers, or a DataError naming the first bad cell."""
+    raw = df[column]
+    text = raw.astype("string").str.replace(",", "", regex=False).str.strip()
+    nums = pd.to_numeric(text, errors="coerce")
+    for pos, (cell, value) in enumerate(zip(text, nums, strict=True)):
+        if pd.isna(cell) or cell == "":
+            raise DataError("blank value: a number is required", file=file,
+                            line=_line(df, pos), column=column)  # fmt: skip
+        if pd.isna(value):
+            raise DataError(f"'{raw.iloc[pos]}' is not a number", file=file,
+                            line=_line(df, pos), column=column)  # fmt: skip
+        if value < 0:
+            raise DataError(f"negative value {value:g}", file=file, line=_line(df, pos),
+                            column=column)  # fmt: skip
+        if value != int(value):
+            raise DataError(f"{value:g} is not a whole number of people", file=file,
+                            line=_line(df, pos), column=column)  # fmt: skip
+    return nums.astype("int64")
+
+
+def validate_survey(survey: pd.DataFrame, file: str | None = "survey.csv") -> pd.DataFrame:
+    """Check a survey table and return it with clean types.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        ``concern, respondents, count`` and optionally ``period`` (other columns, such as
+        ``note``, are kept but not used).
+    file : str, optional
+        File name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; ``concern`` and ``period`` as strings, the counts as int64.
+
+    Raises
+    ------
+    DataError
+        Naming the column (and line, when the frame has its default index) of the first problem:
+        a missing column, a blank concern or period, a blank, non-numeric, negative or
+        fractional number, zero respondents, a count above respondents, or the same concern
+        twice in one period (compared ignoring case and spacing).
+    """
+    for col in REQUIRED:
+        if col not in survey.columns:
+            raise DataError("missing column", file=file, column=col)
+    if not len(survey):
+        raise DataError("the survey table has no rows", file=file)
+    df = survey.copy()
+    concern = df["concern"].astype("string").str.strip()
+    for pos, value in enumerate(concern):
+        if pd.isna(value) or value == "":
+            raise DataError("blank concern", file=file, line=_line(df, pos), column="concern")
+    df["concern"] = concern
+    df["respondents"] = _whole_numbers(df, "respondents", file)
+    df["count"] = _whole_numbers(df, "count", file)
+    for pos, (n, x) in enumerate(zip(df["respondents"], df["count"], strict=True)):
+        if n == 0:
+            raise DataError("respondents must be more than 0", file=file,
+                            line=_line(df, pos), column="respondents")  # fmt: skip
+        if x > n:
+            raise DataError(f"count {x} is more than the {n} respondents", file=file,
+                            line=_line(df, pos), column="count")  # fmt: skip
+    df["_key"] = df["concern"].str.replace(r"\s+", " ", regex=True).str.casefold()
+    keys = ["_key"]
+    if "period" in df.columns:
+        period = df["period"].astype("string").str.strip()
+        for pos, value in enumerate(period):
+            if pd.isna(value) or value == "":
+                raise DataError("blank period", file=file, line=_line(df, pos), column="period")
+        df["period"] = period
+        keys = ["period", "_key"]
+    dup = df.duplicated(keys, keep="first")
+    if dup.any():
+        pos = int(np.flatnonzero(dup.to_numpy())[0])
+        where = f" in period {df['period'].iloc[pos]}" if "period" in df.columns else ""
+        raise DataError(f"concern '{df['concern'].iloc[pos]}' appears twice{where}", file=file,
+                        line=_line(df, pos), column="concern")  # fmt: skip
+    return df.drop(columns="_key")
+
+
+def _shares(df: pd.DataFrame, level: float) -> pd.DataFrame:
+    lo, hi = _wilson(df["count"].to_numpy(), df["respondents"].to_numpy(), level)
+    out = df[["concern", "respondents", "count"]].copy()
+    out["pct"] = 100.0 * df["count"].to_numpy() / df["respondents"].to_numpy()
+    out["ci_lower"] = 100.0 * lo
+    out["ci_upper"] = 100.0 * hi
+    out["rank"] = out["pct"].rank(method="min", ascending=False).astype("int64")
+    return out
+
+
+def public_concern(
+    survey: pd.DataFrame, level: float = 0.95, file: str | None = "survey.csv"
+) -> pd.DataFrame:
+    """Share of respondents naming each concern, with Wilson intervals and rank.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        ``concern, respondents, count`` and optionally ``period`` (see :func:`validate_survey`).
+    level : float
+        Confidence level of the intervals (default 95%).
+    file : str, optional
+        File name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``concern, respondents, count, pct, ci_lower, ci_upper, rank``; ``pct`` and the interval
+        are in percent (25.0 means 25%), ``rank`` 1 is the most named (ties share the better
+        rank). With a ``period`` column, only the latest period's concerns are listed (periods
+        sort as text, so write them all alike: ``2025``, or ``2024/25``) and the columns
+        ``period, previous_period, previous_pct, change_pct_points, intervals_overlap`` are
+        added; they are missing when there is no earlier period or the concern was not asked
+        then (concerns are matched across periods ignoring case and spacing). Rows are in rank
+        order.
+
+    Raises
+    ------
+    DataError
+        See :func:`validate_survey`.
+
+    Examples
+    --------
+    >>> t = public_concern(pd.DataFrame({"concern": ["Burglary"], "respondents": [120],
+    ...                                  "count": [30]}))
+    >>> t[["pct", "ci_lower", "ci_upper"]].round(2).iloc[0].tolist()
+    [25.0, 18.11, 33.44]
+    """
+    df = validate_survey(survey, file)
+    if "period" not in df.columns:
+        out = _shares(df, level)
+        return out.sort_values(["rank", "concern"], kind="stable").reset_index(drop=True)[COLUMNS]
+    periods = sorted(df["period"].unique())
+    latest = periods[-1]
+    cur = df[df["period"] == latest].reset_index(drop=True)
+    out = _shares(cur, level)
+    out["period"] = latest
+    out["previous_period"] = pd.NA
+    out["previous_pct"] = np.nan
+    out["change_pct_points"] = np.nan
+    out["intervals_overlap"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    if len(periods) >= 2:
+        before = periods[-2]
+        prev = _shares(df[df["period"] == before].reset_index(drop=True), level)
+        prev = prev.set_index(prev["concern"].map(_fold))
+        keys = out["concern"].map(_fold)
+        found = keys.isin(prev.index).to_numpy()
+        p = prev.reindex(keys)
+        out["previous_period"] = np.where(found, before, None)
+        out["previous_pct"] = p["pct"].to_numpy()
+        out["change_pct_points"] = out["pct"] - out["previous_pct"]
+        overlap = (out["ci_lower"].to_numpy() <= p["ci_upper"].to_numpy()) & (
+            p["ci_lower"].to_numpy() <= out["ci_upper"].to_numpy()
+        )
+        out["intervals_overlap"] = pd.array(
+            [bool(o) if f else pd.NA for o, f in zip(overlap, found, strict=True)],
+            dtype="boolean",
+        )
+    out = out.astype({"period": "string", "previous_period": "string"})
+    out = out.sort_values(["rank", "concern"], kind="stable").reset_index(drop=True)
+    return out[COLUMNS + COMPARE_COLUMNS]
+
+
+def read_survey(path: str | Path, level: float = 0.95) -> pd.DataFrame:
+    """Read ``survey.csv`` and return :func:`public_concern` of it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    p = Path(path)
+    raw = pd.read_csv(p, dtype="string", keep_default_na=False)
+    return public_concern(raw, level=level, file=p.name)

@@ -1,0 +1,1102 @@
+"""Choosing priorities: a configurable risk matrix, its sensitivity, and the recommendation.
+
+Each candidate category (crime categories and anti-social behaviour from the year-on-year table)
+is scored 1–5 on each factor of ``data/reference/risk_matrix.yaml``:
+
+=====================  ===============================================  =====================
+factor                 raw value                                        scored by
+=====================  ===============================================  =====================
+volume                 crimes (incidents) in the assessed year          quantile/thresholds
+trend                  ``significant rise`` … ``significant fall``      fixed table (5 … 1)
+harm                   crimes × CCHI days per crime                     quantile/thresholds
+cost                   crimes × unit cost of crime (£, 2015/16 prices)  quantile/thresholds
+public_concern         % of survey respondents naming it                quantile/thresholds
+vulnerability          hand-entered score                               manual (1–5)
+partnership_capacity   hand-entered score                               manual (1–5)
+=====================  ===============================================  =====================
+
+Scoring rules
+-------------
+``thresholds: [t1, t2, t3, t4]``
+    score = 1 + the number of cut-points the value reaches (value ≥ cut-point): below t1 → 1,
+    t1 ≤ value < t2 → 2, …, value ≥ t4 → 5.
+``quantile``
+    score by the value's position among the candidates with a value: with ``r`` its rank
+    (1 = smallest, ties share the mean rank) among ``n`` values, score = 1 + ⌊5(r − ½)/n⌋. Ten
+    distinct values score 1, 1, 2, 2, 3, 3, 4, 4, 5, 5; values all equal score 3.
+``trend``
+    significant rise 5, rise 4, flat 3, fall 2, significant fall 1 (editable).
+``manual``
+    the hand-entered score itself (1–5).
+
+Missing data
+------------
+A factor without data for a category has ``<factor>_raw`` and ``<factor>_score`` missing (NaN),
+never 0. ``weighted_sum``: ``total = Σ_present wᵢsᵢ × (Σ_all wᵢ / Σ_present wᵢ)``, i.e. the
+missing factors are taken to equal the category's weighted mean of its present factors (the sum
+stays on the same scale as for a complete row). ``impact_likelihood``: impact and likelihood are
+weighted means over their present factors; ``total = impact × likelihood``. ``factors_missing``
+names the missing factors that the combination uses; a category with fewer than ``min_factors``
+scored factors gets no total and no rank.
+
+Harm and cost per crime of a category
+-------------------------------------
+Reference tables give values per Home Office subgroup (harm) or Heeks offence (cost). A
+category's weight is the volume-weighted mean of its subgroups' values when subgroup volumes are
+given (the expected harm or cost of one crime of the category), else the configured ``aggregate``
+(default the geometric mean: the values span orders of magnitude, and the geometric mean neither
+lets one rare extreme subgroup such as homicide set the weight of all violence, as the mean would,
+nor ignores it). See :func:`category_weights` and ``docs/risk_matrix.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from csp_analysis.categories import ALL_CRIME, load_category_map
+from csp_analysis.exceptions import DataError
+from csp_analysis.paths import reference_dir
+
+FACTORS = ("volume", "trend", "harm", "cost", "public_concern", "vulnerability",
+           "partnership_capacity")  # fmt: skip
+MEASURED = ("volume", "harm", "cost", "public_concern")
+SCORINGS = {
+    "volume": ("quantile", "thresholds"),
+    "harm": ("quantile", "thresholds"),
+    "cost": ("quantile", "thresholds"),
+    "public_concern": ("quantile", "thresholds"),
+    "trend": ("trend",),
+    "vulnerability": ("manual",),
+    "partnership_capacity": ("manual",),
+}
+COMBINATIONS = ("weighted_sum", "impact_likelihood")
+AGGREGATES = ("geometric_mean", "median", "mean", "min", "max")
+TREND_LABELS = ("significant rise", "rise", "flat", "fall", "significant fall")
+DEFAULT_TREND_SCORES = {"significant rise": 5, "rise": 4, "flat": 3, "fall": 2,
+                        "significant fall": 1}  # fmt: skip
+TOP_KEYS = {"combination", "impact", "likelihood", "min_factors", "include_kinds", "factors",
+            "concern_map", "manual_scores"}  # fmt: skip
+FACTOR_KEYS = {"weight", "scoring", "thresholds", "alpha", "flat_pct", "scores", "aggregate",
+               "label"}  # fmt: skip
+LABELS = {
+    "volume": "volume",
+    "trend": "trend",
+    "harm": "harm",
+    "cost": "cost",
+    "public_concern": "public concern",
+    "vulnerability": "vulnerability",
+    "partnership_capacity": "partnership capacity",
+}
+
+
+class ConfigError(DataError):
+    """A problem in the risk matrix configuration, naming the key at fault.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    file : str, optional
+        The configuration file name.
+    key : str, optional
+        Dotted key, e.g. ``factors.harm.weight``.
+    line : int, optional
+        Line in the YAML file, for syntax errors.
+    """
+
+    def __init__(
+        self, message: str, file: str | None = None, key: str | None = None,
+        line: int | None = None,
+    ) -> None:  # fmt: skip
+        self.key = key
+        super().__init__(message, file=file, line=line)
+
+    def __str__(self) -> str:
+        where = [w for w in (self.file, f"line {self.line}" if self.line else None,
+                             f"key '{self.key}'" if getattr(self, "key", None) else None) if w]
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+# ---------------------------------------------------------------------------------- configuration
+@dataclass(frozen=True)
+class FactorConfig:
+    """One factor of the risk matrix.
+
+    Attributes
+    ----------
+    name : str
+    weight : float
+        Non-negative; 0 shows the factor without counting it.
+    scoring : str
+        ``quantile``, ``thresholds``, ``trend`` or ``manual``.
+    thresholds : tuple of float
+        Four increasing cut-points (``thresholds`` scoring only).
+    alpha, flat_pct : float
+        Trend only: significance level and the ± % band called flat.
+    scores : dict
+        Trend only: score of each trend label.
+    aggregate : str
+        Harm and cost only: how subgroup values make a category value without volumes.
+    label : str
+        Words used in tables and reasons.
+    """
+
+    name: str
+    weight: float
+    scoring: str
+    thresholds: tuple[float, ...] = ()
+    alpha: float = 0.05
+    flat_pct: float = 5.0
+    scores: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TREND_SCORES))
+    aggregate: str = "geometric_mean"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    """The risk matrix configuration (see ``data/reference/risk_matrix.yaml``).
+
+    Attributes
+    ----------
+    factors : dict
+        Factor name → :class:`FactorConfig`, in the order of the file.
+    combination : str
+        ``weighted_sum`` or ``impact_likelihood``.
+    impact, likelihood : tuple of str
+        Factors forming impact and likelihood (``impact_likelihood`` only).
+    min_factors : int
+        Fewest scored factors a category needs for a total.
+    include_kinds : tuple of str
+        Kinds of change-table rows that are candidates.
+    concern_map : dict
+        Case-folded survey concern → report category (None: not a category).
+    manual_scores : dict
+        Factor → {category: score}.
+    source : str
+        File name the configuration came from.
+    """
+
+    factors: dict[str, FactorConfig]
+    combination: str = "weighted_sum"
+    impact: tuple[str, ...] = ()
+    likelihood: tuple[str, ...] = ()
+    min_factors: int = 1
+    include_kinds: tuple[str, ...] = ("crime", "asb")
+    concern_map: dict[str, str | None] = field(default_factory=dict)
+    manual_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def used(self) -> list[str]:
+        """Factors that count towards the total (weight > 0 and, for impact × likelihood, in a
+        group), in configuration order."""
+        groups = set(self.impact) | set(self.likelihood)
+        return [
+            f for f, c in self.factors.items()
+            if c.weight > 0 and (self.combination == "weighted_sum" or f in groups)
+        ]  # fmt: skip
+
+    def weights(self) -> dict[str, float]:
+        """Factor → weight."""
+        return {f: c.weight for f, c in self.factors.items()}
+
+    def with_weights(self, **weights: float) -> RiskConfig:
+        """A copy with some factor weights changed, e.g. ``cfg.with_weights(harm=3)``."""
+        factors = dict(self.factors)
+        for name, w in weights.items():
+            if name not in factors:
+                raise ConfigError("no such factor", file=self.source, key=f"factors.{name}")
+            factors[name] = dataclasses.replace(factors[name], weight=float(w))
+        return dataclasses.replace(self, factors=factors)
+
+
+def _number(value: object, key: str, file: str, low: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"must be a number, not {value!r}", file=file, key=key)
+    if not math.isfinite(float(value)):
+        raise ConfigError("must be a finite number", file=file, key=key)
+    if low is not None and value < low:
+        raise ConfigError(f"must be at least {low:g}, not {value:g}", file=file, key=key)
+    return float(value)
+
+
+def _names(value: object, key: str, file: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("must be a list of names, e.g. [harm, cost]", file=file, key=key)
+    return tuple(v.strip() for v in value)
+
+
+def _factor(name: str, spec: object, file: str) -> FactorConfig:
+    key = f"factors.{name}"
+    if not isinstance(spec, dict):
+        raise ConfigError("must be a mapping with weight and scoring", file=file, key=key)
+    for k in spec:
+        if k not in FACTOR_KEYS:
+            raise ConfigError(f"unknown setting (known: {', '.join(sorted(FACTOR_KEYS))})",
+                              file=file, key=f"{key}.{k}")  # fmt: skip
+    if "weight" not in spec:
+        raise ConfigError("missing", file=file, key=f"{key}.weight")
+    weight = _number(spec["weight"], f"{key}.weight", file, low=0)
+    scoring = spec.get("scoring")
+    allowed = SCORINGS.get(name, ("manual",))
+    if scoring not in allowed:
+        extra = "" if name in SCORINGS else " (a factor of your own is scored by hand)"
+        raise ConfigError(f"must be {' or '.join(allowed)}{extra}, not {scoring!r}", file=file,
+                          key=f"{key}.scoring")  # fmt: skip
+    kwargs: dict[str, object] = {"label": str(spec.get("label", LABELS.get(name, name)))}
+    if scoring == "thresholds":
+        cuts = spec.get("thresholds")
+        if not isinstance(cuts, list) or len(cuts) != 4:
+            raise ConfigError("must be a list of four cut-points, e.g. [10, 20, 35, 50]",
+                              file=file, key=f"{key}.thresholds")  # fmt: skip
+        vals = tuple(_number(c, f"{key}.thresholds", file) for c in cuts)
+        if any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
+            raise ConfigError("cut-points must increase", file=file, key=f"{key}.thresholds")
+        kwargs["thresholds"] = vals
+    elif "thresholds" in spec:
+        raise ConfigError(f"only used with scoring: thresholds (this factor is {scoring})",
+                          file=file, key=f"{key}.thresholds")  # fmt: skip
+    if name == "trend":
+        alpha = _number(spec.get("alpha", 0.05), f"{key}.alpha", file, low=0)
+        if not 0 < alpha < 1:
+            raise ConfigError("must be between 0 and 1", file=file, key=f"{key}.alpha")
+        kwargs["alpha"] = alpha
+        kwargs["flat_pct"] = _number(spec.get("flat_pct", 5.0), f"{key}.flat_pct", file, low=0)
+        scores = spec.get("scores", DEFAULT_TREND_SCORES)
+        if not isinstance(scores, dict) or set(scores) != set(TREND_LABELS):
+            raise ConfigError(f"must give a score for each of: {', '.join(TREND_LABELS)}",
+                              file=file, key=f"{key}.scores")  # fmt: skip
+        kwargs["scores"] = {
+            lab: _number(scores[lab], f"{key}.scores.{lab}", file) for lab in TREND_LABELS
+        }
+        for lab, s in kwargs["scores"].items():  # type: ignore[union-attr]
+            if not 1 <= s <= 5:
+                raise ConfigError("must be from 1 to 5", file=file, key=f"{key}.scores.{lab}")
+    if name in ("harm", "cost"):
+        agg = spec.get("aggregate", "geometric_mean")
+        if agg not in AGGREGATES:
+            raise ConfigError(f"must be one of {', '.join(AGGREGATES)}, not {agg!r}", file=file,
+                              key=f"{key}.aggregate")  # fmt: skip
+        kwargs["aggregate"] = agg
+    return FactorConfig(name=name, weight=weight, scoring=scoring, **kwargs)  # type: ignore[arg-type]
+
+
+def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig:
+    """Validate a parsed configuration (the YAML as a dict) and build a :class:`RiskConfig`.
+
+    Parameters
+    ----------
+    data : dict
+        As read from the YAML file.
+    file : str
+        File name used in messages.
+
+    Returns
+    -------
+    RiskConfig
+
+    Raises
+    ------
+    ConfigError
+        Naming the key at fault (e.g. ``factors.harm.weight``).
+    """
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping of settings", file=file)
+    for k in data:
+        if k not in TOP_KEYS:
+            raise ConfigError(f"unknown setting (known: {', '.join(sorted(TOP_KEYS))})",
+                              file=file, key=str(k))  # fmt: skip
+    combination = data.get("combination", "weighted_sum")
+    if combination not in COMBINATIONS:
+        raise ConfigError(f"must be {' or '.join(COMBINATIONS)}, not {combination!r}", file=file,
+                          key="combination")  # fmt: skip
+    specs = data.get("factors")
+    if not isinstance(specs, dict) or not specs:
+        raise ConfigError("must list at least one factor", file=file, key="factors")
+    factors = {str(n): _factor(str(n), s, file) for n, s in specs.items()}
+    if not any(c.weight > 0 for c in factors.values()):
+        raise ConfigError("at least one factor needs a weight above 0", file=file, key="factors")
+    impact = _names(data.get("impact", []), "impact", file)
+    likelihood = _names(data.get("likelihood", []), "likelihood", file)
+    for key, group in (("impact", impact), ("likelihood", likelihood)):
+        for f in group:
+            if f not in factors:
+                raise ConfigError(f"'{f}' is not one of the factors", file=file, key=key)
+    both = set(impact) & set(likelihood)
+    if both:
+        raise ConfigError(f"'{sorted(both)[0]}' is in both impact and likelihood", file=file,
+                          key="likelihood")  # fmt: skip
+    if combination == "impact_likelihood":
+        for key, group in (("impact", impact), ("likelihood", likelihood)):
+            if not any(factors[f].weight > 0 for f in group):
+                raise ConfigError("needs at least one factor with a weight above 0 for "
+                                  "impact_likelihood", file=file, key=key)  # fmt: skip
+    min_factors = data.get("min_factors", 1)
+    if isinstance(min_factors, bool) or not isinstance(min_factors, int) or min_factors < 1:
+        raise ConfigError("must be a whole number of at least 1", file=file, key="min_factors")
+    kinds = _names(data.get("include_kinds", ["crime", "asb"]), "include_kinds", file)
+    for k in kinds:
+        if k not in ("crime", "asb", "flag"):
+            raise ConfigError(f"'{k}' is not crime, asb or flag", file=file, key="include_kinds")
+    cmap = data.get("concern_map") or {}
+    if not isinstance(cmap, dict):
+        raise ConfigError("must map survey concerns to categories", file=file, key="concern_map")
+    concern_map: dict[str, str | None] = {}
+    for concern, cat in cmap.items():
+        if cat is not None and not isinstance(cat, str):
+            raise ConfigError("must be a category name or null", file=file,
+                              key=f"concern_map.{concern}")  # fmt: skip
+        concern_map[_fold(concern)] = cat.strip() if isinstance(cat, str) else None
+    manual_raw = data.get("manual_scores") or {}
+    if not isinstance(manual_raw, dict):
+        raise ConfigError("must map factors to {category: score}", file=file,
+                          key="manual_scores")  # fmt: skip
+    manual: dict[str, dict[str, float]] = {}
+    for f, cats in manual_raw.items():
+        key = f"manual_scores.{f}"
+        if f not in factors or factors[f].scoring != "manual":
+            raise ConfigError("is not a factor scored by hand (scoring: manual)", file=file,
+                              key=key)  # fmt: skip
+        if not isinstance(cats, dict):
+            raise ConfigError("must map categories to scores", file=file, key=key)
+        manual[f] = {}
+        for cat, s in cats.items():
+            val = _number(s, f"{key}.{cat}", file)
+            if not 1 <= val <= 5:
+                raise ConfigError("must be from 1 to 5", file=file, key=f"{key}.{cat}")
+            manual[f][str(cat).strip()] = val
+    return RiskConfig(
+        factors=factors, combination=combination, impact=impact, likelihood=likelihood,
+        min_factors=min_factors, include_kinds=kinds, concern_map=concern_map,
+        manual_scores=manual, source=file,
+    )  # fmt: skip
+
+
+def load_config(path: str | Path | None = None) -> RiskConfig:
+    """Read and validate the risk matrix configuration.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file; default ``data/reference/risk_matrix.yaml``.
+
+    Returns
+    -------
+    RiskConfig
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or not YAML, or a setting is wrong (naming its key).
+
+    Examples
+    --------
+    >>> cfg = load_config()
+    >>> cfg.combination, cfg.factors["harm"].weight
+    ('weighted_sum', 2.0)
+    """
+    p = Path(path) if path is not None else reference_dir() / "risk_matrix.yaml"
+    if not p.is_file():
+        raise ConfigError("configuration file not found", file=p.name)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=p.name,
+                          line=line) from None  # fmt: skip
+    return config_from_dict(data, file=p.name)
+
+
+# ---------------------------------------------------------------------------- reference tables
+def _fold(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _read_reference(path: Path, value: str, group: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError("reference file not found", file=path.name)
+    df = pd.read_csv(path, dtype="string", keep_default_na=False)
+    for col in ("category", group, value, "source"):
+        if col not in df.columns:
+            raise DataError("missing column", file=path.name, column=col)
+    known = set(load_category_map().order)
+    nums = pd.to_numeric(df[value].str.replace(",", "", regex=False), errors="coerce")
+    for pos in range(len(df)):
+        line = pos + 2
+        if df["category"].iloc[pos].strip() not in known:
+            raise DataError(f"category '{df['category'].iloc[pos]}' is not in categories.csv",
+                            file=path.name, line=line, column="category")  # fmt: skip
+        if df[group].iloc[pos].strip() == "":
+            raise DataError(f"blank {group}", file=path.name, line=line, column=group)
+        if pd.isna(nums.iloc[pos]) or nums.iloc[pos] < 0:
+            raise DataError(f"'{df[value].iloc[pos]}' is not a number of at least 0",
+                            file=path.name, line=line, column=value)  # fmt: skip
+        if df["source"].iloc[pos].strip() == "":
+            raise DataError("every figure needs its source", file=path.name, line=line,
+                            column="source")  # fmt: skip
+    df[value] = nums.astype("float64")
+    for col in df.columns:
+        if col != value:
+            df[col] = df[col].str.strip()
+    return df
+
+
+def load_harm_weights(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``harm_weights.csv`` (CCHI median days per crime by Home Office subgroup).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default ``data/reference/harm_weights.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, prc_subgroup, cchi_days, source``.
+
+    Raises
+    ------
+    DataError
+        Naming the line and column of a bad row (unknown category, blank subgroup or source,
+        a value that is not a number ≥ 0).
+    """
+    p = Path(path) if path is not None else reference_dir() / "harm_weights.csv"
+    return _read_reference(p, "cchi_days", "prc_subgroup")
+
+
+def load_unit_costs(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``unit_costs.csv`` (Home Office unit costs of crime, Heeks et al. 2018).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default ``data/reference/unit_costs.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, offence, unit_cost_gbp, price_year, source``.
+    """
+    p = Path(path) if path is not None else reference_dir() / "unit_costs.csv"
+    return _read_reference(p, "unit_cost_gbp", "offence")
+
+
+def category_weights(
+    table: pd.DataFrame,
+    value: str | None = None,
+    volumes: Mapping[str, float] | pd.Series | None = None,
+    method: str = "geometric_mean",
+) -> pd.DataFrame:
+    """Combine subgroup values (harm days or unit costs) into one value per report category.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``category``, a subgroup column (``prc_subgroup`` or ``offence``) and the value column.
+    value : str, optional
+        The value column; default ``cchi_days`` or ``unit_cost_gbp``, whichever is present.
+    volumes : mapping or pandas.Series, optional
+        Subgroup → number of crimes (national or local counts). A category all of whose
+        subgroups have a volume gets the volume-weighted mean Σ vᵢcᵢ / Σ vᵢ, the expected value of
+        one of its crimes.
+    method : str
+        For categories without complete volumes: ``geometric_mean`` (default), ``median``,
+        ``mean``, ``min`` or ``max`` of the subgroup values (unweighted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, weight, subgroups, method`` (``method`` says which rule gave each weight).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Burglary", "Burglary"],
+    ...                   "prc_subgroup": ["Residential burglary", "Non-residential burglary"],
+    ...                   "cchi_days": [273.5, 183.5]})
+    >>> round(float(category_weights(t)["weight"].iloc[0]), 2)  # sqrt(273.5 * 183.5)
+    224.03
+    >>> vols = {"Residential burglary": 3, "Non-residential burglary": 1}
+    >>> float(category_weights(t, volumes=vols)["weight"].iloc[0])  # (3 * 273.5 + 183.5) / 4
+    251.0
+    """
+    if method not in AGGREGATES:
+        raise ValueError(f"method must be one of {', '.join(AGGREGATES)}, not {method!r}")
+    if value is None:
+        value = next((c for c in ("cchi_days", "unit_cost_gbp", "weight") if c in table.columns),
+                     None)  # fmt: skip
+        if value is None:
+            raise DataError("no value column (cchi_days, unit_cost_gbp or weight)")
+    group = next((c for c in ("prc_subgroup", "offence") if c in table.columns), None)
+    if group is None:  # already one value per category
+        out = table[["category", value]].rename(columns={value: "weight"}).copy()
+        out["subgroups"] = 1
+        out["method"] = "as given"
+        return out.reset_index(drop=True)
+    vols = {_fold(k): float(v) for k, v in dict(volumes or {}).items()}
+    rows = []
+    for cat in pd.unique(table["category"]):
+        sub = table[table["category"] == cat]
+        vals = sub[value].astype("float64").to_numpy()
+        keys = [_fold(g) for g in sub[group]]
+        if vols and all(k in vols for k in keys) and sum(vols[k] for k in keys) > 0:
+            v = np.array([vols[k] for k in keys])
+            weight, how = float((v * vals).sum() / v.sum()), "volume-weighted mean"
+        else:
+            weight, how = _aggregate(vals, method), method.replace("_", " ")
+        rows.append({"category": cat, "weight": weight, "subgroups": len(sub), "method": how})
+    return pd.DataFrame(rows, columns=["category", "weight", "subgroups", "method"])
+
+
+def _aggregate(vals: np.ndarray, method: str) -> float:
+    if method == "geometric_mean":
+        return 0.0 if (vals <= 0).any() else float(np.exp(np.log(vals).mean()))
+    return float({"median": np.median, "mean": np.mean, "min": np.min, "max": np.max}[method](vals))
+
+
+def read_risk_scores(path: str | Path) -> pd.DataFrame:
+    """Read ``risk_scores.csv``: hand-entered ``category, factor, score`` rows.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, factor, score`` (other columns, such as ``note``, kept).
+
+    Raises
+    ------
+    DataError
+        See :func:`validate_manual_scores`.
+    """
+    p = Path(path)
+    raw = pd.read_csv(p, dtype="string", keep_default_na=False)
+    return validate_manual_scores(raw, file=p.name)
+
+
+def validate_manual_scores(manual: pd.DataFrame, file: str | None = "risk_scores.csv"
+                           ) -> pd.DataFrame:  # fmt: skip
+    """Check hand-entered scores.
+
+    Parameters
+    ----------
+    manual : pandas.DataFrame
+        ``category, factor, score``.
+    file : str, optional
+        File name used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``score`` as float.
+
+    Raises
+    ------
+    DataError
+        Naming the column and line: a missing column, a blank category or factor, a score that
+        is not a number from 1 to 5, or the same category and factor twice.
+    """
+    for col in ("category", "factor", "score"):
+        if col not in manual.columns:
+            raise DataError("missing column", file=file, column=col)
+    df = manual.copy()
+    default_index = isinstance(df.index, pd.RangeIndex) and df.index.start == 0
+    for col in ("category", "factor"):
+        df[col] = df[col].astype("string").str.strip()
+    scores = pd.to_numeric(df["score"].astype("string").str.strip(), errors="coerce")
+    for pos in range(len(df)):
+        line = pos + 2 if default_index else None
+        for col in ("category", "factor"):
+            v = df[col].iloc[pos]
+            if pd.isna(v) or v == "":
+                raise DataError(f"blank {col}", file=file, line=line, column=col)
+        s = scores.iloc[pos]
+        if pd.isna(s) or not 1 <= s <= 5:
+            raise DataError(f"score '{df['score'].iloc[pos]}' is not a number from 1 to 5",
+                            file=file, line=line, column="score")  # fmt: skip
+    dup = df.duplicated(["category", "factor"])
+    if dup.any():
+        pos = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(
+            f"{df['category'].iloc[pos]} / {df['factor'].iloc[pos]} is scored twice", file=file,
+            line=pos + 2 if default_index else None, column="factor",
+        )  # fmt: skip
+    df["score"] = scores.astype("float64")
+    return df
+
+
+# ----------------------------------------------------------------------------------- scoring
+def score_thresholds(values: np.ndarray | pd.Series, thresholds: tuple[float, ...]) -> np.ndarray:
+    """Score values 1–5 by four cut-points: 1 + the number of cut-points reached (value ≥ cut).
+
+    Missing values stay missing.
+
+    Examples
+    --------
+    >>> score_thresholds(np.array([5, 10, 19.9, 20, 50, np.nan]), (10, 20, 35, 50))
+    array([ 1.,  2.,  2.,  3.,  5., nan])
+    """
+    v = np.asarray(values, dtype="float64")
+    cuts = np.asarray(thresholds, dtype="float64")
+    out = 1.0 + (v[:, None] >= cuts[None, :]).sum(axis=1)
+    return np.where(np.isnan(v), np.nan, out)
+
+
+def score_quantiles(values: np.ndarray | pd.Series) -> np.ndarray:
+    """Score values 1–5 by position among the non-missing values: 1 + ⌊5(r − ½)/n⌋.
+
+    ``r`` is the value's rank (1 = smallest; ties share the mean rank) and ``n`` the number of
+    non-missing values. Computed in whole numbers (10r − 5) // 2n so that boundaries are exact.
+
+    Examples
+    --------
+    >>> score_quantiles(np.arange(1, 11))
+    array([1., 1., 2., 2., 3., 3., 4., 4., 5., 5.])
+    >>> score_quantiles(np.array([7, 7, 7, np.nan]))
+    array([ 3.,  3.,  3., nan])
+    """
+    v = np.asarray(values, dtype="float64")
+    ok = ~np.isnan(v)
+    out = np.full(v.shape, np.nan)
+    n = int(ok.sum())
+    if n == 0:
+        return out
+    ranks = pd.Series(v[ok]).rank(method="average").to_numpy()
+    ten_r = np.rint(10 * ranks).astype("int64")  # mean ranks are multiples of 0.5
+    out[ok] = 1 + np.minimum((ten_r - 5) // (2 * n), 4)
+    return out
+
+
+def trend_label(
+    change: float | None,
+    pct_change: float | None = None,
+    significant: bool | None = None,
+    p_value: float | None = None,
+    alpha: float = 0.05,
+    flat_pct: float = 5.0,
+) -> str | None:
+    """Words for a change: ``significant rise``, ``rise``, ``flat``, ``fall``, ``significant fall``.
+
+    Significance comes from ``significant`` when known, else from ``p_value < alpha``; a
+    significant change is named by its direction whatever its size. Otherwise a change of at
+    least ``flat_pct`` percent is a rise or fall and anything smaller is flat (with no percent
+    change, e.g. from zero, the direction of the change decides). ``None`` when the change is
+    unknown.
+
+    Examples
+    --------
+    >>> trend_label(54, 39.1, p_value=0.0035)
+    'significant rise'
+    >>> trend_label(12, 4.9, p_value=0.2), trend_label(-30, -8.0)
+    ('flat', 'fall')
+    """
+    if change is None or pd.isna(change):
+        return None
+    sig = None
+    if significant is not None and not pd.isna(significant):
+        sig = bool(significant)
+    elif p_value is not None and not pd.isna(p_value):
+        sig = bool(p_value < alpha)
+    if sig and change != 0:
+        return "significant rise" if change > 0 else "significant fall"
+    if pct_change is None or pd.isna(pct_change):
+        return "rise" if change > 0 else "fall" if change < 0 else "flat"
+    if pct_change >= flat_pct:
+        return "rise"
+    if pct_change <= -flat_pct:
+        return "fall"
+    return "flat"
+
+
+def _candidates(change_table: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
+    for col in ("category", "current"):
+        if col not in change_table.columns:
+            raise DataError("the change table has no such column", column=col)
+    t = change_table[change_table["category"] != ALL_CRIME]
+    if "kind" in t.columns:
+        t = t[t["kind"].isin(config.include_kinds)]
+    return t.reset_index(drop=True)
+
+
+def _col(t: pd.DataFrame, name: str) -> list:
+    return list(t[name]) if name in t.columns else [None] * len(t)
+
+
+def _trend_raw(t: pd.DataFrame, fc: FactorConfig, trends: pd.DataFrame | None) -> list:
+    if trends is not None:
+        tr = trends.set_index("category")
+        labels = []
+        for cat in t["category"]:
+            if cat not in tr.index:
+                labels.append(None)
+                continue
+            r = tr.loc[cat]
+            slope = r["sen_slope"] if "sen_slope" in tr.columns else r.get("tau")
+            labels.append(trend_label(slope, None, None, r.get("p_value"), fc.alpha, fc.flat_pct))
+        return labels
+    if "change" in t.columns:
+        change = list(t["change"])
+    elif "previous" in t.columns:
+        change = list(t["current"] - t["previous"])
+    else:
+        change = [None] * len(t)
+    return [
+        trend_label(c, p, s, pv, fc.alpha, fc.flat_pct)
+        for c, p, s, pv in zip(change, _col(t, "pct_change"), _col(t, "significant"),
+                               _col(t, "p_value"), strict=True)  # fmt: skip
+    ]
+
+
+def _concern_by_category(concern: pd.DataFrame, config: RiskConfig) -> tuple[dict, list[str]]:
+    for col in ("concern", "pct"):
+        if col not in concern.columns:
+            raise DataError("the concern table has no such column", column=col)
+    best: dict[str, float] = {}
+    unmapped = []
+    for name, pct in zip(concern["concern"], concern["pct"], strict=True):
+        key = _fold(name)
+        if key not in config.concern_map:
+            unmapped.append(str(name))
+            continue
+        cat = config.concern_map[key]
+        if cat is None or pd.isna(pct):
+            continue
+        best[cat] = max(best.get(cat, -np.inf), float(pct))
+    return best, unmapped
+
+
+def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) -> dict:
+    scores = {f: dict(v) for f, v in config.manual_scores.items()}
+    if manual is not None:
+        m = validate_manual_scores(manual, file="risk_scores.csv")
+        default_index = isinstance(manual.index, pd.RangeIndex) and manual.index.start == 0
+        for pos, (cat, f, s) in enumerate(zip(m["category"], m["factor"], m["score"],
+                                              strict=True)):  # fmt: skip
+            line = pos + 2 if default_index else None
+            if f not in config.factors or config.factors[f].scoring != "manual":
+                where = config.source or "the configuration"
+                raise DataError(f"factor '{f}' is not scored by hand in {where} "
+                                "(scoring: manual)", file="risk_scores.csv", line=line,
+                                column="factor")  # fmt: skip
+            if cat not in cats:
+                raise DataError(f"category '{cat}' is not one of the categories scored",
+                                file="risk_scores.csv", line=line, column="category")  # fmt: skip
+            scores.setdefault(f, {})[cat] = float(s)
+    return scores
+
+
+def _weighted_mean(s: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean over present factors: s (C, F), w (D, F) → (D, C); NaN if none present."""
+    present = ~np.isnan(s)
+    num = np.where(present, s, 0.0) @ w.T  # (C, D)
+    den = present.astype("float64") @ w.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / den, np.nan)
+    return out.T
+
+
+def _combine(s: np.ndarray, w: np.ndarray, config: RiskConfig, factors: list[str]
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:  # fmt: skip
+    """Totals for scores s (C, F) over ``factors`` and weight draws w (D, F) → (D, C)."""
+    w = np.atleast_2d(np.asarray(w, dtype="float64"))
+    present_n = (~np.isnan(s) & (w[0] > 0)[None, :]).sum(axis=1)
+    enough = present_n >= config.min_factors
+    if config.combination == "weighted_sum":
+        total = _weighted_mean(s, w) * w.sum(axis=1)[:, None]
+        return np.where(enough[None, :], total, np.nan), None, None
+    idx_i = [factors.index(f) for f in config.impact if f in factors]
+    idx_l = [factors.index(f) for f in config.likelihood if f in factors]
+    impact = _weighted_mean(s[:, idx_i], w[:, idx_i])
+    likelihood = _weighted_mean(s[:, idx_l], w[:, idx_l])
+    total = np.where(enough[None, :], impact * likelihood, np.nan)
+    return total, impact, likelihood
+
+
+def score_risk(
+    change_table: pd.DataFrame,
+    config: RiskConfig | None = None,
+    harm: pd.DataFrame | None = None,
+    costs: pd.DataFrame | None = None,
+    concern: pd.DataFrame | None = None,
+    manual: pd.DataFrame | None = None,
+    trends: pd.DataFrame | None = None,
+    volumes: Mapping[str, float] | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Score every candidate category on every factor and rank them.
+
+    Parameters
+    ----------
+    change_table : pandas.DataFrame
+        The year-on-year table (:func:`~csp_analysis.analyses.change.category_change`):
+        ``category, kind, previous, current, change, pct_change``; ``p_value`` and
+        ``significant`` (from the significance analysis) are used for the trend when present and
+        treated as missing when absent. The All crime row is never a candidate.
+    config : RiskConfig, optional
+        Default :func:`load_config`.
+    harm : pandas.DataFrame, optional
+        :func:`load_harm_weights` (per subgroup) or ``category, weight``. Not given: harm is
+        missing for every category.
+    costs : pandas.DataFrame, optional
+        :func:`load_unit_costs` (per offence) or ``category, weight``. Not given: cost missing.
+    concern : pandas.DataFrame, optional
+        :func:`~csp_analysis.analyses.survey.public_concern` output (``concern, pct``); matched
+        to categories by ``concern_map``. Not given: public concern missing.
+    manual : pandas.DataFrame, optional
+        ``category, factor, score`` (``risk_scores.csv``); rows override ``manual_scores`` in the
+        configuration.
+    trends : pandas.DataFrame, optional
+        A trends table (``category, p_value, sen_slope``, e.g. Mann–Kendall); when given, the
+        trend factor uses it instead of the year-on-year change.
+    volumes : mapping or pandas.Series, optional
+        Crimes by subgroup/offence for volume-weighting harm and cost (see
+        :func:`category_weights`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, kind``, then ``<factor>_raw, <factor>_score`` for each configured factor
+        (``trend_raw`` is the trend label), ``impact, likelihood`` (impact × likelihood only),
+        ``total_score, rank, factors_missing``. Sorted by rank (1 = highest total; ties share the
+        better rank); rows without a total come last with rank missing. ``attrs`` holds
+        ``unmapped_concerns`` (survey concerns not in ``concern_map``) and ``combination``.
+
+    Raises
+    ------
+    DataError
+        If a required column is missing or hand-entered scores are wrong.
+    """
+    config = config or load_config()
+    t = _candidates(change_table, config)
+    cats = [str(c) for c in t["category"]]
+    current = pd.to_numeric(t["current"], errors="coerce").astype("float64").to_numpy()
+    out = pd.DataFrame({"category": cats})
+    out["kind"] = list(t["kind"]) if "kind" in t.columns else pd.NA
+    harm_w = costs_w = None
+    if harm is not None:
+        h = category_weights(harm, volumes=volumes, method=config.factors["harm"].aggregate
+                             if "harm" in config.factors else "geometric_mean")  # fmt: skip
+        harm_w = dict(zip(h["category"], h["weight"], strict=True))
+    if costs is not None:
+        c = category_weights(costs, volumes=volumes, method=config.factors["cost"].aggregate
+                             if "cost" in config.factors else "geometric_mean")  # fmt: skip
+        costs_w = dict(zip(c["category"], c["weight"], strict=True))
+    concern_cat, unmapped = ({}, []) if concern is None else _concern_by_category(concern, config)
+    manual_scores = _manual(config, manual, cats)
+    factors = list(config.factors)
+    score_cols = []
+    for f in factors:
+        fc = config.factors[f]
+        if f == "volume":
+            raw = current.copy()
+        elif f == "harm":
+            raw = np.array([np.nan if harm_w is None else harm_w.get(cat, np.nan)
+                            for cat in cats]) * current  # fmt: skip
+        elif f == "cost":
+            raw = np.array([np.nan if costs_w is None else costs_w.get(cat, np.nan)
+                            for cat in cats]) * current  # fmt: skip
+        elif f == "public_concern":
+            raw = np.array([concern_cat.get(cat, np.nan) for cat in cats], dtype="float64")
+        elif f == "trend":
+            labels = _trend_raw(t, fc, trends)
+            out["trend_raw"] = pd.array(labels, dtype="string")
+            score = np.array([np.nan if lab is None else fc.scores[lab] for lab in labels],
+                             dtype="float64")  # fmt: skip
+            out["trend_score"] = score
+            score_cols.append(score)
+            continue
+        else:  # manual
+            given = manual_scores.get(f, {})
+            raw = np.array([given.get(cat, np.nan) for cat in cats], dtype="float64")
+        if fc.scoring == "quantile":
+            score = score_quantiles(raw)
+        elif fc.scoring == "thresholds":
+            score = score_thresholds(raw, fc.thresholds)
+        else:
+            score = raw.copy()
+        out[f"{f}_raw"] = raw
+        out[f"{f}_score"] = score
+        score_cols.append(score)
+    s = np.column_stack(score_cols) if score_cols else np.empty((len(cats), 0))
+    used = config.used
+    idx = [factors.index(f) for f in used]
+    w = np.array([config.factors[f].weight for f in used])
+    total, impact, likelihood = _combine(s[:, idx], w, config, used)
+    if impact is not None:
+        out["impact"] = impact[0]
+        out["likelihood"] = likelihood[0]
+    out["total_score"] = total[0]
+    out["rank"] = out["total_score"].rank(method="min", ascending=False).astype("Int64")
+    out["factors_missing"] = pd.array(
+        [", ".join(f for f in used if np.isnan(out.at[i, f"{f}_score"])) for i in out.index],
+        dtype="string",
+    )
+    order = {c: i for i, c in enumerate(cats)}
+    out = out.assign(_o=out["category"].map(order)).sort_values(
+        ["rank", "_o"], na_position="last", kind="stable").drop(columns="_o")  # fmt: skip
+    out = out.reset_index(drop=True).astype({"category": "string", "kind": "string"})
+    out.attrs["unmapped_concerns"] = unmapped
+    out.attrs["combination"] = config.combination
+    return out
+
+
+# ------------------------------------------------------------------------------- sensitivity
+def sensitivity(
+    scores: pd.DataFrame,
+    config: RiskConfig | None = None,
+    draws: int = 1000,
+    spread: float = 0.5,
+    seed: int = 0,
+    top: int = 5,
+) -> pd.DataFrame:
+    """How stable the ranking is when every weight is varied at random.
+
+    In each of ``draws`` draws, every used factor's weight is multiplied by its own factor
+    drawn uniformly from ``[1 − spread, 1 + spread]`` (±50% by default), the totals are
+    recombined exactly as in :func:`score_risk`, and the categories ranked (ties broken by the
+    original rank, so exactly ``top`` categories are in the top ``top`` of every draw).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`score_risk` (its ``<factor>_score`` columns are used).
+    config : RiskConfig, optional
+        The configuration used for ``scores`` (default :func:`load_config`).
+    draws : int
+        Number of random weight sets.
+    spread : float
+        Relative half-width of the uniform variation, from 0 to less than 1.
+    seed : int
+        Seed of ``numpy.random.default_rng``: the same seed gives the same result.
+    top : int
+        Size of the "top" group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, rank`` (as scored), ``p_top<top>`` (share of draws in the top ``top``),
+        ``median_rank, rank_5th, rank_95th`` (5th and 95th percentiles of the rank, as ranks
+        actually drawn). Categories without a total have these missing. ``attrs`` records
+        ``draws, spread, seed, top``.
+    """
+    config = config or load_config()
+    if not 0 <= spread < 1:
+        raise ValueError("spread must be from 0 to less than 1")
+    if draws < 1 or top < 1:
+        raise ValueError("draws and top must be at least 1")
+    used = config.used
+    for f in used:
+        if f"{f}_score" not in scores.columns:
+            raise DataError("the scores table has no such column", column=f"{f}_score")
+    s = scores[[f"{f}_score" for f in used]].to_numpy(dtype="float64", na_value=np.nan)
+    base = np.array([config.factors[f].weight for f in used])
+    rng = np.random.default_rng(seed)
+    w = base[None, :] * rng.uniform(1 - spread, 1 + spread, size=(draws, len(used)))
+    total, _, _ = _combine(s, w, config, used)
+    valid = ~np.isnan(total[0])
+    # Tie-break by the original order (rank, then table order).
+    base_rank = pd.to_numeric(scores["rank"], errors="coerce").to_numpy(dtype="float64",
+                                                                       na_value=np.nan)
+    order = np.lexsort((np.arange(len(scores)), np.nan_to_num(base_rank, nan=np.inf)))
+    order = np.array([i for i in order if valid[i]], dtype="int64")
+    ranks = np.full(total.shape, np.nan)
+    if len(order):
+        sub = total[:, order]
+        pos = np.argsort(-sub, axis=1, kind="stable")
+        r = np.empty_like(pos)
+        np.put_along_axis(r, pos, np.arange(1, len(order) + 1)[None, :].repeat(draws, 0), axis=1)
+        ranks[:, order] = r
+    name = f"p_top{top}"
+    out = pd.DataFrame({"category": scores["category"].astype("string"),
+                        "rank": scores["rank"]})  # fmt: skip
+    with np.errstate(invalid="ignore"):
+        out[name] = np.where(valid, (ranks <= top).mean(axis=0), np.nan)
+    out["median_rank"] = np.where(valid, np.nanmedian(np.where(valid, ranks, 0), axis=0), np.nan)
+    for q, col in ((5, "rank_5th"), (95, "rank_95th")):
+        vals = np.percentile(np.where(valid, ranks, 0), q, axis=0, method="inverted_cdf")
+        out[col] = np.where(valid, vals, np.nan)
+    out = out.reset_index(drop=True)
+    out.attrs.update({"draws": draws, "spread": spread, "seed": seed, "top": top})
+    return out
+
+
+# ------------------------------------------------------------------------------ recommendation
+def _reason(factor: str, raw: object, score: float, kind: str | None) -> str | None:
+    if pd.isna(score) or score < 4:
+        return None
+    if factor == "volume":
+        unit = "incidents" if kind == "asb" else "crimes"
+        return f"high volume ({raw:,.0f} {unit})"
+    if factor == "trend":
+        return "significant rise" if raw == "significant rise" else "rising"
+    if factor == "harm":
+        return "high harm"
+    if factor == "cost":
+        return "high cost"
+    if factor == "public_concern":
+        return f"named by {float(raw):.0f}% of residents"
+    if factor == "vulnerability":
+        return "vulnerable victims"
+    if factor == "partnership_capacity":
+        return "partnership well placed to act"
+    return f"high {factor.replace('_', ' ')}"
+
+
+def recommend_priorities(risk: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The top ``n`` categories with the reasons in words.
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        Output of :func:`score_risk`.
+    n : int
+        How many to recommend; categories tied with the ``n``-th are included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, category, total_score, reasons, not_scored``: ``reasons`` lists the factors
+        scoring 4 or 5, strongest first then in configuration order (e.g. "high harm,
+        significant rise, named by 68% of residents"); ``not_scored`` names, in words, the
+        factors without data.
+    """
+    factors = [c[: -len("_score")] for c in risk.columns
+               if c.endswith("_score") and c != "total_score"]  # fmt: skip
+    ranked = risk[risk["rank"].notna() & (risk["rank"] <= n)]
+    rows = []
+    for _, r in ranked.iterrows():
+        found = []
+        for f in factors:
+            raw = r.get(f"{f}_raw")
+            why = _reason(f, raw, r[f"{f}_score"], r.get("kind"))
+            if why:
+                found.append((-float(r[f"{f}_score"]), factors.index(f), why))
+        reasons = ", ".join(w for _, _, w in sorted(found)) or (
+            "no single factor scores high; ranked on the combined score")
+        missing = r.get("factors_missing")
+        missing = [] if pd.isna(missing) or not missing else str(missing).split(", ")
+        rows.append({"rank": int(r["rank"]), "category": r["category"],
+                     "total_score": float(r["total_score"]), "reasons": reasons,
+                     "not_scored": ", ".join(LABELS.get(f, f.replace("_", " "))
+                                             for f in missing)})  # fmt: skip
+    out = pd.DataFrame(rows, columns=["rank", "category", "total_score", "reasons", "not_scored"])
+    return out.astype({"category": "string", "reasons": "string", "not_scored": "string"})
+
+
+__all__ = [
+    "FACTORS", "ConfigError", "FactorConfig", "RiskConfig", "category_weights",
+    "config_from_dict", "load_config", "load_harm_weights", "load_unit_costs",
+    "read_risk_scores", "recommend_priorities", "score_quantiles", "score_risk",
+    "score_thresholds", "sensitivity", "trend_label", "validate_manual_scores",
+]

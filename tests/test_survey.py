@@ -1,0 +1,153 @@
+"""Public concern from the resident survey: Wilson intervals, ranks, comparison, validation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.proportion import proportion_confint
+
+from csp_analysis.analyses.survey import _wilson, public_concern, read_survey
+from csp_analysis.exceptions import DataError
+
+
+def survey(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["concern", "respondents", "count", "period"][: len(rows[0])]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_wilson_check_value_from_domain() -> None:
+    # DOMAIN.md: Proportion CI (Wilson), 30/120 -> 0.1811-0.3344.
+    t = public_concern(survey([("Burglary", 120, 30)]))
+    row = t.iloc[0]
+    assert row["pct"] == 25.0
+    assert round(row["ci_lower"], 2) == 18.11
+    assert round(row["ci_upper"], 2) == 33.44
+
+
+@pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
+def test_wilson_matches_statsmodels_over_a_grid(level: float) -> None:
+    # Reference: statsmodels.stats.proportion.proportion_confint(count, nobs,
+    #     alpha=1 - level, method="wilson")
+    for n in (1, 2, 3, 5, 10, 37, 120, 1000, 1112):
+        counts = np.unique(np.linspace(0, n, num=min(n + 1, 25)).round().astype(int))
+        lo, hi = _wilson(counts, np.full(counts.shape, n), level)
+        ref_lo, ref_hi = proportion_confint(counts, n, alpha=1 - level, method="wilson")
+        np.testing.assert_allclose(lo, ref_lo, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(hi, ref_hi, rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 5000), frac=st.floats(0, 1))
+def test_interval_contains_the_share_and_stays_in_0_100(n: int, frac: float) -> None:
+    x = int(round(frac * n))
+    r = public_concern(survey([("A", n, x)])).iloc[0]
+    assert 0.0 <= r["ci_lower"] <= r["pct"] <= r["ci_upper"] <= 100.0
+
+
+def test_extremes_zero_and_all() -> None:
+    t = public_concern(survey([("None", 50, 0), ("All", 50, 50)])).set_index("concern")
+    assert t.at["None", "ci_lower"] == 0.0 and t.at["None", "pct"] == 0.0
+    assert t.at["All", "ci_upper"] == 100.0 and t.at["All", "pct"] == 100.0
+
+
+def test_columns_percent_and_rank_with_ties() -> None:
+    t = public_concern(survey([("Speeding", 200, 50), ("Drugs", 200, 150), ("Burglary", 200, 50),
+                               ("Litter", 200, 10)]))  # fmt: skip
+    assert list(t.columns) == ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper",
+                               "rank"]  # fmt: skip
+    assert list(t["concern"]) == ["Drugs", "Burglary", "Speeding", "Litter"]
+    assert list(t["rank"]) == [1, 2, 2, 4]  # ties share the better rank
+    assert list(t["pct"]) == [75.0, 25.0, 25.0, 5.0]
+
+
+def test_comparison_with_previous_period_pinned_by_hand() -> None:
+    rows = [
+        ("Drugs", 120, 30, "2024"), ("Drugs", 120, 60, "2025"),       # 25% -> 50%
+        ("burglary ", 120, 30, "2024"), ("Burglary", 120, 36, "2025"),  # 25% -> 30%
+        ("Knife crime", 120, 12, "2025"),                             # new question
+        ("Litter", 120, 40, "2024"),                                  # dropped question
+    ]  # fmt: skip
+    t = public_concern(survey(rows)).set_index("concern")
+    assert list(t.index) == ["Drugs", "Burglary", "Knife crime"]  # latest period only
+    assert (t["period"] == "2025").all()
+    d = t.loc["Drugs"]
+    assert d["previous_pct"] == 25.0 and d["change_pct_points"] == 25.0
+    # 30/120 -> 18.11-33.44%; 60/120: (120 + z² ∓ z√(z² + 120)) / (2(120 + z²)) with z = 1.96
+    # -> 41.19-58.81% (by hand): the intervals do not overlap.
+    assert round(d["ci_lower"], 2) == 41.19 and round(d["ci_upper"], 2) == 58.81
+    assert not bool(d["intervals_overlap"])
+    b = t.loc["Burglary"]
+    assert b["change_pct_points"] == pytest.approx(5.0)
+    assert bool(b["intervals_overlap"]) is True
+    k = t.loc["Knife crime"]
+    assert pd.isna(k["previous_pct"]) and pd.isna(k["intervals_overlap"])
+    assert pd.isna(k["previous_period"]) and t.at["Drugs", "previous_period"] == "2024"
+
+
+def test_three_periods_compare_latest_with_the_one_before() -> None:
+    rows = [("A", 100, 10, "2023"), ("A", 100, 20, "2024"), ("A", 100, 40, "2025")]
+    r = public_concern(survey(rows)).iloc[0]
+    assert r["period"] == "2025" and r["previous_period"] == "2024"
+    assert r["previous_pct"] == 20.0 and r["change_pct_points"] == 20.0
+
+
+def test_single_period_column_has_no_previous() -> None:
+    r = public_concern(survey([("A", 100, 10, "2025")])).iloc[0]
+    assert pd.isna(r["previous_pct"]) and pd.isna(r["intervals_overlap"])
+
+
+@pytest.mark.parametrize(
+    ("rows", "column", "line", "words"),
+    [
+        ([("A", 100, 101)], "count", 2, "more than the 100 respondents"),
+        ([("A", 100, 5), ("B", 100, -1)], "count", 3, "negative"),
+        ([("A", -5, 1)], "respondents", 2, "negative"),
+        ([("A", 0, 0)], "respondents", 2, "more than 0"),
+        ([("A", 100, 5), ("", 100, 5)], "concern", 3, "blank concern"),
+        ([("A", 100, 5), ("B", "", 5)], "respondents", 3, "blank"),
+        ([("A", 100, "many")], "count", 2, "not a number"),
+        ([("A", 100, 2.5)], "count", 2, "whole number"),
+        ([("A", 100, 5), ("a ", 100, 6)], "concern", 3, "appears twice"),
+    ],
+)
+def test_validation_names_column_and_line(rows: list, column: str, line: int, words: str) -> None:
+    with pytest.raises(DataError) as err:
+        public_concern(survey(rows))
+    assert err.value.column == column
+    assert err.value.line == line
+    assert words in str(err.value)
+    assert "survey.csv" in str(err.value)
+
+
+def test_duplicate_only_within_a_period_and_blank_period() -> None:
+    ok = public_concern(survey([("A", 100, 5, "2024"), ("A", 100, 6, "2025")]))
+    assert len(ok) == 1
+    with pytest.raises(DataError) as err:
+        public_concern(survey([("A", 100, 5, "2024"), ("A", 100, 6, " ")]))
+    assert (err.value.column, err.value.line) == ("period", 3)
+
+
+def test_missing_column_named() -> None:
+    with pytest.raises(DataError) as err:
+        public_concern(pd.DataFrame({"concern": ["A"], "count": [1]}))
+    assert err.value.column == "respondents"
+
+
+def test_read_survey_from_file_names_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "my_survey.csv"
+    p.write_text("concern,respondents,count,note\nDrugs,1112,868,x\nASB,1112,,x\n",
+                 encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError) as err:
+        read_survey(p)
+    assert str(err.value).startswith("my_survey.csv, line 3, column 'count'")
+    p.write_text("concern,respondents,count\n People using or dealing drugs ,\"1,112\",868\n",
+                 encoding="utf-8")  # fmt: skip
+    r = read_survey(p).iloc[0]
+    assert r["concern"] == "People using or dealing drugs" and r["respondents"] == 1112
+    assert math.isclose(r["pct"], 100 * 868 / 1112)
