@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     run.add_argument("--classification", default="OFFICIAL",
                      help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
+    run.add_argument("--category",
+                     help="build the one-category deep dive instead (e.g. Shoplifting)")
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     val = sub.add_parser("validate", help="read every file and report rows and problems")
     val.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
@@ -43,7 +45,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``csp-assess run``: build the report and print the HTML's path."""
     from csp_analysis.report.run import run_report
 
-    html = run_report(args.data, args.area, args.year, args.out, args.classification)
+    html = run_report(args.data, args.area, args.year, args.out, args.classification,
+                      category=args.category)
     print(html)
     return 0
 

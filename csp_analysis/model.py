@@ -187,9 +187,12 @@ class Dataset:
     @property
     def areas(self) -> list[str]:
         """Partnership areas with data (police.uk areas with only stray records excluded)."""
-        non_police = set(self.counts.loc[self.counts["source"] != "police_uk", "area"])
-        members = {a for a in self.area_force if a in set(self.counts["area"])}
-        return sorted(members | non_police)
+        if not hasattr(self, "_areas"):
+            non_police = set(self.counts.loc[self.counts["source"] != "police_uk", "area"])
+            present = set(self.counts["area"])
+            members = {a for a in self.area_force if a in present}
+            self._areas = sorted(members | non_police)
+        return list(self._areas)
 
     @property
     def forces(self) -> list[str]:
@@ -198,7 +201,8 @@ class Dataset:
 
     def areas_of_force(self, force: str) -> list[str]:
         """The partnership areas of one force."""
-        return sorted(a for a, f in self.area_force.items() if f == force and a in self.areas)
+        areas = set(self.areas)
+        return sorted(a for a, f in self.area_force.items() if f == force and a in areas)
 
     @property
     def categories(self) -> list[str]:
@@ -321,9 +325,10 @@ class Dataset:
             return int(row["population"]), f"{row['source']}, mid-{year}"
         ranked = pop.assign(_d=(pop["year"] - year).abs()).sort_values(["_d", "year"])
         row = ranked.iloc[0]
-        return int(row["population"]), (
-            f"{row['source']} {int(row['year'])} (nearest available to mid-{year})"
-        )
+        label = str(row["source"])
+        if str(int(row["year"])) not in label:
+            label += f" {int(row['year'])}"
+        return int(row["population"]), f"{label} (nearest available to mid-{year})"
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | Path) -> Path:

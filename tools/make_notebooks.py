@@ -55,3 +55,34 @@ nb.metadata["kernelspec"] = {
 }
 nb.metadata["language_info"] = {"name": "python"}
 nbf.write(nb, "notebooks/strategic_assessment.ipynb")
+
+# The deep dive: one category, by hand in JupyterLab or by papermill.
+deep = [
+    code('# Parameters: papermill replaces these. In JupyterLab, edit them and run all cells.\n'
+         '# category: the report category to study, e.g. "Shoplifting"\n'
+         'data = None\narea = None\nyear = None\ncategory = "All crime"\n'
+         'classification = "OFFICIAL"',
+         metadata={"tags": ["parameters"]}),
+    code('import csp_analysis as csp\n'
+         'from csp_analysis.report import display as show\n\n'
+         'assessment = csp.assess(data, area, year)\n'
+         'show.deep_dive_cover(assessment, category, classification)'),
+    md('## The figures\n\nThe category in the assessed year and the year before.'),
+    code('show.deep_dive_table(assessment, category)'),
+    md('## Trend\n\nEvery available month, and the trend tests over the years.'),
+    code('show.deep_dive_trend(assessment, category)'),
+    md('## Unusual months\n\nA control chart of the monthly counts.'),
+    code('show.deep_dive_spc(assessment, category)'),
+    md('## Seasonal pattern\n\nEach month of the assessed year against the same month a year '
+       'earlier.'),
+    code('show.deep_dive_seasonal(assessment, category)'),
+    md('## Places\n\nWhere the category happens, from street-level records where they exist '
+       '(small counts suppressed).'),
+    code('show.deep_dive_places(assessment, category)'),
+]
+for i, cell in enumerate(deep):
+    cell.id = f"cell-{i:02d}"
+dd = nbf.v4.new_notebook()
+dd.cells = deep
+dd.metadata = nb.metadata
+nbf.write(dd, "notebooks/deep_dive.ipynb")

@@ -6,6 +6,7 @@ accounting; the canonical model (:mod:`csp_analysis.model`) assembles them into 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -167,11 +168,11 @@ def read_folder(folder: str | Path, cmap: CategoryMap) -> list[FileResult]:
         return read_file(root, root.parent, cmap)
     if not root.is_dir():
         raise UsageError(f"data folder '{folder}' does not exist")
-    files = sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )  # fmt: skip
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # linked folders too
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath) / f for f in filenames if not f.startswith(".")]
+    files = sorted(p for p in found if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
     if not files:
         raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
     results: list[FileResult] = []

@@ -286,3 +286,104 @@ def seasonal_charts(a: Assessment) -> None:
                 f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
                 "a year earlier.",
             ))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- deep dive
+def _check_category(a: Assessment, category: str) -> str:
+    from csp_analysis.exceptions import UsageError
+
+    known = [ALL_CRIME, *[c for c in a.dataset.cmap.order if c in set(a.change["category"])]]
+    by_fold = {c.casefold(): c for c in known}
+    if category.casefold() not in by_fold:
+        raise UsageError(f"category '{category}' is not in the data: {', '.join(known)}")
+    return by_fold[category.casefold()]
+
+
+def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
+    """Title of a one-category deep dive."""
+    category = _check_category(a, category)
+    lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
+    if a.synthetic:
+        lines += [f"> {SYNTHETIC_BANNER}", ""]
+    lines += [f"- **Classification:** {classification}", generated_line()]
+    display(Markdown("\n".join(lines)))
+
+
+def deep_dive_table(a: Assessment, category: str) -> None:
+    """The category's row of the year-on-year table, with its verdict."""
+    category = _check_category(a, category)
+    row = a.change[a.change["category"] == category].iloc[0]
+    display(Markdown(
+        f"- **{a.previous_year}:** {_num(row['previous'])}\n- **{a.year}:** {_num(row['current'])}"
+        f"\n- **Change:** {row['verdict']}"
+        + (f"\n- **Rate ratio:** {row['rate_ratio']:.3f} (95% CI {row['rr_lower']:.3f} to "
+           f"{row['rr_upper']:.3f})" if pd.notna(row["rate_ratio"]) else "")
+    ))  # fmt: skip
+
+
+def deep_dive_trend(a: Assessment, category: str) -> None:
+    """Monthly chart and the trend tests for one category."""
+    category = _check_category(a, category)
+    if len(a.monthly):
+        wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
+        display(figure_html(
+            plot_monthly_trend(wide, category, a.year, title=f"{category} per month"),
+            f"Line chart of {category.lower()} per month in {a.area}, {a.year} shaded.",
+        ))
+    t = a.trends[a.trends["category"] == category] if len(a.trends) else a.trends
+    if len(t):
+        r = t.iloc[0]
+        text = f"- **Yearly trend:** {r['direction']} (Mann-Kendall p = {r['p_value']:.3f})"
+        if "seasonal_direction" in t.columns and isinstance(r["seasonal_direction"], str):
+            text += (f"\n- **Monthly trend:** {r['seasonal_direction']} (seasonal Mann-Kendall "
+                     f"p = {r['seasonal_p_value']:.3f})")  # fmt: skip
+        display(Markdown(text))
+
+
+def deep_dive_spc(a: Assessment, category: str) -> None:
+    """XmR chart for one category."""
+    from csp_analysis.analyses.spc import xmr
+    from csp_analysis.plots.spc import plot_spc
+
+    category = _check_category(a, category)
+    if not len(a.monthly):
+        display(Markdown("_No monthly data for a control chart._"))
+        return
+    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
+    frame = xmr(wide[category].astype("float64"))
+    display(figure_html(plot_spc(frame, f"{category}: monthly counts with control limits"),
+                        f"Control chart of {category.lower()} per month."))  # fmt: skip
+
+
+def deep_dive_seasonal(a: Assessment, category: str) -> None:
+    """Same month a year earlier, for one category."""
+    from csp_analysis.plots.seasonality import plot_same_month
+
+    category = _check_category(a, category)
+    if not len(a.same_month):
+        display(Markdown("_No monthly data for a seasonal comparison._"))
+        return
+    display(figure_html(
+        plot_same_month(a.same_month, category,
+                        f"{category}: {a.year} against the year before, month by month"),
+        f"Bar chart of {category.lower()} in each month of {a.year} beside the same month a "
+        "year earlier.",
+    ))  # fmt: skip
+
+
+def deep_dive_places(a: Assessment, category: str) -> None:
+    """Where the category happens: LSOAs with most records (small counts suppressed)."""
+    category = _check_category(a, category)
+    try:
+        from csp_analysis.analyses.hotspots import hotspots
+    except ImportError:  # pragma: no cover
+        display(Markdown("_Hot spots are not available in this version._"))
+        return
+    records = a.dataset.records
+    if not len(records) or a.area not in set(records["area"].astype("string")):
+        display(Markdown("_No street-level records for this area: places need data.police.uk "
+                         "street-level files._"))  # fmt: skip
+        return
+    cats = None if category == ALL_CRIME else [category]
+    hot = hotspots(a.dataset, a.area, a.year, categories=cats, publishable=True)
+    display(HTML(_styler(hot.head(10), "places").to_html()))

@@ -22,6 +22,7 @@ from csp_analysis.paths import notebooks_dir
 from csp_analysis.report.export import check_offline, export_html
 
 NOTEBOOK = "strategic_assessment.ipynb"
+DEEP_DIVE = "deep_dive.ipynb"
 HTML_NAME = "strategic_assessment.html"
 KERNEL = "csp-assess"
 
@@ -76,6 +77,7 @@ def run_report(
     out: str | Path = "outputs",
     classification: str = "OFFICIAL",
     notebook: str | Path | None = None,
+    category: str | None = None,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -92,6 +94,9 @@ def run_report(
         Government Security Classification marking shown on every page.
     notebook : str or Path, optional
         The notebook to run; default ``notebooks/strategic_assessment.ipynb``.
+    category : str, optional
+        Run the one-category deep dive (``notebooks/deep_dive.ipynb``) instead, into
+        ``OUT/<area-slug>/<year-slug>-deep-dive/<category-slug>/``.
 
     Returns
     -------
@@ -115,18 +120,28 @@ def run_report(
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
-    final = Path(out) / slug(area) / slug(year)
+    params = {"data": "dataset", "area": area, "year": year, "classification": classification}
+    if category is None:
+        final = Path(out) / slug(area) / slug(year)
+        params["output_dir"] = "."
+        nb_name, html_name = NOTEBOOK, HTML_NAME
+        title = f"{area} strategic assessment {year}"
+    else:
+        category = _resolve_category(ds, category)
+        final = Path(out) / slug(area) / f"{slug(year)}-deep-dive" / slug(category)
+        params["category"] = category
+        nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
+        title = f"{category} in {area}: deep dive {year}"
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
     try:
         ds.save(work / "dataset")
-        executed = work / NOTEBOOK
-        source_nb = Path(notebook) if notebook else notebooks_dir() / NOTEBOOK
+        executed = work / nb_name
+        source_nb = Path(notebook) if notebook else notebooks_dir() / nb_name
         try:
             pm.execute_notebook(
                 str(source_nb), str(executed),
-                parameters={"data": "dataset", "area": area, "year": year, "output_dir": ".",
-                            "classification": classification},
+                parameters=params,
                 kernel_name=kernel_name(), cwd=str(work), progress_bar=False,
                 log_output=False, report_mode=False,
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -134,18 +149,15 @@ def run_report(
         except PapermillExecutionError as exc:
             nb = nbformat.read(executed, as_version=4)
             section, error = _failed_section(nb)
-            kept = final.parent / f"{slug(year)}.FAILED-{NOTEBOOK}"
+            kept = final.parent / f"{final.name}.FAILED-{nb_name}"
             shutil.copyfile(executed, kept)
             raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
         _scrub(executed)
         nb = nbformat.read(executed, as_version=4)
-        nb.metadata["csp_report"] = {
-            "classification": classification,
-            "title": f"{area} strategic assessment {year}",
-        }
+        nb.metadata["csp_report"] = {"classification": classification, "title": title}
         nbformat.write(nb, executed)
-        html_path = export_html(executed, work / HTML_NAME, classification=classification,
-                                title=f"{area} strategic assessment {year}")  # fmt: skip
+        html_path = export_html(executed, work / html_name, classification=classification,
+                                title=title)  # fmt: skip
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
@@ -154,7 +166,24 @@ def run_report(
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    return final / HTML_NAME
+    return final / html_name
+
+
+def _resolve_category(ds: Dataset, category: str) -> str:
+    """The report category called ``category`` (any case), or a UsageError naming them."""
+    import difflib
+
+    from csp_analysis.categories import ALL_CRIME
+    from csp_analysis.exceptions import UsageError
+
+    known = [ALL_CRIME, *ds.categories]
+    by_fold = {c.casefold(): c for c in known}
+    if category.strip().casefold() in by_fold:
+        return by_fold[category.strip().casefold()]
+    close = difflib.get_close_matches(category, known, n=1, cutoff=0.5)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise UsageError(f"category '{category}' is not in the data.{hint} "
+                     f"Categories: {', '.join(known)}")  # fmt: skip
 
 
 def _swap_into_place(work: Path, final: Path) -> None:
