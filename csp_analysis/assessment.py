@@ -6,6 +6,7 @@ result writes the tables that users and other tools rely on (see ``docs/data.md`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from csp_analysis.analyses.significance import add_significance
 from csp_analysis.analyses.spc import spc_signals
 from csp_analysis.analyses.trends import category_trends, yearly_totals
 from csp_analysis.categories import ALL_CRIME
+from csp_analysis.exceptions import CspError
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
 from csp_analysis.periods import (
     financial_year_of_period,
@@ -50,6 +52,17 @@ class Assessment:
     spc: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_month: pd.DataFrame = field(default_factory=pd.DataFrame)
     alpha: float = 0.05
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    districts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hotspots: pd.DataFrame = field(default_factory=pd.DataFrame)
+    top_locations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    concentration: str = ""
+    concern: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plan: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    priorities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def previous_year(self) -> str:
@@ -74,6 +87,24 @@ class Assessment:
                                               "upper", "signal"]]  # fmt: skip
         if len(self.same_month):
             tables["same_month_last_year"] = self.same_month
+        optional = {
+            "comparators": (self.peers, ["area", "category", "count", "population",
+                                         "rate_per_1000", "ci_lower", "ci_upper", "group_rate",
+                                         "band", "comparison", "rank"]),
+            "district_change": (self.districts, ["area", "previous", "current", "change",
+                                                 "pct_change", "rate_per_1000"]),
+            "hotspots": (self.hotspots, ["lsoa", "name", "count", "share", "cumulative_share",
+                                         "rate_per_1000"]),
+            "public_concern": (self.concern, ["concern", "respondents", "count", "pct",
+                                              "ci_lower", "ci_upper", "rank"]),
+            "plan_progress": (self.plan, []),
+            "risk_matrix": (self.risk, []),
+            "priority_sensitivity": (self.sensitivity, []),
+        }  # fmt: skip
+        for name, (df, first) in optional.items():
+            if len(df):
+                rest = [c for c in df.columns if c not in first]
+                tables[name] = df[[c for c in first if c in df.columns] + rest]
         tables["data_quality"] = self.quality
         return tables
 
@@ -212,10 +243,119 @@ def assess(
         for kind in ("crime", "asb", "flag")
         if (src := ds.source_for(area, kind)) is not None
     }
-    return Assessment(
+    a = Assessment(
         dataset=ds, area=area, year=year, force=ds.area_force.get(area),
         change=change, monthly=monthly, quality=data_quality(ds, area, year),
         missing=missing, findings=key_findings(area, year, change, missing, trends=trends),
         population=population, population_note=pop_note, sources=sources,
         trends=trends, spc=spc, same_month=same, alpha=alpha,
     )  # fmt: skip
+    _compare(a)
+    _places(a)
+    _priorities(a)
+    return a
+
+
+def _attempt(a: Assessment, section: str, fn: Callable[[], object]) -> object | None:
+    """Run one optional analysis; when its input is absent or unusable, keep the reason as the
+    section's note (the report shows it) instead of failing the whole assessment."""
+    try:
+        return fn()
+    except (CspError, ValueError) as exc:
+        a.notes[section] = str(exc)
+        return None
+
+
+def _local(a: Assessment, name: str) -> pd.DataFrame | None:
+    """A local table (survey, plan, peers, risk scores) for this area, if one was given."""
+    table = a.dataset.tables.get(name)
+    if table is None or not len(table):
+        return None
+    if "area" in table.columns and name != "peers":
+        table = table[table["area"].str.casefold() == a.area.casefold()]
+    return table.drop(columns=["source", "line", "note"], errors="ignore").reset_index(drop=True)
+
+
+def _compare(a: Assessment) -> None:
+    """Peers (most similar group, or the force's other areas) and the force's district table."""
+    from csp_analysis.analyses.comparators import peer_table, read_peers
+    from csp_analysis.analyses.districts import district_change
+
+    peers_table = _local(a, "peers")
+    peers = None
+    if peers_table is not None:
+        peers = _attempt(a, "comparators", lambda: read_peers(peers_table).get(a.area))
+    result = _attempt(a, "comparators", lambda: peer_table(a.dataset, a.area, a.year, peers))
+    if result is not None:
+        a.peers, a.notes["comparators"] = result
+    if a.force:
+        districts = _attempt(a, "districts",
+                             lambda: district_change(a.dataset, a.force, a.year))  # fmt: skip
+        if districts is not None:
+            a.districts = districts
+    else:
+        a.notes["districts"] = "the area's police force is not known"
+
+
+def _places(a: Assessment) -> None:
+    """Hot spots from street-level records (published form: small counts suppressed)."""
+    from csp_analysis.analyses.hotspots import concentration, hotspots, top_locations
+
+    records = a.dataset.records
+    if not len(records) or a.area not in set(records["area"].astype("string")):
+        a.notes["hotspots"] = ("no street-level records for this area: hot spots need "
+                               "data.police.uk street-level files")  # fmt: skip
+        return
+    crimes = a.dataset.cmap.of_kind("crime")
+    hot = _attempt(a, "hotspots", lambda: hotspots(a.dataset, a.area, a.year, categories=crimes))
+    full = _attempt(a, "hotspots", lambda: hotspots(a.dataset, a.area, a.year,
+                                                    categories=crimes, publishable=False))
+    if hot is None or full is None:
+        return
+    a.hotspots = hot
+    a.concentration = concentration(full).text
+    places = _attempt(a, "hotspots", lambda: top_locations(a.dataset, a.area, a.year,
+                                                           categories=crimes))  # fmt: skip
+    if places is not None:
+        a.top_locations = places
+
+
+def _priorities(a: Assessment) -> None:
+    """Resident survey, last year's plan, the risk matrix and recommended priorities."""
+    from csp_analysis import risk_matrix as rm
+    from csp_analysis.analyses.findings_priorities import priority_findings
+    from csp_analysis.analyses.plan import plan_progress
+    from csp_analysis.analyses.survey import public_concern
+
+    survey = _local(a, "survey")
+    if survey is not None:
+        concern = _attempt(a, "survey", lambda: public_concern(survey))
+        if concern is not None:
+            a.concern = concern
+    else:
+        a.notes["survey"] = ("no resident survey: add survey.csv (concern, respondents, count) "
+                             "to the data folder")  # fmt: skip
+    plan = _local(a, "plan")
+    if plan is not None:
+        progress = _attempt(a, "plan", lambda: plan_progress(plan))
+        if progress is not None:
+            a.plan = progress
+    else:
+        a.notes["plan"] = ("no partnership plan: add plan.csv (priority, activity, outcome, "
+                           "timescale, status) to the data folder")  # fmt: skip
+    manual = _local(a, "risk_scores")
+    config = rm.load_config()
+    risk = _attempt(a, "risk", lambda: rm.score_risk(
+        a.change, config, harm=rm.load_harm_weights(), costs=rm.load_unit_costs(),
+        concern=a.concern if len(a.concern) else None, manual=manual))  # fmt: skip
+    if risk is None:
+        return
+    a.risk = risk
+    sens = _attempt(a, "risk", lambda: rm.sensitivity(risk, config, draws=1000, spread=0.5,
+                                                      seed=0))  # fmt: skip
+    if sens is not None:
+        a.sensitivity = sens
+    a.priorities = rm.recommend_priorities(risk, n=5)
+    a.findings += priority_findings(risk, a.concern if len(a.concern) else None,
+                                    a.plan if len(a.plan) else None, n=5,
+                                    sensitivity=a.sensitivity if len(a.sensitivity) else None)

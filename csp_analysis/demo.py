@@ -836,6 +836,12 @@ The tests check that the committed copy equals a fresh generation.
   areas.
 - `population.csv`: mid-year population estimates 2021 to 2025 for all 14 areas
   (`area, year, population, source`).
+- `survey.csv`: {DEMO_AREA}'s resident survey, 2024 and 2025 (`concern, respondents, count,
+  period, note`): the share of residents naming each concern.
+- `plan.csv`: last year's partnership plan (`priority, activity, outcome, timescale, status,
+  note`), statuses as RAG or percent complete.
+- `risk_scores.csv`: hand-entered vulnerability and partnership-capacity scores for the risk
+  matrix (`category, factor, score, note`).
 
 ## Built-in stories (what an analyst should find in {DEMO_AREA})
 
@@ -893,6 +899,10 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
         _write_csv(out / "neighbours_monthly_counts.csv", NEIGHBOURS_HEADER, neighbour_rows)
     )
     written.append(_write_csv(out / "population.csv", POPULATION_HEADER, _population_rows()))
+    from csp_analysis.demo_priorities import write_demo_priorities
+
+    # The demo partnership's resident survey, last year's plan and hand-entered risk scores.
+    written += write_demo_priorities(out)
 
     readme = out / "README.md"
     readme.write_bytes(_readme_text().encode("utf-8"))

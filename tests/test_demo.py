@@ -61,11 +61,14 @@ def test_two_generations_identical(generated: Path, tmp_path: Path) -> None:
 
 def test_returned_paths(tmp_path: Path) -> None:
     paths = demo.generate_demo(tmp_path / "new" / "nested")
-    assert len(paths) == 48 + 3
+    assert len(paths) == 48 + 6
     assert {p.name for p in paths} >= {
         "README.md",
         "neighbours_monthly_counts.csv",
         "population.csv",
+        "survey.csv",
+        "plan.csv",
+        "risk_scores.csv",
     }
 
 

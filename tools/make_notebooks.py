@@ -24,6 +24,11 @@ cells = [
     'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it '
     'and are never counted in it.'),
  code('show.change_table(assessment)\nshow.significance_note(assessment)'),
+ md('## Monthly trends\n\n'
+    'Every available month, with the assessed year shaded. Compare a month with the same month a '
+    'year earlier rather than with the month before: crime and ASB are seasonal. Missing months '
+    'are gaps, not zeros.'),
+ code('show.trend_charts(assessment)'),
  md('## Trends over the years\n\n'
     'Is there a steady rise or fall that no single year shows? Each category is tested for a '
     'trend over every complete financial year, and on monthly counts against the same month in '
@@ -36,11 +41,25 @@ cells = [
     'The typical pattern across the year, and each month of the assessed year against the '
     'same month a year earlier.'),
  code('show.seasonal_charts(assessment)'),
- md('## Monthly trends\n\n'
-    'Every available month, with the assessed year shaded. Compare a month with the same month a '
-    'year earlier rather than with the month before: crime and ASB are seasonal. Missing months '
-    'are gaps, not zeros.'),
- code('show.trend_charts(assessment)'),
+ md('## How the area compares\n\n'
+    'Rates per 1,000 residents with 95% intervals against the comparator group (the most '
+    'similar group where `peers.csv` gives one, otherwise the other partnerships of the force).'),
+ code('show.comparators_section(assessment)'),
+ md('## The force\'s districts\n\nEvery partnership of the force, ranked by % change.'),
+ code('show.districts_section(assessment)'),
+ md('## Where crime happens\n\nHot spots from street-level records.'),
+ code('show.hotspots_section(assessment)'),
+ md('## What residents think\n\nThe share of residents naming each concern in the '
+    'resident survey.'),
+ code('show.concern_section(assessment)'),
+ md('## Last year\'s plan\n\nHow far the partnership plan was delivered.'),
+ code('show.plan_section(assessment)'),
+ md('## Choosing priorities: the risk matrix\n\n'
+    'Each category scored from 1 to 5 on volume, trend, harm, cost, public concern, '
+    'vulnerability and partnership capacity, then combined with documented weights.'),
+ code('show.risk_section(assessment)'),
+ md('## Recommended priorities'),
+ code('show.priorities_section(assessment)'),
  md('## Data quality and method\n\n'
     'Every input file with the rows read, used and not used, and every month missing from the '
     'assessed or the comparison year.'),

@@ -387,3 +387,197 @@ def deep_dive_places(a: Assessment, category: str) -> None:
     cats = None if category == ALL_CRIME else [category]
     hot = hotspots(a.dataset, a.area, a.year, categories=cats, publishable=True)
     display(HTML(_styler(hot.head(10), "places").to_html()))
+
+
+# ---------------------------------------------------------------------------- comparisons
+def _note(a: Assessment, key: str, default: str) -> None:
+    display(Markdown(f"_{a.notes.get(key, default)}_"))
+
+
+def _fmt(v: object, digits: int = 1) -> str:
+    return "" if v is None or pd.isna(v) else f"{float(v):,.{digits}f}"
+
+
+def comparators_section(a: Assessment) -> None:
+    """The area against its peers: rates with intervals, group band, verdict and rank."""
+    from csp_analysis.analyses.comparators import funnel_limits
+    from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
+
+    if not len(a.peers):
+        _note(a, "comparators", "No comparison: population for the areas is needed.")
+        return
+    own = a.peers[a.peers["area"] == a.area]
+    shown = pd.DataFrame({
+        "Category": own["category"],
+        "Crimes": [_num(v) for v in own["count"]],
+        "Rate per 1,000": [_fmt(v, 2) for v in own["rate_per_1000"]],
+        "95% interval": [f"{_fmt(lo, 2)} to {_fmt(hi, 2)}" if pd.notna(lo) else ""
+                         for lo, hi in zip(own["ci_lower"], own["ci_upper"], strict=True)],
+        "Group rate": [_fmt(v, 2) for v in own["group_rate"]],
+        "Group band (±1 SD)": own["band"],
+        "Compared with the group": own["comparison"],
+        "Rank (1 = highest)": [f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                               for r, n in zip(own["rank"], own["group_size"], strict=True)],
+    })  # fmt: skip
+    display(HTML(_styler(shown, "peers").to_html()))
+    _note(a, "comparators", "")
+    for cat in (ALL_CRIME, ASB):
+        sub = a.peers[a.peers["category"] == cat]
+        if not len(sub) or sub["rate_per_1000"].isna().all():
+            continue
+        verdict = own.loc[own["category"] == cat, "comparison"]
+        word = str(verdict.iloc[0]) if len(verdict) else "not compared"
+        display(figure_html(
+            plot_peer_rates(a.peers, cat, a.area,
+                            f"{cat}: {a.area} is {word} than the group rate" if word in
+                            ("higher", "lower") else f"{cat}: {a.area} is similar to the group"),
+            f"Bar chart of {cat.lower()} per 1,000 residents in {a.area} and its peers with 95% "
+            f"intervals, the group rate and a band of one standard deviation.",
+        ))  # fmt: skip
+        pops = sub["population"].dropna().astype("float64")
+        group_rate = float(sub["group_rate"].dropna().iloc[0])
+        limits = funnel_limits(group_rate, pops.tolist())
+        display(figure_html(
+            plot_funnel(a.peers, limits, cat, a.area, f"{cat}: funnel plot of the group"),
+            f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% limits "
+            "around the group rate.",
+        ))
+
+
+def districts_section(a: Assessment) -> None:
+    """Every area of the force, ranked by % change."""
+    d = a.districts
+    if not len(d):
+        _note(a, "districts", "No district table: the force's other areas are not in the data.")
+        return
+    shown = pd.DataFrame({
+        "Rank": d["rank"],
+        "Area": [f"**{x}**" if x == a.area else x for x in d["area"]],
+        a.previous_year: [_num(v) for v in d["previous"]],
+        a.year: [_num(v) for v in d["current"]],
+        "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
+        "% change": [_pct(v) for v in d["pct_change"]],
+        "Rate per 1,000": [_fmt(v, 1) for v in d["rate_per_1000"]],
+        "Note": d["note"].fillna(""),
+    })  # fmt: skip
+    styler = _styler(shown.assign(Area=shown["Area"].str.strip("*")), "districts").apply(
+        lambda r: ["font-weight: bold" if r["Area"] == a.area else "" for _ in r], axis=1)
+    display(HTML(styler.to_html()))
+    display(Markdown(f"_All crime in every partnership of {a.force}, ranked by % change. Rates "
+                     "are blank where population is unknown._"))  # fmt: skip
+
+
+def hotspots_section(a: Assessment) -> None:
+    """LSOAs and places with most crime, and a density map that reveals no single record."""
+    from csp_analysis.analyses.hotspots import select_records
+    from csp_analysis.plots.hotspots import plot_density
+
+    if not len(a.hotspots):
+        _note(a, "hotspots", "No hot spots: street-level records are needed.")
+        return
+    display(Markdown(f"**{a.concentration}**"))
+    hot = a.hotspots.head(10)
+    shown = pd.DataFrame({
+        "Rank": hot["rank"], "LSOA": hot["name"], "Crimes": hot["count"],
+        "Share": [("" if pd.isna(v) else f"{float(v):.1%}") for v in hot["share"]],
+        "Cumulative share": [("" if pd.isna(v) else f"{float(v):.1%}")
+                             for v in hot["cumulative_share"]],
+    })  # fmt: skip
+    display(HTML(_styler(shown, "hotspots").to_html()))
+    if len(a.top_locations):
+        top = a.top_locations.head(10)
+        display(Markdown("Places recorded most often (police.uk snap points, 'On or near'):"))
+        display(HTML(_styler(top.rename(columns={"rank": "Rank", "location": "Place",
+                                                 "count": "Crimes"}), "places").to_html()))
+    crimes = a.dataset.cmap.of_kind("crime")
+    xy = select_records(a.dataset, a.area, a.year, categories=crimes)
+    display(figure_html(
+        plot_density(xy, f"Where crime in {a.area} concentrates, {a.year}"),
+        f"Hexagon density map of crime in {a.area}; cells with fewer than 5 crimes are not "
+        "drawn, so no single record can be located.",
+    ))
+    display(Markdown("_Counts of 1 to 4 are shown as <5 in small-area tables. Locations are "
+                     "police.uk anonymised snap points._"))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- priorities
+def concern_section(a: Assessment) -> None:
+    """What residents want prioritised: shares with Wilson 95% intervals."""
+    from csp_analysis.plots.risk import plot_concern
+
+    if not len(a.concern):
+        _note(a, "survey", "No resident survey was given.")
+        return
+    c = a.concern
+    shown = pd.DataFrame({
+        "Rank": c["rank"], "Concern": c["concern"],
+        "Residents naming it": [f"{_fmt(p)}%" for p in c["pct"]],
+        "95% interval": [f"{_fmt(lo)}% to {_fmt(hi)}%" for lo, hi in
+                         zip(c["ci_lower"], c["ci_upper"], strict=True)],
+    })  # fmt: skip
+    if "previous_pct" in c.columns:
+        shown["Previous survey"] = [f"{_fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
+    display(HTML(_styler(shown, "concern").to_html()))
+    top = c.iloc[0]
+    display(figure_html(
+        plot_concern(c, f"Residents ranked {str(top['concern']).lower()} highest "
+                        f"({float(top['pct']):.1f}%)"),
+        "Bar chart of the share of residents naming each concern, with 95% intervals.",
+    ))  # fmt: skip
+
+
+def plan_section(a: Assessment) -> None:
+    """How far last year's partnership plan was delivered, by priority."""
+    if not len(a.plan):
+        _note(a, "plan", "No partnership plan was given.")
+        return
+    p = a.plan
+    shown = pd.DataFrame({"Priority": p["priority"], "Activities": p["activities"],
+                          "Delivery": p["summary"]})  # fmt: skip
+    display(HTML(_styler(shown, "plan").to_html()))
+
+
+def risk_section(a: Assessment) -> None:
+    """The risk matrix: factor scores as a heat map, the ranking and its stability."""
+    from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
+
+    if not len(a.risk):
+        _note(a, "risk", "No risk matrix: the category table is needed.")
+        return
+    display(figure_html(
+        plot_risk_heatmap(a.risk, title="Risk matrix: scores from 1 (low) to 5 (high)"),
+        "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
+    ))
+    r = a.risk
+    shown = pd.DataFrame({"Rank": r["rank"], "Category": r["category"],
+                          "Total score": [_fmt(v) for v in r["total_score"]],
+                          "Factors without data": r["factors_missing"].fillna("")})  # fmt: skip
+    display(HTML(_styler(shown, "risk").to_html()))
+    if len(a.sensitivity):
+        display(figure_html(
+            plot_sensitivity(a.sensitivity, "How stable is the ranking when the weights vary?"),
+            "Chart of each category's range of ranks over 1,000 random draws of the weights "
+            "within ±50%.",
+        ))
+    display(Markdown("_Scores, weights and sources: `data/reference/risk_matrix.yaml` and "
+                     "`docs/risk_matrix.md`. Harm: Cambridge Crime Harm Index days; cost: Home "
+                     "Office economic and social costs of crime (2018). A factor without data is "
+                     "shown as n/a and never counted as zero._"))  # fmt: skip
+
+
+def priorities_section(a: Assessment) -> None:
+    """The recommended priorities with their reasons and the chance they stay in the top 5."""
+    if not len(a.priorities):
+        _note(a, "risk", "No recommended priorities: the risk matrix could not be scored.")
+        return
+    p = a.priorities
+    stay = {}
+    if len(a.sensitivity):
+        stay = dict(zip(a.sensitivity["category"], a.sensitivity["p_top5"], strict=True))
+    lines = [
+        f"{int(r.rank)}. **{r.category}**: {r.reasons}"
+        + (f" (in the top 5 in {stay[r.category]:.0%} of weight draws)"
+           if r.category in stay else "")
+        for r in p.itertuples()
+    ]  # fmt: skip
+    display(Markdown("\n".join(lines)))
