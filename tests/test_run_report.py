@@ -196,3 +196,59 @@ def test_same_inputs_give_identical_outputs_but_the_generated_line(
     second = (again / "strategic_assessment.html").read_text(encoding="utf-8")
     assert len(pattern.findall(first)) == 1
     assert pattern.sub("", first) == pattern.sub("", second)
+
+
+def test_demo_report_has_every_section_and_table(demo_report: Path) -> None:
+    html = (demo_report / "strategic_assessment.html").read_text(encoding="utf-8")
+    for heading in ("Trends over the years", "Unusual months", "Seasonality",
+                    "How the area compares", "The force", "Where crime happens",
+                    "What residents think", "Last year", "Choosing priorities",
+                    "Recommended priorities"):  # fmt: skip
+        assert heading in html, heading
+    tables = demo_report / "tables"
+    comp = pd.read_csv(tables / "comparators.csv")
+    assert list(comp.columns[:11]) == ["area", "category", "count", "population",
+                                       "rate_per_1000", "ci_lower", "ci_upper", "group_rate",
+                                       "band", "comparison", "rank"]  # fmt: skip
+    assert set(comp["area"]) == {"Elderbrook", "Ashgrove Vale", "Brindlemoor", "Corrigan Bay",
+                                 "Dunsvale", "Fallowmouth", "Greywater", "Hartlecombe",
+                                 "Kestlebury", "Lowenfield", "Marrowdene", "Ravensholt",
+                                 "Saltridge", "Tollerby Fen"}  # fmt: skip
+    districts = pd.read_csv(tables / "district_change.csv")
+    assert len(districts) == 14
+    assert districts["pct_change"].is_monotonic_decreasing
+    hot = pd.read_csv(tables / "hotspots.csv", dtype={"count": str})
+    counts = hot["count"].dropna()
+    numeric = pd.to_numeric(counts, errors="coerce")
+    assert not numeric.between(1, 4).any()  # small counts never published
+    assert ((numeric.isna()) <= (counts == "<5")).all()
+    concern = pd.read_csv(tables / "public_concern.csv")
+    assert concern.loc[0, "rank"] == 1 and concern["pct"].is_monotonic_decreasing
+    risk = pd.read_csv(tables / "risk_matrix.csv")
+    assert {"total_score", "rank", "harm_raw", "harm_score"} <= set(risk.columns)
+    assert len(pd.read_csv(tables / "plan_progress.csv")) >= 1
+    findings = (demo_report / "key_findings.md").read_text(encoding="utf-8")
+    assert "Residents ranked" in findings
+
+
+@pytest.mark.shared
+def test_essex_with_census_population_lists_the_14_partnerships(tmp_path: Path) -> None:
+    police, census = SHARED / "police_uk", SHARED / "population" / "census_lad_2011_2021.csv"
+    for path in (police, census):
+        if not path.exists():
+            pytest.skip(f"real data absent: {path} not found")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "police_uk").symlink_to(police, target_is_directory=True)
+    (data / "census_lad_2011_2021.csv").symlink_to(census)
+    assert main(["run", "--data", str(data), "--area", "Thurrock", "--year", "2018/19",
+                 "--out", str(tmp_path / "out")]) == 0  # fmt: skip
+    districts = pd.read_csv(tmp_path / "out" / "thurrock" / "2018-19" / "tables"
+                            / "district_change.csv")  # fmt: skip
+    assert sorted(districts["area"]) == [
+        "Basildon", "Braintree", "Brentwood", "Castle Point", "Chelmsford", "Colchester",
+        "Epping Forest", "Harlow", "Maldon", "Rochford", "Southend-on-Sea", "Tendring",
+        "Thurrock", "Uttlesford",
+    ]  # fmt: skip
+    assert districts["note"].fillna("").str.contains("month").all()
+    assert districts["rate_per_1000"].notna().all()
