@@ -22,7 +22,7 @@ from csp_analysis.analyses.significance import add_significance
 from csp_analysis.analyses.spc import spc_signals
 from csp_analysis.analyses.trends import category_trends, yearly_totals
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.exceptions import CspError
+from csp_analysis.exceptions import CspError, DataError
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
 from csp_analysis.periods import (
     financial_year_of_period,
@@ -271,7 +271,7 @@ def _local(a: Assessment, name: str) -> pd.DataFrame | None:
     table = a.dataset.tables.get(name)
     if table is None or not len(table):
         return None
-    if "area" in table.columns and name != "peers":
+    if "area" in table.columns and name not in ("peers", "indicators"):
         table = table[table["area"].str.casefold() == a.area.casefold()]
     return table.drop(columns=["source", "line", "note"], errors="ignore").reset_index(drop=True)
 
@@ -285,9 +285,18 @@ def _compare(a: Assessment) -> None:
     peers = None
     if peers_table is not None:
         peers = _attempt(a, "comparators", lambda: read_peers(peers_table).get(a.area))
+    indicators = _local(a, "indicators")
+    built = ""
+    if peers is None and indicators is not None:
+        peers = _attempt(a, "comparators", lambda: _neighbours(indicators, a.area))
+        if peers:
+            built = (f"Peers built as the {len(peers)} nearest neighbours of {a.area} on "
+                     f"{indicators['indicator'].nunique()} standardised indicators "
+                     "(CIPFA-style, Euclidean distance). ")  # fmt: skip
     result = _attempt(a, "comparators", lambda: peer_table(a.dataset, a.area, a.year, peers))
     if result is not None:
-        a.peers, a.notes["comparators"] = result
+        a.peers, note = result
+        a.notes["comparators"] = built + note
     if a.force:
         districts = _attempt(a, "districts",
                              lambda: district_change(a.dataset, a.force, a.year))  # fmt: skip
@@ -295,6 +304,23 @@ def _compare(a: Assessment) -> None:
             a.districts = districts
     else:
         a.notes["districts"] = "the area's police force is not known"
+
+
+def _neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> list[str]:
+    """Peers from a long indicators table (``area, indicator, value``) by nearest neighbours."""
+    from csp_analysis.analyses.comparators import nearest_neighbours
+
+    values = pd.to_numeric(indicators["value"], errors="coerce")
+    if values.isna().any():
+        line = int(indicators.index[values.isna()][0]) + 2
+        raise DataError("indicator value is not a number", file="indicators", line=line,
+                        column="value")  # fmt: skip
+    wide = (indicators.assign(value=values)
+            .pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
+            .reset_index())  # fmt: skip
+    wide.columns.name = None
+    near = nearest_neighbours(wide, area, k=min(k, len(wide) - 1))
+    return list(near["area"])
 
 
 def _places(a: Assessment) -> None:

@@ -331,3 +331,24 @@ def test_charts(world: Dataset) -> None:
     lim = funnel_limits(group, np.linspace(10_000, 100_000, 50))
     fig = plot_funnel(table, lim, "All crime", "A", "Funnel")
     assert isinstance(fig, Figure)
+
+
+def test_assessment_builds_peers_from_an_indicators_table(tmp_path: Path) -> None:
+    """Without peers.csv, an indicators table gives the 15 nearest neighbours as the group."""
+    from csp_analysis.assessment import assess
+
+    lines = ["area,force,period,category,count"]
+    pops = ["area,year,population"]
+    ind = ["area,indicator,value"]
+    names = [f"Area{i:02d}" for i in range(20)]
+    for i, name in enumerate(names):  # density i: Area00's nearest are Area01 .. Area15
+        for fy in ("2023/24", "2024/25"):
+            lines.append(f"{name},F,{fy},Burglary,{100 + i}")
+        pops.append(f"{name},2024,{50000 + 1000 * i}")
+        ind.append(f"{name},density,{i * i}")
+    (tmp_path / "counts.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "pop.csv").write_text("\n".join(pops) + "\n")
+    (tmp_path / "ind.csv").write_text("\n".join(ind) + "\n")
+    a = assess(load(tmp_path), "Area00", "2024/25")
+    assert "15 nearest neighbours" in a.notes["comparators"]
+    assert set(a.peers["area"]) == set(names[:16])  # the area and its 15 nearest
