@@ -56,6 +56,7 @@ class Assessment:
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)
     hotspots: pd.DataFrame = field(default_factory=pd.DataFrame)
     top_locations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wards: pd.DataFrame = field(default_factory=pd.DataFrame)
     concentration: str = ""
     concern: pd.DataFrame = field(default_factory=pd.DataFrame)
     plan: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -95,6 +96,7 @@ class Assessment:
                                                  "pct_change", "rate_per_1000"]),
             "hotspots": (self.hotspots, ["lsoa", "name", "count", "share", "cumulative_share",
                                          "rate_per_1000"]),
+            "hotspots_wards": (self.wards, ["ward", "count", "share", "cumulative_share"]),
             "public_concern": (self.concern, ["concern", "respondents", "count", "pct",
                                               "ci_lower", "ci_upper", "rank"]),
             "plan_progress": (self.plan, []),
@@ -340,10 +342,47 @@ def _places(a: Assessment) -> None:
         return
     a.hotspots = hot
     a.concentration = concentration(full).text
+    lookup = _local(a, "ward_lookup")
+    if lookup is not None:
+        a.wards = ward_counts(full, lookup)
     places = _attempt(a, "hotspots", lambda: top_locations(a.dataset, a.area, a.year,
                                                            categories=crimes))  # fmt: skip
     if places is not None:
         a.top_locations = places
+
+
+def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Hot spots by ward: LSOA counts summed through an LSOA-to-ward lookup, then suppressed.
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots by LSOA (``lsoa``, ``count``).
+    lookup : pandas.DataFrame
+        ``lsoa`` (code) and ``ward`` (name).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are published as ``"<5"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ward, count, share, cumulative_share``, busiest first; LSOAs missing from the lookup
+        are gathered under "(LSOA not in the ward lookup)".
+    """
+    from csp_analysis.analyses.hotspots import suppress_small
+
+    ward_of = dict(zip(lookup["lsoa"], lookup["ward"], strict=False))
+    counts = pd.DataFrame({
+        "ward": [ward_of.get(code, "(LSOA not in the ward lookup)") for code in full["lsoa"]],
+        "count": pd.to_numeric(full["count"]).astype("int64"),
+    })  # fmt: skip
+    by = counts.groupby("ward", as_index=False)["count"].sum()
+    by = by.sort_values(["count", "ward"], ascending=[False, True]).reset_index(drop=True)
+    total = by["count"].sum()
+    by["share"] = by["count"] / total if total else float("nan")
+    by["cumulative_share"] = by["share"].cumsum()
+    return suppress_small(by, ["count"], threshold=threshold,
+                          derived=["share", "cumulative_share"])  # fmt: skip
 
 
 def _priorities(a: Assessment) -> None:

@@ -212,3 +212,31 @@ def test_density_plot_draws_no_bin_under_five(demo: Dataset) -> None:
     assert everything[(everything > 0) & (everything < 5)].size > 0  # there were small cells
     assert not ax.lines and len(ax.collections) == 1  # no points drawn
     assert ax.get_xlabel() == "longitude" and ax.get_ylabel() == "latitude"
+
+
+def test_hot_spots_by_ward_through_a_lookup(tmp_path: Path) -> None:
+    """An LSOA-to-ward lookup (ONS column names) gives a ward table summing to the LSOA table."""
+    from csp_analysis.assessment import assess
+    from csp_analysis.paths import demo_dir
+
+    (tmp_path / "demo").symlink_to(demo_dir(), target_is_directory=True)
+    full = hotspots(load(), "Elderbrook", "2025/26", publishable=False)
+    codes = sorted(full["lsoa"])
+    # Wards of four LSOAs each, by code order; the last LSOA is left out of the lookup.
+    rows = ["LSOA21CD,LSOA21NM,WD24CD,WD24NM"]
+    rows += [f"{c},x,W{i // 4:02d},Ward {i // 4:02d}" for i, c in enumerate(codes[:-1])]
+    (tmp_path / "lsoa_ward.csv").write_text("\n".join(rows) + "\n")
+    a = assess(load(tmp_path), "Elderbrook", "2025/26")
+    wards = a.wards
+    expected: dict[str, int] = {}
+    for code, n in zip(full["lsoa"], pd.to_numeric(full["count"]), strict=True):
+        ward = (f"Ward {codes.index(code) // 4:02d}" if code != codes[-1]
+                else "(LSOA not in the ward lookup)")  # fmt: skip
+        expected[ward] = expected.get(ward, 0) + int(n)
+    for ward, count in zip(wards["ward"], wards["count"], strict=True):
+        if count == "<5":
+            assert 1 <= expected[ward] <= 4
+        else:
+            assert int(count) == expected[ward], ward
+    assert set(wards["ward"]) == set(expected)
+    assert "hotspots_wards" in a.tables()

@@ -94,7 +94,7 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
         "population_no_year": lambda: read_population_no_year(df, res, hint),
         "lookup": lambda: read_lookup(df, res),
     }  # fmt: skip
-    if layout in LOCAL_TABLES:
+    if layout in LOCAL_TABLES or layout == "ward_lookup":
         read_local_table(df, res)
     else:
         readers[layout]()
@@ -112,6 +112,12 @@ def read_local_table(df: pd.DataFrame, res: FileResult) -> None:
     table = df.rename(columns=named).astype("string")
     table.insert(0, "line", pd.Series(df.index, index=df.index, dtype="int64"))
     table.insert(0, "source", res.source)
+    if res.layout == "ward_lookup" and "lsoa" not in table.columns:
+        from csp_analysis.readers.detect import ONS_WARD_LOOKUP
+
+        lsoa = next(c for c in table.columns if ONS_WARD_LOOKUP[0].match(c))
+        ward = next(c for c in table.columns if ONS_WARD_LOOKUP[1].match(c))
+        table = table.rename(columns={lsoa: "lsoa", ward: "ward"})
     if "note" in table.columns:
         res.synthetic = bool(table["note"].str.contains("synthetic", case=False).any())
     res.tables[res.layout] = table.reset_index(drop=True)

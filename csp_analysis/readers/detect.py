@@ -37,6 +37,7 @@ LAYOUTS = {
     "peers": "most similar group (area, peer)",
     "risk_scores": "hand-entered risk scores (category, factor, score)",
     "indicators": "indicators for building a peer group (area, indicator, value)",
+    "ward_lookup": "LSOA to ward lookup (lsoa, ward)",
 }
 
 #: Local tables kept as they are (validated by the analysis that uses them).
@@ -46,7 +47,10 @@ LOCAL_TABLES = {
     "peers": {"area", "peer"},
     "risk_scores": {"category", "factor", "score"},
     "indicators": {"area", "indicator", "value"},
+    "ward_lookup": {"lsoa", "ward"},
 }
+#: ONS lookups name the columns by year, e.g. LSOA21CD and WD24NM.
+ONS_WARD_LOOKUP = (re.compile(r"^lsoa\d{2}cd$"), re.compile(r"^wd\d{2}nm$"))
 
 
 def detect_layout(columns: Iterable[object]) -> str | None:
@@ -74,6 +78,8 @@ def detect_layout(columns: Iterable[object]) -> str | None:
     for name, needed in LOCAL_TABLES.items():
         if needed <= cols:
             return name
+    if all(any(rx.match(c) for c in cols) for rx in ONS_WARD_LOOKUP):
+        return "ward_lookup"
     if {"month", "fallswithin", "lsoaname", "crimetype"} <= cols:
         return "police_uk"
     if "cspname" in cols and "offencecode" in cols:

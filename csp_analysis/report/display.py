@@ -484,6 +484,13 @@ def hotspots_section(a: Assessment) -> None:
                              for v in hot["cumulative_share"]],
     })  # fmt: skip
     display(HTML(_styler(shown, "hotspots").to_html()))
+    if len(a.wards):
+        w = a.wards.head(10)
+        display(Markdown("Crime by ward (through the LSOA-to-ward lookup):"))
+        display(HTML(_styler(pd.DataFrame({
+            "Ward": w["ward"], "Crimes": w["count"],
+            "Share": [("" if pd.isna(v) else f"{float(v):.1%}") for v in w["share"]],
+        }), "wards").to_html()))  # fmt: skip
     if len(a.top_locations):
         top = a.top_locations.head(10)
         display(Markdown("Places recorded most often (police.uk snap points, 'On or near'):"))
