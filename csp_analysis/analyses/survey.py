@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
+from csp_analysis.analyses.rates import wilson_ci
 from csp_analysis.exceptions import DataError
 
 REQUIRED = ("concern", "respondents", "count")
@@ -43,19 +43,8 @@ COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_poin
 
 
 def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions ``count / n`` (as fractions, clipped to [0, 1]).
-
-    Parameters
-    ----------
-    count, n : numpy.ndarray
-        Successes and trials (``0 <= count <= n``, ``n > 0``).
-    level : float
-        Confidence level, e.g. 0.95.
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        Lower and upper limits.
+    """Wilson score interval as arrays (the project's one implementation is
+    :func:`csp_analysis.analyses.rates.wilson_ci`).
 
     Examples
     --------
@@ -63,18 +52,8 @@ def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.n
     >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
     (0.1811, 0.3344)
     """
-    x = np.asarray(count, dtype="float64")
-    n = np.asarray(n, dtype="float64")
-    z = float(norm.ppf(1.0 - (1.0 - level) / 2.0))
-    z2 = z * z
-    root = z * np.sqrt(np.maximum(z2 + 4.0 * x * (1.0 - x / n), 0.0))
-    denom = 2.0 * (n + z2)
-    lower = (2.0 * x + z2 - root) / denom
-    upper = (2.0 * x + z2 + root) / denom
-    # The formula is exactly 0 at x = 0 and 1 at x = n: set those, clip other rounding error.
-    lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
-    upper = np.where(x == n, 1.0, np.clip(upper, 0.0, 1.0))
-    return lower, upper
+    lower, upper = wilson_ci(np.atleast_1d(count), np.atleast_1d(n), level)
+    return np.asarray(lower, dtype="float64"), np.asarray(upper, dtype="float64")
 
 
 def _fold(text: str) -> str:
