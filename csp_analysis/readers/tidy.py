@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
+from csp_analysis.periods import normalise_financial_year, parse_month
 from csp_analysis.readers.base import FileResult, norm
 
 SOURCE = "tidy"
@@ -21,19 +22,21 @@ _FY = re.compile(r"^(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$")
 
 
 def _classify(value: str) -> tuple[str | None, str | None]:
-    """Return (as-month, as-financial-year) canonical readings of one period value."""
+    """Return (as-month, as-financial-year) canonical readings of one period value.
+
+    A month is written with a hyphen (``2016-04``); a slash always means a financial year.
+    """
     as_month = as_fy = None
-    m = _MONTH.match(value)
-    if m and 1 <= int(m.group(2)) <= 12:
-        as_month = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    f = _FY.match(value)
-    if f:
-        start, end = int(f.group(1)), f.group(2)
-        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-        if len(end) == 2 and end_year < start:
-            end_year += 100
-        if end_year == start + 1:
-            as_fy = f"{start}/{(start + 1) % 100:02d}"
+    if _MONTH.match(value):
+        try:
+            as_month = parse_month(value)
+        except ValueError:
+            pass
+    if _FY.match(value):
+        try:
+            as_fy = normalise_financial_year(value)
+        except ValueError:
+            pass
     return as_month, as_fy
 
 
