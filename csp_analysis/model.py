@@ -237,6 +237,23 @@ class Dataset:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise UsageError(f"area '{name}' is not in the data.{hint} Areas: {_list(areas)}")
 
+    def resolve_category(self, name: str) -> str:
+        """Return the report category (or All crime) called ``name`` (any case), or refuse.
+
+        Raises
+        ------
+        UsageError
+            With the categories that exist and the closest match.
+        """
+        known = [ALL_CRIME, *self.categories]
+        by_fold = {c.casefold(): c for c in known}
+        if name.strip().casefold() in by_fold:
+            return by_fold[name.strip().casefold()]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"category '{name}' is not in the data.{hint} "
+                         f"Categories: {', '.join(known)}")  # fmt: skip
+
     # ------------------------------------------------------------------ an area's series
     def source_for(self, area: str, kind: str) -> str | None:
         """The source used for an area's categories of one kind (first in SOURCE_PRIORITY).

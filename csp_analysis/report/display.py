@@ -289,19 +289,9 @@ def seasonal_charts(a: Assessment) -> None:
 
 
 # ---------------------------------------------------------------------------- deep dive
-def _check_category(a: Assessment, category: str) -> str:
-    from csp_analysis.exceptions import UsageError
-
-    known = [ALL_CRIME, *[c for c in a.dataset.cmap.order if c in set(a.change["category"])]]
-    by_fold = {c.casefold(): c for c in known}
-    if category.casefold() not in by_fold:
-        raise UsageError(f"category '{category}' is not in the data: {', '.join(known)}")
-    return by_fold[category.casefold()]
-
-
 def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
     """Title of a one-category deep dive."""
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
@@ -311,7 +301,7 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIA
 
 def deep_dive_table(a: Assessment, category: str) -> None:
     """The category's row of the year-on-year table, with its verdict."""
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     row = a.change[a.change["category"] == category].iloc[0]
     display(Markdown(
         f"- **{a.previous_year}:** {_num(row['previous'])}\n- **{a.year}:** {_num(row['current'])}"
@@ -323,7 +313,7 @@ def deep_dive_table(a: Assessment, category: str) -> None:
 
 def deep_dive_trend(a: Assessment, category: str) -> None:
     """Monthly chart and the trend tests for one category."""
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     if len(a.monthly):
         wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
         display(figure_html(
@@ -345,7 +335,7 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
     from csp_analysis.analyses.spc import xmr
     from csp_analysis.plots.spc import plot_spc
 
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     if not len(a.monthly):
         display(Markdown("_No monthly data for a control chart._"))
         return
@@ -359,7 +349,7 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
     """Same month a year earlier, for one category."""
     from csp_analysis.plots.seasonality import plot_same_month
 
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     if not len(a.same_month):
         display(Markdown("_No monthly data for a seasonal comparison._"))
         return
@@ -373,7 +363,7 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
 
 def deep_dive_places(a: Assessment, category: str) -> None:
     """Where the category happens: LSOAs with most records (small counts suppressed)."""
-    category = _check_category(a, category)
+    category = a.dataset.resolve_category(category)
     try:
         from csp_analysis.analyses.hotspots import hotspots
     except ImportError:  # pragma: no cover

@@ -127,7 +127,7 @@ def run_report(
         nb_name, html_name = NOTEBOOK, HTML_NAME
         title = f"{area} strategic assessment {year}"
     else:
-        category = _resolve_category(ds, category)
+        category = ds.resolve_category(category)
         final = Path(out) / slug(area) / f"{slug(year)}-deep-dive" / slug(category)
         params["category"] = category
         nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
@@ -167,23 +167,6 @@ def run_report(
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return final / html_name
-
-
-def _resolve_category(ds: Dataset, category: str) -> str:
-    """The report category called ``category`` (any case), or a UsageError naming them."""
-    import difflib
-
-    from csp_analysis.categories import ALL_CRIME
-    from csp_analysis.exceptions import UsageError
-
-    known = [ALL_CRIME, *ds.categories]
-    by_fold = {c.casefold(): c for c in known}
-    if category.strip().casefold() in by_fold:
-        return by_fold[category.strip().casefold()]
-    close = difflib.get_close_matches(category, known, n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise UsageError(f"category '{category}' is not in the data.{hint} "
-                     f"Categories: {', '.join(known)}")  # fmt: skip
 
 
 def _swap_into_place(work: Path, final: Path) -> None:
