@@ -141,8 +141,8 @@ def key_findings(
         sig = cats[cats["significant"].fillna(False).astype(bool)]
         if len(sig):
             parts = [
-                f"{r.category.lower()} ("
-                f"{describe_change(int(r.previous), int(r.current), r.pct_change)})"
+                f"{r.category.lower()} ({'up' if r.change > 0 else 'down'} {abs(int(r.change)):,}"
+                + ("" if pd.isna(r.pct_change) else f", {r.pct_change:+.1f}%") + ")"
                 for r in sig.sort_values("change", ascending=False).itertuples()
             ]
             out.append("Changes beyond normal year-to-year variation: " + "; ".join(parts) + ".")
