@@ -69,6 +69,7 @@ class Dataset:
         force-months (``area`` missing); other sources cover area-periods.
     records : pandas.DataFrame
         Street-level records (police.uk) for places and hot spots: never published as rows.
+        Read on first use (from the Parquet cache when the files came from it).
     population : pandas.DataFrame
         ``area, year, population, source`` (one row per area and year).
     small_area_population : pandas.DataFrame
@@ -91,7 +92,7 @@ class Dataset:
 
     counts: pd.DataFrame
     coverage: pd.DataFrame
-    records: pd.DataFrame
+    record_parts: list[pd.DataFrame | Path]
     population: pd.DataFrame
     small_area_population: pd.DataFrame
     lookup: pd.DataFrame
@@ -126,7 +127,11 @@ class Dataset:
         small = _frame([r.small_area_population for r in results],
                        ["code", "name", "geography", "year", "population"])  # fmt: skip
         lookup = _frame([r.lookup for r in results], ["area", "force"]).drop_duplicates()
-        records = _frame([r.records for r in results], ["month", "area", "force", "category"])
+        record_parts: list[pd.DataFrame | Path] = [
+            r.records if r.records is not None else r.records_file
+            for r in results
+            if (r.records is not None and len(r.records)) or r.records_file is not None
+        ]
         files = pd.DataFrame(
             {
                 "source": [r.source for r in results],
@@ -146,14 +151,24 @@ class Dataset:
             for key, table in r.tables.items():
                 tables[key] = pd.concat([tables[key], table], ignore_index=True) \
                     if key in tables else table
-        for col in ("category", "area", "force", "crime_type"):
-            if col in records.columns:
-                records[col] = records[col].astype("category")
         return cls(
-            counts=counts, coverage=coverage, records=records, population=population,
+            counts=counts, coverage=coverage, record_parts=record_parts, population=population,
             small_area_population=small, lookup=lookup, files=files, problems=problems,
             synthetic=any(r.synthetic for r in results), name=name, cmap=cmap, tables=tables,
         )  # fmt: skip
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """Street-level records of every police.uk file, read on first use.
+
+        Text columns are categoricals (one shared set of labels per column), so a national
+        year of records fits in memory.
+        """
+        if not hasattr(self, "_records"):
+            parts = [p if isinstance(p, pd.DataFrame) else pd.read_parquet(p)
+                     for p in self.record_parts]  # fmt: skip
+            self._records = concat_records(parts)
+        return self._records
 
     # ------------------------------------------------------------------ areas and forces
     @property
@@ -366,15 +381,54 @@ class Dataset:
         """Read a dataset written by :meth:`save`."""
         folder = Path(folder)
         meta = json.loads((folder / SAVED_MARKER).read_text())
-        frames = {
+        frames: dict = {
             n: pd.read_parquet(folder / f"{n}.parquet")
-            for n in ("counts", "coverage", "records", "population", "small_area_population",
+            for n in ("counts", "coverage", "population", "small_area_population",
                       "lookup", "files", "problems")  # fmt: skip
         }
+        frames["record_parts"] = [folder / "records.parquet"]
         tables = {k: pd.read_parquet(folder / f"table_{k}.parquet")
                   for k in meta.get("tables", [])}  # fmt: skip
         return cls(**frames, synthetic=meta["synthetic"], name=meta["name"],
                    cmap=cmap or load_category_map(), tables=tables)  # fmt: skip
+
+
+def concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack street-level record tables, keeping text columns categorical.
+
+    A plain :func:`pandas.concat` of categoricals with different labels falls back to
+    strings; here the labels of each column are united first.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"area": pd.Categorical(["X"]), "n": [1.0]})
+    >>> b = pd.DataFrame({"area": pd.Categorical(["Y"]), "n": [2.0]})
+    >>> out = concat_records([a, b])
+    >>> out["area"].tolist(), str(out["area"].dtype)
+    (['X', 'Y'], 'category')
+    """
+    from pandas.api.types import union_categoricals
+
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in RECORD_KEYS})
+    columns = list(parts[0].columns)
+    out = {}
+    for c in columns:
+        pieces = [p[c] if c in p.columns else pd.Series(pd.NA, index=p.index) for p in parts]
+        if all(isinstance(x.dtype, pd.CategoricalDtype) for x in pieces):
+            pieces = [x.cat.rename_categories(x.cat.categories.astype("string")) for x in pieces]
+            out[c] = pd.Series(union_categoricals(pieces), name=c)
+        else:
+            out[c] = pd.concat(pieces, ignore_index=True)
+    frame = pd.DataFrame(out)
+    for c in ("category", "area", "force", "crime_type", "month"):
+        if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = frame[c].astype("category")
+    return frame
+
+
+RECORD_KEYS = ["month", "area", "force", "category"]
 
 
 def _list(names: list[str], most: int = 20) -> str:
@@ -420,7 +474,12 @@ def _drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
     return out
 
 
-def load(data: str | Path | None = None, reference: str | Path | None = None) -> Dataset:
+def load(
+    data: str | Path | None = None,
+    reference: str | Path | None = None,
+    *,
+    cache: bool = True,
+) -> Dataset:
     """Read a data folder (or a saved dataset) into a :class:`Dataset`.
 
     Parameters
@@ -431,6 +490,9 @@ def load(data: str | Path | None = None, reference: str | Path | None = None) ->
     reference : str or Path, optional
         Folder with ``categories.csv`` and ``category_mapping.csv``; default
         ``data/reference``.
+    cache : bool, default True
+        Look files up in, and add them to, the content-keyed Parquet cache
+        (:mod:`csp_analysis.cache`; ``CSP_ASSESS_CACHE_DIR=off`` also turns it off).
 
     Returns
     -------
@@ -448,7 +510,9 @@ def load(data: str | Path | None = None, reference: str | Path | None = None) ->
     cmap = load_category_map(reference)
     if (path / SAVED_MARKER).is_file():
         return Dataset.read_saved(path, cmap)
-    results = read_folder(path, cmap)
+    from csp_analysis.cache import FileCache
+
+    results = read_folder(path, cmap, FileCache.open(cmap) if cache else None)
     name = re.sub(r"[^\w .-]", "", path.name) or "data"
     return Dataset.from_results(results, cmap, name=name)
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
+from csp_analysis.cache import FileCache
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.readers.base import (
@@ -23,6 +25,7 @@ from csp_analysis.readers.base import (
     tidy_frame,
 )
 from csp_analysis.readers.detect import LAYOUTS, LOCAL_TABLES, detect_layout
+from csp_analysis.readers.fast import read_police_uk_fast
 from csp_analysis.readers.home_office import (
     read_home_office_long,
     read_home_office_unusable,
@@ -140,12 +143,57 @@ def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int 
     return out
 
 
-def read_file(path: Path, root: Path, cmap: CategoryMap) -> list[FileResult]:
-    """Read one CSV or XLSX file; a file that cannot be read becomes a result with its problem."""
+def read_file(
+    path: Path, root: Path, cmap: CategoryMap, cache: FileCache | None = None
+) -> list[FileResult]:
+    """Read one CSV or XLSX file; a file that cannot be read becomes a result with its problem.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    root : Path
+        The data folder: results are named by the path relative to it.
+    cmap : CategoryMap
+        Category mapping.
+    cache : FileCache, optional
+        Where results are looked up by the file's content and stored after parsing.
+
+    Returns
+    -------
+    list of FileResult
+        One result per table (a workbook may hold several sheets).
+    """
     source = path.relative_to(root).as_posix() if path != root else path.name
+    if cache is not None:
+        digest = cache.known_digest(path)
+        cached = cache.load(digest, source) if digest else None
+        if cached is not None:
+            return cached
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        res = FileResult(source=source, layout="unreadable")
+        res.problems.append(Problem(source, None, None, f"cannot be opened ({exc.strerror})", 0))
+        return [res]
+    if cache is not None:
+        digest = cache.digest(raw)
+        cached = cache.load(digest, source)
+        if cached is None:
+            cached = _parse(raw, path, source, cmap)
+            cache.store(digest, source, cached)
+        cache.remember(path, digest)
+        return cached
+    return _parse(raw, path, source, cmap)
+
+
+def _parse(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileResult]:
     try:
         if path.suffix.lower() == ".csv":
-            text, encoding = decode(path.read_bytes(), source)
+            fast = read_police_uk_fast(raw)
+            if fast is not None:
+                return [read_table(fast, source, cmap, None)]
+            text, encoding = decode(raw, source)
             df = read_csv_text(text, source)
             res = read_table(df, source, cmap, year_hint(path.stem))
             if encoding == "cp1252":
@@ -161,8 +209,26 @@ def read_file(path: Path, root: Path, cmap: CategoryMap) -> list[FileResult]:
         return [res]
 
 
-def read_folder(folder: str | Path, cmap: CategoryMap) -> list[FileResult]:
+def read_folder(
+    folder: str | Path, cmap: CategoryMap, cache: FileCache | None = None
+) -> list[FileResult]:
     """Read every CSV and XLSX file below ``folder`` (hidden files and folders skipped).
+
+    Files are read by as many threads as the machine has cores (the parsers release the
+    interpreter lock); results come back in file-name order.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder (or one file).
+    cmap : CategoryMap
+        Category mapping.
+    cache : FileCache, optional
+        The content-keyed Parquet cache (see :mod:`csp_analysis.cache`).
+
+    Returns
+    -------
+    list of FileResult
 
     Raises
     ------
@@ -171,7 +237,7 @@ def read_folder(folder: str | Path, cmap: CategoryMap) -> list[FileResult]:
     """
     root = Path(folder)
     if root.is_file():
-        return read_file(root, root.parent, cmap)
+        return read_file(root, root.parent, cmap, cache)
     if not root.is_dir():
         raise UsageError(f"data folder '{folder}' does not exist")
     found = []
@@ -181,7 +247,9 @@ def read_folder(folder: str | Path, cmap: CategoryMap) -> list[FileResult]:
     files = sorted(p for p in found if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
     if not files:
         raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
-    results: list[FileResult] = []
-    for p in files:
-        results.extend(read_file(p, root, cmap))
-    return results
+    workers = min(len(files), os.cpu_count() or 1)
+    if workers <= 1:
+        return [r for p in files for r in read_file(p, root, cmap, cache)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(lambda p: read_file(p, root, cmap, cache), files))
+    return [r for part in parts for r in part]

@@ -56,6 +56,7 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     counts: pd.DataFrame | None = None
     records: pd.DataFrame | None = None
+    records_file: Path | None = None
     population: pd.DataFrame | None = None
     small_area_population: pd.DataFrame | None = None
     lookup: pd.DataFrame | None = None

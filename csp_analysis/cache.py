@@ -1,0 +1,202 @@
+"""A columnar cache of what each input file gave, keyed by the file's content.
+
+Parsing a national year of police.uk files takes seconds; reading back what they gave from
+Parquet takes a fraction of that. Each file's results (row accounting, problems, counts,
+coverage, records, tables) are stored under the SHA-1 of its bytes and a fingerprint of the
+reader code and category mapping, so an edited file, a changed mapping or a new version of the
+readers is parsed afresh, and a copied or renamed file is not. A small index of each path's size
+and modification time spares re-hashing unchanged files on a warm run.
+
+The folder is ``$CSP_ASSESS_CACHE_DIR``, else the user's cache folder (``~/.cache/csp-assess``
+on Linux, ``~/Library/Caches/csp-assess`` on macOS, ``%LOCALAPPDATA%\\csp-assess`` on Windows).
+``CSP_ASSESS_CACHE_DIR=off`` turns the cache off. Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+
+from csp_analysis.categories import CategoryMap
+from csp_analysis.paths import PACKAGE_DIR
+from csp_analysis.readers.base import FileResult, Problem
+
+ENV = "CSP_ASSESS_CACHE_DIR"
+OFF = {"off", "none", "0", "false", "no"}
+FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
+#: Code whose change must invalidate cached results.
+_CODE = ("readers", "categories.py", "periods.py", "cache.py")
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for csp-assess on this operating system."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "csp-assess"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder in use, or ``None`` when ``CSP_ASSESS_CACHE_DIR`` turns it off.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["CSP_ASSESS_CACHE_DIR"] = "off"
+    >>> cache_dir() is None
+    True
+    >>> del os.environ["CSP_ASSESS_CACHE_DIR"]
+    """
+    value = os.environ.get(ENV, "").strip()
+    if value.casefold() in OFF:
+        return None
+    return Path(value).expanduser() if value else default_cache_dir()
+
+
+def fingerprint(cmap: CategoryMap) -> str:
+    """SHA-1 (16 hex digits) of the reader code and the category mapping in use."""
+    h = hashlib.sha1()
+    for name in _CODE:
+        target = PACKAGE_DIR / name
+        for f in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            h.update(f.name.encode() + f.read_bytes())
+    h.update(repr(sorted(cmap.mapping.items())).encode())
+    h.update(cmap.categories.to_csv(index=False).encode())
+    return h.hexdigest()[:16]
+
+
+class FileCache:
+    """Results of reading files, stored as Parquet under the files' content hashes.
+
+    Parameters
+    ----------
+    root : Path
+        The cache folder (created when first written).
+    cmap : CategoryMap
+        The category mapping in use (part of every key).
+    """
+
+    def __init__(self, root: Path, cmap: CategoryMap) -> None:
+        self.root = Path(root)
+        self.entries = self.root / "v1" / fingerprint(cmap)
+        self.index = self.root / "v1" / "paths"
+
+    @classmethod
+    def open(cls, cmap: CategoryMap) -> FileCache | None:
+        """The cache configured by the environment, or ``None`` when it is off."""
+        root = cache_dir()
+        return None if root is None else cls(root, cmap)
+
+    # ------------------------------------------------------------------ path index
+    def _index_file(self, path: Path) -> Path:
+        return self.index / (hashlib.sha1(str(path.resolve()).encode()).hexdigest() + ".json")
+
+    def known_digest(self, path: Path) -> str | None:
+        """The content hash recorded for ``path`` if its size and time are unchanged."""
+        try:
+            st = path.stat()
+            rec = json.loads(self._index_file(path).read_text())
+        except (OSError, ValueError):
+            return None
+        same = rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns
+        return rec.get("digest") if same else None
+
+    def remember(self, path: Path, digest: str) -> None:
+        """Record ``path``'s size, time and content hash."""
+        st = path.stat()
+        rec = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
+        _write_atomic(self._index_file(path), json.dumps(rec).encode())
+
+    @staticmethod
+    def digest(raw: bytes) -> str:
+        """The content hash of a file's bytes."""
+        return hashlib.sha1(raw).hexdigest()
+
+    # ------------------------------------------------------------------ entries
+    def load(self, digest: str, source: str) -> list[FileResult] | None:
+        """The cached results for a file's content, named ``source``, or ``None``.
+
+        Records stay on disk (``records_file``) until the dataset needs them.
+        """
+        folder = self.entries / digest
+        try:
+            meta = json.loads((folder / "results.json").read_text())
+        except (OSError, ValueError):
+            return None
+        out = []
+        for i, m in enumerate(meta):
+            name = source + m["suffix"]
+            res = FileResult(source=name, layout=m["layout"], rows_read=m["rows_read"],
+                             rows_used=m["rows_used"], rows_rejected=m["rows_rejected"],
+                             notes=list(m["notes"]), synthetic=m["synthetic"])  # fmt: skip
+            res.problems = [Problem(name, **p) for p in m["problems"]]
+            for frame in m["frames"]:
+                path = folder / f"{i}.{frame}.parquet"
+                if frame == "records":
+                    res.records_file = path
+                else:
+                    setattr(res, frame, pd.read_parquet(path))
+            res.tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet")
+                          for k in m["tables"]}  # fmt: skip
+            out.append(res)
+        return out
+
+    def store(self, digest: str, source: str, results: list[FileResult]) -> None:
+        """Write a file's results under its content hash (atomically; first writer wins).
+
+        Records are then released from memory: each result points at its Parquet file.
+        """
+        folder = self.entries / digest
+        if (folder / "results.json").is_file():
+            return
+        self.entries.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.entries))
+        meta = []
+        try:
+            for i, r in enumerate(results):
+                frames = [f for f in FRAMES if getattr(r, f) is not None]
+                for f in frames:
+                    getattr(r, f).to_parquet(tmp / f"{i}.{f}.parquet", index=False)
+                for k, table in r.tables.items():
+                    table.to_parquet(tmp / f"{i}.table.{k}.parquet", index=False)
+                problems = [
+                    {f.name: getattr(p, f.name) for f in fields(p) if f.name != "source"}
+                    for p in r.problems
+                ]
+                meta.append({
+                    "suffix": r.source[len(source):] if r.source.startswith(source) else "",
+                    "layout": r.layout, "rows_read": r.rows_read, "rows_used": r.rows_used,
+                    "rows_rejected": r.rows_rejected, "notes": r.notes, "problems": problems,
+                    "synthetic": r.synthetic, "frames": frames, "tables": sorted(r.tables),
+                })  # fmt: skip
+            (tmp / "results.json").write_text(json.dumps(meta))
+            try:
+                os.replace(tmp, folder)
+            except OSError:  # another process stored the same content first
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        for i, r in enumerate(results):
+            if r.records is not None:
+                r.records, r.records_file = None, folder / f"{i}.records.parquet"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
