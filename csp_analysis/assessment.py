@@ -22,7 +22,7 @@ from csp_analysis.analyses.significance import add_significance
 from csp_analysis.analyses.spc import spc_signals
 from csp_analysis.analyses.trends import category_trends, yearly_totals
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.exceptions import CspError, DataError
+from csp_analysis.exceptions import CspError, DataError, UsageError
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
 from csp_analysis.periods import (
     financial_year_of_period,
@@ -52,6 +52,7 @@ class Assessment:
     spc: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_month: pd.DataFrame = field(default_factory=pd.DataFrame)
     alpha: float = 0.05
+    suppress_below: int = 5
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)
     hotspots: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -76,7 +77,30 @@ class Assessment:
         return self.dataset.synthetic
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The published tables by file stem, in report order."""
+        """The published tables by file stem, in report order.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Always ``yoy_categories`` (the change table: counts, change, ``pct_change`` in
+            percent, exact-test ``p_value`` and ``significant`` at :attr:`alpha`, rate ratio
+            with its ``1 - alpha`` interval, verdict), ``monthly_counts`` (one row per month
+            and category; months no source covers are absent, not zero) and, last,
+            ``data_quality``. In between, only when computed and not empty: ``trends``,
+            ``spc_signals``, ``same_month_last_year``, ``comparators``, ``district_change``,
+            ``hotspots``, ``hotspots_wards``, ``public_concern``, ``plan_progress``,
+            ``risk_matrix`` and ``priority_sensitivity``. Small-area tables are in their
+            published form (small counts suppressed). The frames are the assessment's own (or
+            column selections of them): copy before changing them. See ``docs/data.md`` for
+            the columns.
+
+        Examples
+        --------
+        >>> a = assess()  # the synthetic demo: takes a few seconds
+        >>> t = a.tables()
+        >>> list(t)[:2], list(t)[-1]
+        (['yoy_categories', 'monthly_counts'], 'data_quality')
+        """
         yoy = self.change[["category", "previous", "current", "change", "pct_change",
                            "p_value", "significant", "rate_ratio", "rr_lower", "rr_upper",
                            "verdict", "months_compared", "note", "method"]]  # fmt: skip
@@ -111,7 +135,15 @@ class Assessment:
         return tables
 
     def key_findings_markdown(self) -> str:
-        """Key findings as a Markdown document."""
+        """Key findings as a Markdown document.
+
+        Returns
+        -------
+        str
+            A ``# Key findings: <area>, <year>`` heading, a line saying the data are
+            synthetic when they are, then one bullet per sentence of ``findings`` in order;
+            ends with a newline. This is the text :meth:`save` writes to ``key_findings.md``.
+        """
         head = f"# Key findings: {self.area}, {self.year}\n\n"
         if self.synthetic:
             head += "_Synthetic demo data: fictional places, not real figures._\n\n"
@@ -121,10 +153,21 @@ class Assessment:
         """Write ``tables/*.csv``, ``tables.xlsx`` (one sheet per table) and
         ``key_findings.md`` into ``out_dir``.
 
+        The CSVs are UTF-8 with ``\\n`` line endings and no index; missing values are empty
+        cells. The workbook has fixed timestamps, so the same assessment gives byte-identical
+        files. Existing files of the same names are overwritten.
+
+        Parameters
+        ----------
+        out_dir : str or Path
+            Output folder; it and its ``tables`` subfolder are created if needed.
+
         Returns
         -------
         list of Path
-            The files written.
+            The files written: one CSV per table of :meth:`tables` in its order, then
+            ``tables.xlsx`` (sheet names cut to Excel's 31 characters) and
+            ``key_findings.md``.
         """
         out = Path(out_dir)
         (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -194,6 +237,7 @@ def assess(
     area: str | None = None,
     year: str | None = None,
     alpha: float = 0.05,
+    suppress_below: int = 5,
 ) -> Assessment:
     """Compute one area's assessment.
 
@@ -207,6 +251,9 @@ def assess(
         Financial year (``2025/26`` or ``2025-26``); default the latest complete one.
     alpha : float
         Significance level of the change and trend tests (default 5%).
+    suppress_below : int
+        Small-area tables (hot spots, wards, places) show counts from 1 to
+        ``suppress_below - 1`` as ``"<suppress_below"``; the report states the rule. Default 5.
 
     Returns
     -------
@@ -217,6 +264,10 @@ def assess(
     UsageError
         For an unknown area or year, naming those that exist.
     """
+    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
+            or suppress_below < 1:
+        raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
+                         f"not {suppress_below!r}")
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
         from csp_analysis.demo import DEMO_AREA
@@ -250,7 +301,7 @@ def assess(
         change=change, monthly=monthly, quality=data_quality(ds, area, year),
         missing=missing, findings=key_findings(area, year, change, missing, trends=trends),
         population=population, population_note=pop_note, sources=sources,
-        trends=trends, spc=spc, same_month=same, alpha=alpha,
+        trends=trends, spc=spc, same_month=same, alpha=alpha, suppress_below=suppress_below,
     )  # fmt: skip
     _compare(a)
     _places(a)
@@ -335,7 +386,9 @@ def _places(a: Assessment) -> None:
                                "data.police.uk street-level files")  # fmt: skip
         return
     crimes = a.dataset.cmap.of_kind("crime")
-    hot = _attempt(a, "hotspots", lambda: hotspots(a.dataset, a.area, a.year, categories=crimes))
+    limit = a.suppress_below
+    hot = _attempt(a, "hotspots", lambda: hotspots(a.dataset, a.area, a.year, categories=crimes,
+                                                   threshold=limit))  # fmt: skip
     full = _attempt(a, "hotspots", lambda: hotspots(a.dataset, a.area, a.year,
                                                     categories=crimes, publishable=False))
     if hot is None or full is None:
@@ -344,9 +397,9 @@ def _places(a: Assessment) -> None:
     a.concentration = concentration(full).text
     lookup = _local(a, "ward_lookup")
     if lookup is not None:
-        a.wards = ward_counts(full, lookup)
+        a.wards = ward_counts(full, lookup, threshold=limit)
     places = _attempt(a, "hotspots", lambda: top_locations(a.dataset, a.area, a.year,
-                                                           categories=crimes))  # fmt: skip
+                                                           categories=crimes, threshold=limit))
     if places is not None:
         a.top_locations = places
 
@@ -361,7 +414,7 @@ def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) ->
     lookup : pandas.DataFrame
         ``lsoa`` (code) and ``ward`` (name).
     threshold : int
-        Counts from 1 to ``threshold - 1`` are published as ``"<5"``.
+        Counts from 1 to ``threshold - 1`` are published as ``"<threshold"`` (default 5).
 
     Returns
     -------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -57,7 +58,7 @@ class CategoryMap:
         """Kind (``crime``, ``asb`` or ``flag``) of a report category."""
         return self._kinds[category]
 
-    @property
+    @cached_property
     def _kinds(self) -> dict[str, str]:
         return dict(zip(self.categories["category"], self.categories["kind"], strict=True))
 

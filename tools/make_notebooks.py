@@ -11,11 +11,13 @@ cells = [
       '# year: a financial year such as "2025/26" (None means the latest complete year)\n'
       '# output_dir: where tables and key findings are written (None means not written)\n'
       '# classification: the protective marking shown on every page\n'
-      'data = None\narea = None\nyear = None\noutput_dir = None\nclassification = "OFFICIAL"',
+      '# suppress_below: small-area counts from 1 to this minus one are shown as "<5" (etc.)\n'
+      'data = None\narea = None\nyear = None\noutput_dir = None\nclassification = "OFFICIAL"\n'
+      'suppress_below = 5',
       metadata={"tags": ["parameters"]}),
  code('import csp_analysis as csp\n'
       'from csp_analysis.report import display as show\n\n'
-      'assessment = csp.assess(data, area, year)\n'
+      'assessment = csp.assess(data, area, year, suppress_below=suppress_below)\n'
       'show.cover(assessment, classification)'),
  md('## Key findings\n\nThe main points of the assessment, written from the figures below.'),
  code('show.findings(assessment)'),
@@ -79,12 +81,13 @@ nbf.write(nb, "notebooks/strategic_assessment.ipynb")
 deep = [
     code('# Parameters: papermill replaces these. In JupyterLab, edit them and run all cells.\n'
          '# category: the report category to study, e.g. "Shoplifting"\n'
+         '# suppress_below: small-area counts below this are shown as "<5" (etc.)\n'
          'data = None\narea = None\nyear = None\ncategory = "All crime"\n'
-         'classification = "OFFICIAL"',
+         'classification = "OFFICIAL"\nsuppress_below = 5',
          metadata={"tags": ["parameters"]}),
     code('import csp_analysis as csp\n'
          'from csp_analysis.report import display as show\n\n'
-         'assessment = csp.assess(data, area, year)\n'
+         'assessment = csp.assess(data, area, year, suppress_below=suppress_below)\n'
          'show.deep_dive_cover(assessment, category, classification)'),
     md('## The figures\n\nThe category in the assessed year and the year before.'),
     code('show.deep_dive_table(assessment, category)'),

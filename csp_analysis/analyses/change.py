@@ -29,10 +29,31 @@ def pct_change(previous: float, current: float) -> float:
     """Percent change from ``previous`` to ``current``, to 0.1 (halves away from zero); NaN if
     previous is 0.
 
+    Computed exactly, as ``100 × (current − previous) / previous``, then rounded half away
+    from zero as Excel's ``ROUND`` does (0.25 → 0.3, −0.25 → −0.3), so published figures
+    match a spreadsheet check.
+
+    Parameters
+    ----------
+    previous : float
+        Count in the comparison period. Should be a whole number: it is truncated to an
+        integer before the arithmetic.
+    current : float
+        Count in the assessed period (also truncated to an integer).
+
+    Returns
+    -------
+    float
+        The change in percent (``4.9`` means +4.9%), to one decimal place. NaN when
+        ``previous`` is 0, ``None`` or missing, or ``current`` is missing: a change from
+        zero has no percentage.
+
     Examples
     --------
     >>> pct_change(17000, 16253)
     -4.4
+    >>> pct_change(0, 12)
+    nan
     """
     if previous is None or pd.isna(previous) or previous == 0 or pd.isna(current):
         return float("nan")
@@ -83,18 +104,22 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
             note = f"no data for {prev_year}"
         elif months < 12:
             note = f"compared on the {months} months present in both years"
-        cats = [c for c in ds.cmap.of_kind(kind) if c in set(sub["category"])]
+        present = set(sub["category"])
+        cats = [c for c in ds.cmap.of_kind(kind) if c in present]
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
+        cur_sum = cur.groupby("category")["count"].sum()
+        prev_sum = prev.groupby("category")["count"].sum()
+        year_sum = sub[sub["fy"] == year].groupby("category")["count"].sum()
         for cat in cats:
 
-            def pick(d: pd.DataFrame, c: str = cat) -> pd.DataFrame:
-                return d if c == ALL_CRIME else d[d["category"] == c]
+            def pick(sums: pd.Series, c: str = cat) -> int:
+                return int(sums.sum() if c == ALL_CRIME else sums.get(c, 0))
 
-            c_val = int(pick(cur)["count"].sum()) if common else None
-            p_val = int(pick(prev)["count"].sum()) if common else None
+            c_val = pick(cur_sum) if common else None
+            p_val = pick(prev_sum) if common else None
             if not common and cur_slots:
-                c_val = int(pick(sub[sub["fy"] == year])["count"].sum())
+                c_val = pick(year_sum)
             rows.append({"category": cat, "kind": kind, "previous": p_val, "current": c_val,
                          "months_compared": months if common else 0, "note": note})  # fmt: skip
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("change", "pct_change")])

@@ -45,7 +45,33 @@ def _styler(df: pd.DataFrame, uid: str) -> pd.io.formats.style.Styler:
 
 
 def figure_html(fig: Figure, alt: str) -> HTML:
-    """A figure as an embedded PNG ``<img>`` with alt text (for screen readers)."""
+    """A figure as an embedded PNG ``<img>`` with alt text (for screen readers).
+
+    The PNG is written without a "Software" stamp, so the same figure gives the same HTML,
+    and embedded as base64: the report is one self-contained file. The figure is not
+    closed.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart, e.g. from :mod:`csp_analysis.plots`.
+    alt : str
+        Alt text and caption: one or two plain sentences saying what the chart shows and its
+        main point (HTML special characters are escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<figure>`` with the ``<img>`` (``alt`` set, scaled to the page width) and a
+        ``<figcaption>`` repeating ``alt``; ``display`` it in the notebook.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> out = figure_html(Figure(figsize=(1, 1)), "Crimes <by> month")
+    >>> 'alt="Crimes &lt;by&gt; month"' in out.data
+    True
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
     data = base64.b64encode(buf.getvalue()).decode("ascii")
@@ -56,13 +82,45 @@ def figure_html(fig: Figure, alt: str) -> HTML:
 
 
 def generated_line(today: datetime.date | None = None) -> str:
-    """The one line of the report that changes between identical runs (documented)."""
+    """The one line of the report that changes between identical runs (documented).
+
+    Parameters
+    ----------
+    today : datetime.date, optional
+        The date to print; default the computer's date today (local time).
+
+    Returns
+    -------
+    str
+        A Markdown bullet: ``- **Generated on:** YYYY-MM-DD by csp-assess <version>``.
+
+    Examples
+    --------
+    >>> generated_line(datetime.date(2025, 6, 30)).startswith(
+    ...     "- **Generated on:** 2025-06-30 by csp-assess ")
+    True
+    """
     day = today or datetime.date.today()
     return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
 def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
-    """Title block: area, year, force, sources, population and the synthetic-data banner."""
+    """Title block: area, year, force, sources, population and the synthetic-data banner.
+
+    Displays Markdown: the title, the banner for synthetic data, the assessed and comparison
+    financial years, the police force (or "not known"), the source of each kind of count,
+    the population with its note (or "not known" with the reason), the classification and
+    :func:`generated_line`. When months are missing from either year they are listed, with
+    the statement that they are never treated as zero.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    classification : str, default "OFFICIAL"
+        Protective marking printed on the cover, e.g. ``"OFFICIAL-SENSITIVE"``; shown as
+        given.
+    """
     lines = [f"# {a.area} Community Safety Partnership: strategic assessment {a.year}", ""]
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
@@ -85,7 +143,16 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
 
 
 def findings(a: Assessment) -> None:
-    """The key findings as a bulleted list."""
+    """The key findings as a bulleted list.
+
+    Displays ``a.findings`` as Markdown bullets in order, or "No findings: no data." when
+    there are none.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     display(Markdown("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
 
 
@@ -98,7 +165,21 @@ def _short_verdict(significant: object, change: object) -> str:
 
 
 def change_table(a: Assessment) -> None:
-    """The category table: previous, current, change and % change for every category."""
+    """The category table: previous, current, change and % change for every category.
+
+    Displays an HTML table with one row per category of ``a.change`` (All crime in bold;
+    anti-social behaviour marked "not in all crime"): the two years' counts, the change
+    with its sign, the % change to one decimal place and "Is the change real?"
+    (significant rise or fall, within normal variation, or not comparable). Missing counts
+    are blank and a missing % change (e.g. from zero) is "n/a". The table's notes (such as
+    months compared) follow it.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`; ``a.change`` needs
+        the ``significant`` column that :func:`~csp_analysis.assessment.assess` adds.
+    """
     df = a.change
     shown = pd.DataFrame(
         {
@@ -125,7 +206,18 @@ def change_table(a: Assessment) -> None:
 
 
 def trend_charts(a: Assessment) -> None:
-    """Monthly charts of All crime and anti-social behaviour over every available month."""
+    """Monthly charts of All crime and anti-social behaviour over every available month.
+
+    Displays one line chart each, with the assessed financial year shaded and alt text
+    naming the period, the highest month and the number of missing months. Months no
+    source covers are gaps in the line, never zeros. Without monthly data (quarterly or
+    yearly sources only), or without monthly data of one of the two, a note says so.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     if not len(a.monthly):
         display(Markdown("_No monthly data: the sources give quarterly or yearly counts only._"))
         return
@@ -150,7 +242,17 @@ def trend_charts(a: Assessment) -> None:
 
 
 def quality_table(a: Assessment) -> None:
-    """Row accounting per input file and the missing months."""
+    """Row accounting per input file and the missing months.
+
+    Displays an HTML table of the files: rows read, used and not used, and any issue; then a
+    bulleted list of the months missing from the assessed or comparison year (the rows of
+    ``a.quality`` without a row count).
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     q = a.quality
     files = q[q["rows_read"].notna()]
     shown = pd.DataFrame(
@@ -169,7 +271,18 @@ def quality_table(a: Assessment) -> None:
 
 
 def method_notes(a: Assessment) -> None:
-    """How the figures were made, in plain words."""
+    """How the figures were made, in plain words.
+
+    Displays Markdown bullets: what All crime includes, how categories are mapped, how a
+    record is placed in a partnership, how missing months are handled in the change, how
+    % change is calculated and rounded, the small-count rule (:func:`suppression_note`) and,
+    for real data, the Open Government Licence attribution.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     lines = [
         "- **All crime** is the sum of the crime categories. Anti-social behaviour incidents "
         "are reported beside it and never in it; flagged subsets (domestic abuse, hate crime) "
@@ -181,6 +294,7 @@ def method_notes(a: Assessment) -> None:
         "- **Change** compares the assessed year with the year before. Where either year has "
         "missing months, only the months present in both years are compared.",
         "- **% change** is (current − previous) / previous × 100, rounded to one decimal place.",
+        "- **Small counts:** " + suppression_note(a).strip("_"),
     ]
     if not a.synthetic:
         lines.append(f"- {ATTRIBUTION}")
@@ -188,7 +302,16 @@ def method_notes(a: Assessment) -> None:
 
 
 def significance_note(a: Assessment) -> None:
-    """How to read the verdict column, in plain words."""
+    """How to read the verdict column, in plain words.
+
+    Displays one italic Markdown paragraph explaining "significant" at the assessment's
+    significance level (``a.alpha`` as a percentage, e.g. 5%) and the exact Poisson test.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     display(Markdown(
         f"_A change is called **significant** when a change that large would happen by chance "
         f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
@@ -199,7 +322,20 @@ def significance_note(a: Assessment) -> None:
 
 def trends_table(a: Assessment) -> None:
     """Multi-year trends: Mann-Kendall on yearly totals and, with monthly data, the seasonal
-    test on months."""
+    test on months.
+
+    Displays an HTML table, one row per category of ``a.trends``: the complete financial
+    years used, Sen's slope (change in the yearly total per year, blank when not
+    estimated) and the yearly verdict; with monthly data also the seasonal verdict with its
+    slope (the change in one month's count from the same month a year earlier), then a note
+    on the method. Without a trend table a note says fewer than three financial years have
+    data.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     t = a.trends
     if not len(t):
         display(Markdown("_No trend table: fewer than three financial years of data._"))
@@ -228,7 +364,18 @@ def trends_table(a: Assessment) -> None:
 
 def spc_charts(a: Assessment) -> None:
     """XmR charts (NHS Making Data Count) for All crime, ASB and each category with a signal
-    in the assessed year."""
+    in the assessed year.
+
+    Displays one control chart per category over every available month (mean, limits at
+    the mean ± 2.66 × the mean moving range, signals marked), with alt text naming the
+    signals found, then a note on the rules and on seasonality. Months without data are
+    gaps. Without monthly data a note says SPC charts need monthly counts.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.analyses.spc import xmr
     from csp_analysis.periods import months_of_financial_year
     from csp_analysis.plots.spc import plot_spc
@@ -258,7 +405,19 @@ def spc_charts(a: Assessment) -> None:
 
 def seasonal_charts(a: Assessment) -> None:
     """Seasonal pattern (STL) of All crime and ASB, and each month against the same month a
-    year earlier."""
+    year earlier.
+
+    For each of the two, displays the STL decomposition chart (trend, seasonal pattern,
+    remainder) and a bar chart of each month of the assessed year beside the same month a
+    year earlier. STL needs at least 24 consecutive months with none missing; otherwise the
+    reason is shown instead of that chart (missing months are never filled in). Without
+    monthly data a note says seasonality needs monthly counts.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.analyses.seasonality import decompose_seasonal
     from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
 
@@ -290,7 +449,26 @@ def seasonal_charts(a: Assessment) -> None:
 
 # ---------------------------------------------------------------------------- deep dive
 def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
-    """Title of a one-category deep dive."""
+    """Title of a one-category deep dive.
+
+    Displays Markdown: the title (category, area, year), the banner for synthetic data, the
+    classification and :func:`generated_line`.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case
+        (:meth:`~csp_analysis.model.Dataset.resolve_category`).
+    classification : str, default "OFFICIAL"
+        Protective marking printed under the title, shown as given.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     category = a.dataset.resolve_category(category)
     lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
     if a.synthetic:
@@ -300,7 +478,25 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIA
 
 
 def deep_dive_table(a: Assessment, category: str) -> None:
-    """The category's row of the year-on-year table, with its verdict."""
+    """The category's row of the year-on-year table, with its verdict.
+
+    Displays Markdown bullets: the count in each year (blank when missing), the verdict in
+    words and, when it could be computed, the rate ratio (current rate / previous rate, the
+    same as the ratio of counts when the population is not known) with its interval of
+    level ``1 - a.alpha``, to three decimal places.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case; it must have a row in ``a.change``.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     category = a.dataset.resolve_category(category)
     row = a.change[a.change["category"] == category].iloc[0]
     display(Markdown(
@@ -312,7 +508,25 @@ def deep_dive_table(a: Assessment, category: str) -> None:
 
 
 def deep_dive_trend(a: Assessment, category: str) -> None:
-    """Monthly chart and the trend tests for one category."""
+    """Monthly chart and the trend tests for one category.
+
+    With monthly data, displays a line chart of the category per month (assessed year
+    shaded, missing months as gaps). When the category has a row in ``a.trends``, displays
+    the yearly Mann-Kendall verdict with its p-value and, where it was run, the seasonal
+    Mann-Kendall verdict on months. Shows nothing for a part without data.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     category = a.dataset.resolve_category(category)
     if len(a.monthly):
         wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
@@ -331,7 +545,24 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
 
 
 def deep_dive_spc(a: Assessment, category: str) -> None:
-    """XmR chart for one category."""
+    """XmR chart for one category.
+
+    Displays the control chart of the category's monthly counts over every available month
+    (mean, limits at the mean ± 2.66 × the mean moving range, signals marked; missing
+    months are gaps). Without monthly data a note says so.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case; it needs monthly counts.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     from csp_analysis.analyses.spc import xmr
     from csp_analysis.plots.spc import plot_spc
 
@@ -346,7 +577,23 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
 
 
 def deep_dive_seasonal(a: Assessment, category: str) -> None:
-    """Same month a year earlier, for one category."""
+    """Same month a year earlier, for one category.
+
+    Displays a bar chart of each month of the assessed year beside the same month a year
+    earlier (from ``a.same_month``). Without monthly data a note says so.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     from csp_analysis.plots.seasonality import plot_same_month
 
     category = a.dataset.resolve_category(category)
@@ -362,7 +609,26 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
 
 
 def deep_dive_places(a: Assessment, category: str) -> None:
-    """Where the category happens: LSOAs with most records (small counts suppressed)."""
+    """Where the category happens: LSOAs with most records (small counts suppressed).
+
+    Displays the ten busiest LSOAs of the assessed year from street-level records (All
+    crime: every crime category, anti-social behaviour excluded), in published form: counts
+    from 1 to ``a.suppress_below - 1`` shown as ``"<suppress_below"`` with their shares
+    blanked; then :func:`suppression_note`. Without street-level (data.police.uk) records
+    for the area a note says so.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    category : str
+        Report category or All crime, in any case.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the data (naming those that are).
+    """
     category = a.dataset.resolve_category(category)
     try:
         from csp_analysis.analyses.hotspots import hotspots
@@ -375,8 +641,10 @@ def deep_dive_places(a: Assessment, category: str) -> None:
                          "street-level files._"))  # fmt: skip
         return
     cats = None if category == ALL_CRIME else [category]
-    hot = hotspots(a.dataset, a.area, a.year, categories=cats, publishable=True)
+    hot = hotspots(a.dataset, a.area, a.year, categories=cats, publishable=True,
+                   threshold=a.suppress_below)
     display(HTML(_styler(hot.head(10), "places").to_html()))
+    display(Markdown(suppression_note(a)))
 
 
 # ---------------------------------------------------------------------------- comparisons
@@ -389,7 +657,22 @@ def _fmt(v: object, digits: int = 1) -> str:
 
 
 def comparators_section(a: Assessment) -> None:
-    """The area against its peers: rates with intervals, group band, verdict and rank."""
+    """The area against its peers: rates with intervals, group band, verdict and rank.
+
+    Displays an HTML table of the assessed area's rows of ``a.peers``, one per category:
+    crimes, rate per 1,000 residents and its 95% interval (two decimal places), the pooled
+    group rate, the band of the group mean ± 1 SD of member rates, the verdict against the
+    group rate (higher, similar or lower) and the rank (1 = highest rate) among the group.
+    Values that could not be computed (e.g. without population) are blank. Then
+    the note on how the peers were chosen and, for All crime and anti-social behaviour, a
+    bar chart of every member's rate with its interval and a funnel plot with 95% and 99.8%
+    limits. Without a peer table the reason (``a.notes["comparators"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.analyses.comparators import funnel_limits
     from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
 
@@ -435,7 +718,19 @@ def comparators_section(a: Assessment) -> None:
 
 
 def districts_section(a: Assessment) -> None:
-    """Every area of the force, ranked by % change."""
+    """Every area of the force, ranked by % change.
+
+    Displays an HTML table of ``a.districts`` with the assessed area in bold: rank (1 = the
+    largest percentage increase in All crime), both years' counts, change, % change (``n/a``
+    from zero), rate per 1,000 residents (one decimal place; blank where the population is
+    unknown, never zero) and each row's note on incomplete periods or population. Without a
+    district table the reason (``a.notes["districts"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     d = a.districts
     if not len(d):
         _note(a, "districts", "No district table: the force's other areas are not in the data.")
@@ -458,7 +753,22 @@ def districts_section(a: Assessment) -> None:
 
 
 def hotspots_section(a: Assessment) -> None:
-    """LSOAs and places with most crime, and a density map that reveals no single record."""
+    """LSOAs and places with most crime, and a density map that reveals no single record.
+
+    Displays, for the assessed year's street-level crime records (anti-social behaviour
+    excluded): the concentration sentence (share of crime in the busiest 10% of LSOAs); the
+    ten busiest LSOAs with count, share and cumulative share; when a ward lookup was given,
+    the ten busiest wards; when available, the ten places (police.uk snap points) recorded
+    most often; a hexagon density map whose cells with fewer than ``a.suppress_below``
+    crimes are not drawn; and :func:`suppression_note`. The tables are the published form:
+    small counts are shown as ``"<suppress_below"`` and their shares blanked. Without hot
+    spots the reason (``a.notes["hotspots"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.analyses.hotspots import select_records
     from csp_analysis.plots.hotspots import plot_density
 
@@ -488,18 +798,58 @@ def hotspots_section(a: Assessment) -> None:
                                                  "count": "Crimes"}), "places").to_html()))
     crimes = a.dataset.cmap.of_kind("crime")
     xy = select_records(a.dataset, a.area, a.year, categories=crimes)
+    limit = a.suppress_below
     display(figure_html(
-        plot_density(xy, f"Where crime in {a.area} concentrates, {a.year}"),
-        f"Hexagon density map of crime in {a.area}; cells with fewer than 5 crimes are not "
-        "drawn, so no single record can be located.",
+        plot_density(xy, f"Where crime in {a.area} concentrates, {a.year}", min_count=limit),
+        f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
+        "not drawn, so no single record can be located.",
     ))
-    display(Markdown("_Counts of 1 to 4 are shown as <5 in small-area tables. Locations are "
-                     "police.uk anonymised snap points._"))  # fmt: skip
+    display(Markdown(suppression_note(a)))
+
+
+def suppression_note(a: Assessment) -> str:
+    """The publishing rule for small counts, as stated in the report's method notes.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; only its ``suppress_below`` threshold is used.
+
+    Returns
+    -------
+    str
+        One italic Markdown sentence pair: which counts are shown as ``<suppress_below`` in
+        small-area tables (hot spots, wards, places), or that none are suppressed when the
+        threshold is 1, and that locations are police.uk anonymised snap points.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> suppression_note(SimpleNamespace(suppress_below=10))[:38]
+    '_Counts of 1 to 9 are shown as <10 in '
+    """
+    limit = a.suppress_below
+    small = "1" if limit == 2 else f"1 to {limit - 1}"
+    rule = (f"Counts of {small} are shown as <{limit} in small-area tables (hot spots, wards, "
+            "places)." if limit > 1 else "No small counts are suppressed (threshold 1).")
+    return f"_{rule} Locations are police.uk anonymised snap points._"
 
 
 # ---------------------------------------------------------------------------- priorities
 def concern_section(a: Assessment) -> None:
-    """What residents want prioritised: shares with Wilson 95% intervals."""
+    """What residents want prioritised: shares with Wilson 95% intervals.
+
+    Displays an HTML table of ``a.concern`` in rank order (1 = named most often): the
+    percentage of respondents naming each concern with its Wilson 95% interval, one decimal
+    place, and, when the survey has earlier periods, the previous survey's percentage
+    (blank where the concern was not asked then); then a bar chart of the shares with
+    their intervals. Without a survey the reason (``a.notes["survey"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.plots.risk import plot_concern
 
     if not len(a.concern):
@@ -524,7 +874,18 @@ def concern_section(a: Assessment) -> None:
 
 
 def plan_section(a: Assessment) -> None:
-    """How far last year's partnership plan was delivered, by priority."""
+    """How far last year's partnership plan was delivered, by priority.
+
+    Displays an HTML table of ``a.plan``, one row per priority: the number of activities and
+    the delivery summary in words (complete, green, amber, red, in progress, and the mean
+    percentage complete of activities reported as a percentage or complete). Without a plan
+    the reason (``a.notes["plan"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     if not len(a.plan):
         _note(a, "plan", "No partnership plan was given.")
         return
@@ -535,7 +896,20 @@ def plan_section(a: Assessment) -> None:
 
 
 def risk_section(a: Assessment) -> None:
-    """The risk matrix: factor scores as a heat map, the ranking and its stability."""
+    """The risk matrix: factor scores as a heat map, the ranking and its stability.
+
+    Displays a heat map of ``a.risk`` (categories by factor, scores 1 = low to 5 = high,
+    factors without data marked n/a); a table of rank, category, total score (one decimal
+    place) and the factors without data, which are never counted as zero; when
+    ``a.sensitivity`` was computed, a chart of each category's range of ranks over random
+    draws of the weights; and a note on where scores, weights and sources are documented.
+    Without a risk matrix the reason (``a.notes["risk"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 
     if not len(a.risk):
@@ -563,7 +937,19 @@ def risk_section(a: Assessment) -> None:
 
 
 def priorities_section(a: Assessment) -> None:
-    """The recommended priorities with their reasons and the chance they stay in the top 5."""
+    """The recommended priorities with their reasons and the chance they stay in the top 5.
+
+    Displays a numbered Markdown list of ``a.priorities`` in rank order: each category in
+    bold with the factors that scored it high and, when ``a.sensitivity`` was computed, the
+    percentage of random weight draws that kept it in the top 5 (a measure of how robust
+    the choice is to the weights, not a probability about crime). Without priorities the
+    reason (``a.notes["risk"]``) is shown instead.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
     if not len(a.priorities):
         _note(a, "risk", "No recommended priorities: the risk matrix could not be scored.")
         return

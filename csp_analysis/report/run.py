@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from csp_analysis.analyses.periods import resolve_year
-from csp_analysis.exceptions import ReportError
+from csp_analysis.exceptions import DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.paths import notebooks_dir
 from csp_analysis.report.export import check_offline, export_html
@@ -78,6 +78,7 @@ def run_report(
     classification: str = "OFFICIAL",
     notebook: str | Path | None = None,
     category: str | None = None,
+    suppress_below: int = 5,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -97,6 +98,9 @@ def run_report(
     category : str, optional
         Run the one-category deep dive (``notebooks/deep_dive.ipynb``) instead, into
         ``OUT/<area-slug>/<year-slug>-deep-dive/<category-slug>/``.
+    suppress_below : int
+        Small-area counts from 1 to ``suppress_below - 1`` are suppressed (default 5); the
+        report's method notes state the rule.
 
     Returns
     -------
@@ -113,14 +117,21 @@ def run_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
+            or suppress_below < 1:
+        raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
+                         f"not {suppress_below!r}")
+    saved = _saved_folder(data)
     ds = data if isinstance(data, Dataset) else load(data)
+    refuse_unreadable(ds)
     if area is None and ds.synthetic:
         from csp_analysis.demo import DEMO_AREA
 
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
-    params = {"data": "dataset", "area": area, "year": year, "classification": classification}
+    params = {"data": "dataset", "area": area, "year": year, "classification": classification,
+              "suppress_below": suppress_below}
     if category is None:
         final = Path(out) / slug(area) / slug(year)
         params["output_dir"] = "."
@@ -135,7 +146,7 @@ def run_report(
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
     try:
-        ds.save(work / "dataset")
+        _stage_dataset(ds, saved, work / "dataset", area)
         executed = work / nb_name
         source_nb = Path(notebook) if notebook else notebooks_dir() / nb_name
         try:
@@ -161,12 +172,63 @@ def run_report(
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
-        shutil.rmtree(work / "dataset")
+        _unstage_dataset(work / "dataset")
         _swap_into_place(work, final)
     finally:
         if work.exists():
+            _unstage_dataset(work / "dataset")
             shutil.rmtree(work, ignore_errors=True)
     return final / html_name
+
+
+def refuse_unreadable(ds: Dataset) -> None:
+    """Refuse to build a report when a file of the data folder could not be read at all.
+
+    A file that is empty, binary or a broken workbook may hold figures the report would
+    silently lack; the analyst must remove or mend it first (``csp-assess validate`` lists
+    every file).
+
+    Raises
+    ------
+    DataError
+        Naming the first unreadable file and why.
+    """
+    bad = ds.files[ds.files["layout"] == "unreadable"]
+    if not len(bad):
+        return
+    first = bad.iloc[0]
+    more = f" (and {len(bad) - 1} more unreadable files)" if len(bad) > 1 else ""
+    reason = first["issue"] or "cannot be read"
+    raise DataError(f"{reason}{more}; remove or mend it and run again (csp-assess validate "
+                    "lists every file)", file=str(first["source"]))  # fmt: skip
+
+
+def _saved_folder(data: object) -> Path | None:
+    """The folder if ``data`` names a dataset written by :meth:`Dataset.save`."""
+    from csp_analysis.model import SAVED_MARKER
+
+    if isinstance(data, str | Path) and (Path(data) / SAVED_MARKER).is_file():
+        return Path(data).resolve()
+    return None
+
+
+def _stage_dataset(ds: Dataset, saved: Path | None, target: Path, area: str) -> None:
+    """Give the notebook its dataset: a link to an already saved one, else the area's data."""
+    if saved is not None:
+        try:
+            os.symlink(saved, target, target_is_directory=True)
+            return
+        except OSError:  # no symlinks here (some Windows set-ups): copy instead
+            shutil.copytree(saved, target)
+            return
+    ds.save(target, areas=[area])
+
+
+def _unstage_dataset(target: Path) -> None:
+    if target.is_symlink():
+        target.unlink()
+    elif target.exists():
+        shutil.rmtree(target)
 
 
 def _swap_into_place(work: Path, final: Path) -> None:

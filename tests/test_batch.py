@@ -1,0 +1,133 @@
+"""`csp-assess batch`: many areas in parallel worker processes, an index page, a summary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from csp_analysis.cli import main
+from csp_analysis.exceptions import UsageError
+from csp_analysis.model import load
+from csp_analysis.paths import demo_dir
+from csp_analysis.report.batch import select_areas
+from csp_analysis.report.export import check_offline
+from tests.conftest import shared_path
+
+
+def test_select_areas_by_force_list_or_all() -> None:
+    ds = load()
+    assert select_areas(ds, force="WESSMOOR constabulary") == ds.areas_of_force(
+        "Wessmoor Constabulary")  # fmt: skip
+    assert len(select_areas(ds, force="Wessmoor Constabulary")) == 14
+    assert select_areas(ds, areas=["elderbrook", "Greywater"]) == ["Elderbrook", "Greywater"]
+    assert select_areas(ds, all_areas=True) == ds.areas
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "exactly one of --force, --areas or --all"),
+        ({"force": "Wessmoor Constabulary", "all_areas": True}, "exactly one"),
+        ({"force": "Kent Police"}, "force 'Kent Police' is not in the data. Forces: Wessmoor"),
+        ({"areas": ["Elderbrook", "Atlantis"]}, "area 'Atlantis' is not in the data"),
+    ],
+)
+def test_select_areas_refuses_with_the_names_that_exist(kwargs: dict, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        select_areas(load(), **kwargs)
+
+
+def test_usage_errors_exit_2_before_any_report(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture) -> None:  # fmt: skip
+    assert main(["batch", "--force", "Nowhere Police", "--out", str(tmp_path)]) == 2
+    assert main(["batch", "--areas", "Elderbrook", "--year", "1999/00",
+                 "--out", str(tmp_path)]) == 2  # fmt: skip
+    assert main(["batch", "--out", str(tmp_path)]) == 2  # no choice of areas
+    assert main(["batch", "--all", "--jobs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Forces: Wessmoor Constabulary" in err
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def _index_rows(index: Path) -> dict[str, dict[str, str]]:
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    heads = [th.get_text(strip=True) for th in soup.select("thead th")]
+    rows = {}
+    for tr in soup.select("tbody tr"):
+        cells = [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        link = tr.find("a")
+        row = dict(zip(heads, cells, strict=True))
+        row["href"] = link["href"] if link else ""
+        rows[cells[0]] = row
+    return rows
+
+
+@pytest.mark.slow
+def test_batch_builds_every_report_and_carries_on_past_a_failing_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # The demo plus one extra area whose only data is an old year: asked for 2025/26 it fails,
+    # the others must still be built.
+    data = tmp_path / "data"
+    data.symlink_to(demo_dir(), target_is_directory=True)
+    extra = tmp_path / "with_extra"
+    extra.mkdir()
+    (extra / "demo").symlink_to(demo_dir(), target_is_directory=True)
+    (extra / "old_area.csv").write_text(
+        "area,period,category,count\nOldtown,2019-04,Burglary,12\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["batch", "--data", str(extra), "--areas", "Elderbrook,Greywater,Oldtown",
+                 "--year", "2025/26", "--out", str(out), "--jobs", "2"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1  # one area failed
+    assert "2 of 3 reports built" in captured.out
+    assert re.search(r"failed: Oldtown: year 2025/26 has no data for Oldtown", captured.out)
+    assert "FAILED Oldtown" in captured.err and "ok     Elderbrook" in captured.err
+    assert "Traceback" not in captured.out + captured.err
+
+    index = out / "index.html"
+    html = index.read_text(encoding="utf-8")
+    assert check_offline(html) == []
+    assert str(tmp_path) not in html  # relative links only, no local paths
+    assert html.count("OFFICIAL") >= 2
+    rows = _index_rows(index)
+    assert set(rows) == {"Elderbrook", "Greywater", "Oldtown"}
+    assert rows["Oldtown"]["href"] == "" and "failed" in rows["Oldtown"]["Report"]
+    for area in ("Elderbrook", "Greywater"):
+        row = rows[area]
+        report = out / row["href"]
+        assert report.is_file()
+        assert row["href"] == f"{area.lower()}/2025-26/strategic_assessment.html"
+        # Headline figures are the report's own category table, not a second computation
+        yoy = pd.read_csv(report.parent / "tables" / "yoy_categories.csv")
+        crime = yoy[yoy["category"] == "All crime"].iloc[0]
+        asb = yoy[yoy["category"] == "Anti-social behaviour"].iloc[0]
+        assert row["All crime"] == f"{int(crime['current']):,}"
+        assert row["All crime change"] == f"{crime['pct_change']:+.1f}%"
+        assert row["ASB"] == f"{int(asb['current']):,}"
+        assert row["ASB change"] == f"{asb['pct_change']:+.1f}%"
+        assert row["Year"] == "2025/26" and row["Months compared"] == "12"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # staging removed
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_essex_batch_builds_the_fourteen_reports_and_an_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    data = shared_path("police_uk")
+    out = tmp_path / "essex"
+    assert main(["batch", "--data", str(data), "--force", "Essex Police", "--year", "2018/19",
+                 "--out", str(out)]) == 0  # fmt: skip
+    essex = load(data).areas_of_force("Essex Police")
+    assert len(essex) == 14
+    rows = _index_rows(out / "index.html")
+    assert sorted(rows) == essex
+    for area, row in rows.items():
+        assert (out / row["href"]).is_file(), area
+        assert row["Year"] == "2018/19" and row["Report"] == "built"
+    assert "14 of 14 reports built" in capsys.readouterr().out
