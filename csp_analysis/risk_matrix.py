@@ -207,11 +207,52 @@ class RiskConfig:
         ]  # fmt: skip
 
     def weights(self) -> dict[str, float]:
-        """Factor → weight."""
+        """Factor → weight.
+
+        Returns
+        -------
+        dict of str to float
+            Every configured factor's weight, in configuration order, including factors with
+            weight 0 (shown in the matrix but not counted) and, for ``impact_likelihood``,
+            factors in neither group (see :attr:`used`).
+
+        Examples
+        --------
+        >>> load_config().weights()["harm"]
+        2.0
+        """
         return {f: c.weight for f, c in self.factors.items()}
 
     def with_weights(self, **weights: float) -> RiskConfig:
-        """A copy with some factor weights changed, e.g. ``cfg.with_weights(harm=3)``."""
+        """A copy with some factor weights changed, e.g. ``cfg.with_weights(harm=3)``.
+
+        The configuration itself is left unchanged. Useful to see how the ranking moves when
+        one factor counts more or less.
+
+        Parameters
+        ----------
+        **weights : float
+            New weight of each named factor (a key of ``factors``, e.g. ``harm``,
+            ``public_concern``); 0 shows the factor without counting it. The values are
+            converted with ``float`` but not otherwise checked here, so give non-negative
+            numbers as the configuration file requires.
+
+        Returns
+        -------
+        RiskConfig
+            A new configuration with those weights and everything else as before.
+
+        Raises
+        ------
+        ConfigError
+            If a name is not a factor of the configuration (naming ``factors.<name>``).
+
+        Examples
+        --------
+        >>> cfg = load_config()
+        >>> cfg.with_weights(harm=3).weights()["harm"], cfg.weights()["harm"]
+        (3.0, 2.0)
+        """
         factors = dict(self.factors)
         for name, w in weights.items():
             if name not in factors:
@@ -643,6 +684,22 @@ def score_thresholds(values: np.ndarray | pd.Series, thresholds: tuple[float, ..
 
     Missing values stay missing.
 
+    Parameters
+    ----------
+    values : numpy.ndarray or pandas.Series
+        One-dimensional raw values of a factor (e.g. crimes, CCHI harm days, cost in £),
+        one per category; NaN or ``<NA>`` for a category without data.
+    thresholds : tuple of float
+        Four increasing cut-points in the units of ``values`` (``load_config`` checks this
+        for the configuration file; it is not checked here). A value equal to a cut-point
+        reaches it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float scores 1–5 in the order of ``values`` (position, not index), NaN where the
+        value is missing, never 0.
+
     Examples
     --------
     >>> score_thresholds(np.array([5, 10, 19.9, 20, 50, np.nan]), (10, 20, 35, 50))
@@ -659,6 +716,22 @@ def score_quantiles(values: np.ndarray | pd.Series) -> np.ndarray:
 
     ``r`` is the value's rank (1 = smallest; ties share the mean rank) and ``n`` the number of
     non-missing values. Computed in whole numbers (10r − 5) // 2n so that boundaries are exact.
+
+    The scores are relative: they rank the candidates of this assessment against each other
+    and say nothing about the level of the values. With fewer than five values not every
+    score is used (two values score 2 and 4; one scores 3).
+
+    Parameters
+    ----------
+    values : numpy.ndarray or pandas.Series
+        One-dimensional raw values of a factor, one per candidate category; NaN or ``<NA>``
+        for a category without data (left out of ``n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float scores 1–5 in the order of ``values`` (position, not index), NaN where the
+        value is missing (all NaN when every value is), never 0.
 
     Examples
     --------
@@ -694,6 +767,32 @@ def trend_label(
     least ``flat_pct`` percent is a rise or fall and anything smaller is flat (with no percent
     change, e.g. from zero, the direction of the change decides). ``None`` when the change is
     unknown.
+
+    Parameters
+    ----------
+    change : float or None
+        Signed change, e.g. current − previous crimes, or a trend slope (Sen's slope per
+        year); only its sign (positive, negative or zero) is used. ``None`` or NaN when
+        unknown.
+    pct_change : float, optional
+        The change in percent (``4.9`` means +4.9%). Missing (``None``/NaN) when there is no
+        percentage, e.g. a change from zero or a slope: then any non-zero change is a rise
+        or fall, however small.
+    significant : bool, optional
+        Verdict of a test already run (e.g. ``significant`` of the change table); takes
+        precedence over ``p_value`` when not missing.
+    p_value : float, optional
+        p-value of the test of the change, used when ``significant`` is missing.
+    alpha : float, default 0.05
+        Significance level for ``p_value``: significant when ``p_value < alpha``.
+    flat_pct : float, default 5.0
+        Half-width in percent of the band called flat: ``|pct_change| < flat_pct``.
+
+    Returns
+    -------
+    str or None
+        One of :data:`TREND_LABELS`; ``None`` when ``change`` is missing. A significant
+        change of exactly 0 is ``flat``.
 
     Examples
     --------

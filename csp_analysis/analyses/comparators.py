@@ -125,6 +125,25 @@ def compare_with_benchmark(
     ``"higher"`` when the whole interval lies above the benchmark, ``"lower"`` when it lies
     below, ``"similar"`` when it contains it; missing when either is missing.
 
+    The comparison is strict: an interval whose end equals the benchmark is ``"similar"``.
+
+    Parameters
+    ----------
+    lower : pandas.Series
+        Lower ends of the intervals (e.g. ``ci_lower`` of a rate per 1,000), numeric or
+        numeric text; missing values allowed.
+    upper : pandas.Series
+        Upper ends, aligned with ``lower`` (same index).
+    benchmark : pandas.Series or float
+        The value compared with, in the same units: one number for every row (e.g. the
+        pooled group rate), or a Series aligned with ``lower``.
+
+    Returns
+    -------
+    pandas.Series
+        ``"higher"``, ``"similar"`` or ``"lower"`` (``string`` dtype) on the index of
+        ``lower``; ``<NA>`` where the lower end, upper end or benchmark is missing.
+
     Examples
     --------
     >>> compare_with_benchmark(pd.Series([2.0, 1.0, 0.5]), pd.Series([3.0, 2.5, 0.9]), 1.2)

@@ -11,6 +11,25 @@ from csp_analysis.periods import month_label, previous_financial_year
 def describe_change(previous: int, current: int, pct: float | None) -> str:
     """Words for a change: ``"an increase of 312 (+4.2%)"``, ``"a decrease of 747 (-4.4%)"``.
 
+    Parameters
+    ----------
+    previous : int
+        Count in the comparison year.
+    current : int
+        Count in the assessed year. Both must be known: the direction and size come from
+        ``current - previous`` (written with thousands separators).
+    pct : float or None
+        Percent change as :func:`~csp_analysis.analyses.change.pct_change` gives it (4.2 means
+        +4.2%); shown to one decimal place with its sign. ``None`` or NaN (e.g. a change from
+        zero) leaves the percentage out.
+
+    Returns
+    -------
+    str
+        ``"an increase of N (+x.x%)"``, ``"a decrease of N (-x.x%)"`` or
+        ``"no change (0.0%)"``, without the bracket when ``pct`` is missing. Meant to follow
+        a subject: "All crime has seen a decrease of 747 (-4.4%)".
+
     Examples
     --------
     >>> describe_change(17000, 16253, -4.4)

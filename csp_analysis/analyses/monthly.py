@@ -43,6 +43,35 @@ def monthly_wide(monthly: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
     """Pivot monthly counts to one column per category over a continuous month index.
 
     Months with no data become missing values (NaN), so charts show gaps, not zeros.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Long table ``month, category, count`` with one row per month and category, as
+        :func:`monthly_counts` gives it (a covered month with no crimes of a category is a 0
+        row there, so it stays 0 here).
+    categories : list of str
+        Columns wanted, in order, e.g. ``[ALL_CRIME, *ds.cmap.order]``. Categories without
+        any row in ``monthly`` are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``month`` (``YYYY-MM``, every month from the first to the last in
+        ``monthly``), one column of counts per category. Counts become floats where a gap
+        introduces NaN. With an empty ``monthly``: no rows, one column per category.
+
+    Raises
+    ------
+    ValueError
+        If a month and category appear in more than one row.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"month": ["2024-01", "2024-03"], "category": "Burglary",
+    ...                   "count": [5, 7]})
+    >>> monthly_wide(m, ["All crime", "Burglary"])["Burglary"].tolist()
+    [5.0, nan, 7.0]
     """
     if not len(monthly):
         return pd.DataFrame(columns=categories)

@@ -13,7 +13,25 @@ from csp_analysis.periods import (
 
 
 def crime_months(ds: Dataset, area: str) -> list[str]:
-    """Months covered by the source of the area's crime counts."""
+    """Months covered by the source of the area's crime counts.
+
+    The source is :meth:`~csp_analysis.model.Dataset.source_for` the ``crime`` kind; an area
+    with no crime counts falls back to the source of its anti-social behaviour counts.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        Partnership area, spelled as in ``ds.areas``.
+
+    Returns
+    -------
+    list of str
+        Months ``YYYY-MM``, oldest first (quarterly and yearly periods expanded to their
+        months). A month not listed is missing, not zero. Empty when the area has neither
+        crime nor ASB counts.
+    """
     for kind in ("crime", "asb"):
         source = ds.source_for(area, kind)
         if source:
@@ -22,13 +40,56 @@ def crime_months(ds: Dataset, area: str) -> list[str]:
 
 
 def missing_months(ds: Dataset, area: str, year: str) -> list[str]:
-    """Months of a financial year that the area's crime source does not cover."""
+    """Months of a financial year that the area's crime source does not cover.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        Partnership area, spelled as in ``ds.areas``.
+    year : str
+        Financial year in any common spelling (``2025/26``, ``2025-26``, ``2025/2026``).
+
+    Returns
+    -------
+    list of str
+        The uncovered months ``YYYY-MM`` in financial-year order (April first); empty when
+        all twelve are covered. These months are missing data, never zero; every month of a
+        year beyond the data is listed.
+
+    Raises
+    ------
+    ValueError
+        If ``year`` is not a financial year.
+    """
     covered = set(crime_months(ds, area))
     return [m for m in months_of_financial_year(year) if m not in covered]
 
 
 def complete_years(ds: Dataset, area: str) -> list[str]:
-    """Financial years whose twelve months are all covered for the area."""
+    """Financial years whose twelve months are all covered for the area.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        Partnership area, spelled as in ``ds.areas``.
+
+    Returns
+    -------
+    list of str
+        Financial years ``YYYY/YY`` with any data
+        (:meth:`~csp_analysis.model.Dataset.financial_years`) and no :func:`missing_months`,
+        oldest first.
+
+    Examples
+    --------
+    >>> from csp_analysis import load
+    >>> complete_years(load(), "Elderbrook")
+    ['2022/23', '2023/24', '2024/25', '2025/26']
+    """
     return [y for y in ds.financial_years(area) if not missing_months(ds, area, y)]
 
 
@@ -38,11 +99,34 @@ def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
     Without a complete year the latest year with data is used (the report says it is
     incomplete).
 
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        Partnership area, spelled as in ``ds.areas``.
+    year : str or None
+        Financial year in any common spelling (``2025/26``, ``2025-26``, ``2025/2026``);
+        ``None`` to choose as above.
+
+    Returns
+    -------
+    str
+        The year as ``YYYY/YY``. A year asked for needs some data, not complete data: its
+        missing months are reported, never counted as zero.
+
     Raises
     ------
     UsageError
         If ``year`` is not a financial year or the area has no data for it; the message lists
-        the years that exist and the closest one.
+        the years that exist and the closest one. Also when the area has no data at all.
+
+    Examples
+    --------
+    >>> from csp_analysis import load
+    >>> ds = load()
+    >>> resolve_year(ds, "Elderbrook", None), resolve_year(ds, "Elderbrook", "2024-25")
+    ('2025/26', '2024/25')
     """
     years = ds.financial_years(area)
     if not years:

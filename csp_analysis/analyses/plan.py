@@ -204,7 +204,30 @@ reported as a percentage or complete are on average 75% complete.'
 
 
 def read_plan(path: str | Path) -> pd.DataFrame:
-    """Read ``plan.csv`` and return :func:`plan_progress` of it."""
+    """Read ``plan.csv`` and return :func:`plan_progress` of it.
+
+    Every cell is read as text, and no text (not even ``NA``) is taken as missing: an empty
+    cell is blank, so a blank priority, activity or status is refused, naming its line.
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 CSV file with the columns ``priority, activity, outcome, timescale, status``
+        (see the module notes); other columns are ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per priority, as :func:`plan_progress` describes.
+
+    Raises
+    ------
+    DataError
+        Naming the file (by its name only), the column and the line; see
+        :func:`validate_plan`.
+    FileNotFoundError
+        If there is no such file.
+    """
     p = Path(path)
     raw = pd.read_csv(p, dtype="string", keep_default_na=False)
     return plan_progress(raw, file=p.name)
