@@ -1,4 +1,4 @@
-"""The command line: ``csp-assess run`` and ``csp-assess validate``.
+"""The command line: ``csp-assess run``, ``batch``, ``validate`` and ``lab``.
 
 Exit codes: 0 success, 1 a data or report problem, 2 a usage error (unknown area or year, bad
 option). Errors are one plain sentence; ``--debug`` shows the traceback.
@@ -10,6 +10,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from csp_analysis.exceptions import CspError, UsageError
 
@@ -34,11 +35,48 @@ def build_parser() -> argparse.ArgumentParser:
                      help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
     run.add_argument("--category",
                      help="build the one-category deep dive instead (e.g. Shoplifting)")
+    _suppress_option(run)
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    val = sub.add_parser("validate", help="read every file and report rows and problems")
+    batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
+    batch.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
+    which = batch.add_mutually_exclusive_group(required=True)
+    which.add_argument("--force", help="every partnership of this police force")
+    which.add_argument("--areas", help="a comma-separated list of partnership areas")
+    which.add_argument("--all", action="store_true", help="every partnership area in the data")
+    batch.add_argument("--year", help="financial year, e.g. 2018/19 (default: each area's "
+                       "latest complete year)")  # fmt: skip
+    batch.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    batch.add_argument("--jobs", type=_positive, help="worker processes (default: one per core)")
+    batch.add_argument("--classification", default="OFFICIAL",
+                       help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
+    _suppress_option(batch)
+    batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    val = sub.add_parser("validate", help="read every file and report rows and problems "
+                         "(and fill the cache, so later runs skip parsing)")  # fmt: skip
     val.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
     val.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks with the project's kernel")
+    lab.add_argument("--port", type=_positive, help="port to serve on (default: JupyterLab's)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.add_argument("--dry-run", action="store_true", help="print the command, do not start it")
+    lab.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _suppress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--suppress-below", type=_positive, default=5, metavar="N",
+                        help="in small-area tables show counts from 1 to N-1 as '<N' "
+                             "(default: 5)")  # fmt: skip
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -46,8 +84,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     from csp_analysis.report.run import run_report
 
     html = run_report(args.data, args.area, args.year, args.out, args.classification,
-                      category=args.category)
+                      category=args.category, suppress_below=args.suppress_below)
     print(html)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``csp-assess batch``: many areas in parallel, an index page and a summary."""
+    import time
+
+    from csp_analysis.report.batch import INDEX_NAME, run_batch
+
+    start = time.perf_counter()
+    areas = [a.strip() for a in args.areas.split(",") if a.strip()] if args.areas else None
+    if args.areas is not None and not areas:
+        raise UsageError("--areas needs at least one area name")
+    runs = run_batch(args.data, force=args.force, areas=areas, all_areas=args.all,
+                     year=args.year, out=args.out, jobs=args.jobs,
+                     classification=args.classification,
+                     suppress_below=args.suppress_below)  # fmt: skip
+    failed = [r for r in runs if r.state != "done"]
+    print(f"{len(runs) - len(failed)} of {len(runs)} reports built in "
+          f"{time.perf_counter() - start:.0f} s; index: {Path(args.out) / INDEX_NAME}")
+    for r in failed:
+        print(f"failed: {r.area}: {r.error}")
+    return 1 if failed else 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """``csp-assess lab``: JupyterLab on the notebooks with the project's kernel."""
+    import os
+    import shlex
+
+    from csp_analysis.lab import open_lab
+
+    extra = [f"--port={args.port}"] if args.port else []
+    extra += ["--no-browser"] if args.no_browser else []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        extra.append("--allow-root")  # containers run as root; JupyterLab refuses it otherwise
+    cmd = open_lab(extra_args=extra, dry_run=args.dry_run)
+    if args.dry_run:
+        print(shlex.join(cmd))
     return 0
 
 
@@ -61,6 +138,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for r in ds.files.itertuples():
         print(f"{r.source:<{width}}  {r.layout:<24} {r.rows_read:>9,} {r.rows_used:>9,} "
               f"{r.rows_rejected:>9,}")  # fmt: skip
+    if "notes" in ds.files.columns and (ds.files["notes"].fillna("") != "").any():
+        print("\nNotes:")
+        for source, notes in zip(ds.files["source"], ds.files["notes"].fillna(""), strict=True):
+            if notes:
+                print(f"- {source}: {notes}")
     if len(ds.problems):
         print("\nProblems:")
         for p in ds.problems.itertuples():
@@ -69,7 +151,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                             is not None else "", f"column '{p.column}'" if p.column else "")
                 if x
             )  # fmt: skip
-            extra = f" ({p.rows:,} rows; lines {p.lines})" if p.rows else ""
+            lines = f"; lines {p.lines}" if p.lines and p.lines == p.lines else ""
+            extra = f" ({p.rows:,} row{'s' if p.rows != 1 else ''}{lines})" if p.rows else ""
             print(f"- {where}: {p.message}{extra}")
     print(f"\n{len(ds.files)} files; areas: {', '.join(ds.areas) or 'none'}")
     unreadable = ds.files[ds.files["layout"] == "unreadable"]
@@ -82,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
-        return {"run": cmd_run, "validate": cmd_validate}[args.command](args)
+        commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
+                    "lab": cmd_lab}  # fmt: skip
+        return commands[args.command](args)
     except CspError as exc:
         if debug:
             traceback.print_exc()

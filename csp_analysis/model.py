@@ -108,8 +108,33 @@ class Dataset:
     def from_results(
         cls, results: list[FileResult], cmap: CategoryMap, name: str = ""
     ) -> Dataset:
-        """Assemble file results into one dataset (see :func:`load`)."""
-        results = _drop_duplicate_police_files(results)
+        """Assemble file results into one dataset (see :func:`load`).
+
+        Counts that share ``area, force, period, category, source`` are summed (so two files
+        of one source for different months add up); rows of a police.uk force-month that an
+        earlier file already gave, and tidy or Home Office rows whose area, period and
+        category an earlier file already gave, are rejected naming that file (listed in
+        ``files`` and ``problems``), never counted twice; the file's other rows are used.
+        Population keeps the first value read for each area and year. Counts of different
+        sources are kept apart (see :meth:`source_for`).
+
+        Parameters
+        ----------
+        results : list of FileResult
+            One result per file or sheet, as :func:`csp_analysis.readers.read_folder` gives
+            them (in file-name order: it decides which population row wins).
+        cmap : CategoryMap
+            The report categories the readers mapped to; kept on the dataset.
+        name : str, default ""
+            Display name of the data (the folder's last part, never a full local path).
+
+        Returns
+        -------
+        Dataset
+            ``counts`` with whole-number ``count`` (int64) and text columns as ``string``;
+            empty tables, with their columns, where no file gave that part.
+        """
+        results = _drop_duplicate_counts(_drop_duplicate_police_files(results))
         counts = _frame([r.counts for r in results], COUNT_COLUMNS)
         if len(counts):
             counts = (
@@ -140,6 +165,7 @@ class Dataset:
                 "rows_used": [r.rows_used for r in results],
                 "rows_rejected": [r.rows_rejected for r in results],
                 "issue": [r.issue for r in results],
+                "notes": ["; ".join(r.notes) for r in results],
             }
         )
         problems = pd.DataFrame(
@@ -215,7 +241,24 @@ class Dataset:
         return sorted(set(self.area_force.values()))
 
     def areas_of_force(self, force: str) -> list[str]:
-        """The partnership areas of one force."""
+        """The partnership areas of one force.
+
+        Parameters
+        ----------
+        force : str
+            The force's name exactly as in :attr:`forces` (case matters).
+
+        Returns
+        -------
+        list of str
+            Areas assigned to the force by :attr:`area_force` that are also in :attr:`areas`,
+            alphabetical; empty for a force not in the data.
+
+        Examples
+        --------
+        >>> load().areas_of_force("Wessmoor Constabulary")[:3]
+        ['Ashgrove Vale', 'Brindlemoor', 'Corrigan Bay']
+        """
         areas = set(self.areas)
         return sorted(a for a, f in self.area_force.items() if f == force and a in areas)
 
@@ -226,17 +269,57 @@ class Dataset:
         return [c for c in self.cmap.order if c in present]
 
     def financial_years(self, area: str | None = None) -> list[str]:
-        """Financial years with any data (for one area, if given), oldest first."""
+        """Financial years with any data (for one area, if given), oldest first.
+
+        A year is listed when any count of any source and kind falls in it, however few
+        months it covers: see :func:`csp_analysis.analyses.periods.complete_years` for the
+        years with all twelve months.
+
+        Parameters
+        ----------
+        area : str, optional
+            Partnership area, spelled exactly as in :attr:`areas`; default every area.
+
+        Returns
+        -------
+        list of str
+            Financial years as ``YYYY/YY`` (April to March); empty for an area not in the
+            data.
+
+        Examples
+        --------
+        >>> load().financial_years("Elderbrook")
+        ['2022/23', '2023/24', '2024/25', '2025/26']
+        """
         counts = self.counts if area is None else self.counts[self.counts["area"] == area]
         return sorted({financial_year_of_period(p) for p in counts["period"].unique()})
 
     def resolve_area(self, name: str | None) -> str:
         """Return the area called ``name`` (any case), or refuse naming what exists.
 
+        Parameters
+        ----------
+        name : str or None
+            Area name as a user typed it: case and surrounding spaces are ignored. ``None``
+            picks the only area when the data hold exactly one.
+
+        Returns
+        -------
+        str
+            The area's name spelled as in :attr:`areas`.
+
         Raises
         ------
         UsageError
-            With the areas that exist and the closest match.
+            With the areas that exist and the closest match; also when ``name`` is ``None``
+            and several areas have data.
+        DataError
+            If no partnership area has usable counts at all.
+
+        Examples
+        --------
+        >>> load().resolve_area("  elderbrook ")
+        'Elderbrook'
         """
         areas = self.areas
         if not areas:
@@ -255,10 +338,28 @@ class Dataset:
     def resolve_category(self, name: str) -> str:
         """Return the report category (or All crime) called ``name`` (any case), or refuse.
 
+        Parameters
+        ----------
+        name : str
+            Category name as a user typed it: case and surrounding spaces are ignored. Only
+            All crime and the categories present in the data (:attr:`categories`, including
+            anti-social behaviour and flags such as domestic abuse when the data have them)
+            are accepted.
+
+        Returns
+        -------
+        str
+            The category spelled as in the reference categories (``All crime`` for All crime).
+
         Raises
         ------
         UsageError
             With the categories that exist and the closest match.
+
+        Examples
+        --------
+        >>> load().resolve_category("ANTI-SOCIAL BEHAVIOUR")
+        'Anti-social behaviour'
         """
         known = [ALL_CRIME, *self.categories]
         by_fold = {c.casefold(): c for c in known}
@@ -275,10 +376,31 @@ class Dataset:
 
         One source is used per area and kind so that counts from different systems are never
         added together.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        kind : str
+            Kind of report category: ``crime``, ``asb`` or ``flag`` (domestic abuse, hate
+            crime).
+
+        Returns
+        -------
+        str or None
+            ``tidy``, ``police_uk`` or ``home_office`` (see ``SOURCE_LABELS``): the first
+            source in ``SOURCE_PRIORITY`` with any count of that kind for the area. ``None``
+            when no source has any, e.g. ``flag`` for data without flagged counts.
+
+        Examples
+        --------
+        >>> ds = load()
+        >>> ds.source_for("Elderbrook", "crime"), ds.source_for("Elderbrook", "flag")
+        ('police_uk', None)
         """
         cats = set(self.cmap.of_kind(kind))
-        sub = self.counts[(self.counts["area"] == area) & self.counts["category"].isin(cats)]
-        present = set(sub["source"])
+        rows = self._area_rows(area)
+        present = set(rows.loc[rows["category"].isin(cats), "source"])
         return next((s for s in SOURCE_PRIORITY if s in present), None)
 
     def covered_periods(self, area: str, source: str, kind: str = "crime") -> list[str]:
@@ -287,42 +409,116 @@ class Dataset:
         A police.uk file covers its whole force for its month (every crime type and ASB).
         Other sources cover a period for a kind only where they have rows of that kind for the
         area: a tidy extract with only ASB rows for May says nothing about crime in May.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        source : str
+            ``tidy``, ``police_uk`` or ``home_office``, usually :meth:`source_for` the kind.
+        kind : str, default "crime"
+            ``crime``, ``asb`` or ``flag``; not used for ``police_uk``, whose files cover
+            every kind.
+
+        Returns
+        -------
+        list of str
+            Canonical periods as the source gives them (months ``2018-04``, quarters
+            ``2018/19 Q1`` or financial years ``2018/19``), sorted as text, each once. A
+            period not listed is missing for this source, not zero; empty when the source
+            covers nothing for the area.
         """
         if source == "police_uk":
             cov = self.coverage[self.coverage["source"] == source]
             periods = cov.loc[cov["force"] == self.area_force.get(area), "period"]
         else:
             cats = set(self.cmap.of_kind(kind))
-            c = self.counts
-            periods = c.loc[(c["area"] == area) & (c["source"] == source)
-                            & c["category"].isin(cats), "period"]  # fmt: skip
+            c = self._area_rows(area)
+            periods = c.loc[(c["source"] == source) & c["category"].isin(cats), "period"]
         return sorted(periods.unique())
 
     def covered_months(self, area: str, source: str, kind: str = "crime") -> list[str]:
-        """Calendar months that a source covers for an area's categories of one kind."""
+        """Calendar months that a source covers for an area's categories of one kind.
+
+        :meth:`covered_periods` with each quarter or financial year expanded to its months.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        source : str
+            ``tidy``, ``police_uk`` or ``home_office``.
+        kind : str, default "crime"
+            ``crime``, ``asb`` or ``flag`` (ignored for ``police_uk``).
+
+        Returns
+        -------
+        list of str
+            Months as ``YYYY-MM``, oldest first, each once. A month not listed is missing,
+            never zero.
+
+        Examples
+        --------
+        >>> months = load().covered_months("Elderbrook", "police_uk")
+        >>> months[0], months[-1], len(months)
+        ('2022-04', '2026-03', 48)
+        """
         periods = self.covered_periods(area, source, kind)
         return sorted({m for p in periods for m in months_of_period(p)})
 
     def area_counts(self, area: str) -> pd.DataFrame:
         """An area's counts by period and category, zero-filled over covered periods.
 
+        Each kind (crime, anti-social behaviour, flags) comes from one source only
+        (:meth:`source_for`). A police.uk source lists every category of the kind; another
+        source lists only the categories it has any row for (a category it never reports is
+        absent, not zero).
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas` (see :meth:`resolve_area`).
+
         Returns
         -------
         pandas.DataFrame
             ``period, category, kind, count, source``. A category with no rows in a period
             its source covers is 0; periods the source does not cover are absent (missing).
+            ``count`` is a whole number of crimes or incidents (int64); periods are as the
+            source gives them (months, quarters or financial years). A fresh copy each call.
+
+        Raises
+        ------
+        DataError
+            If the area has no counts of any kind.
+
+        Examples
+        --------
+        >>> counts = load().area_counts("Elderbrook")
+        >>> list(counts.columns)
+        ['period', 'category', 'kind', 'count', 'source']
         """
+        memo = self.__dict__.setdefault("_area_counts_memo", {})
+        if area not in memo:
+            memo[area] = self._area_counts(area)
+        return memo[area].copy()
+
+    def _area_rows(self, area: str) -> pd.DataFrame:
+        """The rows of :attr:`counts` for one area (split once, then looked up)."""
+        if "_rows_by_area" not in self.__dict__:
+            self._rows_by_area = {str(k): g for k, g in self.counts.groupby("area", sort=False)}
+        empty = self.counts.iloc[:0]
+        return self._rows_by_area.get(area, empty)
+
+    def _area_counts(self, area: str) -> pd.DataFrame:
         parts = []
         for kind in ("crime", "asb", "flag"):
             source = self.source_for(area, kind)
             if source is None:
                 continue
             cats = self.cmap.of_kind(kind)
-            sub = self.counts[
-                (self.counts["area"] == area)
-                & (self.counts["source"] == source)
-                & self.counts["category"].isin(cats)
-            ]
+            rows = self._area_rows(area)
+            sub = rows[(rows["source"] == source) & rows["category"].isin(cats)]
             periods = self.covered_periods(area, source, kind)
             if source == "police_uk":
                 present_cats = cats
@@ -347,6 +543,29 @@ class Dataset:
 
         Uses the exact year when present, otherwise the nearest year (the earlier one when two
         are as near), and says so. Returns ``(None, reason)`` when none is known.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area; matched ignoring case.
+        year : int
+            Calendar year of the mid-year (30 June) estimate wanted, e.g. ``2025``. For a
+            financial year use its first year (2025 for 2025/26), as :func:`assess` does.
+
+        Returns
+        -------
+        population : int or None
+            Resident population (persons) from the ``population`` table; ``None`` when the
+            area has no population rows at all (rates per 1,000 are then left missing).
+        note : str
+            Where the figure came from, for the report: the source and mid-year, with
+            "(nearest available to mid-YYYY)" when another year was used, or
+            ``"no population for <area>"``.
+
+        Examples
+        --------
+        >>> load().population_of("Elderbrook", 2030)
+        (96174, 'Synthetic demo population 2025 (nearest available to mid-2030)')
         """
         pop = self.population[self.population["area"].str.casefold() == area.casefold()]
         if not len(pop):
@@ -363,13 +582,35 @@ class Dataset:
         return int(row["population"]), f"{label} (nearest available to mid-{year})"
 
     # ------------------------------------------------------------------ persistence
-    def save(self, folder: str | Path) -> Path:
-        """Write the dataset to a folder of Parquet files (read back by :func:`load`)."""
+    def save(self, folder: str | Path, areas: list[str] | None = None) -> Path:
+        """Write the dataset to a folder of Parquet files (read back by :func:`load`).
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where to write (created if needed).
+        areas : list of str, optional
+            Keep only these areas' street-level records (the counts of every area are kept,
+            for comparisons); default all records.
+
+        Returns
+        -------
+        Path
+            The folder.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("counts", "coverage", "records", "population", "small_area_population",
+        for name in ("counts", "coverage", "population", "small_area_population",
                      "lookup", "files", "problems"):  # fmt: skip
             getattr(self, name).to_parquet(folder / f"{name}.parquet", index=False)
+        records = self.records
+        if areas is not None and len(records):
+            keep = records["area"].astype("string").isin(areas).fillna(False).astype(bool)
+            records = records[keep].reset_index(drop=True)
+            for c in records.columns:
+                if isinstance(records[c].dtype, pd.CategoricalDtype):
+                    records[c] = records[c].cat.remove_unused_categories()
+        records.to_parquet(folder / "records.parquet", index=False)
         for key, table in self.tables.items():
             table.to_parquet(folder / f"table_{key}.parquet", index=False)
         meta = {"synthetic": self.synthetic, "name": self.name, "tables": sorted(self.tables)}
@@ -378,7 +619,30 @@ class Dataset:
 
     @classmethod
     def read_saved(cls, folder: str | Path, cmap: CategoryMap | None = None) -> Dataset:
-        """Read a dataset written by :meth:`save`."""
+        """Read a dataset written by :meth:`save`.
+
+        :func:`load` calls this for a folder holding ``csp_dataset.json``. The tables are
+        read at once; street-level records are read from ``records.parquet`` on first use of
+        :attr:`records`.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The folder :meth:`save` wrote.
+        cmap : CategoryMap, optional
+            Report categories; default the built-in reference (``data/reference``).
+
+        Returns
+        -------
+        Dataset
+            The same counts, coverage, population, lookup, files, problems, local tables,
+            name and synthetic flag as were saved (records only for the areas kept).
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``csp_dataset.json`` or one of the Parquet files is missing.
+        """
         folder = Path(folder)
         meta = json.loads((folder / SAVED_MARKER).read_text())
         frames: dict = {
@@ -447,30 +711,146 @@ def _population(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
 
 
 def _drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
-    """Refuse a police.uk file whose force-months another file already gave (a copied file).
+    """Reject the rows of police.uk force-months that an earlier file already gave.
 
-    Its rows are accounted as rejected with the reason, never counted twice.
+    A copied file, or an extract overlapping another (October again, plus November), gives
+    some force-months twice. Per force-month, the first file (in file-name order) is used; a
+    later file's used rows in that force-month are rejected with one problem per earlier file,
+    naming it, and its other force-months are used. Rows the reader already rejected keep
+    their own reasons. The file's counts, coverage and records lose those force-months (records
+    held in the cache's Parquet file are read for this), so row accounting stays exact: each
+    used police.uk row is one in its file's counts.
     """
     seen: dict[tuple[str, str], str] = {}
     out = []
     for r in results:
-        if r.layout == "police_uk" and r.coverage is not None and len(r.coverage):
-            keys = [(str(f), str(p)) for f, p in zip(r.coverage["force"], r.coverage["period"],
-                                                      strict=True)]  # fmt: skip
-            clash = [seen[k] for k in keys if k in seen]
-            if clash:
-                dup = FileResult(source=r.source, layout=r.layout, rows_read=r.rows_read,
-                                 rows_rejected=r.rows_read)  # fmt: skip
-                from csp_analysis.readers.base import Problem
+        if r.layout != "police_uk" or r.coverage is None or not len(r.coverage):
+            out.append(r)
+            continue
+        keys = list(zip(r.coverage["force"].astype(str), r.coverage["period"].astype(str),
+                        strict=True))  # fmt: skip
+        clash = {k: seen[k] for k in keys if k in seen}
+        for k in keys:
+            seen.setdefault(k, r.source)
+        out.append(_without_force_months(r, clash) if clash else r)
+    return out
 
-                dup.problems.append(Problem(
-                    r.source, None, None,
-                    f"the same force and month as {clash[0]}: not counted twice", r.rows_read))
-                out.append(dup)
-                continue
-            for k in keys:
-                seen[k] = r.source
+
+def _force_months(frame: pd.DataFrame, period: str) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([frame["force"].astype("string").fillna(""),
+                                      frame[period].astype("string").fillna("")])  # fmt: skip
+
+
+def _without_force_months(r: FileResult, clash: dict[tuple[str, str], str]) -> FileResult:
+    """A copy of a police.uk result without the force-months in ``clash`` (each mapped to the
+    earlier file that gave it), its rows there accounted as rejected."""
+    from dataclasses import replace
+
+    from csp_analysis.readers.base import Problem
+
+    counts = r.counts if r.counts is not None else pd.DataFrame(columns=COUNT_COLUMNS)
+    given_by = pd.Series(list(_force_months(counts, "period")), index=counts.index,
+                         dtype=object).map(clash)  # fmt: skip
+    dup = given_by.notna().to_numpy()
+    out = replace(r, counts=counts[~dup].reset_index(drop=True), notes=list(r.notes),
+                  problems=list(r.problems), records=None, records_file=None)  # fmt: skip
+    out.coverage = r.coverage[~_force_months(r.coverage, "period").isin(list(clash))]
+    out.coverage = out.coverage.reset_index(drop=True)
+    rejected = counts.loc[dup, "count"].groupby(given_by[dup], sort=False).sum()
+    for earlier in dict.fromkeys(clash.values()):
+        n = int(rejected.get(earlier, 0))
+        if not n:
+            continue  # the force-months held no used rows (the reader rejected them all)
+        months = sorted(f"{f} {p}" for (f, p), e in clash.items() if e == earlier)
+        shown = ", ".join(months[:3]) + (f" … ({len(months)} in all)" if len(months) > 3 else "")
+        out.problems.append(Problem(r.source, None, None, f"the same force and month as "
+                                    f"{earlier} ({shown}): not counted twice", n))  # fmt: skip
+        out.rows_used -= n
+        out.rows_rejected += n
+    records = r.records
+    if records is None and r.records_file is not None:
+        records = pd.read_parquet(r.records_file)
+    if records is not None:
+        records = records[~_force_months(records, "month").isin(list(clash))]
+        records = records.reset_index(drop=True)
+        for c in records.columns:
+            if isinstance(records[c].dtype, pd.CategoricalDtype):
+                records[c] = records[c].cat.remove_unused_categories()
+        out.records = records
+    return out
+
+
+#: What makes two non-police.uk counts the same figure.
+_COUNT_KEY = ["area", "period", "category", "source"]
+
+
+def _drop_duplicate_counts(results: list[FileResult]) -> list[FileResult]:
+    """Reject tidy and Home Office rows whose figure an earlier file already gave.
+
+    A copied tidy extract or a Home Office table downloaded twice would otherwise be summed.
+    A row of a later file (in file-name order) whose ``area, period, category, source`` an
+    earlier file gave is rejected, with a problem naming that file, never summed; duplicates
+    within one file are the reader's business (see
+    :func:`~csp_analysis.readers.tidy.read_tidy_counts`). The readers give these counts one
+    row per used value with its ``line``; a line is rejected when all its values are repeats.
+    A wide Home Office line with some years repeated keeps its other years: the left-out
+    values are a problem with ``rows`` 0.
+    """
+    seen: pd.DataFrame | None = None  # _COUNT_KEY, _file, _line: first file giving each key
+    out = []
+    for r in results:
+        c = r.counts
+        if r.layout == "police_uk" or c is None or not len(c) or "line" not in c.columns:
+            out.append(r)
+            continue
+        keys = c[_COUNT_KEY].astype("string")
+        if seen is not None:
+            hit = keys.merge(seen, on=_COUNT_KEY, how="left", validate="many_to_one")
+            earlier = pd.Series(hit["_file"].to_numpy(), index=c.index, dtype="string")
+            earlier_line = pd.Series(hit["_line"].to_numpy(), index=c.index)
+            if earlier.notna().any():
+                r = _without_repeats(r, earlier, earlier_line)
+        first = keys.assign(_file=r.source, _line=c["line"].to_numpy())
+        first = first.drop_duplicates(_COUNT_KEY)
+        seen = first if seen is None else pd.concat([seen, first], ignore_index=True)
+        seen = seen.drop_duplicates(_COUNT_KEY, keep="first")
         out.append(r)
+    return out
+
+
+def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series) -> FileResult:
+    """A copy of a tidy or Home Office result without the count rows an earlier file gave
+    (``earlier``: that file's name, missing where the row is new)."""
+    from dataclasses import replace
+
+    from csp_analysis.readers.base import Problem
+
+    c = r.counts
+    dup = earlier.notna().to_numpy()
+    out = replace(r, counts=c[~dup].reset_index(drop=True), notes=list(r.notes),
+                  problems=list(r.problems))  # fmt: skip
+    by_line = pd.DataFrame({"line": c["line"].to_numpy(), "dup": dup,
+                            "earlier": earlier.to_numpy(),
+                            "earlier_line": earlier_line.to_numpy()})  # fmt: skip
+    whole = by_line.groupby("line")["dup"].transform("all").to_numpy(dtype=bool)
+    # A line all of whose values are repeats is rejected, named by its first value's file.
+    lines_out = by_line[whole].groupby("line", sort=True).first()
+    for name, part in lines_out.groupby("earlier", sort=False):
+        lines = [int(x) for x in part.index]
+        where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
+        out.problems.append(Problem(
+            r.source, lines[0], None, f"the same area, period and category as {name} "
+            f"(line {int(part['earlier_line'].iloc[0])}): not counted twice", len(lines),
+            where))  # fmt: skip
+        out.rows_used -= len(lines)
+        out.rows_rejected += len(lines)
+    # Repeated values on lines with new ones too (wide tables): left out, no row rejected.
+    for name, part in by_line[dup & ~whole].groupby("earlier", sort=False):
+        lines = sorted({int(x) for x in part["line"]})
+        where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
+        out.problems.append(Problem(
+            r.source, lines[0], None, f"{len(part)} values repeat figures of {name}: left out "
+            "(not counted twice), the lines' other values are used", 0, where))  # fmt: skip
     return out
 
 

@@ -113,6 +113,65 @@ def test_wide_without_force_column(tmp_path: Path) -> None:
     assert counts.to_dict() == {("2016/17", "Burglary"): 5, ("2017/18", "Burglary"): 6}
 
 
+WIDE_HEADER = ("Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,"
+               "OffenceCode")  # fmt: skip
+ROBBERY = "Robbery of personal property,Robbery,Robbery of personal property,34B"
+SHOP = "Shoplifting,Theft offences,Shoplifting,46"
+
+
+def test_wide_bad_cell_leaves_out_only_that_year(tmp_path: Path) -> None:
+    """Rows are lines: a line with one bad year is used for its other years, and the problem
+    names the line and the year column; a line with no good year is rejected."""
+    (tmp_path / "wide.csv").write_text("\n".join([
+        f"{WIDE_HEADER},2016/17,2017/18",
+        f"Essex,Thurrock,{ROBBERY},12,13",     # line 2
+        f"Essex,Thurrock,{SHOP},40,x",         # line 3: 2017/18 is not a count
+        f"Essex,Basildon,{SHOP},,n/a",         # line 4: no year is a count
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    ds = load(tmp_path, cache=False)
+    f = ds.files.iloc[0]
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (3, 2, 1)
+    assert "left out" in f["notes"]
+    probs = {(int(r.line), r.column): (int(r.rows), r.message) for r in ds.problems.itertuples()}
+    assert sorted(probs) == [(3, "2017/18"), (4, "2016/17")]
+    assert probs[(3, "2017/18")][0] == 0 and "whole number" in probs[(3, "2017/18")][1]
+    assert probs[(4, "2016/17")][0] == 1
+    counts = ds.counts.set_index(["area", "period", "category"])["count"].to_dict()
+    assert counts == {("Thurrock", "2016/17", "Robbery"): 12,
+                      ("Thurrock", "2017/18", "Robbery"): 13,
+                      ("Thurrock", "2016/17", "Shoplifting"): 40}  # fmt: skip
+
+
+def test_wide_tables_with_overlapping_years_not_summed(tmp_path: Path) -> None:
+    """A later extract repeating 2017/18 and adding 2018/19: 2017/18 counted once."""
+    (tmp_path / "a.csv").write_text(f"{WIDE_HEADER},2016/17,2017/18\n"
+                                    f"Essex,Thurrock,{ROBBERY},12,13\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(f"{WIDE_HEADER},2017/18,2018/19\n"
+                                    f"Essex,Thurrock,{ROBBERY},13,15\n"
+                                    f"Essex,Thurrock,{SHOP},,\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    counts = ds.counts.set_index("period")["count"].to_dict()
+    assert counts == {"2016/17": 12, "2017/18": 13, "2018/19": 15}
+    b = ds.files.set_index("source").loc["b.csv"]
+    assert (b["rows_read"], b["rows_used"], b["rows_rejected"]) == (2, 1, 1)
+    repeat = ds.problems[ds.problems["message"].str.contains("a.csv")].iloc[0]
+    assert (repeat["source"], int(repeat["line"]), int(repeat["rows"])) == ("b.csv", 2, 0)
+
+
+def test_copied_long_table_counted_once(tmp_path: Path) -> None:
+    _write_long(tmp_path / "prc.csv", OFFICIAL, "2016/17")
+    _write_long(tmp_path / "prc_copy.csv", OFFICIAL, "2016/17")
+    ds = load(tmp_path, cache=False)
+    files = ds.files.set_index("source")
+    assert tuple(files.loc["prc_copy.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (
+        6, 0, 6)  # fmt: skip
+    copy = ds.problems[ds.problems["source"] == "prc_copy.csv"]
+    assert copy["rows"].sum() == 6  # 1 fraud row (its own reason) + 5 repeated rows
+    repeated = copy[copy["message"].str.contains("prc.csv")]
+    assert int(repeated["rows"].iloc[0]) == 5
+    assert int(ds.counts["count"].sum()) == 10 - 2 + 7 + 3 + 4
+
+
 # ---------------------------------------------------------------- long layout
 
 

@@ -313,3 +313,113 @@ def test_copied_file_not_counted_twice(tmp_path: Path) -> None:
     assert (dup["rows_read"], dup["rows_used"], dup["rows_rejected"]) == (4, 0, 4)
     assert "2024-04/2024-04-test-street.csv" in dup["issue"]
     assert len(ds.records) == 4
+
+
+def _overlapping(tmp_path: Path) -> Path:
+    """a.csv gives April; b.csv repeats April (with a row the reader rejects) and adds May."""
+    data = tmp_path / "data"
+    data.mkdir()
+    april = [_row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary")
+             for i in range(3)]  # fmt: skip
+    (data / "a.csv").write_text("\n".join([HEADER, *april]) + "\n", encoding="utf-8")
+    b = [*april, _row("c9", "2024-04", "On or near A", "Testshire 001A", "Jaywalking"),
+         _row("m1", "2024-05", "On or near B", "Testshire 002B", "Robbery"),
+         _row("", "2024-05", "On or near B", "Testshire 002B", ASB)]  # fmt: skip
+    (data / "b.csv").write_text("\n".join([HEADER, *b]) + "\n", encoding="utf-8")
+    return data
+
+
+def _check_overlap(ds: Dataset) -> None:
+    files = ds.files.set_index("source")
+    assert tuple(files.loc["a.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (3, 3, 0)
+    assert tuple(files.loc["b.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (6, 2, 4)
+    probs = ds.problems[ds.problems["source"] == "b.csv"].set_index("message")["rows"]
+    dup = [m for m in probs.index if "a.csv" in m]
+    assert len(dup) == 1 and "2024-04" in dup[0] and int(probs[dup[0]]) == 3
+    assert any("crime type" in m for m in probs.index)  # the reader's own reason is kept
+    counts = ds.counts.set_index(["period", "category"])["count"].to_dict()
+    assert counts == {("2024-04", "Burglary"): 3, ("2024-05", "Robbery"): 1,
+                      ("2024-05", ASB): 1}  # fmt: skip
+    assert sorted(set(ds.coverage["period"])) == ["2024-04", "2024-05"]
+    rec = ds.records
+    assert len(rec) == 5
+    assert sorted(rec["month"].astype(str)) == ["2024-04"] * 3 + ["2024-05"] * 2
+
+
+def test_overlapping_file_rejects_only_the_repeated_force_months(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per force-month: October given again is rejected naming the first file, November is
+    used; the same from the cache, where records are held in Parquet files."""
+    data = _overlapping(tmp_path)
+    _check_overlap(load(data, cache=False))
+    monkeypatch.setenv("CSP_ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    _check_overlap(load(data))  # cold: parsed, then records moved to the cache
+    import csp_analysis.readers as readers
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed although cached")
+
+    monkeypatch.setattr(readers, "_parse", refuse)
+    _check_overlap(load(data))  # warm: records_file only
+
+
+def test_trailing_comma_on_every_row_ignored_unless_not_empty(tmp_path: Path) -> None:
+    rows = [_row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary") + ","
+            for i in range(3)]  # fmt: skip
+    rows[1] += "oops"  # line 3: the extra field holds a value
+    (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    f = ds.files.iloc[0]
+    assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == (
+        "police_uk", 3, 2, 1)  # fmt: skip
+    p = ds.problems.iloc[0]
+    assert (int(p["line"]), int(p["rows"])) == (3, 1)
+    assert "13 fields" in p["message"] and "not empty" in p["message"]
+    assert sorted(ds.records["crime_id"].astype(str)) == ["c0", "c2"]
+    assert set(ds.records["crime_type"].astype(str)) == {"Burglary"}  # columns not shifted
+
+
+def test_row_with_too_many_fields_quarantined(tmp_path: Path) -> None:
+    rows = [_row("c1", "2024-04", "On or near A", "Testshire 001A", "Burglary"),
+            _row("c2", "2024-04", "On or near Smith, Jones", "Testshire 001A", "Burglary"),
+            _row("c3", "2024-04", "On or near B", "Testshire 001A", "Robbery")]  # fmt: skip
+    (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    f = ds.files.iloc[0]
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (3, 2, 1)
+    p = ds.problems.iloc[0]
+    assert (int(p["line"]), p["lines"]) == (3, "3")
+    assert "13 fields where the header has 12" in p["message"]
+
+
+def test_repeated_header_row_rejected_as_such(tmp_path: Path) -> None:
+    a = _row("c1", "2024-04", "On or near A", "Testshire 001A", "Burglary")
+    b = _row("c2", "2024-05", "On or near A", "Testshire 001A", "Robbery")
+    (tmp_path / "x.csv").write_text("\n".join([HEADER, a, HEADER, b]) + "\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    f = ds.files.iloc[0]
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (3, 2, 1)
+    p = ds.problems.iloc[0]
+    assert int(p["line"]) == 3 and "repeated header" in p["message"]
+
+
+def test_missing_crime_type_column_named(tmp_path: Path) -> None:
+    header = HEADER.replace("Crime type,", "")
+    row = "c1,2024-04,Test Police,Test Police,0.1,51.5,On or near A,E01000001,Testshire 001A,,"
+    (tmp_path / "x.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    f = ds.files.iloc[0]
+    assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == (
+        "police_uk", 1, 0, 1)  # fmt: skip
+    assert "'Crime type'" in ds.problems.iloc[0]["message"]
+    assert "not recognised" not in ds.problems.iloc[0]["message"]
+
+
+def test_quoted_line_break_keeps_later_line_numbers(tmp_path: Path) -> None:
+    rows = [_row("c1", "2024-04", '"On or near A\nB"', "Testshire 001A", "Burglary"),
+            _row("c2", "2024-04", "On or near C", "Testshire 001A", "Jaywalking")]  # fmt: skip
+    (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    assert int(ds.problems.iloc[0]["line"]) == 4  # the row starts on line 4 of the file
+    assert ds.records["location"].astype(str).tolist() == ["On or near A\nB"]

@@ -235,3 +235,94 @@ def test_asb_and_flags_never_in_all_crime(tmp_path: Path) -> None:
     assert int(t.loc["Domestic abuse", "current"]) == 9
     assert t.loc["Hate crime", "kind"] == "flag"
     assert list(t.index[:3]) == ["All crime", "Burglary", "Robbery"]
+
+
+# ---------------------------------------------------------------- period spellings
+
+
+def test_every_spelling_the_period_parsers_accept(tmp_path: Path) -> None:
+    """Financial years and months are read by csp_analysis.periods, the project's one parser."""
+    fy = load(write(tmp_path, [HEADER, "X,FY2018/19,Burglary,1", "X,FY 2018-19,Robbery,2",
+                               "X,2018/2019,Drugs,3"], "fy.csv"))  # fmt: skip
+    assert set(fy.counts["period"]) == {"2018/19"}
+    assert only_file(fy)["rows_rejected"] == 0
+    mo = load(write(tmp_path, [HEADER, "X,2018-06-01,Burglary,1", "X,2018-7,Burglary,2",
+                               "X,2018-13,Burglary,3"], "mo.csv"))  # fmt: skip
+    assert set(mo.counts["period"]) == {"2018-06", "2018-07"}
+    assert int(mo.problems.iloc[0]["line"]) == 4
+
+
+# ---------------------------------------------------------------- copies across files
+
+
+def test_rows_a_copied_file_repeats_are_rejected_naming_the_first(tmp_path: Path) -> None:
+    write(tmp_path, [HEADER, "X,2016/17,Burglary,5", "X,2016/17,Robbery,1"], "a.csv")
+    write(tmp_path, [HEADER, "X,2016/17,Burglary,5",   # line 2: given by a.csv
+                     "X,2016/17,Robbery,2",            # line 3: given by a.csv (other count)
+                     "X,2017/18,Burglary,7"], "b.csv")  # fmt: skip
+    ds = load(tmp_path, cache=False)
+    files = ds.files.set_index("source")
+    assert tuple(files.loc["b.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (3, 1, 2)
+    p = ds.problems.iloc[0]
+    assert (p["source"], int(p["line"]), int(p["rows"]), p["lines"]) == ("b.csv", 2, 2, "2, 3")
+    assert "a.csv" in p["message"] and "twice" in p["message"]
+    assert counts_of(ds) == {("X", "2016/17", "Burglary"): 5, ("X", "2016/17", "Robbery"): 1,
+                             ("X", "2017/18", "Burglary"): 7}  # fmt: skip
+
+
+# ---------------------------------------------------------------- encodings and structure
+
+
+def test_utf16_tab_separated_file_read(tmp_path: Path) -> None:
+    text = "area\tperiod\tcategory\tcount\r\nX\t2016/17\tBurglary\t5\r\nX\t2016/17\tDrugs\tx\r\n"
+    (tmp_path / "counts.csv").write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    ds = load(tmp_path, cache=False)
+    f = only_file(ds)
+    assert (f["rows_used"], f["rows_rejected"]) == (1, 1)
+    assert int(ds.problems.iloc[0]["line"]) == 3
+    assert "UTF-16" in f["issue"]
+    assert counts_of(ds) == {("X", "2016/17", "Burglary"): 5}
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "words"),
+    [
+        (b"area,period,category,count\nYnys M\xc3\xb4n,2016/17,Burglary,5\n"
+         b"Ynys M\xf4n,2016/17,Drugs,2\n", 3, "mixes encodings"),
+        (b"area,period,category,count\nYnys M\xf4n,2016/17,Burglary,5\n"
+         b"Ynys M\xc3\xb4n,2016/17,Drugs,2\n", 2, "mixes encodings"),
+        (b"area,period,category,count\nX,2016/17,Burglary,5\nX\x9d,2016/17,Drugs,2\n", 3,
+         "neither UTF-8 nor Windows-1252"),
+    ],
+    ids=["utf8-then-1252", "1252-then-utf8", "undecodable-byte"],
+)
+def test_file_refused_naming_the_line_it_cannot_decode(
+    tmp_path: Path, raw: bytes, line: int, words: str
+) -> None:
+    (tmp_path / "counts.csv").write_bytes(raw)
+    ds = load(tmp_path, cache=False)
+    assert ds.files.loc[0, "layout"] == "unreadable"
+    p = ds.problems.iloc[0]
+    assert int(p["line"]) == line and words in p["message"]
+
+
+def test_windows_1252_file_with_a_byte_order_mark_read(tmp_path: Path) -> None:
+    (tmp_path / "counts.csv").write_bytes(b"\xef\xbb\xbfarea,period,category,count\n"
+                                          b"Ynys M\xf4n,2016/17,Burglary,5\n")  # fmt: skip
+    ds = load(tmp_path, cache=False)
+    assert counts_of(ds) == {("Ynys Môn", "2016/17", "Burglary"): 5}
+
+
+def test_ragged_and_multi_line_rows_keep_file_line_numbers(tmp_path: Path) -> None:
+    path = write(tmp_path, [
+        HEADER,
+        'X,2016/17,"Burglary",5',        # line 2
+        "X,2016/17,Robbery,1,234",       # line 3: five fields (unquoted thousands separator)
+        '"X\nY",2016/17,Drugs,2',        # lines 4-5: a line break inside quotes
+        "X,2016/17,Shoplifting,x",       # line 6: rejected by the reader
+    ])  # fmt: skip
+    ds = load(path, cache=False)
+    f = only_file(ds)
+    assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (4, 2, 2)
+    where = {p["message"][:8]: int(p["line"]) for p in ds.problems.to_dict("records")}
+    assert where == {"5 fields": 3, "count is": 6}

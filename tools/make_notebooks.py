@@ -108,3 +108,56 @@ dd = nbf.v4.new_notebook()
 dd.cells = deep
 dd.metadata = nb.metadata
 nbf.write(dd, "notebooks/deep_dive.ipynb")
+
+# Exploration: any data folder, any area, category and year, in JupyterLab.
+explore = [
+    md('# Exploring a data folder\n\n'
+       'A guided look at any folder of police.uk, Home Office or local files: what it holds, '
+       'what could not be used, every partnership of the force, and one area and category in '
+       'depth. Tables are sortable (click a heading) and filterable (type in the box above '
+       'them), here and in the exported HTML.\n\n'
+       'Set the choices in the next cell, then run all cells (Run → Run All Cells).'),
+    code('# Choices: edit these and run all cells (papermill can set them too).\n'
+         '# data: a data folder, e.g. "~/Downloads/police-uk" (None means the built-in demo)\n'
+         '# area: a partnership area, e.g. "Thurrock" (None: the demo area, or the only one)\n'
+         '# year: a financial year such as "2018/19" (None: the latest complete year)\n'
+         '# category: "All crime" or a category such as "Burglary"\n'
+         'data = None\narea = None\nyear = None\ncategory = "All crime"',
+         metadata={"tags": ["parameters"]}),
+    code('import csp_analysis as csp\n'
+         'from csp_analysis.report import display as show\n'
+         'from csp_analysis.report import explore\n\n'
+         'ds = csp.load(data)\n'
+         'explore.overview(ds)'),
+    md('## What could not be used\n\n'
+       'Every row that was not counted, with its file, line, column and reason. Missing months '
+       'are listed in the data quality table of the report, never counted as zero.'),
+    code('explore.problems(ds)'),
+    md('## The area, year and category explored'),
+    code('assessment = csp.assess(ds, area, year)\n'
+         'explore.selection(assessment, category)'),
+    md('## Every partnership of the force\n\n'
+       'All crime in each partnership, the assessed year against the year before, with rates '
+       'per 1,000 residents where population is known.'),
+    code('explore.areas(assessment)'),
+    md('## Every category in the area\n\n'
+       'The year-on-year table with the exact test of each change: sort by `p_value` or '
+       '`pct_change` to see what moved.'),
+    code('explore.categories(assessment)'),
+    md('## The category month by month'),
+    code('show.deep_dive_trend(assessment, category)'),
+    md('## Unusual months'),
+    code('show.deep_dive_spc(assessment, category)'),
+    md('## Against the same month last year'),
+    code('show.deep_dive_seasonal(assessment, category)'),
+    md('## Places\n\nNeighbourhoods (LSOAs) with most records, small counts suppressed.'),
+    code('show.deep_dive_places(assessment, category)'),
+    md('## Going deeper'),
+    code('explore.go_deeper(assessment, category)'),
+]
+for i, cell in enumerate(explore):
+    cell.id = f"cell-{i:02d}"
+ex = nbf.v4.new_notebook()
+ex.cells = explore
+ex.metadata = nb.metadata
+nbf.write(ex, "notebooks/explore.ipynb")

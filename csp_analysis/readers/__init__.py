@@ -24,7 +24,12 @@ from csp_analysis.readers.base import (
     read_excel_sheets,
     tidy_frame,
 )
-from csp_analysis.readers.detect import LAYOUTS, LOCAL_TABLES, detect_layout
+from csp_analysis.readers.detect import (
+    LAYOUTS,
+    LOCAL_TABLES,
+    detect_layout,
+    missing_police_uk_columns,
+)
 from csp_analysis.readers.fast import read_police_uk_fast
 from csp_analysis.readers.home_office import (
     read_home_office_long,
@@ -71,16 +76,30 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
     -------
     FileResult
     """
+    set_aside = list(df.attrs.pop("rejected_lines", []))
+    df, repeated = _without_repeated_headers(df)
+    set_aside += repeated
     layout = detect_layout(df.columns)
     res = FileResult(source=source, layout=layout or "unrecognised")
     if layout is None:
+        missing = missing_police_uk_columns(df.columns)
+        if missing:
+            res.layout = "police_uk"
+            names = " and ".join(f"'{m}'" for m in missing)
+            plural = "s" if len(missing) > 1 else ""
+            message = f"police.uk street-level file without its {names} column{plural}: " \
+                "rows cannot be used"
+            skipped = message
+        else:
+            header = ", ".join(str(c) for c in list(df.columns)[:8])
+            message = f"header not recognised ({header})"
+            skipped = f"skipped: {message}"
         res.rows_read = len(df)
         lines = pd.Series(df.index, index=df.index)
-        header = ", ".join(str(c) for c in list(df.columns)[:8])
-        res.reject(pd.Series(True, index=df.index), lines, None,
-                   f"skipped: header not recognised ({header})")  # fmt: skip
+        res.reject(pd.Series(True, index=df.index), lines, None, skipped)
         if not len(df):
-            res.problems.append(Problem(source, 1, None, f"header not recognised ({header})", 0))
+            res.problems.append(Problem(source, 1, None, message, 0))
+        _set_aside(res, set_aside)
         return res
     readers = {
         "police_uk": lambda: read_police_uk(df, res, cmap),
@@ -101,8 +120,43 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
         read_local_table(df, res)
     else:
         readers[layout]()
+    _set_aside(res, set_aside)
     assert res.rows_read == res.rows_used + res.rows_rejected, source
     return res
+
+
+def _without_repeated_headers(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, list[int]]]]:
+    """Drop rows that repeat the header (files joined with ``cat``), listing their lines.
+
+    One column is compared first (a categorical one when there is one: a comparison of
+    codes); only rows matching there are compared in full.
+    """
+    names = [str(c) for c in df.columns]
+    if not len(df) or not names:
+        return df, []
+    probe = next((c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)),
+                 df.columns[0])  # fmt: skip
+    hit = (df[probe] == str(probe)).to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
+        return df, []
+    candidates = df[hit].astype("string")
+    same = (candidates == pd.Series(names, index=candidates.columns)).all(axis=1)
+    lines = [int(x) for x in candidates.index[same.to_numpy(dtype=bool, na_value=False)]]
+    if not lines:
+        return df, []
+    reason = "repeated header row (files joined together?): not a row of data"
+    return df.drop(index=lines), [(reason, lines)]
+
+
+def _set_aside(res: FileResult, groups: list[tuple[str, list[int]]]) -> None:
+    """Account rows set aside before the layout's reader ran (too many fields, repeated header)
+    as read and rejected, one problem per reason."""
+    for reason, lines in groups:
+        n = len(lines)
+        where = ", ".join(str(x) for x in lines[:5]) + (" …" if n > 5 else "")
+        res.problems.append(Problem(res.source, int(lines[0]), None, reason, n, where))
+        res.rows_read += n
+        res.rows_rejected += n
 
 
 def read_local_table(df: pd.DataFrame, res: FileResult) -> None:
@@ -198,6 +252,8 @@ def _parse(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileR
             res = read_table(df, source, cmap, year_hint(path.stem))
             if encoding == "cp1252":
                 res.notes.append("read as Windows-1252 (not UTF-8)")
+            elif encoding == "utf-16":
+                res.notes.append("read as UTF-16 (Excel 'Unicode Text')")
             return [res]
         tables = _excel_tables(path, source)
         if not tables:

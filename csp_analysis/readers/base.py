@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis.exceptions import DataError
 
-ENCODINGS = ("utf-8-sig", "cp1252")
+ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
 
 
 def norm(name: object) -> str:
@@ -90,29 +94,125 @@ class FileResult:
 
 
 def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Decode file bytes as UTF-8 (with or without BOM), falling back to Windows-1252.
+    r"""Decode file bytes as UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1252.
+
+    A file starting with a UTF-16 byte-order mark (Excel's "Unicode Text", usually tab
+    separated) is read as UTF-16. Otherwise the file must be UTF-8 throughout or Windows-1252
+    throughout: a file mixing the two (UTF-8 accented letters on one line, Windows-1252 on
+    another, as when two extracts are pasted together) is refused naming the first line that is
+    not UTF-8, because reading it all as Windows-1252 would garble the UTF-8 lines.
 
     Returns
     -------
     tuple of str
-        The text (CRLF normalised to LF) and the encoding used.
+        The text (CRLF and CR normalised to LF) and the encoding used (``"utf-8-sig"``,
+        ``"utf-16"`` or ``"cp1252"``).
 
     Raises
     ------
     DataError
-        If the file is empty, binary, or neither encoding decodes it.
+        If the file is empty or binary, mixes encodings, or has a line that neither UTF-8 nor
+        Windows-1252 decodes (the error names that line).
+
+    Examples
+    --------
+    >>> decode("a\tb\r\n1\t2\r\n".encode("utf-16"), "x.csv")
+    ('a\tb\n1\t2\n', 'utf-16')
+    >>> try:
+    ...     decode(b"area\nYnys M\xc3\xb4n\nYnys M\xf4n\n", "x.csv")
+    ... except DataError as exc:
+    ...     print(exc.line, exc.message[:27])
+    3 the file mixes encodings: l
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DataError("the file starts as UTF-16 text but is not valid UTF-16",
+                            file=source) from exc  # fmt: skip
+        if not text.strip():
+            raise DataError("the file is empty", file=source)
+        return _lf(text), "utf-16"
     if not raw.strip():
         raise DataError("the file is empty", file=source)
     if b"\x00" in raw[:4096]:
         raise DataError("the file is not text (binary content)", file=source)
-    for enc in ENCODINGS:
-        try:
-            text = raw.decode(enc)
-            return text.replace("\r\n", "\n").replace("\r", "\n"), enc
-        except UnicodeDecodeError:
-            continue
-    raise DataError("the file is neither UTF-8 nor Windows-1252 text", file=source)
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return _lf(raw[bom:].decode("utf-8")), "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        first_bad = bom + exc.start
+    _refuse_unless_windows_1252(raw, first_bad, bom, source)
+    return _lf(raw[bom:].decode("cp1252")), "cp1252"
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Bytes Windows-1252 leaves undefined.
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+#: A well-formed UTF-8 multi-byte character.
+_UTF8_CHAR = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _line_no(raw: bytes, pos: int) -> int:
+    """1-based line of byte ``pos`` (line ends: LF, CRLF or CR)."""
+    return raw.count(b"\n", 0, pos) + raw.count(b"\r", 0, pos) - raw.count(b"\r\n", 0, pos) + 1
+
+
+def _line_at(raw: bytes, pos: int) -> tuple[int, int]:
+    """Start and end (exclusive, before the line end) of the line holding byte ``pos``."""
+    start = max(raw.rfind(b"\n", 0, pos), raw.rfind(b"\r", 0, pos)) + 1
+    ends = [e for e in (raw.find(b"\n", pos), raw.find(b"\r", pos)) if e >= 0]
+    return start, min(ends) if ends else len(raw)
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_unless_windows_1252(raw: bytes, first_bad: int, bom: int, source: str) -> None:
+    """Raise unless a file that is not UTF-8 can be read as Windows-1252 throughout.
+
+    Only reached for files that are not UTF-8; the work is regular-expression scans of the
+    bytes plus a check of the few lines they point at.
+    """
+    # A line neither encoding decodes: the first line that is not UTF-8 and holds a byte
+    # Windows-1252 leaves undefined (such a byte inside a UTF-8 line is part of a letter).
+    pos = 0
+    while (m := _NOT_CP1252.search(raw, pos)) is not None:
+        start, end = _line_at(raw, m.start())
+        if not _is_utf8(raw[start:end]):
+            raise DataError(
+                "this line is neither UTF-8 nor Windows-1252 text (a byte neither can decode)",
+                file=source, line=_line_no(raw, m.start()))  # fmt: skip
+        pos = end + 1
+    bad_line = _line_no(raw, first_bad)
+    start, end = _line_at(raw, first_bad)
+    utf8_pos = None
+    if (m := _NON_ASCII.search(raw, bom, start)) is not None:
+        utf8_pos = m.start()  # lines before the first non-UTF-8 line are all UTF-8
+    else:
+        pos = end
+        while utf8_pos is None and (m := _UTF8_CHAR.search(raw, pos)) is not None:
+            s, e = _line_at(raw, m.start())
+            if _is_utf8(raw[s:e]):
+                utf8_pos = m.start()
+            pos = e + 1
+    if utf8_pos is not None:
+        raise DataError(f"the file mixes encodings: line {bad_line} is not UTF-8 "
+                        f"(Windows-1252?) but line {_line_no(raw, utf8_pos)} is UTF-8; save "
+                        "the whole file as UTF-8", file=source, line=bad_line)  # fmt: skip
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -126,6 +226,23 @@ def read_csv_text(text: str, source: str) -> pd.DataFrame:
 
     Blank lines and trailing empty columns (an unnamed header with no values) are dropped.
     Every value is a string; empty cells are empty strings (missing is handled by readers).
+    The index is the physical line on which each row starts, also after a quoted value that
+    spans several lines.
+
+    Rows with more fields than the header are not read: they are listed in
+    ``df.attrs["rejected_lines"]`` as ``(reason, [line, ...])`` pairs, which
+    :func:`~csp_analysis.readers.read_table` accounts as rejected rows. The exception is the
+    export habit of ending every data row with one more, empty, field than the header: when
+    most rows do so, that trailing empty field is ignored (and a row whose extra field is not
+    empty is rejected).
+
+    Examples
+    --------
+    >>> df = read_csv_text("a,b\\n1,2,\\n3,4,\\n5,6,x\\n", "x.csv")
+    >>> df.to_dict("index")
+    {2: {'a': '1', 'b': '2'}, 3: {'a': '3', 'b': '4'}}
+    >>> df.attrs["rejected_lines"]
+    [('3 fields where the header has 2, and the last is not empty: the row is not used', [4])]
     """
     lines = text.split("\n")
     start = 0
@@ -134,6 +251,22 @@ def read_csv_text(text: str, source: str) -> pd.DataFrame:
     if start == len(lines):
         raise DataError("the file is empty", file=source)
     delim = sniff_delimiter(lines[start])
+    reader = _records(lines, start, delim)
+    try:
+        header = next(reader)
+        first_line = start + reader.line_num + 1  # the header may span lines (quoted breaks)
+        first = next(reader, None)
+        if first is not None and len(first) > len(header):
+            # pandas would take column 1 as the index (or, with index_col=False, silently
+            # drop the extra fields): the trailing-comma export habit, or a ragged first row.
+            sample = [first, *itertools.islice(reader, _SAMPLE - 1)]
+            if _trailing_empty_field(sample, len(header)):
+                df = _read_trailing(text, lines, start, first_line, header, delim)
+                if df is not None:
+                    return df
+            return _read_ragged(lines, start, delim, source)
+    except csv.Error:
+        first_line = start + 2  # pandas reports the problem
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -143,13 +276,136 @@ def read_csv_text(text: str, source: str) -> pd.DataFrame:
             skip_blank_lines=False,
             skiprows=start,
             quoting=csv.QUOTE_MINIMAL,
+            index_col=False,
         )
     except pd.errors.ParserError as exc:
+        if _TOO_MANY_FIELDS.search(str(exc)):
+            return _read_ragged(lines, start, delim, source)
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) + start if m else None
         raise DataError(f"cannot be read as a table ({exc})", file=source, line=line) from exc
-    df.index = pd.RangeIndex(start + 2, start + 2 + len(df))
+    df.index = _physical_lines(df, lines, first_line)
     return tidy_frame(df)
+
+
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+#: Rows looked at to decide whether a file ends its rows with an extra empty field.
+_SAMPLE = 1000
+
+
+def _records(lines: list[str], start: int, delim: str) -> Iterator[list[str]]:
+    """csv-module reader over the lines from ``start`` (its ``line_num`` counts lines)."""
+    return csv.reader((ln + "\n" for ln in itertools.islice(lines, start, None)),
+                      delimiter=delim)  # fmt: skip
+
+
+def _trailing_empty_field(records: list[list[str]], n: int) -> bool:
+    """Whether most non-blank rows have one field more than the header's ``n``, empty."""
+    nonblank = [r for r in records if any(f.strip() for f in r)]
+    trailing = sum(1 for r in nonblank if len(r) == n + 1 and not r[-1].strip())
+    return 2 * trailing > len(nonblank)
+
+
+def _physical_lines(df: pd.DataFrame, lines: list[str], first: int) -> pd.Index:
+    """Line number of each parsed row (``first``: that of the first row): counted one by one
+    unless some quoted values span several lines (then each row's embedded line breaks are
+    counted, column by column; only for such files)."""
+    physical = len(lines) - (first - 1) - (lines[-1] == "")
+    if len(df) == physical:
+        return pd.RangeIndex(first, first + len(df))
+    extra = np.zeros(len(df), dtype=np.int64)
+    for c in df.columns:
+        extra += df[c].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    span = 1 + extra
+    return pd.Index(first + np.concatenate([[0], np.cumsum(span)[:-1]]), dtype="int64")
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """Header cells as pandas names them: ``Unnamed: i`` for a blank one, ``x.1`` for a repeat."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        name = name if name.strip() else f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def _last_not_empty(n: int) -> str:
+    return f"{n + 1} fields where the header has {n}, and the last is not empty: the row is " \
+        "not used"
+
+
+def _read_trailing(text: str, lines: list[str], start: int, first: int, header: list[str],
+                   delim: str) -> pd.DataFrame | None:  # fmt: skip
+    """Read a file whose rows end with one more field than the header (C parser, one extra
+    column), or ``None`` when some row has more fields still (see :func:`_read_ragged`).
+
+    The extra field is ignored where empty; a row where it is not is set aside.
+    """
+    n = len(header)
+    names = _column_names([*header, ""])
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+                         skip_blank_lines=False, skiprows=start + 1, header=None, names=names,
+                         quoting=csv.QUOTE_MINIMAL, index_col=False)  # fmt: skip
+    except pd.errors.ParserError:
+        return None
+    df.index = _physical_lines(df, lines, first)
+    extra = df[names[-1]].fillna("").str.strip() != ""
+    df = tidy_frame(df[~extra])
+    set_aside = [int(x) for x in extra.index[extra.to_numpy()]]
+    df.attrs["rejected_lines"] = [(_last_not_empty(n), set_aside)] if set_aside else []
+    return df
+
+
+def _read_ragged(lines: list[str], start: int, delim: str, source: str) -> pd.DataFrame:
+    """Read a file whose rows do not all have the header's number of fields (csv module).
+
+    Only files the C parser cannot take come here, so the per-row loop costs nothing on clean
+    files. Rows longer than the header are set aside with their line and reason (see
+    :func:`read_csv_text`); shorter rows are padded with empty cells, as pandas does.
+    """
+    reader = _records(lines, start, delim)
+    records: list[list[str]] = []
+    where: list[int] = []
+    try:
+        header = next(reader)
+        prev = reader.line_num
+        for rec in reader:
+            where.append(start + prev + 1)
+            prev = reader.line_num
+            records.append(rec)
+    except csv.Error as exc:
+        raise DataError(f"cannot be read as a table ({exc})", file=source,
+                        line=start + reader.line_num) from exc  # fmt: skip
+    n = len(header)
+    width = n + 1 if _trailing_empty_field(records, n) else n
+    sep = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delim, delim)
+    rejected: dict[str, list[int]] = {}
+    good: list[list[str]] = []
+    good_lines: list[int] = []
+    for rec, line in zip(records, where, strict=True):
+        if len(rec) > width and any(f.strip() for f in rec):
+            why = (f"{len(rec)} fields where the header has {n} (a value with an unquoted "
+                   f"{sep}?): the row is not used")  # fmt: skip
+        elif width > n and len(rec) == width and rec[-1].strip():
+            why = _last_not_empty(n)
+        else:
+            good.append((rec + [""] * (width - len(rec)))[:width])  # blank if longer
+            good_lines.append(line)
+            continue
+        rejected.setdefault(why, []).append(line)
+    names = _column_names(header + [""] * (width - n))
+    df = pd.DataFrame(good, columns=names, dtype=object) if good else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    df.index = pd.Index(good_lines, dtype="int64")
+    df = tidy_frame(df)
+    df.attrs["rejected_lines"] = list(rejected.items())
+    return df
 
 
 def tidy_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -49,6 +49,16 @@ LOCAL_TABLES = {
     "indicators": {"area", "indicator", "value"},
     "ward_lookup": {"lsoa", "ward"},
 }
+#: The columns of a data.police.uk street-level file (normalised name: as written).
+POLICE_UK_COLUMNS = {
+    "crimeid": "Crime ID", "month": "Month", "reportedby": "Reported by",
+    "fallswithin": "Falls within", "longitude": "Longitude", "latitude": "Latitude",
+    "location": "Location", "lsoacode": "LSOA code", "lsoaname": "LSOA name",
+    "crimetype": "Crime type", "lastoutcomecategory": "Last outcome category",
+    "context": "Context",
+}  # fmt: skip
+#: The columns that make a header a police.uk street-level one.
+POLICE_UK_REQUIRED = ("month", "fallswithin", "lsoaname", "crimetype")
 #: ONS lookups name the columns by year, e.g. LSOA21CD and WD24NM.
 ONS_WARD_LOOKUP = (re.compile(r"^lsoa\d{2}cd$"), re.compile(r"^wd\d{2}nm$"))
 
@@ -80,7 +90,7 @@ def detect_layout(columns: Iterable[object]) -> str | None:
             return name
     if all(any(rx.match(c) for c in cols) for rx in ONS_WARD_LOOKUP):
         return "ward_lookup"
-    if {"month", "fallswithin", "lsoaname", "crimetype"} <= cols:
+    if set(POLICE_UK_REQUIRED) <= cols:
         return "police_uk"
     if "cspname" in cols and "offencecode" in cols:
         if "financialyear" in cols and cols & {"numberofoffences", "offencecount"}:
@@ -104,3 +114,36 @@ def detect_layout(columns: Iterable[object]) -> str | None:
     if {"cspname", "pfa21nm"} <= cols or {"area", "force"} <= cols:
         return "lookup"
     return None
+
+
+def missing_police_uk_columns(columns: Iterable[object]) -> list[str]:
+    """The police.uk columns missing from a header that is otherwise a police.uk street header.
+
+    A header with at least six of the police.uk street-level columns but not all of
+    ``POLICE_UK_REQUIRED`` is taken for a police.uk file that lost a column (so the message can
+    name it rather than say the header is not recognised). Outcomes files (``Outcome type``)
+    are another kind of file, not a damaged street file.
+
+    Parameters
+    ----------
+    columns : iterable
+        The header cells as written in the file.
+
+    Returns
+    -------
+    list of str
+        The missing required columns as police.uk writes them; empty when the header is a
+        complete police.uk header or not a police.uk header at all.
+
+    Examples
+    --------
+    >>> missing_police_uk_columns(["Crime ID", "Month", "Reported by", "Falls within",
+    ...                            "Location", "LSOA code", "LSOA name", "Context"])
+    ['Crime type']
+    >>> missing_police_uk_columns(["area", "period", "category", "count"])
+    []
+    """
+    cols = {norm(c) for c in columns}
+    if "outcometype" in cols or len(cols & POLICE_UK_COLUMNS.keys()) < 6:
+        return []
+    return [POLICE_UK_COLUMNS[k] for k in POLICE_UK_REQUIRED if k not in cols]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
 from csp_analysis.periods import normalise_financial_year
-from csp_analysis.readers.base import FileResult, norm
+from csp_analysis.readers.base import FileResult, Problem, norm
 from csp_analysis.readers.detect import YEAR_COLUMN
 
 SOURCE = "home_office"
@@ -54,6 +54,23 @@ def _categories(df: pd.DataFrame, cmap: CategoryMap) -> pd.Series:
     return by_sub.fillna(by_grp)
 
 
+def _per_line(used: pd.DataFrame) -> pd.DataFrame:
+    """Counts as one row per used value with its line (``area, force, period, category, count,
+    source, line``): the dataset sums them, and a later file repeating them is told apart line
+    by line (:mod:`csp_analysis.model`)."""
+    return pd.DataFrame(
+        {
+            "area": used["area"].astype("string"),
+            "force": used["force"].astype("string"),
+            "period": used["period"].astype("string"),
+            "category": used["category"].astype("string"),
+            "count": used["count"].astype("int64"),
+            "source": SOURCE,
+            "line": used.index.astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
 def _finish(res: FileResult, rows: pd.DataFrame, lines: pd.Series, cmap_cat: pd.Series) -> None:
     """Shared tail of both layouts: reject unmapped/excluded rows, count the rest."""
     bad = rows["_bad"]
@@ -70,13 +87,7 @@ def _finish(res: FileResult, rows: pd.DataFrame, lines: pd.Series, cmap_cat: pd.
             f"{int(negative.sum())} rows with negative counts (Home Office adjustments) "
             f"included in the totals, adding {int(used.loc[negative, 'count'].sum())}"
         )
-    res.counts = (
-        used.groupby(["area", "force", "period", "category"], observed=True)["count"]
-        .sum()
-        .astype("int64")
-        .reset_index()
-        .assign(source=SOURCE)
-    )
+    res.counts = _per_line(used)
     res.coverage = (
         rows.loc[~bad, ["force", "area", "period"]]
         .astype("string")
@@ -134,8 +145,23 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
 
     The "All crimes" total row is not added in; it is compared with the sum of the offence rows
     and the result is noted.
+
+    Notes
+    -----
+    Rows are the table's lines (one per partnership and offence), as in the file. A line is
+    rejected, with its reason, when it is the total row, has no CSP name, an offence outside
+    the mapping, or no yearly value that is a whole number. A bad value on a line whose other
+    years are good leaves out that year's value only: the line counts as used and the value is
+    a problem naming the line and its year column (with ``rows`` 0, as no row is rejected).
     """
-    year_cols = [c for c in df.columns if YEAR_COLUMN.match(str(c))]
+    fy_of = {c: _fy(pd.Series([str(c)])).iloc[0] for c in df.columns
+             if YEAR_COLUMN.match(str(c))}  # fmt: skip
+    year_cols = [c for c, fy in fy_of.items() if pd.notna(fy)]
+    if not year_cols:
+        read_home_office_unusable(
+            df, res, f"no column heading is a financial year ({', '.join(fy_of)}: not "
+            "understood)")
+        return
     csp_col = _col(df, "cspname")
     force_col = _col(df, "forcename", "policeforce", "force")
     code_col = _col(df, "offencecode")
@@ -147,61 +173,63 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         df[desc_col].str.casefold().str.startswith("all crime") if desc_col else False
     )
     res.reject(is_total, lines, code_col, "skipped: 'All crimes' total row (checked, not added)")
-    body = df[~is_total]
-    long = body.melt(
-        id_vars=[c for c in body.columns if c not in year_cols],
-        value_vars=year_cols,
-        var_name="_year",
-        value_name="_count",
-        ignore_index=False,
-    )
-    long_lines = pd.Series(long.index, index=long.index)
-    fy = _fy(long["_year"].astype("string"))
-    count = _counts(long["_count"])
-    cat = _categories(long, cmap)
-    bad_row = count.isna() | (long[csp_col] == "")
-    # Row accounting is per file line: a line is rejected if any of its year cells is bad.
-    bad_lines = set(long_lines[bad_row])
-    line_bad = lines.isin(bad_lines) & ~is_total
-    res.reject(line_bad, lines, year_cols[0], "a yearly count is not a whole number")
-    unmapped_lines = lines.isin(set(long_lines[cat.isna()])) & ~is_total & ~line_bad
-    res.reject(unmapped_lines, lines, "Offence Subgroup", "offence not in the category mapping")
-    excluded_lines = (
-        lines.isin(set(long_lines[(cat == EXCLUDE).fillna(False).astype(bool)]))
-        & ~is_total & ~line_bad & ~unmapped_lines
-    )  # fmt: skip
-    res.reject(excluded_lines, lines, "Offence Group", "excluded by the category mapping")
+    bad = is_total.copy()
+    blank = (df[csp_col] == "") & ~bad
+    res.reject(blank, lines, csp_col, "CSP name is blank")
+    bad |= blank
+    cat = _categories(df, cmap)
+    unmapped = cat.isna() & ~bad
+    res.reject(unmapped, lines, "Offence Subgroup", "offence not in the category mapping")
+    bad |= unmapped
+    excluded = (cat == EXCLUDE).fillna(False).astype(bool) & ~bad
+    res.reject(excluded, lines, "Offence Group", "excluded by the category mapping")
+    bad |= excluded
+    values = pd.DataFrame({y: _counts(df[y]) for y in year_cols}, index=df.index)
+    good = values.notna()
+    none_good = ~good.any(axis=1) & ~bad
+    res.reject(none_good, lines, year_cols[0],
+               f"no yearly count ({', '.join(year_cols)}) is a whole number "
+               "(missing is not zero)")  # fmt: skip
+    bad |= none_good
+    left_out = 0
+    for y in year_cols:
+        cells = ~good[y] & ~bad
+        if cells.any():
+            at = lines[cells].tolist()
+            where = ", ".join(str(x) for x in at[:5]) + (" …" if len(at) > 5 else "")
+            res.problems.append(Problem(
+                res.source, int(at[0]), str(y),
+                f"{y} count is not a whole number (missing is not zero): that year's value is "
+                "left out, the line's other years are used", 0, where))  # fmt: skip
+            left_out += len(at)
+    if left_out:
+        res.notes.append(f"{left_out} yearly values left out on lines otherwise used (rows "
+                         "here are the table's lines; a line is used when any of its years is)")
     res.rows_used = res.rows_read - res.rows_rejected
-    keep = ~long_lines.isin(set(lines[line_bad | unmapped_lines | excluded_lines]))
+    ok = df[~bad]
+    long = values[~bad].stack().dropna()  # one value per line and year; bad values left out
+    at = long.index.get_level_values(0)
     used = pd.DataFrame(
         {
-            "area": long[csp_col].astype("string"),
-            "force": (long[force_col] if force_col else pd.Series("", index=long.index)).astype(
-                "string"
-            ),
-            "period": fy,
-            "category": cat,
-            "count": count,
-        }
-    )[keep]
-    res.counts = (
-        used.groupby(["area", "force", "period", "category"], observed=True)["count"]
-        .sum()
-        .astype("int64")
-        .reset_index()
-        .assign(source=SOURCE)
+            "area": ok.loc[at, csp_col].to_numpy(),
+            "force": ok.loc[at, force_col].to_numpy() if force_col else "",
+            "period": long.index.get_level_values(1).map(fy_of).to_numpy(),
+            "category": cat[~bad].loc[at].to_numpy(),
+            "count": long.to_numpy(dtype="int64"),
+        },
+        index=pd.Index(at, dtype="int64"),
     )
+    res.counts = _per_line(used)
     res.coverage = (
-        used[["force", "area", "period"]].drop_duplicates().assign(source=SOURCE)
+        res.counts[["force", "area", "period"]].drop_duplicates().assign(source=SOURCE)
     ).reset_index(drop=True)
-    totals = df[is_total]
-    for _, row in totals.iterrows():
+    for _, row in df[is_total].iterrows():
         for y in year_cols:
             stated = _counts(pd.Series([row[y]])).iloc[0]
-            fy_y = normalise_financial_year(y)
-            summed = int(used.loc[(used["area"] == row[csp_col]) & (used["period"] == fy_y),
-                                  "count"].sum())
-            if pd.notna(stated) and int(stated) != summed and not excluded_lines.any():
+            fy_y = fy_of[y]
+            c = res.counts
+            summed = int(c.loc[(c["area"] == row[csp_col]) & (c["period"] == fy_y), "count"].sum())
+            if pd.notna(stated) and int(stated) != summed and not excluded.any():
                 res.notes.append(
                     f"{row[csp_col]} {fy_y}: the file's All crimes total {int(stated)} differs "
                     f"from the sum of its offence rows {summed}"

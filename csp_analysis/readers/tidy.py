@@ -1,13 +1,13 @@
 """Tidy counts: ``area, period, category, count`` (optional ``force``, ``note``).
 
-``period`` is a financial year (``2016/17``, also ``2016-17``) or a month (``2016-04``).
-``2011-12`` could be either; a file is read as financial years when it has any unambiguous
-financial year (``2016/17``, ``2016-17``) and no unambiguous month, otherwise as months.
+``period`` is a financial year or a month, read by the project's one set of period parsers
+(:mod:`csp_analysis.periods`): financial years ``2016/17``, ``2016-17``, ``2016/2017``,
+``FY2016/17``, ``FY 2016-17``; months ``2016-04``, ``2016-4``, ``2016-04-01``. A slash always
+means a financial year. ``2011-12`` could be either; a file is read as financial years when it
+has any unambiguous financial year and no unambiguous month, otherwise as months.
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
@@ -17,26 +17,28 @@ from csp_analysis.periods import normalise_financial_year, parse_month
 from csp_analysis.readers.base import FileResult, norm
 
 SOURCE = "tidy"
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_FY = re.compile(r"^(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$")
 
 
 def _classify(value: str) -> tuple[str | None, str | None]:
     """Return (as-month, as-financial-year) canonical readings of one period value.
 
     A month is written with a hyphen (``2016-04``); a slash always means a financial year.
+
+    Examples
+    --------
+    >>> _classify("FY 2018-19"), _classify("2018-06-01"), _classify("2011-12")
+    ((None, '2018/19'), ('2018-06', None), ('2011-12', '2011/12'))
     """
     as_month = as_fy = None
-    if _MONTH.match(value):
+    if "/" not in value:
         try:
             as_month = parse_month(value)
         except ValueError:
             pass
-    if _FY.match(value):
-        try:
-            as_fy = normalise_financial_year(value)
-        except ValueError:
-            pass
+    try:
+        as_fy = normalise_financial_year(value)
+    except ValueError:
+        pass
     return as_month, as_fy
 
 
@@ -62,6 +64,9 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     Negative or non-integer counts, blank counts (missing is not zero), unknown periods and
     categories are rejected. Exact duplicate rows are rejected as duplicates (never counted
     twice); rows with the same area, period and category but different counts are all rejected.
+
+    ``res.counts`` has one row per used line: ``area, force, period, category, count, source,
+    line``.
     """
     col = {norm(c): c for c in df.columns}
     lines = pd.Series(df.index, index=df.index)
@@ -109,12 +114,9 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     res.rows_used = res.rows_read - res.rows_rejected
     used = rows[~bad].copy()
     used["count"] = used["count"].astype("int64")
-    res.counts = (
-        used.groupby(["area", "force", "period", "category"], observed=True)["count"]
-        .sum()
-        .reset_index()
-        .assign(source=SOURCE)
-    )
+    # One row per used line, with its line: the dataset sums them, and a later file that
+    # repeats these rows is told apart line by line (csp_analysis.model).
+    res.counts = used.assign(source=SOURCE, line=used.index.astype("int64")).reset_index(drop=True)
     res.coverage = (
         used[["force", "area", "period"]].drop_duplicates().assign(source=SOURCE)
     ).reset_index(drop=True)

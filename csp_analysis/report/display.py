@@ -230,7 +230,7 @@ def trend_charts(a: Assessment) -> None:
         first, last = month_label(series.index[0]), month_label(series.index[-1])
         yr = a.monthly[a.monthly["category"] == cat]
         peak = yr.loc[yr["count"].idxmax()]
-        title = f"{cat} per month in {a.area}, {first} to {last}"
+        title = finding_title(a, cat)
         alt = (
             f"Line chart of {cat.lower()} per month in {a.area} from {first} to {last}; "
             f"highest month {month_label(str(peak['month']))} with {int(peak['count']):,}; "
@@ -239,6 +239,52 @@ def trend_charts(a: Assessment) -> None:
                if series.isna().any() else "")  # fmt: skip
         )
         display(figure_html(plot_monthly_trend(wide, cat, a.year, title=title), alt))
+
+
+def finding_title(a: Assessment, category: str) -> str:
+    """A chart title that states the finding: the year's change and whether it is significant.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment whose category table (:attr:`Assessment.change`) gives the figures.
+    category : str
+        A report category or ``All crime``.
+
+    Returns
+    -------
+    str
+        E.g. ``"All crime in Elderbrook up 1.3% in 2025/26, within normal variation"``; the
+        plain ``"<category> per month in <area>"`` where the year cannot be compared.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> change = pd.DataFrame({"category": ["Burglary"], "change": [-40], "pct_change": [-12.0],
+    ...                        "significant": [True]})
+    >>> a = SimpleNamespace(area="Elderbrook", year="2025/26", change=change)
+    >>> finding_title(a, "Burglary")
+    'Burglary in Elderbrook down 12.0% in 2025/26, a significant fall'
+    >>> finding_title(a, "Robbery")
+    'Robbery per month in Elderbrook'
+    """
+    plain = f"{category} per month in {a.area}"
+    row = a.change[a.change["category"] == category] if len(a.change) else a.change
+    if not len(row) or pd.isna(row["pct_change"].iloc[0]):
+        return plain
+    r = row.iloc[0]
+    pct = float(r["pct_change"])
+    if pct == 0:
+        return f"{category} in {a.area} unchanged in {a.year}"
+    way = "up" if pct > 0 else "down"
+    sig = r.get("significant")
+    if sig is None or pd.isna(sig):
+        verdict = ""
+    elif bool(sig):
+        verdict = f", a significant {'rise' if pct > 0 else 'fall'}"
+    else:
+        verdict = ", within normal variation"
+    return f"{category} in {a.area} {way} {abs(pct):.1f}% in {a.year}{verdict}"
 
 
 def quality_table(a: Assessment) -> None:
@@ -394,7 +440,11 @@ def spc_charts(a: Assessment) -> None:
         rules = sorted({s for s in frame["signal"].fillna("") if s})
         alt = (f"Control chart of {cat.lower()} per month with mean and limits; "
                + (f"signals: {', '.join(rules)}." if rules else "no special-cause signal."))
-        display(figure_html(plot_spc(frame, f"{cat}: monthly counts with control limits"), alt))
+        in_year = frame[frame.index.astype(str).isin(year_months)]
+        unusual = int((in_year["signal"].fillna("") != "").sum())
+        title = (f"{cat}: {unusual} unusual month{'s' if unusual != 1 else ''} in {a.year}"
+                 if unusual else f"{cat}: no unusual month in {a.year}")  # fmt: skip
+        display(figure_html(plot_spc(frame, title), alt))
     display(Markdown(
         "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
         "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
@@ -531,7 +581,7 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
     if len(a.monthly):
         wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
         display(figure_html(
-            plot_monthly_trend(wide, category, a.year, title=f"{category} per month"),
+            plot_monthly_trend(wide, category, a.year, title=finding_title(a, category)),
             f"Line chart of {category.lower()} per month in {a.area}, {a.year} shaded.",
         ))
     t = a.trends[a.trends["category"] == category] if len(a.trends) else a.trends
