@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="read every file and report rows and problems "
                          "(and fill the cache, so later runs skip parsing)")  # fmt: skip
     val.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
+    val.add_argument("--quarantine", metavar="CSV",
+                     help="write every rejected row (file, line, column, reason) to this CSV")
     val.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks with the project's kernel")
     lab.add_argument("--port", type=_positive, help="port to serve on (default: JupyterLab's)")
@@ -130,6 +132,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``csp-assess validate``: rows read, used and rejected per file, and every problem."""
+    import pandas as pd
+
     from csp_analysis.model import load
 
     ds = load(args.data)
@@ -146,15 +150,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if len(ds.problems):
         print("\nProblems:")
         for p in ds.problems.itertuples():
-            where = ", ".join(
-                x for x in (p.source, f"line {int(p.line)}" if p.line == p.line and p.line
-                            is not None else "", f"column '{p.column}'" if p.column else "")
-                if x
-            )  # fmt: skip
+            line = f"line {int(p.line)}" if pd.notna(p.line) else ""
+            column = f"column '{p.column}'" if isinstance(p.column, str) and p.column else ""
+            where = ", ".join(x for x in (p.source, line, column) if x)
             lines = f"; lines {p.lines}" if p.lines and p.lines == p.lines else ""
             extra = f" ({p.rows:,} row{'s' if p.rows != 1 else ''}{lines})" if p.rows else ""
             print(f"- {where}: {p.message}{extra}")
     print(f"\n{len(ds.files)} files; areas: {', '.join(ds.areas) or 'none'}")
+    if args.quarantine:
+        target = Path(args.quarantine)
+        try:
+            ds.rejected.to_csv(target, index=False, lineterminator="\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write the quarantine list to '{target}' "
+                             f"({exc.strerror})") from None  # fmt: skip
+        print(f"{len(ds.rejected):,} rejected rows listed in {target}")
     unreadable = ds.files[ds.files["layout"] == "unreadable"]
     return 1 if len(unreadable) else 0
 

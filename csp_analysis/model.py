@@ -81,9 +81,13 @@ class Dataset:
         ``indicators``), columns normalised, with ``source`` and ``line`` of each row.
     files : pandas.DataFrame
         One row per input file (or sheet): ``source, layout, rows_read, rows_used,
-        rows_rejected, issue``.
+        rows_rejected, issue, notes`` (``notes``: how it was read, e.g. its encoding).
     problems : pandas.DataFrame
-        ``source, line, column, message, rows``: every rejected group of rows and file problem.
+        ``source, line, column, message, rows, lines``: every rejected group of rows and file
+        problem (``lines`` names the first five lines).
+    rejected : pandas.DataFrame
+        ``source, line, column, reason, rows``: the quarantine list, one row per rejected
+        line (see ``csp-assess validate --quarantine``).
     synthetic : bool
         True when the files say they are synthetic demo data.
     name : str
@@ -98,6 +102,7 @@ class Dataset:
     lookup: pd.DataFrame
     files: pd.DataFrame
     problems: pd.DataFrame
+    rejected: pd.DataFrame = field(default_factory=lambda: _rejected_rows([]))
     synthetic: bool = False
     name: str = ""
     cmap: CategoryMap = field(default_factory=load_category_map, repr=False)
@@ -172,6 +177,7 @@ class Dataset:
             [vars(p) for r in results for p in r.problems],
             columns=["source", "line", "column", "message", "rows", "lines"],
         )
+        rejected = _rejected_rows(results)
         tables: dict[str, pd.DataFrame] = {}
         for r in results:
             for key, table in r.tables.items():
@@ -180,6 +186,7 @@ class Dataset:
         return cls(
             counts=counts, coverage=coverage, record_parts=record_parts, population=population,
             small_area_population=small, lookup=lookup, files=files, problems=problems,
+            rejected=rejected,
             synthetic=any(r.synthetic for r in results), name=name, cmap=cmap, tables=tables,
         )  # fmt: skip
 
@@ -601,7 +608,7 @@ class Dataset:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("counts", "coverage", "population", "small_area_population",
-                     "lookup", "files", "problems"):  # fmt: skip
+                     "lookup", "files", "problems", "rejected"):  # fmt: skip
             getattr(self, name).to_parquet(folder / f"{name}.parquet", index=False)
         records = self.records
         if areas is not None and len(records):
@@ -650,11 +657,47 @@ class Dataset:
             for n in ("counts", "coverage", "population", "small_area_population",
                       "lookup", "files", "problems")  # fmt: skip
         }
+        if (folder / "rejected.parquet").is_file():
+            frames["rejected"] = pd.read_parquet(folder / "rejected.parquet")
         frames["record_parts"] = [folder / "records.parquet"]
         tables = {k: pd.read_parquet(folder / f"table_{k}.parquet")
                   for k in meta.get("tables", [])}  # fmt: skip
         return cls(**frames, synthetic=meta["synthetic"], name=meta["name"],
                    cmap=cmap or load_category_map(), tables=tables)  # fmt: skip
+
+
+def _rejected_rows(results: list[FileResult]) -> pd.DataFrame:
+    """The quarantine list: one row per rejected line with its file, column and reason.
+
+    Rows rejected as a group without line numbers (a file refused whole) are one row with
+    ``line`` missing and ``rows`` the number of rows; a file that could not be read at all
+    is one row with ``rows`` missing.
+    """
+    out: dict[str, list] = {"source": [], "line": [], "column": [], "reason": [], "rows": []}
+    for r in results:
+        for p in r.problems:
+            if p.all_lines:
+                n = len(p.all_lines)
+                out["line"] += p.all_lines
+                out["rows"] += [1] * n
+            else:
+                n = 1
+                out["line"].append(p.line)
+                out["rows"].append(p.rows if p.rows else None)
+            out["source"] += [p.source] * n
+            out["column"] += [p.column] * n
+            out["reason"] += [p.message] * n
+    frame = pd.DataFrame({
+        "source": pd.Series(out["source"], dtype="string"),
+        "line": pd.Series(out["line"], dtype="Int64"),
+        "column": pd.Series(out["column"], dtype="string"),
+        "reason": pd.Series(out["reason"], dtype="string"),
+        "rows": pd.Series(out["rows"], dtype="Int64"),
+    })
+    order = {r.source: i for i, r in enumerate(results)}
+    frame["_file"] = frame["source"].map(order)
+    frame = frame.sort_values(["_file", "line"], kind="stable", na_position="first")
+    return frame.drop(columns="_file").reset_index(drop=True)
 
 
 def concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:

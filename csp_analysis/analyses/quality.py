@@ -8,12 +8,12 @@ from csp_analysis.analyses.periods import missing_months
 from csp_analysis.model import SOURCE_LABELS, Dataset
 from csp_analysis.periods import month_label, previous_financial_year
 
-COLUMNS = ["source", "rows_read", "rows_used", "rows_rejected", "issue"]
+COLUMNS = ["entry", "source", "rows_read", "rows_used", "rows_rejected", "issue"]
 
 
 def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
-    """One row per input file, then one row per month missing from the assessed or the
-    comparison year.
+    """One row per input file, one per group of rejected rows (file and reason), then one
+    per month missing from the assessed or the comparison year.
 
     Parameters
     ----------
@@ -25,23 +25,39 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``source, rows_read, rows_used, rows_rejected, issue``. For every file
-        ``rows_read == rows_used + rows_rejected``. Missing-month rows have no row counts
-        and say that the month is missing, not zero.
+        ``entry, source, rows_read, rows_used, rows_rejected, issue``; ``entry`` is
+        ``file``, ``rejected rows`` or ``missing month``. For every file
+        ``rows_read == rows_used + rows_rejected``, and its ``rejected rows`` entries add up
+        to its ``rows_rejected`` (each with the reason, column and first lines; every line is
+        in :attr:`Dataset.rejected`). Missing-month rows have no row counts and say that the
+        month is missing, not zero.
     """
-    files = ds.files[COLUMNS].copy()
+    files = ds.files[COLUMNS[1:]].copy()
+    files.insert(0, "entry", "file")
+    quarantined = []
+    for p in ds.problems.itertuples():
+        if not p.rows or pd.isna(p.rows):
+            continue
+        where = f"; lines {p.lines}" if isinstance(p.lines, str) and p.lines else ""
+        column = f" (column '{p.column}')" if isinstance(p.column, str) and p.column else ""
+        quarantined.append({
+            "entry": "rejected rows", "source": p.source, "rows_read": pd.NA, "rows_used": pd.NA,
+            "rows_rejected": int(p.rows), "issue": f"{p.message}{column}{where}",
+        })  # fmt: skip
     source = ds.source_for(area, "crime") or ds.source_for(area, "asb")
     label = SOURCE_LABELS.get(source or "", "no source")
     rows = []
     for fy, role in ((year, "assessed year"), (previous_financial_year(year), "comparison year")):
         for m in missing_months(ds, area, fy):
             rows.append({
+                "entry": "missing month",
                 "source": f"{label} for {area}",
                 "rows_read": pd.NA, "rows_used": pd.NA, "rows_rejected": pd.NA,
                 "issue": f"missing month {m} ({month_label(m)}, {role} {fy}): no data, "
                          "not treated as zero",
             })  # fmt: skip
-    out = pd.concat([files, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)
+    out = pd.concat([files, pd.DataFrame(quarantined, columns=COLUMNS),
+                     pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)  # fmt: skip
     for c in ("rows_read", "rows_used", "rows_rejected"):
         out[c] = out[c].astype("Int64")
-    return out.astype({"source": "string", "issue": "string"})
+    return out.astype({"entry": "string", "source": "string", "issue": "string"})

@@ -42,6 +42,8 @@ class Problem:
     message: str
     rows: int = 1
     lines: str = ""
+    #: Every line rejected for this reason (``lines`` names only the first five).
+    all_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -73,9 +75,9 @@ class FileResult:
         n = int(mask.sum())
         if not n:
             return
-        first = lines[mask].head(5).tolist()
-        where = ", ".join(str(x) for x in first) + (" …" if n > 5 else "")
-        self.problems.append(Problem(self.source, int(first[0]), column, message, n, where))
+        every = [int(x) for x in lines[mask]]
+        where = ", ".join(str(x) for x in every[:5]) + (" …" if n > 5 else "")
+        self.problems.append(Problem(self.source, every[0], column, message, n, where, every))
         self.rows_rejected += n
 
     @property

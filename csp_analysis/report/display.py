@@ -311,7 +311,7 @@ def quality_table(a: Assessment) -> None:
         }
     )
     display(HTML(_styler(shown, "quality").to_html()))
-    missing = q[q["rows_read"].isna()]
+    missing = q[q["entry"] == "missing month"]
     if len(missing):
         display(Markdown("\n".join(f"- {i}" for i in missing["issue"])))
 
