@@ -394,7 +394,10 @@ def _places(a: Assessment) -> None:
     if hot is None or full is None:
         return
     a.hotspots = hot
-    a.concentration = concentration(full).text
+    text = _attempt(a, "hotspots", lambda: concentration(full).text)
+    if text is None:  # e.g. only anti-social behaviour records in the year: no crime to place
+        return
+    a.concentration = text
     lookup = _local(a, "ward_lookup")
     if lookup is not None:
         a.wards = ward_counts(full, lookup, threshold=limit)

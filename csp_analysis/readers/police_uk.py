@@ -113,7 +113,6 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
     crime_id = labels("crimeid")
     ids = pd.Series(crime_id.codes, index=df.index)
     has_id = crime_id.test(crime_id.values != "")
-    repeat = has_id & ids.duplicated().to_numpy()
 
     checks = [
         (~month_ok, col.get("month"), "month is not YYYY-MM"),
@@ -125,18 +124,25 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
          "no location (blank LSOA): in the force's total, in no partnership"),
         (~lsoa.test(area_of.notna()), col.get("lsoaname"),
          "LSOA name is not of the form 'Area 001A'"),
-        (repeat, col.get("crimeid"), "duplicate Crime ID: the same crime twice, not counted twice"),
     ]  # fmt: skip
     bad = np.zeros(n, dtype=bool)
     for mask, column, message in checks:
         mask = mask & ~bad
-        if message.startswith("duplicate") and mask.any():
-            first = ids[has_id].drop_duplicates()
-            first_line = pd.Series(first.index, index=first.to_numpy())
-            dup_lines = ids[mask].map(first_line)
-            message += f" (first at line {int(dup_lines.iloc[0])})"
         res.reject(pd.Series(mask, index=df.index), lines, column, message)
         bad |= mask
+    # A Crime ID already used earlier in the file (rows rejected for another reason do not
+    # count as the first copy): the same crime twice.
+    candidates = ids[has_id & ~bad]
+    repeat = candidates.duplicated()
+    if repeat.any():
+        first = candidates[~repeat]
+        first_line = pd.Series(first.index, index=first.to_numpy())
+        mask = pd.Series(False, index=df.index)
+        mask[repeat[repeat].index] = True
+        line = int(candidates[repeat].map(first_line).iloc[0])
+        res.reject(mask, lines, col.get("crimeid"), "duplicate Crime ID: the same crime twice, "
+                   f"not counted twice (first at line {line})")  # fmt: skip
+        bad |= mask.to_numpy()
 
     ok = ~bad
     res.rows_used = int(ok.sum())

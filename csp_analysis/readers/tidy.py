@@ -98,8 +98,15 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
         mask = mask.fillna(False).astype(bool) & ~bad
         res.reject(mask, lines, column, message)
         bad |= mask
+    # An exact repeat is the same line twice (same label and count). Two rows giving one
+    # report category otherwise conflict, even under different labels: "Violence against the
+    # person" beside "Violence and sexual offences" may be a part beside its total, so
+    # neither is used (never a guess), and the analyst is told.
+    label = df[col["category"]].astype("string").str.replace(r"\s+", " ", regex=True)
+    label = label.str.strip().str.casefold()
     rows = pd.DataFrame(
-        {"area": area, "force": force, "period": period, "category": category, "count": num}
+        {"area": area, "force": force, "period": period, "category": category, "count": num,
+         "label": label}  # fmt: skip
     )
     key = ["area", "period", "category"]
     dup_exact = rows.duplicated(keep="first") & ~bad
@@ -109,7 +116,8 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     conflict_keys = clean[clean.duplicated(key, keep=False)]
     conflict = rows.index.isin(conflict_keys.index)
     res.reject(pd.Series(conflict, index=df.index), lines, col["count"],
-               "the same area, period and category with different counts")  # fmt: skip
+               "the same area, period and category given twice (different counts or labels): "
+               "neither is used")  # fmt: skip
     bad |= conflict
     res.rows_used = res.rows_read - res.rows_rejected
     used = rows[~bad].copy()
