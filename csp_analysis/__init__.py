@@ -12,9 +12,23 @@ Examples
 ('Elderbrook', '2025/26')
 """
 
-from csp_analysis.assessment import Assessment, assess
+from typing import TYPE_CHECKING
+
 from csp_analysis.exceptions import CspError, DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
+
+if TYPE_CHECKING:
+    from csp_analysis.assessment import Assessment, assess
+
+
+def __getattr__(name: str) -> object:
+    """``assess`` and ``Assessment`` on first use: the statistics libraries they need take a
+    second to import, which ``csp-assess validate`` and the readers never pay."""
+    if name in ("assess", "Assessment"):
+        from csp_analysis import assessment
+
+        return getattr(assessment, name)
+    raise AttributeError(f"module 'csp_analysis' has no attribute '{name}'")
 
 __version__ = "0.1.0"
 

@@ -30,6 +30,8 @@ from csp_analysis.paths import PACKAGE_DIR
 from csp_analysis.readers.base import FileResult, Problem
 
 ENV = "CSP_ASSESS_CACHE_DIR"
+#: Bump when the layout of an entry changes.
+LAYOUT = "v2"
 OFF = {"off", "none", "0", "false", "no"}
 FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
 #: Code whose change must invalidate cached results.
@@ -89,8 +91,8 @@ class FileCache:
 
     def __init__(self, root: Path, cmap: CategoryMap) -> None:
         self.root = Path(root)
-        self.entries = self.root / "v1" / fingerprint(cmap)
-        self.index = self.root / "v1" / "paths"
+        self.entries = self.root / LAYOUT / fingerprint(cmap)
+        self.index = self.root / LAYOUT / "paths"
 
     @classmethod
     def open(cls, cmap: CategoryMap) -> FileCache | None:
@@ -123,6 +125,24 @@ class FileCache:
         """The content hash of a file's bytes."""
         return hashlib.sha1(raw).hexdigest()
 
+    # ------------------------------------------------------------------ whole folders
+    def folder_key(self, root: Path, files: list[Path]) -> str | None:
+        """A key for a data folder's exact content: every file's name and content hash.
+
+        ``None`` when a file's hash is not known without reading it (new or changed).
+        """
+        h = hashlib.sha1(self.entries.name.encode())
+        for f in files:
+            digest = self.known_digest(f)
+            if digest is None:
+                return None
+            h.update(f"{f.relative_to(root).as_posix()}\0{digest}\n".encode())
+        return h.hexdigest()
+
+    def dataset_folder(self, key: str) -> Path:
+        """Where the dataset of a folder with this key is kept."""
+        return self.entries / "datasets" / key
+
     # ------------------------------------------------------------------ entries
     def load(self, digest: str, source: str) -> list[FileResult] | None:
         """The cached results for a file's content, named ``source``, or ``None``.
@@ -142,11 +162,10 @@ class FileCache:
                              notes=list(m["notes"]), synthetic=m["synthetic"])  # fmt: skip
             res.problems = [Problem(name, **p) for p in m["problems"]]
             for frame in m["frames"]:
-                path = folder / f"{i}.{frame}.parquet"
                 if frame == "records":
-                    res.records_file = path
+                    res.records_file = folder / f"{i}.records.parquet"
                 else:
-                    setattr(res, frame, pd.read_parquet(path))
+                    setattr(res, frame, _from_json(m["small"][frame]))
             res.tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet")
                           for k in m["tables"]}  # fmt: skip
             out.append(res)
@@ -166,8 +185,9 @@ class FileCache:
         try:
             for i, r in enumerate(results):
                 frames = [f for f in FRAMES if getattr(r, f) is not None]
-                for f in frames:
-                    getattr(r, f).to_parquet(tmp / f"{i}.{f}.parquet", index=False)
+                if r.records is not None:
+                    r.records.to_parquet(tmp / f"{i}.records.parquet", index=False)
+                small = {f: _to_json(getattr(r, f)) for f in frames if f != "records"}
                 for k, table in r.tables.items():
                     table.to_parquet(tmp / f"{i}.table.{k}.parquet", index=False)
                 problems = [
@@ -179,6 +199,7 @@ class FileCache:
                     "layout": r.layout, "rows_read": r.rows_read, "rows_used": r.rows_used,
                     "rows_rejected": r.rows_rejected, "notes": r.notes, "problems": problems,
                     "synthetic": r.synthetic, "frames": frames, "tables": sorted(r.tables),
+                    "small": small,
                 })  # fmt: skip
             (tmp / "results.json").write_text(json.dumps(meta))
             try:
@@ -192,6 +213,27 @@ class FileCache:
         for i, r in enumerate(results):
             if r.records is not None:
                 r.records, r.records_file = None, folder / f"{i}.records.parquet"
+
+
+def _to_json(frame: pd.DataFrame) -> dict:
+    """A small frame (counts, coverage, population) as JSON-ready columns and dtypes.
+
+    Reading hundreds of tiny Parquet files costs more than the data; one JSON file per input
+    file holds them all.
+    """
+    data = {}
+    for c in frame.columns:
+        values = frame[c].astype(object).where(frame[c].notna(), None).tolist()
+        data[str(c)] = [v.item() if hasattr(v, "item") else v for v in values]
+    return {"columns": [str(c) for c in frame.columns],
+            "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}, "data": data}
+
+
+def _from_json(spec: dict) -> pd.DataFrame:
+    frame = pd.DataFrame({c: spec["data"][c] for c in spec["columns"]}, columns=spec["columns"])
+    dtypes = {c: ("string" if t in ("str", "string", "object") else t)
+              for c, t in spec["dtypes"].items()}
+    return frame.astype(dtypes)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -156,7 +156,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             lines = f"; lines {p.lines}" if p.lines and p.lines == p.lines else ""
             extra = f" ({p.rows:,} row{'s' if p.rows != 1 else ''}{lines})" if p.rows else ""
             print(f"- {where}: {p.message}{extra}")
-    print(f"\n{len(ds.files)} files; areas: {', '.join(ds.areas) or 'none'}")
+    shown = ", ".join(ds.areas[:20]) + (f" … ({len(ds.areas)} in all)" if len(ds.areas) > 20
+                                         else "")  # fmt: skip
+    print(f"\n{len(ds.files)} files; areas: {shown or 'none'}")
     if args.quarantine:
         target = Path(args.quarantine)
         try:

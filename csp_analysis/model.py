@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ SOURCE_LABELS = {
 }
 MEMBER_SHARE = 0.05
 SAVED_MARKER = "csp_dataset.json"
+RECORD_FILES = "record_files.json"
 
 
 def months_of_period(period: str) -> list[str]:
@@ -589,7 +591,9 @@ class Dataset:
         return int(row["population"]), f"{label} (nearest available to mid-{year})"
 
     # ------------------------------------------------------------------ persistence
-    def save(self, folder: str | Path, areas: list[str] | None = None) -> Path:
+    def save(
+        self, folder: str | Path, areas: list[str] | None = None, link_records: bool = False
+    ) -> Path:
         """Write the dataset to a folder of Parquet files (read back by :func:`load`).
 
         Parameters
@@ -599,6 +603,10 @@ class Dataset:
         areas : list of str, optional
             Keep only these areas' street-level records (the counts of every area are kept,
             for comparisons); default all records.
+        link_records : bool, default False
+            Where every record table is already a Parquet file (from the cache), name those
+            files instead of copying the records (used by the cache, whose entries outlive
+            the saved dataset's reads).
 
         Returns
         -------
@@ -610,14 +618,23 @@ class Dataset:
         for name in ("counts", "coverage", "population", "small_area_population",
                      "lookup", "files", "problems", "rejected"):  # fmt: skip
             getattr(self, name).to_parquet(folder / f"{name}.parquet", index=False)
-        records = self.records
-        if areas is not None and len(records):
+        linked = [str(x) for x in self.record_parts if isinstance(x, Path)]
+        if link_records and areas is None and len(linked) == len(self.record_parts):
+            # Records stay in the per-file cache entries; the saved dataset names them.
+            (folder / RECORD_FILES).write_text(json.dumps(linked))
+            records = None
+        else:
+            records = self.records
+        if records is None:
+            pass
+        elif areas is not None and len(records):
             keep = records["area"].astype("string").isin(areas).fillna(False).astype(bool)
             records = records[keep].reset_index(drop=True)
             for c in records.columns:
                 if isinstance(records[c].dtype, pd.CategoricalDtype):
                     records[c] = records[c].cat.remove_unused_categories()
-        records.to_parquet(folder / "records.parquet", index=False)
+        if records is not None:
+            records.to_parquet(folder / "records.parquet", index=False)
         for key, table in self.tables.items():
             table.to_parquet(folder / f"table_{key}.parquet", index=False)
         meta = {"synthetic": self.synthetic, "name": self.name, "tables": sorted(self.tables)}
@@ -659,7 +676,11 @@ class Dataset:
         }
         if (folder / "rejected.parquet").is_file():
             frames["rejected"] = pd.read_parquet(folder / "rejected.parquet")
-        frames["record_parts"] = [folder / "records.parquet"]
+        if (folder / RECORD_FILES).is_file():
+            frames["record_parts"] = [Path(x) for x in
+                                      json.loads((folder / RECORD_FILES).read_text())]
+        else:
+            frames["record_parts"] = [folder / "records.parquet"]
         tables = {k: pd.read_parquet(folder / f"table_{k}.parquet")
                   for k in meta.get("tables", [])}  # fmt: skip
         return cls(**frames, synthetic=meta["synthetic"], name=meta["name"],
@@ -934,10 +955,53 @@ def load(
     if (path / SAVED_MARKER).is_file():
         return Dataset.read_saved(path, cmap)
     from csp_analysis.cache import FileCache
+    from csp_analysis.readers import list_files
 
-    results = read_folder(path, cmap, FileCache.open(cmap) if cache else None)
     name = re.sub(r"[^\w .-]", "", path.name) or "data"
-    return Dataset.from_results(results, cmap, name=name)
+    store = FileCache.open(cmap) if cache else None
+    if store is None or not path.is_dir():
+        return Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
+    files = list_files(path)
+    key = store.folder_key(path, files)
+    if key is not None:
+        ds = _read_cached_dataset(store.dataset_folder(key), cmap)
+        if ds is not None:
+            ds.name = name
+            return ds
+    ds = Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
+    key = store.folder_key(path, files)
+    if key is not None:
+        _save_cached_dataset(ds, store.dataset_folder(key))
+    return ds
+
+
+def _read_cached_dataset(folder: Path, cmap: CategoryMap) -> Dataset | None:
+    """The dataset the cache kept for a folder's exact content, if it is whole."""
+    if not (folder / SAVED_MARKER).is_file():
+        return None
+    try:
+        ds = Dataset.read_saved(folder, cmap)
+    except (OSError, ValueError):
+        return None
+    if not all(isinstance(p, Path) and p.is_file() for p in ds.record_parts):
+        return None  # part of the cache was cleared: read the files again
+    return ds
+
+
+def _save_cached_dataset(ds: Dataset, folder: Path) -> None:
+    """Keep a folder's dataset in the cache (atomically; a failure only costs speed)."""
+    import shutil
+    import tempfile
+
+    if (folder / SAVED_MARKER).is_file():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        ds.save(tmp, link_records=True)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 __all__ = ["ALL_CRIME", "Dataset", "load", "months_of_period"]

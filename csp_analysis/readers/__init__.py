@@ -6,9 +6,11 @@ accounting; the canonical model (:mod:`csp_analysis.model`) assembles them into 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -265,6 +267,36 @@ def _parse(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileR
         return [res]
 
 
+def list_files(folder: str | Path) -> list[Path]:
+    """The CSV and XLSX files below a data folder, in name order (hidden ones skipped).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder; linked folders are followed.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    UsageError
+        If the folder does not exist or holds no CSV or XLSX file.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise UsageError(f"data folder '{folder}' does not exist")
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # linked folders too
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath) / f for f in filenames if not f.startswith(".")]
+    files = sorted(p for p in found if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
+    if not files:
+        raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
+    return files
+
+
 def read_folder(
     folder: str | Path, cmap: CategoryMap, cache: FileCache | None = None
 ) -> list[FileResult]:
@@ -294,18 +326,29 @@ def read_folder(
     root = Path(folder)
     if root.is_file():
         return read_file(root, root.parent, cmap, cache)
-    if not root.is_dir():
-        raise UsageError(f"data folder '{folder}' does not exist")
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # linked folders too
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [Path(dirpath) / f for f in filenames if not f.startswith(".")]
-    files = sorted(p for p in found if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
-    if not files:
-        raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
+    files = list_files(root)
     workers = min(len(files), os.cpu_count() or 1)
     if workers <= 1:
         return [r for p in files for r in read_file(p, root, cmap, cache)]
+    todo = files if cache is None else [p for p in files if cache.known_digest(p) is None]
+    if sum(p.stat().st_size for p in todo) >= PROCESS_BYTES:
+        # Much to parse: worker processes (parsing holds the interpreter lock in places).
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as procs:
+            parsed = dict(zip(todo, procs.map(_read_in_worker, todo, repeat(root), repeat(cmap),
+                                              repeat(cache), chunksize=4), strict=True))
+    else:
+        parsed = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda p: read_file(p, root, cmap, cache), files))
+        parts = list(pool.map(lambda p: parsed.get(p) or read_file(p, root, cmap, cache), files))
     return [r for part in parts for r in part]
+
+
+#: Bytes still to parse above which files are read by worker processes rather than threads.
+PROCESS_BYTES = 64 << 20
+
+
+def _read_in_worker(path: Path, root: Path, cmap: CategoryMap,
+                    cache: FileCache | None) -> list[FileResult]:  # fmt: skip
+    """:func:`read_file` in a worker process (a top-level function, so it can be pickled)."""
+    return read_file(path, root, cmap, cache)
