@@ -380,8 +380,7 @@ def _places(a: Assessment) -> None:
     """Hot spots from street-level records (published form: small counts suppressed)."""
     from csp_analysis.analyses.hotspots import concentration, hotspots, top_locations
 
-    records = a.dataset.records
-    if not len(records) or a.area not in set(records["area"].astype("string")):
+    if not len(a.dataset.records_of(a.area)):
         a.notes["hotspots"] = ("no street-level records for this area: hot spots need "
                                "data.police.uk street-level files")  # fmt: skip
         return

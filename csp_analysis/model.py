@@ -205,6 +205,45 @@ class Dataset:
             self._records = concat_records(parts)
         return self._records
 
+    def records_of(self, area: str) -> pd.DataFrame:
+        """Street-level records of one partnership area, read on their own.
+
+        Only the area's rows are read from the Parquet files (a national year's records are
+        never loaded to draw one area's hot spots); with records already in memory, a filter.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :attr:`records`, the area's rows only (none: an empty table).
+
+        Examples
+        --------
+        >>> rec = load().records_of("Elderbrook")
+        >>> set(rec["area"].astype(str))
+        {'Elderbrook'}
+        """
+        memo = self.__dict__.setdefault("_records_of", {})
+        if area not in memo:
+            if "_records" in self.__dict__:
+                rec = self._records
+                parts = [rec[(rec["area"].astype("string") == area).fillna(False)]]
+            else:
+                parts = [p[(p["area"].astype("string") == area).fillna(False)]
+                         if isinstance(p, pd.DataFrame)
+                         else pd.read_parquet(p, filters=[("area", "==", area)])
+                         for p in self.record_parts]  # fmt: skip
+            out = concat_records(parts)
+            for c in out.columns:
+                if isinstance(out[c].dtype, pd.CategoricalDtype):
+                    out[c] = out[c].cat.remove_unused_categories()
+            memo[area] = out.reset_index(drop=True)
+        return memo[area]
+
     # ------------------------------------------------------------------ areas and forces
     @property
     def area_force(self) -> dict[str, str]:

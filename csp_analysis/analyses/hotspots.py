@@ -214,14 +214,13 @@ def select_records(
     fy = _fy(year)
     cats = _categories(ds, categories)
     area = ds.resolve_area(area)
-    rec = ds.records
-    if not len(rec) or "lsoa_code" not in rec.columns:
+    if not ds.record_parts:
         raise DataError("hot spots need data.police.uk street-level records, and this data "
                         "has none")  # fmt: skip
-    area_rows = rec["area"].astype("string") == area
-    if not area_rows.any():
+    rec = ds.records_of(area)
+    if not len(rec) or "lsoa_code" not in rec.columns:
         raise DataError(f"no street-level records for '{area}'")
-    keep = (area_rows & rec["month"].isin(months_of_financial_year(fy))
+    keep = (rec["month"].isin(months_of_financial_year(fy))
             & rec["category"].astype("string").isin(cats))  # fmt: skip
     return rec[keep.fillna(False).astype(bool)].reset_index(drop=True)
 

@@ -685,8 +685,7 @@ def deep_dive_places(a: Assessment, category: str) -> None:
     except ImportError:  # pragma: no cover
         display(Markdown("_Hot spots are not available in this version._"))
         return
-    records = a.dataset.records
-    if not len(records) or a.area not in set(records["area"].astype("string")):
+    if not len(a.dataset.records_of(a.area)):
         display(Markdown("_No street-level records for this area: places need data.police.uk "
                          "street-level files._"))  # fmt: skip
         return
