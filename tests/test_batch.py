@@ -131,3 +131,17 @@ def test_essex_batch_builds_the_fourteen_reports_and_an_index(
         assert (out / row["href"]).is_file(), area
         assert row["Year"] == "2018/19" and row["Report"] == "built"
     assert "14 of 14 reports built" in capsys.readouterr().out
+
+
+def test_an_unreadable_file_stops_the_batch_before_any_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "demo").symlink_to(demo_dir(), target_is_directory=True)
+    (data / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    out = tmp_path / "out"
+    assert main(["batch", "--data", str(data), "--all", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "broken.xlsx" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())

@@ -188,8 +188,13 @@ def run_batch(
     ------
     UsageError
         For a bad choice of areas or year (before any report runs).
+    DataError
+        If a file of the data folder cannot be read at all (before any report runs).
     """
+    from csp_analysis.report.run import refuse_unreadable
+
     ds = load(data)
+    refuse_unreadable(ds)  # once, before any worker starts
     chosen = select_areas(ds, force, areas, all_areas)
     if year is not None:
         from csp_analysis.analyses.periods import resolve_year
