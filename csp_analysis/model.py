@@ -383,6 +383,38 @@ class Dataset:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise UsageError(f"area '{name}' is not in the data.{hint} Areas: {_list(areas)}")
 
+    def resolve_force(self, name: str) -> str:
+        """Return the police force called ``name`` (any case), or refuse naming those that exist.
+
+        Parameters
+        ----------
+        name : str
+            A force name as the user typed it, e.g. ``"essex police"``.
+
+        Returns
+        -------
+        str
+            The force spelled as in the data.
+
+        Raises
+        ------
+        UsageError
+            With the forces in the data and the closest match.
+
+        Examples
+        --------
+        >>> load().resolve_force("WESSMOOR constabulary")
+        'Wessmoor Constabulary'
+        """
+        by_fold = {f.casefold(): f for f in self.forces}
+        key = str(name).strip().casefold()
+        if key in by_fold:
+            return by_fold[key]
+        close = difflib.get_close_matches(str(name), self.forces, n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"force '{name}' is not in the data.{hint} "
+                         f"Forces: {', '.join(self.forces)}")  # fmt: skip
+
     def resolve_category(self, name: str) -> str:
         """Return the report category (or All crime) called ``name`` (any case), or refuse.
 

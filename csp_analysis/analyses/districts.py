@@ -8,8 +8,6 @@ months present in both, and the row says so.
 
 from __future__ import annotations
 
-import difflib
-
 import pandas as pd
 
 from csp_analysis.analyses.change import category_change
@@ -26,16 +24,6 @@ COLUMNS = [
 ]  # fmt: skip
 
 __all__ = ["COLUMNS", "district_change"]
-
-
-def _resolve_force(ds: Dataset, force: str) -> str:
-    by_fold = {f.casefold(): f for f in ds.forces}
-    key = str(force).strip().casefold()
-    if key in by_fold:
-        return by_fold[key]
-    close = difflib.get_close_matches(str(force), ds.forces, n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise UsageError(f"force '{force}' is not in the data.{hint} Forces: {', '.join(ds.forces)}")
 
 
 def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
@@ -81,7 +69,7 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
     >>> len(t), t["pct_change"].is_monotonic_decreasing
     (14, True)
     """
-    force = _resolve_force(ds, force)
+    force = ds.resolve_force(force)
     try:
         fy = normalise_financial_year(year)
     except ValueError as exc:

@@ -80,13 +80,10 @@ def select_areas(
         return ds.areas
     if areas:
         return sorted({ds.resolve_area(a) for a in areas})
-    forces = {f.casefold(): f for f in ds.forces}
-    key = str(force).strip().casefold()
-    if key not in forces:
-        raise UsageError(f"force '{force}' is not in the data. Forces: {', '.join(ds.forces)}")
-    found = ds.areas_of_force(forces[key])
+    name = ds.resolve_force(str(force))
+    found = ds.areas_of_force(name)
     if not found:
-        raise UsageError(f"force '{forces[key]}' has no partnership areas with data")
+        raise UsageError(f"force '{name}' has no partnership areas with data")
     return found
 
 

@@ -277,14 +277,10 @@ def finding_title(a: Assessment, category: str) -> str:
     if pct == 0:
         return f"{category} in {a.area} unchanged in {a.year}"
     way = "up" if pct > 0 else "down"
-    sig = r.get("significant")
-    if sig is None or pd.isna(sig):
-        verdict = ""
-    elif bool(sig):
-        verdict = f", a significant {'rise' if pct > 0 else 'fall'}"
-    else:
-        verdict = ", within normal variation"
-    return f"{category} in {a.area} {way} {abs(pct):.1f}% in {a.year}{verdict}"
+    verdict = _short_verdict(r.get("significant"), r.get("change"))
+    clause = {"not comparable": "", "within normal variation": f", {verdict}"}.get(
+        verdict, f", a {verdict}")
+    return f"{category} in {a.area} {way} {abs(pct):.1f}% in {a.year}{clause}"
 
 
 def quality_table(a: Assessment) -> None:

@@ -9,7 +9,7 @@ computes a statistic of its own.
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from csp_analysis.assessment import Assessment
 from csp_analysis.categories import ALL_CRIME
@@ -17,7 +17,7 @@ from csp_analysis.model import Dataset
 from csp_analysis.report.interactive import sortable_table
 
 __all__ = ["areas", "categories", "go_deeper", "overview", "problems", "selection",
-           "summary", "table"]  # fmt: skip
+           "summary"]  # fmt: skip
 
 
 def summary(ds: Dataset) -> pd.DataFrame:
@@ -175,20 +175,3 @@ hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by L
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
 --year {a.year} --category "{category}"`. The API reference is `docs/api.md`."""))
 
-
-def table(df: pd.DataFrame, caption: str | None = None) -> HTML:
-    """Any DataFrame as a sortable, filterable table (a shortcut for the notebook).
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    caption : str, optional
-        Caption shown above it.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table, shown when it is the cell's last expression.
-    """
-    return sortable_table(df, caption)
