@@ -17,10 +17,6 @@ from csp_analysis.analyses.findings import key_findings
 from csp_analysis.analyses.monthly import monthly_counts
 from csp_analysis.analyses.periods import missing_months, resolve_year
 from csp_analysis.analyses.quality import data_quality
-from csp_analysis.analyses.seasonality import compare_same_month
-from csp_analysis.analyses.significance import add_significance
-from csp_analysis.analyses.spc import spc_signals
-from csp_analysis.analyses.trends import category_trends, yearly_totals
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import CspError, DataError, UsageError
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
@@ -30,6 +26,10 @@ from csp_analysis.periods import (
     parse_financial_year,
     previous_financial_year,
 )
+from csp_analysis.statistics.seasonality import compare_same_month
+from csp_analysis.statistics.significance import add_significance
+from csp_analysis.statistics.spc import spc_signals
+from csp_analysis.statistics.trends import category_trends, yearly_totals
 
 
 @dataclass
@@ -361,7 +361,7 @@ def _compare(a: Assessment) -> None:
 
 def _neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> list[str]:
     """Peers from a long indicators table (``area, indicator, value``) by nearest neighbours."""
-    from csp_analysis.analyses.comparators import nearest_neighbours
+    from csp_analysis.statistics.comparators import nearest_neighbours
 
     values = pd.to_numeric(indicators["value"], errors="coerce")
     if values.isna().any():
@@ -444,8 +444,8 @@ def _priorities(a: Assessment) -> None:
     """Resident survey, last year's plan, the risk matrix and recommended priorities."""
     from csp_analysis import risk_matrix as rm
     from csp_analysis.analyses.findings_priorities import priority_findings
-    from csp_analysis.analyses.plan import plan_progress
-    from csp_analysis.analyses.survey import public_concern
+    from csp_analysis.statistics.plan import plan_progress
+    from csp_analysis.statistics.survey import public_concern
 
     survey = _local(a, "survey")
     if survey is not None:

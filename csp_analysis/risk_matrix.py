@@ -950,7 +950,7 @@ def score_risk(
     costs : pandas.DataFrame, optional
         :func:`load_unit_costs` (per offence) or ``category, weight``. Not given: cost missing.
     concern : pandas.DataFrame, optional
-        :func:`~csp_analysis.analyses.survey.public_concern` output (``concern, pct``); matched
+        :func:`~csp_analysis.statistics.survey.public_concern` output (``concern, pct``); matched
         to categories by ``concern_map``. Not given: public concern missing.
     manual : pandas.DataFrame, optional
         ``category, factor, score`` (``risk_scores.csv``); rows override ``manual_scores`` in the

@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_analysis.analyses.change import category_change, pct_change
+from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.periods import complete_years, missing_months, resolve_year
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.paths import demo_dir
+from csp_analysis.statistics.change import pct_change
 
 ASB = "Anti-social behaviour"
 AREA = "Testborough"

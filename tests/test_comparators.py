@@ -15,16 +15,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from csp_analysis.analyses.comparators import (
-    PEER_COLUMNS,
-    funnel_limits,
-    nearest_neighbours,
-    peer_table,
-    read_peers,
-)
+from csp_analysis.analyses.comparators import PEER_COLUMNS, peer_table, read_peers
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
+from csp_analysis.statistics.comparators import funnel_limits, nearest_neighbours
 
 FORCE = "Test Police"
 YEAR = "2023/24"

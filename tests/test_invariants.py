@@ -29,12 +29,8 @@ from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 import csp_analysis
-from csp_analysis.analyses.change import category_change, pct_change
-from csp_analysis.analyses.comparators import funnel_limits
+from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.monthly import monthly_counts
-from csp_analysis.analyses.rates import calculate_rates, count_ci, rate_ci, wilson_ci
-from csp_analysis.analyses.significance import test_change as exact_test
-from csp_analysis.analyses.survey import public_concern
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import Dataset
 from csp_analysis.periods import (
@@ -43,6 +39,11 @@ from csp_analysis.periods import (
     months_of_financial_year,
     previous_financial_year,
 )
+from csp_analysis.statistics.change import pct_change
+from csp_analysis.statistics.comparators import funnel_limits
+from csp_analysis.statistics.rates import calculate_rates, count_ci, rate_ci, wilson_ci
+from csp_analysis.statistics.significance import test_change as exact_test
+from csp_analysis.statistics.survey import public_concern
 
 # ---------------------------------------------------------------------------- reference data
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_analysis.analyses.plan import parse_status, plan_progress, read_plan
 from csp_analysis.exceptions import DataError
+from csp_analysis.statistics.plan import parse_status, plan_progress, read_plan
 
 
 def plan(rows: list[tuple[str, str, str]]) -> pd.DataFrame:

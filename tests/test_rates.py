@@ -15,14 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csp_analysis.analyses.rates import (
+from csp_analysis.exceptions import DataError
+from csp_analysis.statistics.rates import (
     calculate_rates,
     count_ci,
     rate_ci,
     wilson_ci,
     z_of_level,
 )
-from csp_analysis.exceptions import DataError
 
 GRID = [0, 1, 9, 10, 11, 500]
 POPULATIONS = [1_000, 2_000, 5_000, 85_000, 100, 100_000]

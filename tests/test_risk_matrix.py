@@ -15,11 +15,11 @@ from matplotlib.figure import Figure
 
 from csp_analysis import risk_matrix as rm
 from csp_analysis.analyses.findings_priorities import priority_findings
-from csp_analysis.analyses.survey import public_concern
 from csp_analysis.categories import load_category_map
 from csp_analysis.exceptions import DataError
 from csp_analysis.paths import reference_dir
 from csp_analysis.plots.risk import plot_concern, plot_risk_heatmap, plot_sensitivity
+from csp_analysis.statistics.survey import public_concern
 
 DEFAULT_YAML = reference_dir() / "risk_matrix.yaml"
 

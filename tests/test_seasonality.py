@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from csp_analysis.analyses.seasonality import compare_same_month, decompose_seasonal
 from csp_analysis.periods import month_range
 from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
+from csp_analysis.statistics.seasonality import compare_same_month, decompose_seasonal
 
 AMPLITUDE = 20.0
 SLOPE = 0.5  # per month

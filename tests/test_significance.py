@@ -18,7 +18,7 @@ from results import significance_results as ref
 from scipy.stats import binomtest
 from statsmodels.stats import rates as sm_rates  # (a bare test_* import would be collected)
 
-from csp_analysis.analyses import significance as sig
+from csp_analysis.statistics import significance as sig
 
 Pops = tuple[float, float] | None
 

@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from csp_analysis.analyses.spc import (
+from csp_analysis.periods import month_range
+from csp_analysis.plots.spc import plot_spc
+from csp_analysis.statistics.spc import (
     OUTSIDE,
     SHIFT,
     TREND,
@@ -24,8 +26,6 @@ from csp_analysis.analyses.spc import (
     spc_signals,
     xmr,
 )
-from csp_analysis.periods import month_range
-from csp_analysis.plots.spc import plot_spc
 
 BASE = [12.0, 10.0] * 6  # mean 11, mean MR 2
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from csp_analysis.analyses.survey import _wilson, public_concern, read_survey
 from csp_analysis.exceptions import DataError
+from csp_analysis.statistics.survey import _wilson, public_concern, read_survey
 
 
 def survey(rows: list[tuple]) -> pd.DataFrame:

@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from results import trends_results as ref
 from scipy import stats
 
-from csp_analysis.analyses.trends import (
+from csp_analysis.periods import month_range, months_of_financial_year
+from csp_analysis.statistics.trends import (
     category_trends,
     mann_kendall,
     seasonal_mann_kendall,
     yearly_totals,
 )
-from csp_analysis.periods import month_range, months_of_financial_year
 
 # ---------------------------------------------------------------- Mann-Kendall
 

@@ -6,14 +6,13 @@ When either year has missing periods, both years are compared on the periods pre
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import Dataset, months_of_period
 from csp_analysis.periods import financial_year_of_period, period_kind, previous_financial_year
+from csp_analysis.statistics.change import pct_change
 
 COLUMNS = ["category", "kind", "previous", "current", "change", "pct_change", "months_compared",
            "note"]  # fmt: skip
@@ -23,45 +22,6 @@ def _slot(period: str) -> str:
     """Position of a period within its financial year: month, quarter or the whole year."""
     kind = period_kind(period)
     return {"month": period[5:7], "quarter": period[-2:], "year": "Y"}[kind]
-
-
-def pct_change(previous: float, current: float) -> float:
-    """Percent change from ``previous`` to ``current``, to 0.1 (halves away from zero); NaN if
-    previous is 0.
-
-    Computed exactly, as ``100 × (current − previous) / previous``, then rounded half away
-    from zero as Excel's ``ROUND`` does (0.25 → 0.3, −0.25 → −0.3), so published figures
-    match a spreadsheet check.
-
-    Parameters
-    ----------
-    previous : float
-        Count in the comparison period. Should be a whole number: it is truncated to an
-        integer before the arithmetic.
-    current : float
-        Count in the assessed period (also truncated to an integer).
-
-    Returns
-    -------
-    float
-        The change in percent (``4.9`` means +4.9%), to one decimal place. NaN when
-        ``previous`` is 0, ``None`` or missing, or ``current`` is missing: a change from
-        zero has no percentage.
-
-    Examples
-    --------
-    >>> pct_change(17000, 16253)
-    -4.4
-    >>> pct_change(0, 12)
-    nan
-    """
-    if previous is None or pd.isna(previous) or previous == 0 or pd.isna(current):
-        return float("nan")
-    # Exact arithmetic, then half away from zero (as Excel's ROUND): 0.25 -> 0.3, -0.25 -> -0.3.
-    exact = Fraction(100) * (Fraction(int(current)) - int(previous)) / int(previous)
-    tenths = abs(exact) * 10
-    rounded = int(tenths) + (1 if tenths - int(tenths) >= Fraction(1, 2) else 0)
-    return (1 if exact >= 0 else -1) * rounded / 10
 
 
 def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 A partnership is compared with a group of peers: a "most similar group" (MSG) as the Home
 Office's iQuanta draws it, a list read from ``peers.csv``, or by default the other partnerships
 of the same police force. For each category the table gives every member's rate per 1,000
-residents with its 95% and 99.8% intervals (:mod:`csp_analysis.analyses.rates`), the pooled
+residents with its 95% and 99.8% intervals (:mod:`csp_analysis.statistics.rates`), the pooled
 group rate, the band "mean ± 1 SD of member rates", a Fingertips-style verdict against the pooled
 rate and each member's rank.
 
@@ -26,11 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
-from scipy import special
 
 from csp_analysis.analyses.periods import complete_years
-from csp_analysis.analyses.rates import LEVELS, calculate_rates
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.model import Dataset, months_of_period
@@ -42,25 +39,21 @@ from csp_analysis.periods import (
     parse_financial_year,
 )
 from csp_analysis.readers.base import norm
+from csp_analysis.statistics.comparators import compare_with_benchmark
+from csp_analysis.statistics.rates import calculate_rates
 
 PER = 1000
 ROLE_AREA = "assessed area"
 ROLE_PEER = "peer"
-HIGHER, SIMILAR, LOWER = "higher", "similar", "lower"
 PEER_COLUMNS = [
     "area", "role", "category", "kind", "count", "population", "rate_per_1000",
     "ci_lower", "ci_upper", "ci99_lower", "ci99_upper", "group_rate", "group_mean",
     "band_lower", "band_upper", "band", "group_size", "comparison", "comparison_99_8", "rank",
     "method", "confidence", "note",
 ]  # fmt: skip
-FUNNEL_METHOD = "Exact Poisson limits (chi-squared), as Fingertips funnel plots"
-NEIGHBOUR_METHOD = "Euclidean distance between z-scores of the indicators (CIPFA-style)"
 
 __all__ = [
     "PEER_COLUMNS",
-    "compare_with_benchmark",
-    "funnel_limits",
-    "nearest_neighbours",
     "peer_table",
     "read_peers",
 ]
@@ -117,51 +110,6 @@ def read_peers(df: pd.DataFrame) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------- verdicts
-def compare_with_benchmark(
-    lower: pd.Series, upper: pd.Series, benchmark: pd.Series | float
-) -> pd.Series:
-    """Fingertips-style verdict of an interval against a benchmark value.
-
-    ``"higher"`` when the whole interval lies above the benchmark, ``"lower"`` when it lies
-    below, ``"similar"`` when it contains it; missing when either is missing.
-
-    The comparison is strict: an interval whose end equals the benchmark is ``"similar"``.
-
-    Parameters
-    ----------
-    lower : pandas.Series
-        Lower ends of the intervals (e.g. ``ci_lower`` of a rate per 1,000), numeric or
-        numeric text; missing values allowed.
-    upper : pandas.Series
-        Upper ends, aligned with ``lower`` (same index).
-    benchmark : pandas.Series or float
-        The value compared with, in the same units: one number for every row (e.g. the
-        pooled group rate), or a Series aligned with ``lower``.
-
-    Returns
-    -------
-    pandas.Series
-        ``"higher"``, ``"similar"`` or ``"lower"`` (``string`` dtype) on the index of
-        ``lower``; ``<NA>`` where the lower end, upper end or benchmark is missing.
-
-    Examples
-    --------
-    >>> compare_with_benchmark(pd.Series([2.0, 1.0, 0.5]), pd.Series([3.0, 2.5, 0.9]), 1.2)
-    0     higher
-    1    similar
-    2      lower
-    dtype: string
-    """
-    lo = pd.to_numeric(lower).astype("float64")
-    hi = pd.to_numeric(upper).astype("float64")
-    bench = (benchmark.astype("float64") if isinstance(benchmark, pd.Series)
-             else pd.Series(float(benchmark), index=lo.index))  # fmt: skip
-    verdict = np.select([lo > bench, hi < bench], [HIGHER, LOWER], SIMILAR)
-    known = lo.notna() & hi.notna() & bench.notna()
-    return pd.Series(verdict, index=lo.index, dtype="string").where(known, pd.NA)
-
-
-# ---------------------------------------------------------------------------- peer table
 def _fy(year: str) -> str:
     try:
         return normalise_financial_year(year)
@@ -384,186 +332,3 @@ def _peer_note(area: str, start: int, where: str, pops: dict, pop_notes: dict,
 
 
 # ---------------------------------------------------------------------------- funnels
-def _solve_shape(target: np.ndarray, q: float, offset: float) -> np.ndarray:
-    """Solve ``gammaincinv(x + offset, q) == target`` for ``x >= 0`` by vectorised bisection.
-
-    ``gammaincinv(a, q)`` is ``chi2.ppf(q, 2a) / 2``, increasing in ``a``. Where even ``x = 0``
-    overshoots the target the answer is 0.
-    """
-    lo = np.zeros_like(target)
-    hi = target + 10 * np.sqrt(target) + 20
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        shape = mid + offset
-        with np.errstate(invalid="ignore"):
-            val = np.where(shape > 0, special.gammaincinv(np.maximum(shape, 1e-300), q), 0.0)
-        below = val < target
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return (lo + hi) / 2
-
-
-def funnel_limits(
-    group_rate: float, populations: Sequence[float] | np.ndarray | pd.Series, per: float = 1000
-) -> pd.DataFrame:
-    """Exact Poisson funnel limits at 95% and 99.8% around a pooled rate.
-
-    For a population ``P`` the expected count is ``E = group_rate × P / per``. The lower limit
-    is the count whose exact upper confidence limit equals ``E`` and the upper limit the count
-    whose exact lower limit equals ``E`` (Fingertips funnel method, a continuous form of the
-    Poisson quantiles of Spiegelhalter 2005): an area with an exact interval lies outside the
-    funnel exactly when its interval excludes the group rate.
-
-    Parameters
-    ----------
-    group_rate : float
-        The pooled rate per ``per`` residents (positive).
-    populations : array_like
-        Populations at which to draw the limits (positive); returned sorted ascending.
-    per : float, default 1000
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``population, expected, group_rate, lower_95, upper_95, lower_99_8, upper_99_8,
-        method``; limits are rates per ``per`` residents (the lower limit is 0 where even a
-        count of 0 would be within the funnel).
-
-    Raises
-    ------
-    ValueError
-        If ``group_rate``, ``per`` or a population is not positive.
-
-    References
-    ----------
-    .. [1] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
-       2005;24:1185–1202.
-    .. [2] Public Health England. *Fingertips funnel plot methodology*; PHEindicatormethods
-       ``calculate_funnel_limits``.
-
-    Examples
-    --------
-    >>> lim = funnel_limits(2.0, [1000, 100_000])
-    >>> bool((lim["lower_99_8"] <= lim["lower_95"]).all() and (lim["lower_95"] < 2).all())
-    True
-    """
-    for name, value in (("group_rate", group_rate), ("per", per)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ValueError(f"{name} must be a positive number, not {value!r}")
-    pops = np.sort(np.asarray(pd.to_numeric(pd.Series(populations)), dtype="float64"))
-    if not len(pops) or np.isnan(pops).any() or (pops <= 0).any():
-        raise ValueError("populations must be positive numbers, none missing")
-    expected = group_rate * pops / per
-    out = pd.DataFrame({"population": pops, "expected": expected,
-                        "group_rate": float(group_rate)})  # fmt: skip
-    for level, suffix in zip(LEVELS, ("95", "99_8"), strict=True):
-        alpha = 1 - level
-        # lower limit x_L: exact upper limit of x_L, gammaincinv(x + 1, 1 - alpha/2), is E
-        x_lower = _solve_shape(expected, 1 - alpha / 2, 1.0)
-        # upper limit x_U: exact lower limit of x_U, gammaincinv(x, alpha/2), is E
-        x_upper = _solve_shape(expected, alpha / 2, 0.0)
-        out[f"lower_{suffix}"] = x_lower / pops * per
-        out[f"upper_{suffix}"] = x_upper / pops * per
-    out["method"] = pd.Series(FUNNEL_METHOD, index=out.index, dtype="string")
-    return out
-
-
-# ---------------------------------------------------------------------------- neighbours
-def _validated_indicators(indicators: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """Check an indicator table; return the area names and the numeric indicators.
-
-    Raises
-    ------
-    DataError
-        Naming the column: no ``area`` column, a blank or repeated area, no indicator, an
-        indicator that is not numeric, has missing values or does not vary.
-    """
-    if "area" not in indicators.columns:
-        raise DataError("the indicator table has no area column", column="area")
-    names = indicators["area"].astype("string").str.strip()
-    if names.isna().any() or (names == "").any():
-        raise DataError("area is blank on some rows", column="area")
-    dup = names[names.duplicated()]
-    if len(dup):
-        raise DataError(f"area '{dup.iloc[0]}' appears more than once", column="area")
-    cols = [c for c in indicators.columns if c != "area"]
-    if not cols:
-        raise DataError("the indicator table has no indicator columns besides area")
-    for c in cols:
-        s = indicators[c]
-        if not is_numeric_dtype(s) or is_bool_dtype(s):
-            raise DataError(f"indicator is not numeric (dtype {s.dtype})", column=str(c))
-        if s.isna().any():
-            which = ", ".join(names[s.isna()].head(5))
-            raise DataError(f"indicator has missing values (areas: {which})", column=str(c))
-        if s.astype("float64").std(ddof=1) == 0 or len(s) < 2:
-            raise DataError("indicator has the same value for every area: cannot be "
-                            "standardised", column=str(c))  # fmt: skip
-    values = indicators[cols].astype("float64")
-    values.index = pd.Index(names, name="area")
-    return names, values
-
-
-def nearest_neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> pd.DataFrame:
-    """The ``k`` areas most similar to ``area`` on standardised indicators (CIPFA-style).
-
-    Each indicator is turned into z-scores, ``(x − mean) / SD`` (sample SD, over all the areas
-    in the table); the distance between two areas is the Euclidean distance between their
-    z-score vectors, every indicator weighted equally.
-
-    Parameters
-    ----------
-    indicators : pandas.DataFrame
-        An ``area`` column and one numeric column per indicator (e.g. population density,
-        deprivation score, share of young adults), one row per candidate area.
-    area : str
-        The area to find neighbours for (matched ignoring case).
-    k : int, default 15
-        How many neighbours; fewer are returned when the table has fewer other areas.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rank, area, distance, method``: the nearest first (ties in name order), the area
-        itself excluded.
-
-    Raises
-    ------
-    DataError
-        Naming a column that is not numeric, has missing values or does not vary.
-    UsageError
-        If ``area`` is not in the table.
-    ValueError
-        If ``k`` is not a positive whole number.
-
-    References
-    ----------
-    .. [1] CIPFA. *Nearest neighbours model*: technical guidance.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"area": ["A", "B", "C"], "x": [0.0, 1.0, 3.0]})
-    >>> nearest_neighbours(t, "A", k=2)["area"].tolist()
-    ['B', 'C']
-    """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive whole number, not {k!r}")
-    names, values = _validated_indicators(indicators)
-    by_fold = {n.casefold(): n for n in names}
-    key = str(area).strip().casefold()
-    if key not in by_fold:
-        close = difflib.get_close_matches(str(area), list(names), n=1, cutoff=0.5)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"area '{area}' is not in the indicator table.{hint}")
-    target = by_fold[key]
-    z = (values - values.mean()) / values.std(ddof=1)
-    dist = np.sqrt(((z - z.loc[target]) ** 2).sum(axis=1)).drop(target)
-    out = (
-        pd.DataFrame({"area": dist.index.astype("string"), "distance": dist.to_numpy()})
-        .sort_values(["distance", "area"])
-        .head(int(k))
-        .reset_index(drop=True)
-    )
-    out.insert(0, "rank", pd.array(range(1, len(out) + 1), dtype="Int64"))
-    out["method"] = pd.Series(NEIGHBOUR_METHOD, index=out.index, dtype="string")
-    return out

@@ -12,11 +12,11 @@ import pandas as pd
 
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.periods import missing_months
-from csp_analysis.analyses.rates import calculate_rates
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset
 from csp_analysis.periods import normalise_financial_year, parse_financial_year
+from csp_analysis.statistics.rates import calculate_rates
 
 COLUMNS = [
     "rank", "area", "previous", "current", "change", "pct_change", "months_compared",

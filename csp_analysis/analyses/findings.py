@@ -19,7 +19,7 @@ def describe_change(previous: int, current: int, pct: float | None) -> str:
         Count in the assessed year. Both must be known: the direction and size come from
         ``current - previous`` (written with thousands separators).
     pct : float or None
-        Percent change as :func:`~csp_analysis.analyses.change.pct_change` gives it (4.2 means
+        Percent change as :func:`~csp_analysis.statistics.change.pct_change` gives it (4.2 means
         +4.2%); shown to one decimal place with its sign. ``None`` or NaN (e.g. a change from
         zero) leaves the percentage out.
 
@@ -103,7 +103,7 @@ def key_findings(
     most : int
         How many largest rises and falls to name.
     trends : pandas.DataFrame, optional
-        The trend table of :func:`~csp_analysis.analyses.trends.category_trends`; categories
+        The trend table of :func:`~csp_analysis.statistics.trends.category_trends`; categories
         with a significant trend over the years are named.
 
     Returns

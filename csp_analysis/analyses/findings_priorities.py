@@ -128,9 +128,9 @@ def priority_findings(
     risk : pandas.DataFrame or None
         :func:`~csp_analysis.risk_matrix.score_risk` output.
     concern : pandas.DataFrame or None
-        :func:`~csp_analysis.analyses.survey.public_concern` output.
+        :func:`~csp_analysis.statistics.survey.public_concern` output.
     plan : pandas.DataFrame or None
-        :func:`~csp_analysis.analyses.plan.plan_progress` output.
+        :func:`~csp_analysis.statistics.plan.plan_progress` output.
     n : int
         Number of priorities to recommend.
     sensitivity : pandas.DataFrame, optional

@@ -26,7 +26,6 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from csp_analysis.analyses.periods import missing_months
-from csp_analysis.analyses.rates import calculate_rates
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.model import Dataset
@@ -37,6 +36,7 @@ from csp_analysis.periods import (
     parse_financial_year,
 )
 from csp_analysis.readers.police_uk import LSOA_NAME
+from csp_analysis.statistics.rates import calculate_rates
 
 THRESHOLD = 5
 NO_LOCATION = "no location"

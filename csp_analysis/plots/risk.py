@@ -96,7 +96,7 @@ def plot_concern(concern: pd.DataFrame, title: str = "What residents want priori
     Parameters
     ----------
     concern : pandas.DataFrame
-        :func:`~csp_analysis.analyses.survey.public_concern` output; when it has
+        :func:`~csp_analysis.statistics.survey.public_concern` output; when it has
         ``previous_pct`` the previous survey is marked with a hollow diamond.
     title : str
         Chart title.

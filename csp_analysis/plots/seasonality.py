@@ -24,7 +24,7 @@ def plot_decomposition(stl_frame: pd.DataFrame, title: str) -> Figure:
     Parameters
     ----------
     stl_frame : pandas.DataFrame
-        The result of :func:`csp_analysis.analyses.seasonality.decompose_seasonal` (month
+        The result of :func:`csp_analysis.statistics.seasonality.decompose_seasonal` (month
         index, ``observed``, ``trend``, ``seasonal``, ``resid``).
     title : str
         Chart title.
@@ -66,7 +66,7 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The result of :func:`csp_analysis.analyses.seasonality.compare_same_month`.
+        The result of :func:`csp_analysis.statistics.seasonality.compare_same_month`.
     category : str
         The category to draw.
     title : str

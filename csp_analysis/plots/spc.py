@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from csp_analysis.analyses.spc import OUTSIDE, RULES, SHIFT, TREND, TWO_OF_THREE
 from csp_analysis.periods import parse_month
 from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.statistics.spc import OUTSIDE, RULES, SHIFT, TREND, TWO_OF_THREE
 
 # Colour and marker of each special-cause rule: vermillion for points outside the limits,
 # orange (with a distinct marker, so the rule does not depend on colour alone) for the others.
@@ -40,7 +40,7 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
     Parameters
     ----------
     xmr_frame : pandas.DataFrame
-        The result of :func:`csp_analysis.analyses.spc.xmr` (``value`` or ``count``,
+        The result of :func:`csp_analysis.statistics.spc.xmr` (``value`` or ``count``,
         ``mean``, ``lower``, ``upper``, ``near_lower``, ``near_upper``, ``trial``, ``signal``).
         A month index (``YYYY-MM``) is drawn as dates; missing values are drawn as gaps.
     title : str

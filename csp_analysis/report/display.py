@@ -418,9 +418,9 @@ def spc_charts(a: Assessment) -> None:
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
-    from csp_analysis.analyses.spc import xmr
     from csp_analysis.periods import months_of_financial_year
     from csp_analysis.plots.spc import plot_spc
+    from csp_analysis.statistics.spc import xmr
 
     if not len(a.spc):
         display(Markdown("_No monthly data: SPC charts need monthly counts._"))
@@ -464,8 +464,8 @@ def seasonal_charts(a: Assessment) -> None:
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
-    from csp_analysis.analyses.seasonality import decompose_seasonal
     from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
+    from csp_analysis.statistics.seasonality import decompose_seasonal
 
     if not len(a.monthly):
         display(Markdown("_No monthly data: seasonality needs monthly counts._"))
@@ -609,8 +609,8 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
     UsageError
         If the category is not in the data (naming those that are).
     """
-    from csp_analysis.analyses.spc import xmr
     from csp_analysis.plots.spc import plot_spc
+    from csp_analysis.statistics.spc import xmr
 
     category = a.dataset.resolve_category(category)
     if not len(a.monthly):
@@ -718,8 +718,8 @@ def comparators_section(a: Assessment) -> None:
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
-    from csp_analysis.analyses.comparators import funnel_limits
     from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
+    from csp_analysis.statistics.comparators import funnel_limits
 
     if not len(a.peers):
         _note(a, "comparators", "No comparison: population for the areas is needed.")

@@ -168,7 +168,8 @@ ds.counts                                        # area, force, period, category
 a = csp.assess(ds, "{a.area}", "{a.year}")       # every table of the report
 a.change, a.trends, a.spc, a.peers, a.hotspots   # category table, trends, SPC, peers, places
 
-from csp_analysis.analyses import hotspots, significance, trends
+from csp_analysis.analyses import hotspots
+from csp_analysis.statistics import significance, trends
 hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by LSOA, <5 suppressed
 ```
 

@@ -1,4 +1,4 @@
-"""Reference values for :mod:`csp_analysis.analyses.significance`.
+"""Reference values for :mod:`csp_analysis.statistics.significance`.
 
 Produced with scipy 1.17.1 and statsmodels 0.15.0 (Python 3.11). Each value is followed by the
 exact call that produced it.

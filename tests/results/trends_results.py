@@ -1,4 +1,4 @@
-"""Reference values for :mod:`csp_analysis.analyses.trends`.
+"""Reference values for :mod:`csp_analysis.statistics.trends`.
 
 Produced with pymannkendall 1.4.3 and scipy 1.17.1 (Python 3.11). Each value is followed by
 the exact call that produced it.

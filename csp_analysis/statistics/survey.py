@@ -22,7 +22,7 @@ that is significant at better than the 5% level; intervals that overlap do not p
 difference (the overlap check is conservative), so an overlapping change is described as "not
 clearly different", never as "no change".
 
-This module carries its own private Wilson interval (``csp_analysis.analyses.rates`` did not exist
+This module carries its own private Wilson interval (``csp_analysis.statistics.rates`` did not exist
 when it was written); tests check it against ``statsmodels.stats.proportion.proportion_confint``.
 """
 
@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csp_analysis.analyses.rates import wilson_ci
 from csp_analysis.exceptions import DataError
+from csp_analysis.statistics.rates import wilson_ci
 
 REQUIRED = ("concern", "respondents", "count")
 COLUMNS = ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper", "rank"]
@@ -44,7 +44,7 @@ COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_poin
 
 def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval as arrays (the project's one implementation is
-    :func:`csp_analysis.analyses.rates.wilson_ci`).
+    :func:`csp_analysis.statistics.rates.wilson_ci`).
 
     Examples
     --------

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
-from csp_analysis.analyses.change import pct_change
 from csp_analysis.periods import month_range, parse_month
+from csp_analysis.statistics.change import pct_change
 
 STL_METHOD = "STL decomposition (Cleveland et al. 1990), period 12, robust"
 MIN_MONTHS = 24

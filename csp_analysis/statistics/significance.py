@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from csp_analysis.analyses.change import pct_change
+from csp_analysis.statistics.change import pct_change
 
 METHOD = "exact conditional Poisson (binomial) test"
 CI_METHOD = "Clopper-Pearson exact interval of the binomial proportion"
