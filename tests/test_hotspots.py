@@ -16,6 +16,7 @@ from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.hotspots import (
     HOTSPOT_COLUMNS,
     concentration,
+    density_cells,
     hotspots,
     select_records,
     suppress_small,
@@ -196,19 +197,24 @@ def test_top_locations_suppressed(demo: Dataset) -> None:
 # ---------------------------------------------------------------- density map
 
 
-def test_density_plot_draws_no_bin_under_five(demo: Dataset) -> None:
+def test_density_cells_match_matplotlib_hexbin_and_plot_draws_only_them(demo: Dataset) -> None:
     rec = select_records(demo, AREA, YEAR, categories=["Burglary"])
-    fig = plot_density(rec, "Burglary density", min_count=5, gridsize=25)
+    cells = density_cells(rec, min_count=5, gridsize=25)
+    assert len(cells) and cells["count"].min() >= 5
+    fig = plot_density(cells, "Burglary density", min_count=5)
     ax = fig.axes[0]
     hexes = ax.collections[0]
     drawn = np.asarray(hexes.get_array())
-    assert len(drawn) and drawn.min() >= 5
-    # the same binning with every cell kept (mincnt=None draws zeros too)
+    assert sorted(drawn.tolist()) == sorted(cells["count"].tolist())
+    # independent reference: matplotlib's own hexbin of the records, every cell kept
     xy = rec[["longitude", "latitude"]].dropna()
     fig2, ax2 = plt.subplots()
     everything = np.asarray(ax2.hexbin(xy["longitude"], xy["latitude"], gridsize=25).get_array())
     plt.close(fig2)
     assert sorted(drawn.tolist()) == sorted(v for v in everything.tolist() if v >= 5)
+    coords = {round(float(v), 6) for v in pd.concat([xy["longitude"], xy["latitude"]])}
+    centres = set(cells["hex_centre_lon"]) | set(cells["hex_centre_lat"])
+    assert not centres & coords  # lattice centres, never a record's position
     assert everything[(everything > 0) & (everything < 5)].size > 0  # there were small cells
     assert not ax.lines and len(ax.collections) == 1  # no points drawn
     assert ax.get_xlabel() == "longitude" and ax.get_ylabel() == "latitude"

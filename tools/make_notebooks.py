@@ -9,64 +9,70 @@ cells = [
       '# data: a data folder (None means the built-in synthetic demo)\n'
       '# area: the partnership area (None means the demo area)\n'
       '# year: a financial year such as "2025/26" (None means the latest complete year)\n'
-      '# output_dir: where tables and key findings are written (None means not written)\n'
       '# classification: the protective marking shown on every page\n'
       '# suppress_below: small-area counts from 1 to this minus one are shown as "<5" (etc.)\n'
-      'data = None\narea = None\nyear = None\noutput_dir = None\nclassification = "OFFICIAL"\n'
-      'suppress_below = 5',
+      '# assessment_file: set by csp-assess run (the assessment it computed); leave it None\n'
+      'data = None\narea = None\nyear = None\nclassification = "OFFICIAL"\n'
+      'suppress_below = 5\nassessment_file = None',
       metadata={"tags": ["parameters"]}),
  code('import csp_analysis as csp\n'
       'from csp_analysis.report import display as show\n\n'
-      'assessment = csp.assess(data, area, year, suppress_below=suppress_below)\n'
+      'assessment = csp.assess(data, area, year, suppress_below=suppress_below,\n'
+      '                        saved=assessment_file)\n'
       'show.cover(assessment, classification)'),
  md('## Key findings\n\nThe main points of the assessment, written from the figures below.'),
  code('show.findings(assessment)'),
+ md('## Data coverage\n\n'
+    'What the figures rest on: the months each year has, the records read and used, and what '
+    'is missing. A missing month is a gap in the data, never a month without crime.'),
+ code('show.section(assessment, "coverage")'),
  md('## Crime and anti-social behaviour by category\n\n'
     'Recorded crime by category for the assessed year and the year before. **All crime** is the '
     'sum of the crime categories; anti-social behaviour (ASB) incidents are shown beside it '
     'and are never counted in it.'),
- code('show.change_table(assessment)\nshow.significance_note(assessment)'),
+ code('show.section(assessment, "change")'),
  md('## Monthly trends\n\n'
     'Every available month, with the assessed year shaded. Compare a month with the same month a '
     'year earlier rather than with the month before: crime and ASB are seasonal. Missing months '
     'are gaps, not zeros.'),
- code('show.trend_charts(assessment)'),
+ code('show.section(assessment, "monthly")'),
  md('## Trends over the years\n\n'
     'Is there a steady rise or fall that no single year shows? Each category is tested for a '
     'trend over every complete financial year, and on monthly counts against the same month in '
     'other years.'),
- code('show.trends_table(assessment)'),
+ code('show.section(assessment, "trends")'),
  md('## Unusual months: statistical process control\n\n'
     'Control charts separate ordinary month-to-month variation from months that stand out.'),
- code('show.spc_charts(assessment)'),
+ code('show.section(assessment, "spc")'),
  md('## Seasonality\n\n'
     'The typical pattern across the year, and each month of the assessed year against the '
     'same month a year earlier.'),
- code('show.seasonal_charts(assessment)'),
+ code('show.section(assessment, "seasonality")'),
  md('## How the area compares\n\n'
     'Rates per 1,000 residents with 95% intervals against the comparator group (the most '
     'similar group where `peers.csv` gives one, otherwise the other partnerships of the force).'),
- code('show.comparators_section(assessment)'),
+ code('show.section(assessment, "comparators")'),
  md('## The force\'s districts\n\nEvery partnership of the force, ranked by % change.'),
- code('show.districts_section(assessment)'),
+ code('show.section(assessment, "districts")'),
  md('## Where crime happens\n\nHot spots from street-level records.'),
- code('show.hotspots_section(assessment)'),
+ code('show.section(assessment, "hotspots")'),
  md('## What residents think\n\nThe share of residents naming each concern in the '
     'resident survey.'),
- code('show.concern_section(assessment)'),
+ code('show.section(assessment, "survey")'),
  md('## Last year\'s plan\n\nHow far the partnership plan was delivered.'),
- code('show.plan_section(assessment)'),
+ code('show.section(assessment, "plan")'),
  md('## Choosing priorities: the risk matrix\n\n'
     'Each category scored from 1 to 5 on volume, trend, harm, cost, public concern, '
     'vulnerability and partnership capacity, then combined with documented weights.'),
- code('show.risk_section(assessment)'),
+ code('show.section(assessment, "risk")'),
  md('## Recommended priorities'),
- code('show.priorities_section(assessment)'),
- md('## Data quality and method\n\n'
+ code('show.section(assessment, "priorities")'),
+ md('## Method\n\nHow the figures were made.'),
+ code('show.method_notes(assessment)'),
+ md('## Appendix: files read\n\n'
     'Every input file with the rows read, used and not used, and every month missing from the '
     'assessed or the comparison year.'),
- code('show.quality_table(assessment)\nshow.method_notes(assessment)'),
- code('if output_dir:\n    assessment.save(output_dir)', metadata={"tags": ["remove_cell"]}),
+ code('show.section(assessment, "quality")'),
 ]
 for i, cell in enumerate(cells):
     cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
@@ -82,12 +88,14 @@ deep = [
     code('# Parameters: papermill replaces these. In JupyterLab, edit them and run all cells.\n'
          '# category: the report category to study, e.g. "Shoplifting"\n'
          '# suppress_below: small-area counts below this are shown as "<5" (etc.)\n'
+         '# assessment_file: set by csp-assess run (the assessment it computed); leave it None\n'
          'data = None\narea = None\nyear = None\ncategory = "All crime"\n'
-         'classification = "OFFICIAL"\nsuppress_below = 5',
+         'classification = "OFFICIAL"\nsuppress_below = 5\nassessment_file = None',
          metadata={"tags": ["parameters"]}),
     code('import csp_analysis as csp\n'
          'from csp_analysis.report import display as show\n\n'
-         'assessment = csp.assess(data, area, year, suppress_below=suppress_below)\n'
+         'assessment = csp.assess(data, area, year, suppress_below=suppress_below,\n'
+         '                        saved=assessment_file)\n'
          'show.deep_dive_cover(assessment, category, classification)'),
     md('## The figures\n\nThe category in the assessed year and the year before.'),
     code('show.deep_dive_table(assessment, category)'),
@@ -135,7 +143,7 @@ explore = [
     code('explore.problems(ds)'),
     md('## The area, year and category explored'),
     code('assessment = csp.assess(ds, area, year)\n'
-         'explore.selection(assessment, category)'),
+         'explore.selection(ds, assessment, category)'),
     md('## Every partnership of the force\n\n'
        'All crime in each partnership, the assessed year against the year before, with rates '
        'per 1,000 residents where population is known.'),

@@ -56,9 +56,20 @@ def _significance_clause(row: pd.Series) -> str:
     return ", within normal year-to-year variation"
 
 
-def _trend_sentences(trends: pd.DataFrame) -> list[str]:
+def trend_findings(trends: pd.DataFrame) -> list[str]:
     """Sentences for significant trends: the seasonal test on months where it was run (more
-    power than a few yearly totals), otherwise the test on yearly totals."""
+    power than a few yearly totals), otherwise the test on yearly totals.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        The trend table of :func:`~csp_analysis.statistics.trends.category_trends`.
+
+    Returns
+    -------
+    list of str
+        One sentence per category with a significant trend, in the table's order.
+    """
     out = []
     seasonal = "seasonal_direction" in trends.columns
     for r in trends.itertuples():
@@ -168,12 +179,32 @@ def key_findings(
         else:
             out.append("No crime category changed by more than normal year-to-year variation.")
     if trends is not None and len(trends) and "direction" in trends.columns:
-        out += _trend_sentences(trends)
+        out += trend_findings(trends)
     if missing:
-        names = ", ".join(month_label(m) for m in missing)
-        out.append(
-            f"Data are incomplete: {names} {'is' if len(missing) == 1 else 'are'} missing. "
-            "Missing months are not treated as zero; changes compare only months present in "
-            "both years."
-        )
+        out.append(missing_months_finding(missing))
     return out
+
+
+def missing_months_finding(missing: list[str]) -> str:
+    """The key finding that says which months are missing and what that means.
+
+    Parameters
+    ----------
+    missing : list of str
+        Months (``YYYY-MM``) missing from the assessed or the comparison year; not empty.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> missing_months_finding(["2018-08"])[:43]
+    'Data are incomplete: August 2018 is missing'
+    """
+    names = ", ".join(month_label(m) for m in missing)
+    return (
+        f"Data are incomplete: {names} {'is' if len(missing) == 1 else 'are'} missing. "
+        "Missing months are not treated as zero; changes compare only months present in "
+        "both years."
+    )

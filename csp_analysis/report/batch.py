@@ -16,11 +16,9 @@ import sys
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
-
-import pandas as pd
 
 from csp_analysis.exceptions import CspError, UsageError
 from csp_analysis.model import Dataset, load
@@ -38,6 +36,7 @@ class AreaRun:
     error: str = ""
     seconds: float = 0.0
     year: str = ""
+    headline: dict[str, str] = field(default_factory=dict)
 
 
 def select_areas(
@@ -88,18 +87,18 @@ def select_areas(
 
 
 def _run_one(saved: str, area: str, year: str | None, out: str, classification: str,
-             suppress_below: int) -> tuple[str, str, str]:  # fmt: skip
-    """Worker: build one area's report; returns (html path, year, error message)."""
-    from csp_analysis.periods import normalise_financial_year
-    from csp_analysis.report.run import run_report
+             suppress_below: int) -> tuple[str, str, str, dict[str, str]]:  # fmt: skip
+    """Worker: build one area's report; returns (html path, year, error message, headline)."""
+    from csp_analysis.report.run import build_report
 
     try:
-        path = run_report(saved, area, year, out, classification, suppress_below=suppress_below)
-        return str(path), normalise_financial_year(path.parent.name), ""
+        path, assessment = build_report(saved, area, year, out, classification,
+                                        suppress_below=suppress_below)  # fmt: skip
+        return str(path), assessment.year, "", assessment.headline()
     except CspError as exc:
-        return "", "", str(exc)
+        return "", "", str(exc), {}
     except Exception as exc:  # a bug in one area must not stop the batch
-        return "", "", f"{type(exc).__name__}: {exc}"
+        return "", "", f"{type(exc).__name__}: {exc}", {}
 
 
 class Progress:
@@ -226,7 +225,7 @@ def run_batch(
                     run, started = pending.pop(fut)
                     run.seconds = time.perf_counter() - started
                     try:
-                        path, run.year, run.error = fut.result()
+                        path, run.year, run.error, run.headline = fut.result()
                     except Exception as exc:  # the worker process itself died
                         path, run.error = "", f"worker stopped: {exc}"
                     run.state = "done" if path else "failed"
@@ -241,27 +240,12 @@ def run_batch(
 
 
 def _headline(run: AreaRun) -> dict[str, str]:
-    """All crime and ASB this year, their change, and the top priority, from the tables."""
+    """All crime and ASB this year, their change, and the top priority, as the worker's
+    assessment gave them (``"–"`` where not computed or the area failed)."""
     cells = {"all_crime": "–", "all_crime_change": "–", "asb": "–", "asb_change": "–",
              "months": "–", "priority": "–"}  # fmt: skip
-    if run.html is None:
-        return cells
-    tables = run.html.parent / "tables"
-    try:
-        yoy = pd.read_csv(tables / "yoy_categories.csv")
-        for key, cat in (("all_crime", "All crime"), ("asb", "Anti-social behaviour")):
-            row = yoy[yoy["category"] == cat]
-            if len(row) and pd.notna(row["current"].iloc[0]):
-                cells[key] = f"{int(row['current'].iloc[0]):,}"
-                pct = row["pct_change"].iloc[0]
-                cells[key + "_change"] = "–" if pd.isna(pct) else f"{pct:+.1f}%"
-                if key == "all_crime" and pd.notna(row["months_compared"].iloc[0]):
-                    cells["months"] = str(int(row["months_compared"].iloc[0]))
-        risk = pd.read_csv(tables / "risk_matrix.csv")
-        if len(risk) and "rank" in risk.columns:
-            cells["priority"] = str(risk.sort_values("rank")["category"].iloc[0])
-    except (OSError, KeyError, ValueError, pd.errors.EmptyDataError):
-        pass  # the index still links the report; the figures are shown as missing
+    if run.html is not None:
+        cells.update(run.headline)
     return cells
 
 

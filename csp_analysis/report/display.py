@@ -1,26 +1,32 @@
-"""What the report notebook shows: formatted tables, figures with alt text, prose blocks.
+"""What the report notebooks show: the cover, the key findings, each section as its renderer
+formats it, the method notes, and the one-category deep dive.
 
-These functions only present results computed by :mod:`csp_analysis.assessment`; they hold no
-analysis.
+These functions only present results computed by :func:`csp_analysis.assess` (the sections'
+published tables); they compute no statistic.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import html
-import io
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
-from matplotlib.figure import Figure
+from IPython.display import Markdown, display
 
 from csp_analysis import __version__
 from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.assessment import Assessment
-from csp_analysis.categories import ALL_CRIME, ASB
+from csp_analysis.categories import ALL_CRIME
+from csp_analysis.exceptions import UsageError
 from csp_analysis.periods import month_label
 from csp_analysis.plots import plot_monthly_trend
+from csp_analysis.sections import section as find_section
+from csp_analysis.sections.format import (
+    figure_html,
+    finding_title,
+    num,
+    suppression_note,
+    table_html,
+)
 
 SYNTHETIC_BANNER = (
     "**Synthetic demo data.** Every place, person and figure in this report is fictional, "
@@ -29,56 +35,6 @@ SYNTHETIC_BANNER = (
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
 )
-
-
-def _num(v: object) -> str:
-    return "" if v is None or pd.isna(v) else f"{int(v):,}"
-
-
-def _pct(v: object) -> str:
-    return "n/a" if v is None or pd.isna(v) else f"{float(v):+.1f}%"
-
-
-def _styler(df: pd.DataFrame, uid: str) -> pd.io.formats.style.Styler:
-    """A table without index, with a fixed id so the same inputs give the same HTML."""
-    return df.style.hide(axis="index").set_table_attributes('class="csp-table"').set_uuid(uid)
-
-
-def figure_html(fig: Figure, alt: str) -> HTML:
-    """A figure as an embedded PNG ``<img>`` with alt text (for screen readers).
-
-    The PNG is written without a "Software" stamp, so the same figure gives the same HTML,
-    and embedded as base64: the report is one self-contained file. The figure is not
-    closed.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The chart, e.g. from :mod:`csp_analysis.plots`.
-    alt : str
-        Alt text and caption: one or two plain sentences saying what the chart shows and its
-        main point (HTML special characters are escaped).
-
-    Returns
-    -------
-    IPython.display.HTML
-        A ``<figure>`` with the ``<img>`` (``alt`` set, scaled to the page width) and a
-        ``<figcaption>`` repeating ``alt``; ``display`` it in the notebook.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> out = figure_html(Figure(figsize=(1, 1)), "Crimes <by> month")
-    >>> 'alt="Crimes &lt;by&gt; month"' in out.data
-    True
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return HTML(
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="max-width:100%"><figcaption>{html.escape(alt)}</figcaption></figure>'
-    )
 
 
 def generated_line(today: datetime.date | None = None) -> str:
@@ -121,6 +77,8 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
         Protective marking printed on the cover, e.g. ``"OFFICIAL-SENSITIVE"``; shown as
         given.
     """
+    facts = a.section("coverage").facts
+    population, pop_note = facts["population"], facts["population_note"]
     lines = [f"# {a.area} Community Safety Partnership: strategic assessment {a.year}", ""]
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
@@ -128,16 +86,17 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
         f"- **Assessed period:** financial year {a.year} (April to March), compared with "
         f"{a.previous_year}",
         f"- **Police force:** {a.force or 'not known'}",
-        "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in a.sources.items()),
-        f"- **Population:** {_num(a.population)} ({a.population_note})"
-        if a.population else f"- **Population:** not known ({a.population_note})",
+        "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in facts["sources"].items()),
+        f"- **Population:** {num(population)} ({pop_note})"
+        if population else f"- **Population:** not known ({pop_note})",
         f"- **Classification:** {classification}",
         generated_line(),
     ]
-    if a.missing:
-        lines += ["", f"**Incomplete data:** {len(a.missing)} month(s) missing from "
+    missing = facts["missing"]
+    if missing:
+        lines += ["", f"**Incomplete data:** {len(missing)} month(s) missing from "
                   f"{a.year} or {a.previous_year}: "
-                  + ", ".join(month_label(m) for m in a.missing)
+                  + ", ".join(month_label(m) for m in missing)
                   + ". Missing months are never treated as zero."]  # fmt: skip
     display(Markdown("\n".join(lines)))
 
@@ -145,8 +104,8 @@ def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
 def findings(a: Assessment) -> None:
     """The key findings as a bulleted list.
 
-    Displays ``a.findings`` as Markdown bullets in order, or "No findings: no data." when
-    there are none.
+    Displays :attr:`Assessment.findings` as Markdown bullets in order, or "No findings: no
+    data." when there are none.
 
     Parameters
     ----------
@@ -156,160 +115,24 @@ def findings(a: Assessment) -> None:
     display(Markdown("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
 
 
-def _short_verdict(significant: object, change: object) -> str:
-    if significant is None or pd.isna(significant) or pd.isna(change):
-        return "not comparable"
-    if not bool(significant):
-        return "within normal variation"
-    return "significant rise" if int(change) > 0 else "significant fall"
-
-
-def change_table(a: Assessment) -> None:
-    """The category table: previous, current, change and % change for every category.
-
-    Displays an HTML table with one row per category of ``a.change`` (All crime in bold;
-    anti-social behaviour marked "not in all crime"): the two years' counts, the change
-    with its sign, the % change to one decimal place and "Is the change real?"
-    (significant rise or fall, within normal variation, or not comparable). Missing counts
-    are blank and a missing % change (e.g. from zero) is "n/a". The table's notes (such as
-    months compared) follow it.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`; ``a.change`` needs
-        the ``significant`` column that :func:`~csp_analysis.assessment.assess` adds.
-    """
-    df = a.change
-    shown = pd.DataFrame(
-        {
-            "Category": [
-                f"{c} (not in all crime)" if k == "asb" else c
-                for c, k in zip(df["category"], df["kind"], strict=True)
-            ],
-            a.previous_year: [_num(v) for v in df["previous"]],
-            a.year: [_num(v) for v in df["current"]],
-            "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
-            "% change": [_pct(v) for v in df["pct_change"]],
-            "Is the change real?": [_short_verdict(s, c) for s, c in
-                                    zip(df["significant"], df["change"], strict=True)],
-        }
-    )
-    styler = _styler(shown, "change")
-    styler = styler.apply(
-        lambda r: ["font-weight: bold" if r["Category"] == ALL_CRIME else "" for _ in r], axis=1
-    )
-    display(HTML(styler.to_html()))
-    notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
-    if notes:
-        display(Markdown("_Note: " + "; ".join(notes) + "._"))
-
-
-def trend_charts(a: Assessment) -> None:
-    """Monthly charts of All crime and anti-social behaviour over every available month.
-
-    Displays one line chart each, with the assessed financial year shaded and alt text
-    naming the period, the highest month and the number of missing months. Months no
-    source covers are gaps in the line, never zeros. Without monthly data (quarterly or
-    yearly sources only), or without monthly data of one of the two, a note says so.
+def section(a: Assessment, name: str) -> None:
+    """Display one report section as its renderer formats it.
 
     Parameters
     ----------
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
+    name : str
+        A section name, e.g. ``"change"``; the registry
+        (:func:`csp_analysis.sections.registry`) lists them.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a section.
     """
-    if not len(a.monthly):
-        display(Markdown("_No monthly data: the sources give quarterly or yearly counts only._"))
-        return
-    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
-    for cat in (ALL_CRIME, ASB):
-        if cat not in wide.columns:
-            display(Markdown(f"_No monthly {cat.lower()} data._"))
-            continue
-        series = wide[cat]
-        first, last = month_label(series.index[0]), month_label(series.index[-1])
-        yr = a.monthly[a.monthly["category"] == cat]
-        peak = yr.loc[yr["count"].idxmax()]
-        title = finding_title(a, cat)
-        alt = (
-            f"Line chart of {cat.lower()} per month in {a.area} from {first} to {last}; "
-            f"highest month {month_label(str(peak['month']))} with {int(peak['count']):,}; "
-            f"financial year {a.year} shaded."
-            + (f" {int(series.isna().sum())} missing months shown as gaps."
-               if series.isna().any() else "")  # fmt: skip
-        )
-        display(figure_html(plot_monthly_trend(wide, cat, a.year, title=title), alt))
-
-
-def finding_title(a: Assessment, category: str) -> str:
-    """A chart title that states the finding: the year's change and whether it is significant.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment whose category table (:attr:`Assessment.change`) gives the figures.
-    category : str
-        A report category or ``All crime``.
-
-    Returns
-    -------
-    str
-        E.g. ``"All crime in Elderbrook up 1.3% in 2025/26, within normal variation"``; the
-        plain ``"<category> per month in <area>"`` where the year cannot be compared.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> change = pd.DataFrame({"category": ["Burglary"], "change": [-40], "pct_change": [-12.0],
-    ...                        "significant": [True]})
-    >>> a = SimpleNamespace(area="Elderbrook", year="2025/26", change=change)
-    >>> finding_title(a, "Burglary")
-    'Burglary in Elderbrook down 12.0% in 2025/26, a significant fall'
-    >>> finding_title(a, "Robbery")
-    'Robbery per month in Elderbrook'
-    """
-    plain = f"{category} per month in {a.area}"
-    row = a.change[a.change["category"] == category] if len(a.change) else a.change
-    if not len(row) or pd.isna(row["pct_change"].iloc[0]):
-        return plain
-    r = row.iloc[0]
-    pct = float(r["pct_change"])
-    if pct == 0:
-        return f"{category} in {a.area} unchanged in {a.year}"
-    way = "up" if pct > 0 else "down"
-    verdict = _short_verdict(r.get("significant"), r.get("change"))
-    clause = {"not comparable": "", "within normal variation": f", {verdict}"}.get(
-        verdict, f", a {verdict}")
-    return f"{category} in {a.area} {way} {abs(pct):.1f}% in {a.year}{clause}"
-
-
-def quality_table(a: Assessment) -> None:
-    """Row accounting per input file and the missing months.
-
-    Displays an HTML table of the files: rows read, used and not used, and any issue; then a
-    bulleted list of the months missing from the assessed or comparison year (the rows of
-    ``a.quality`` without a row count).
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    q = a.quality
-    files = q[q["rows_read"].notna()]
-    shown = pd.DataFrame(
-        {
-            "File": files["source"],
-            "Rows read": [_num(v) for v in files["rows_read"]],
-            "Used": [_num(v) for v in files["rows_used"]],
-            "Not used": [_num(v) for v in files["rows_rejected"]],
-            "Notes": files["issue"].fillna(""),
-        }
-    )
-    display(HTML(_styler(shown, "quality").to_html()))
-    missing = q[q["entry"] == "missing month"]
-    if len(missing):
-        display(Markdown("\n".join(f"- {i}" for i in missing["issue"])))
+    for block in find_section(name).render(a.section(name), a):
+        display(block)
 
 
 def method_notes(a: Assessment) -> None:
@@ -330,170 +153,46 @@ def method_notes(a: Assessment) -> None:
         "are reported beside it and never in it; flagged subsets (domestic abuse, hate crime) "
         "are never added to it.",
         "- **Categories** are police.uk crime types; Home Office offence groups and subgroups "
-        "map to them through `data/reference/category_mapping.csv`.",
+        "map to them through the category mapping shipped with csp-assess.",
         "- **Partnership of a record:** the local authority named in its LSOA. Records with no "
         "location count in the force's total but in no partnership.",
         "- **Change** compares the assessed year with the year before. Where either year has "
         "missing months, only the months present in both years are compared.",
         "- **% change** is (current − previous) / previous × 100, rounded to one decimal place.",
-        "- **Small counts:** " + suppression_note(a).strip("_"),
+        "- **Small counts:** " + suppression_note(a.suppress_below).strip("_"),
     ]
     if not a.synthetic:
         lines.append(f"- {ATTRIBUTION}")
     display(Markdown("\n".join(lines)))
 
 
-def significance_note(a: Assessment) -> None:
-    """How to read the verdict column, in plain words.
-
-    Displays one italic Markdown paragraph explaining "significant" at the assessment's
-    significance level (``a.alpha`` as a percentage, e.g. 5%) and the exact Poisson test.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    display(Markdown(
-        f"_A change is called **significant** when a change that large would happen by chance "
-        f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
-        "Poisson test on the two counts, adjusted for population where it is known). Small "
-        "counts can move a long way by chance: +24% on 116 robberies can be noise._"
-    ))
-
-
-def trends_table(a: Assessment) -> None:
-    """Multi-year trends: Mann-Kendall on yearly totals and, with monthly data, the seasonal
-    test on months.
-
-    Displays an HTML table, one row per category of ``a.trends``: the complete financial
-    years used, Sen's slope (change in the yearly total per year, blank when not
-    estimated) and the yearly verdict; with monthly data also the seasonal verdict with its
-    slope (the change in one month's count from the same month a year earlier), then a note
-    on the method. Without a trend table a note says fewer than three financial years have
-    data.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    t = a.trends
-    if not len(t):
-        display(Markdown("_No trend table: fewer than three financial years of data._"))
-        return
-    seasonal = "seasonal_direction" in t.columns
-    shown = pd.DataFrame({
-        "Category": t["category"],
-        "Years": [f"{int(n)} ({f} to {last})" for n, f, last in
-                  zip(t["periods"], t["first_period"], t["last_period"], strict=True)],
-        "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
-        "Yearly trend": t["direction"],
-    })  # fmt: skip
-    if seasonal:
-        shown["Monthly trend (same month a year on)"] = [
-            "" if not isinstance(d, str) else
-            (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
-            for d, v in zip(t["seasonal_direction"], t["seasonal_sen_slope"], strict=True)
-        ]  # fmt: skip
-    display(HTML(_styler(shown, "trends").to_html()))
-    display(Markdown(
-        "_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
-        "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
-        "monthly counts (each month compared with the same month in other years) is shown too._"
-    ))
-
-
-def spc_charts(a: Assessment) -> None:
-    """XmR charts (NHS Making Data Count) for All crime, ASB and each category with a signal
-    in the assessed year.
-
-    Displays one control chart per category over every available month (mean, limits at
-    the mean ± 2.66 × the mean moving range, signals marked), with alt text naming the
-    signals found, then a note on the rules and on seasonality. Months without data are
-    gaps. Without monthly data a note says SPC charts need monthly counts.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.periods import months_of_financial_year
-    from csp_analysis.plots.spc import plot_spc
-    from csp_analysis.statistics.spc import xmr
-
-    if not len(a.spc):
-        display(Markdown("_No monthly data: SPC charts need monthly counts._"))
-        return
-    year_months = set(months_of_financial_year(a.year))
-    flagged = a.spc[(a.spc["signal"].fillna("") != "") & a.spc["month"].isin(year_months)]
-    cats = [c for c in [ALL_CRIME, ASB, *a.dataset.cmap.order]
-            if c in set(a.spc["category"]) and (c in (ALL_CRIME, ASB)
-                                                or c in set(flagged["category"]))]  # fmt: skip
-    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
-    for cat in dict.fromkeys(cats):
-        frame = xmr(wide[cat].astype("float64"))
-        rules = sorted({s for s in frame["signal"].fillna("") if s})
-        alt = (f"Control chart of {cat.lower()} per month with mean and limits; "
-               + (f"signals: {', '.join(rules)}." if rules else "no special-cause signal."))
-        in_year = frame[frame.index.astype(str).isin(year_months)]
-        unusual = int((in_year["signal"].fillna("") != "").sum())
-        title = (f"{cat}: {unusual} unusual month{'s' if unusual != 1 else ''} in {a.year}"
-                 if unusual else f"{cat}: no unusual month in {a.year}")  # fmt: skip
-        display(figure_html(plot_spc(frame, title), alt))
-    display(Markdown(
-        "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
-        "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
-        "falling; 2 of 3 points beyond two-thirds of the way to a limit; 7 points in a row on "
-        "one side of the mean. Crime is seasonal, so some signals reflect the time of year._"
-    ))
-
-
-def seasonal_charts(a: Assessment) -> None:
-    """Seasonal pattern (STL) of All crime and ASB, and each month against the same month a
-    year earlier.
-
-    For each of the two, displays the STL decomposition chart (trend, seasonal pattern,
-    remainder) and a bar chart of each month of the assessed year beside the same month a
-    year earlier. STL needs at least 24 consecutive months with none missing; otherwise the
-    reason is shown instead of that chart (missing months are never filled in). Without
-    monthly data a note says seasonality needs monthly counts.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
-    from csp_analysis.statistics.seasonality import decompose_seasonal
-
-    if not len(a.monthly):
-        display(Markdown("_No monthly data: seasonality needs monthly counts._"))
-        return
-    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
-    for cat in (ALL_CRIME, ASB):
-        if cat not in wide.columns:
-            continue
-        try:
-            stl = decompose_seasonal(wide[cat])
-        except ValueError as exc:
-            display(Markdown(f"_{cat}: no seasonal decomposition ({exc})._"))
-        else:
-            display(figure_html(
-                plot_decomposition(stl, f"{cat}: trend and seasonal pattern"),
-                f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern and "
-                "remainder (STL).",
-            ))
-        if len(a.same_month) and cat in set(a.same_month["category"]):
-            display(figure_html(
-                plot_same_month(a.same_month, cat, f"{cat}: each month of {a.year} against "
-                                "the same month a year earlier"),
-                f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
-                "a year earlier.",
-            ))  # fmt: skip
-
-
 # ---------------------------------------------------------------------------- deep dive
+def resolve_category(a: Assessment, name: str) -> str:
+    """A category of the assessment's category table, matched without regard to case.
+
+    Parameters
+    ----------
+    a : Assessment
+    name : str
+        ``All crime`` or a report category, in any case.
+
+    Returns
+    -------
+    str
+        The category as the table spells it.
+
+    Raises
+    ------
+    UsageError
+        If the category is not in the table (naming those that are).
+    """
+    known = [str(c) for c in a.table("yoy_categories")["category"]]
+    for c in known:
+        if c.casefold() == str(name).strip().casefold():
+            return c
+    raise UsageError(f"category '{name}' is not in the data. Categories: {', '.join(known)}")
+
+
 def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
     """Title of a one-category deep dive.
 
@@ -505,8 +204,7 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIA
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     category : str
-        Report category or All crime, in any case
-        (:meth:`~csp_analysis.model.Dataset.resolve_category`).
+        Report category or All crime, in any case (:func:`resolve_category`).
     classification : str, default "OFFICIAL"
         Protective marking printed under the title, shown as given.
 
@@ -515,7 +213,7 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIA
     UsageError
         If the category is not in the data (naming those that are).
     """
-    category = a.dataset.resolve_category(category)
+    category = resolve_category(a, category)
     lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
@@ -536,20 +234,22 @@ def deep_dive_table(a: Assessment, category: str) -> None:
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     category : str
-        Report category or All crime, in any case; it must have a row in ``a.change``.
+        Report category or All crime, in any case.
 
     Raises
     ------
     UsageError
         If the category is not in the data (naming those that are).
     """
-    category = a.dataset.resolve_category(category)
-    row = a.change[a.change["category"] == category].iloc[0]
+    category = resolve_category(a, category)
+    change = a.table("yoy_categories")
+    row = change[change["category"] == category].iloc[0]
     display(Markdown(
-        f"- **{a.previous_year}:** {_num(row['previous'])}\n- **{a.year}:** {_num(row['current'])}"
+        f"- **{a.previous_year}:** {num(row['previous'])}\n- **{a.year}:** {num(row['current'])}"
         f"\n- **Change:** {row['verdict']}"
-        + (f"\n- **Rate ratio:** {row['rate_ratio']:.3f} (95% CI {row['rr_lower']:.3f} to "
-           f"{row['rr_upper']:.3f})" if pd.notna(row["rate_ratio"]) else "")
+        + (f"\n- **Rate ratio:** {row['rate_ratio']:.3f} ({1 - a.alpha:.0%} CI "
+           f"{row['rr_lower']:.3f} to {row['rr_upper']:.3f})"
+           if pd.notna(row["rate_ratio"]) else "")
     ))  # fmt: skip
 
 
@@ -557,7 +257,7 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
     """Monthly chart and the trend tests for one category.
 
     With monthly data, displays a line chart of the category per month (assessed year
-    shaded, missing months as gaps). When the category has a row in ``a.trends``, displays
+    shaded, missing months as gaps). When the category has a row in the trend table, displays
     the yearly Mann-Kendall verdict with its p-value and, where it was run, the seasonal
     Mann-Kendall verdict on months. Shows nothing for a part without data.
 
@@ -573,14 +273,17 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
     UsageError
         If the category is not in the data (naming those that are).
     """
-    category = a.dataset.resolve_category(category)
-    if len(a.monthly):
-        wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
+    category = resolve_category(a, category)
+    monthly = a.table("monthly_counts")
+    if len(monthly):
+        wide = monthly_wide(monthly, a.section("monthly").facts["order"])
+        title = finding_title(a.table("yoy_categories"), a.area, a.year, category)
         display(figure_html(
-            plot_monthly_trend(wide, category, a.year, title=finding_title(a, category)),
+            plot_monthly_trend(wide, category, a.year, title=title),
             f"Line chart of {category.lower()} per month in {a.area}, {a.year} shaded.",
         ))
-    t = a.trends[a.trends["category"] == category] if len(a.trends) else a.trends
+    trends = a.table("trends")
+    t = trends[trends["category"] == category] if len(trends) else trends
     if len(t):
         r = t.iloc[0]
         text = f"- **Yearly trend:** {r['direction']} (Mann-Kendall p = {r['p_value']:.3f})"
@@ -595,7 +298,8 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
 
     Displays the control chart of the category's monthly counts over every available month
     (mean, limits at the mean ± 2.66 × the mean moving range, signals marked; missing
-    months are gaps). Without monthly data a note says so.
+    months are gaps), from the published ``spc_signals`` table. Without monthly data a note
+    says so.
 
     Parameters
     ----------
@@ -610,14 +314,13 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
         If the category is not in the data (naming those that are).
     """
     from csp_analysis.plots.spc import plot_spc
-    from csp_analysis.statistics.spc import xmr
 
-    category = a.dataset.resolve_category(category)
-    if not len(a.monthly):
+    category = resolve_category(a, category)
+    spc = a.table("spc_signals")
+    if not len(spc):
         display(Markdown("_No monthly data for a control chart._"))
         return
-    wide = monthly_wide(a.monthly, [ALL_CRIME, *a.dataset.cmap.order])
-    frame = xmr(wide[category].astype("float64"))
+    frame = spc[spc["category"] == category].set_index("month")
     display(figure_html(plot_spc(frame, f"{category}: monthly counts with control limits"),
                         f"Control chart of {category.lower()} per month."))  # fmt: skip
 
@@ -626,7 +329,8 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
     """Same month a year earlier, for one category.
 
     Displays a bar chart of each month of the assessed year beside the same month a year
-    earlier (from ``a.same_month``). Without monthly data a note says so.
+    earlier (from the published ``same_month_last_year`` table). Without monthly data a note
+    says so.
 
     Parameters
     ----------
@@ -642,12 +346,13 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
     """
     from csp_analysis.plots.seasonality import plot_same_month
 
-    category = a.dataset.resolve_category(category)
-    if not len(a.same_month):
+    category = resolve_category(a, category)
+    same = a.table("same_month_last_year")
+    if not len(same):
         display(Markdown("_No monthly data for a seasonal comparison._"))
         return
     display(figure_html(
-        plot_same_month(a.same_month, category,
+        plot_same_month(same, category,
                         f"{category}: {a.year} against the year before, month by month"),
         f"Bar chart of {category.lower()} in each month of {a.year} beside the same month a "
         "year earlier.",
@@ -657,11 +362,11 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
 def deep_dive_places(a: Assessment, category: str) -> None:
     """Where the category happens: LSOAs with most records (small counts suppressed).
 
-    Displays the ten busiest LSOAs of the assessed year from street-level records (All
-    crime: every crime category, anti-social behaviour excluded), in published form: counts
-    from 1 to ``a.suppress_below - 1`` shown as ``"<suppress_below"`` with their shares
-    blanked; then :func:`suppression_note`. Without street-level (data.police.uk) records
-    for the area a note says so.
+    Displays the ten busiest LSOAs of the assessed year for the category from the published
+    ``hotspots_by_category`` table (All crime: the ``hotspots`` table), counts from 1 to
+    ``a.suppress_below - 1`` shown as ``"<suppress_below"`` with their shares blanked; then
+    :func:`~csp_analysis.sections.format.suppression_note`. Without street-level records for
+    the area the reason is shown.
 
     Parameters
     ----------
@@ -675,337 +380,15 @@ def deep_dive_places(a: Assessment, category: str) -> None:
     UsageError
         If the category is not in the data (naming those that are).
     """
-    category = a.dataset.resolve_category(category)
-    try:
-        from csp_analysis.analyses.hotspots import hotspots
-    except ImportError:  # pragma: no cover
-        display(Markdown("_Hot spots are not available in this version._"))
+    category = resolve_category(a, category)
+    result = a.section("hotspots")
+    if not result.available:
+        display(Markdown(f"_{result.gap}_"))
         return
-    if not len(a.dataset.records_of(a.area)):
-        display(Markdown("_No street-level records for this area: places need data.police.uk "
-                         "street-level files._"))  # fmt: skip
-        return
-    cats = None if category == ALL_CRIME else [category]
-    hot = hotspots(a.dataset, a.area, a.year, categories=cats, publishable=True,
-                   threshold=a.suppress_below)
-    display(HTML(_styler(hot.head(10), "places").to_html()))
-    display(Markdown(suppression_note(a)))
-
-
-# ---------------------------------------------------------------------------- comparisons
-def _note(a: Assessment, key: str, default: str) -> None:
-    display(Markdown(f"_{a.notes.get(key, default)}_"))
-
-
-def _fmt(v: object, digits: int = 1) -> str:
-    return "" if v is None or pd.isna(v) else f"{float(v):,.{digits}f}"
-
-
-def comparators_section(a: Assessment) -> None:
-    """The area against its peers: rates with intervals, group band, verdict and rank.
-
-    Displays an HTML table of the assessed area's rows of ``a.peers``, one per category:
-    crimes, rate per 1,000 residents and its 95% interval (two decimal places), the pooled
-    group rate, the band of the group mean ± 1 SD of member rates, the verdict against the
-    group rate (higher, similar or lower) and the rank (1 = highest rate) among the group.
-    Values that could not be computed (e.g. without population) are blank. Then
-    the note on how the peers were chosen and, for All crime and anti-social behaviour, a
-    bar chart of every member's rate with its interval and a funnel plot with 95% and 99.8%
-    limits. Without a peer table the reason (``a.notes["comparators"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
-    from csp_analysis.statistics.comparators import funnel_limits
-
-    if not len(a.peers):
-        _note(a, "comparators", "No comparison: population for the areas is needed.")
-        return
-    own = a.peers[a.peers["area"] == a.area]
-    shown = pd.DataFrame({
-        "Category": own["category"],
-        "Crimes": [_num(v) for v in own["count"]],
-        "Rate per 1,000": [_fmt(v, 2) for v in own["rate_per_1000"]],
-        "95% interval": [f"{_fmt(lo, 2)} to {_fmt(hi, 2)}" if pd.notna(lo) else ""
-                         for lo, hi in zip(own["ci_lower"], own["ci_upper"], strict=True)],
-        "Group rate": [_fmt(v, 2) for v in own["group_rate"]],
-        "Group band (±1 SD)": own["band"],
-        "Compared with the group": own["comparison"],
-        "Rank (1 = highest)": [f"{int(r)} of {int(n)}" if pd.notna(r) else ""
-                               for r, n in zip(own["rank"], own["group_size"], strict=True)],
-    })  # fmt: skip
-    display(HTML(_styler(shown, "peers").to_html()))
-    _note(a, "comparators", "")
-    for cat in (ALL_CRIME, ASB):
-        sub = a.peers[a.peers["category"] == cat]
-        if not len(sub) or sub["rate_per_1000"].isna().all():
-            continue
-        verdict = own.loc[own["category"] == cat, "comparison"]
-        word = str(verdict.iloc[0]) if len(verdict) else "not compared"
-        display(figure_html(
-            plot_peer_rates(a.peers, cat, a.area,
-                            f"{cat}: {a.area} is {word} than the group rate" if word in
-                            ("higher", "lower") else f"{cat}: {a.area} is similar to the group"),
-            f"Bar chart of {cat.lower()} per 1,000 residents in {a.area} and its peers with 95% "
-            f"intervals, the group rate and a band of one standard deviation.",
-        ))  # fmt: skip
-        pops = sub["population"].dropna().astype("float64")
-        group_rate = float(sub["group_rate"].dropna().iloc[0])
-        limits = funnel_limits(group_rate, pops.tolist())
-        display(figure_html(
-            plot_funnel(a.peers, limits, cat, a.area, f"{cat}: funnel plot of the group"),
-            f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% limits "
-            "around the group rate.",
-        ))
-
-
-def districts_section(a: Assessment) -> None:
-    """Every area of the force, ranked by % change.
-
-    Displays an HTML table of ``a.districts`` with the assessed area in bold: rank (1 = the
-    largest percentage increase in All crime), both years' counts, change, % change (``n/a``
-    from zero), rate per 1,000 residents (one decimal place; blank where the population is
-    unknown, never zero) and each row's note on incomplete periods or population. Without a
-    district table the reason (``a.notes["districts"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    d = a.districts
-    if not len(d):
-        _note(a, "districts", "No district table: the force's other areas are not in the data.")
-        return
-    shown = pd.DataFrame({
-        "Rank": d["rank"],
-        "Area": [f"**{x}**" if x == a.area else x for x in d["area"]],
-        a.previous_year: [_num(v) for v in d["previous"]],
-        a.year: [_num(v) for v in d["current"]],
-        "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
-        "% change": [_pct(v) for v in d["pct_change"]],
-        "Rate per 1,000": [_fmt(v, 1) for v in d["rate_per_1000"]],
-        "Note": d["note"].fillna(""),
-    })  # fmt: skip
-    styler = _styler(shown.assign(Area=shown["Area"].str.strip("*")), "districts").apply(
-        lambda r: ["font-weight: bold" if r["Area"] == a.area else "" for _ in r], axis=1)
-    display(HTML(styler.to_html()))
-    display(Markdown(f"_All crime in every partnership of {a.force}, ranked by % change. Rates "
-                     "are blank where population is unknown._"))  # fmt: skip
-
-
-def hotspots_section(a: Assessment) -> None:
-    """LSOAs and places with most crime, and a density map that reveals no single record.
-
-    Displays, for the assessed year's street-level crime records (anti-social behaviour
-    excluded): the concentration sentence (share of crime in the busiest 10% of LSOAs); the
-    ten busiest LSOAs with count, share and cumulative share; when a ward lookup was given,
-    the ten busiest wards; when available, the ten places (police.uk snap points) recorded
-    most often; a hexagon density map whose cells with fewer than ``a.suppress_below``
-    crimes are not drawn; and :func:`suppression_note`. The tables are the published form:
-    small counts are shown as ``"<suppress_below"`` and their shares blanked. Without hot
-    spots the reason (``a.notes["hotspots"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.analyses.hotspots import select_records
-    from csp_analysis.plots.hotspots import plot_density
-
-    if not len(a.hotspots):
-        _note(a, "hotspots", "No hot spots: street-level records are needed.")
-        return
-    display(Markdown(f"**{a.concentration}**"))
-    hot = a.hotspots.head(10)
-    shown = pd.DataFrame({
-        "Rank": hot["rank"], "LSOA": hot["name"], "Crimes": hot["count"],
-        "Share": [("" if pd.isna(v) else f"{float(v):.1%}") for v in hot["share"]],
-        "Cumulative share": [("" if pd.isna(v) else f"{float(v):.1%}")
-                             for v in hot["cumulative_share"]],
-    })  # fmt: skip
-    display(HTML(_styler(shown, "hotspots").to_html()))
-    if len(a.wards):
-        w = a.wards.head(10)
-        display(Markdown("Crime by ward (through the LSOA-to-ward lookup):"))
-        display(HTML(_styler(pd.DataFrame({
-            "Ward": w["ward"], "Crimes": w["count"],
-            "Share": [("" if pd.isna(v) else f"{float(v):.1%}") for v in w["share"]],
-        }), "wards").to_html()))  # fmt: skip
-    if len(a.top_locations):
-        top = a.top_locations.head(10)
-        display(Markdown("Places recorded most often (police.uk snap points, 'On or near'):"))
-        display(HTML(_styler(top.rename(columns={"rank": "Rank", "location": "Place",
-                                                 "count": "Crimes"}), "places").to_html()))
-    crimes = a.dataset.cmap.of_kind("crime")
-    xy = select_records(a.dataset, a.area, a.year, categories=crimes)
-    limit = a.suppress_below
-    display(figure_html(
-        plot_density(xy, f"Where crime in {a.area} concentrates, {a.year}", min_count=limit),
-        f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
-        "not drawn, so no single record can be located.",
-    ))
-    display(Markdown(suppression_note(a)))
-
-
-def suppression_note(a: Assessment) -> str:
-    """The publishing rule for small counts, as stated in the report's method notes.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment; only its ``suppress_below`` threshold is used.
-
-    Returns
-    -------
-    str
-        One italic Markdown sentence pair: which counts are shown as ``<suppress_below`` in
-        small-area tables (hot spots, wards, places), or that none are suppressed when the
-        threshold is 1, and that locations are police.uk anonymised snap points.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> suppression_note(SimpleNamespace(suppress_below=10))[:38]
-    '_Counts of 1 to 9 are shown as <10 in '
-    """
-    limit = a.suppress_below
-    small = "1" if limit == 2 else f"1 to {limit - 1}"
-    rule = (f"Counts of {small} are shown as <{limit} in small-area tables (hot spots, wards, "
-            "places)." if limit > 1 else "No small counts are suppressed (threshold 1).")
-    return f"_{rule} Locations are police.uk anonymised snap points._"
-
-
-# ---------------------------------------------------------------------------- priorities
-def concern_section(a: Assessment) -> None:
-    """What residents want prioritised: shares with Wilson 95% intervals.
-
-    Displays an HTML table of ``a.concern`` in rank order (1 = named most often): the
-    percentage of respondents naming each concern with its Wilson 95% interval, one decimal
-    place, and, when the survey has earlier periods, the previous survey's percentage
-    (blank where the concern was not asked then); then a bar chart of the shares with
-    their intervals. Without a survey the reason (``a.notes["survey"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.plots.risk import plot_concern
-
-    if not len(a.concern):
-        _note(a, "survey", "No resident survey was given.")
-        return
-    c = a.concern
-    shown = pd.DataFrame({
-        "Rank": c["rank"], "Concern": c["concern"],
-        "Residents naming it": [f"{_fmt(p)}%" for p in c["pct"]],
-        "95% interval": [f"{_fmt(lo)}% to {_fmt(hi)}%" for lo, hi in
-                         zip(c["ci_lower"], c["ci_upper"], strict=True)],
-    })  # fmt: skip
-    if "previous_pct" in c.columns:
-        shown["Previous survey"] = [f"{_fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
-    display(HTML(_styler(shown, "concern").to_html()))
-    top = c.iloc[0]
-    display(figure_html(
-        plot_concern(c, f"Residents ranked {str(top['concern']).lower()} highest "
-                        f"({float(top['pct']):.1f}%)"),
-        "Bar chart of the share of residents naming each concern, with 95% intervals.",
-    ))  # fmt: skip
-
-
-def plan_section(a: Assessment) -> None:
-    """How far last year's partnership plan was delivered, by priority.
-
-    Displays an HTML table of ``a.plan``, one row per priority: the number of activities and
-    the delivery summary in words (complete, green, amber, red, in progress, and the mean
-    percentage complete of activities reported as a percentage or complete). Without a plan
-    the reason (``a.notes["plan"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    if not len(a.plan):
-        _note(a, "plan", "No partnership plan was given.")
-        return
-    p = a.plan
-    shown = pd.DataFrame({"Priority": p["priority"], "Activities": p["activities"],
-                          "Delivery": p["summary"]})  # fmt: skip
-    display(HTML(_styler(shown, "plan").to_html()))
-
-
-def risk_section(a: Assessment) -> None:
-    """The risk matrix: factor scores as a heat map, the ranking and its stability.
-
-    Displays a heat map of ``a.risk`` (categories by factor, scores 1 = low to 5 = high,
-    factors without data marked n/a); a table of rank, category, total score (one decimal
-    place) and the factors without data, which are never counted as zero; when
-    ``a.sensitivity`` was computed, a chart of each category's range of ranks over random
-    draws of the weights; and a note on where scores, weights and sources are documented.
-    Without a risk matrix the reason (``a.notes["risk"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
-
-    if not len(a.risk):
-        _note(a, "risk", "No risk matrix: the category table is needed.")
-        return
-    display(figure_html(
-        plot_risk_heatmap(a.risk, title="Risk matrix: scores from 1 (low) to 5 (high)"),
-        "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
-    ))
-    r = a.risk
-    shown = pd.DataFrame({"Rank": r["rank"], "Category": r["category"],
-                          "Total score": [_fmt(v) for v in r["total_score"]],
-                          "Factors without data": r["factors_missing"].fillna("")})  # fmt: skip
-    display(HTML(_styler(shown, "risk").to_html()))
-    if len(a.sensitivity):
-        display(figure_html(
-            plot_sensitivity(a.sensitivity, "How stable is the ranking when the weights vary?"),
-            "Chart of each category's range of ranks over 1,000 random draws of the weights "
-            "within ±50%.",
-        ))
-    display(Markdown("_Scores, weights and sources: `data/reference/risk_matrix.yaml` and "
-                     "`docs/risk_matrix.md`. Harm: Cambridge Crime Harm Index days; cost: Home "
-                     "Office economic and social costs of crime (2018). A factor without data is "
-                     "shown as n/a and never counted as zero._"))  # fmt: skip
-
-
-def priorities_section(a: Assessment) -> None:
-    """The recommended priorities with their reasons and the chance they stay in the top 5.
-
-    Displays a numbered Markdown list of ``a.priorities`` in rank order: each category in
-    bold with the factors that scored it high and, when ``a.sensitivity`` was computed, the
-    percentage of random weight draws that kept it in the top 5 (a measure of how robust
-    the choice is to the weights, not a probability about crime). Without priorities the
-    reason (``a.notes["risk"]``) is shown instead.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment, from :func:`~csp_analysis.assessment.assess`.
-    """
-    if not len(a.priorities):
-        _note(a, "risk", "No recommended priorities: the risk matrix could not be scored.")
-        return
-    p = a.priorities
-    stay = {}
-    if len(a.sensitivity):
-        stay = dict(zip(a.sensitivity["category"], a.sensitivity["p_top5"], strict=True))
-    lines = [
-        f"{int(r.rank)}. **{r.category}**: {r.reasons}"
-        + (f" (in the top 5 in {stay[r.category]:.0%} of weight draws)"
-           if r.category in stay else "")
-        for r in p.itertuples()
-    ]  # fmt: skip
-    display(Markdown("\n".join(lines)))
+    if category == ALL_CRIME:
+        hot = result.table("hotspots")
+    else:
+        by = result.table("hotspots_by_category")
+        hot = by[by["category"] == category].drop(columns="category") if len(by) else by
+    display(table_html(hot.head(10).reset_index(drop=True), "places"))
+    display(Markdown(suppression_note(a.suppress_below)))

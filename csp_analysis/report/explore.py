@@ -14,6 +14,7 @@ from IPython.display import Markdown, display
 from csp_analysis.assessment import Assessment
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import Dataset
+from csp_analysis.report.display import resolve_category
 from csp_analysis.report.interactive import sortable_table
 
 __all__ = ["areas", "categories", "go_deeper", "overview", "problems", "selection",
@@ -88,11 +89,13 @@ def problems(ds: Dataset) -> None:
     display(sortable_table(ds.problems, "Rows not used and why (type in the box to filter)"))
 
 
-def selection(a: Assessment, category: str) -> None:
+def selection(ds: Dataset, a: Assessment, category: str) -> None:
     """Say what is being explored and what else could be chosen.
 
     Parameters
     ----------
+    ds : Dataset
+        The loaded data folder.
     a : Assessment
         The assessment of the chosen area and year.
     category : str
@@ -103,8 +106,7 @@ def selection(a: Assessment, category: str) -> None:
     UsageError
         If the category is not in the data (naming those that are).
     """
-    category = a.dataset.resolve_category(category)
-    ds = a.dataset
+    category = resolve_category(a, category)
     display(Markdown(
         f"Exploring **{category}** in **{a.area}** ({a.force or 'force not known'}), "
         f"financial year **{a.year}** against {a.previous_year}.\n\n"
@@ -123,12 +125,11 @@ def areas(a: Assessment) -> None:
     a : Assessment
         The assessment; its force and year choose the rows.
     """
-    from csp_analysis.analyses.districts import district_change
-
-    if not a.force:
-        display(Markdown("_The area's force is not known, so there is no force table._"))
+    result = a.section("districts")
+    if not result.available:
+        display(Markdown(f"_{result.gap}_"))
         return
-    table = district_change(a.dataset, a.force, a.year)
+    table = result.table("district_change")
     display(sortable_table(table, f"All crime in every partnership of {a.force}, {a.year} "
                            f"against {a.previous_year} (click a heading to sort)"))  # fmt: skip
 
@@ -144,7 +145,8 @@ def categories(a: Assessment) -> None:
     cols = ["category", "kind", "previous", "current", "change", "pct_change",
             "months_compared", "p_value", "significant", "rate_ratio", "rr_lower", "rr_upper",
             "verdict"]  # fmt: skip
-    shown = a.change[[c for c in cols if c in a.change.columns]]
+    change = a.table("yoy_categories")
+    shown = change[[c for c in cols if c in change.columns]]
     display(sortable_table(shown, f"Every category in {a.area}, {a.year} against "
                            f"{a.previous_year}"))  # fmt: skip
 
@@ -159,14 +161,16 @@ def go_deeper(a: Assessment, category: str) -> None:
     category : str
         The chosen category.
     """
-    category = a.dataset.resolve_category(category)
+    category = resolve_category(a, category)
     display(Markdown(f"""Every table above is a pandas DataFrame you can take further:
 
 ```python
 ds = csp.load(data)                              # the validated dataset
 ds.counts                                        # area, force, period, category, count, source
-a = csp.assess(ds, "{a.area}", "{a.year}")       # every table of the report
-a.change, a.trends, a.spc, a.peers, a.hotspots   # category table, trends, SPC, peers, places
+a = csp.assess(ds, "{a.area}", "{a.year}")       # every section of the report
+a.tables()                                       # its published tables by name
+a.table("yoy_categories"), a.table("hotspots")   # category table, places
+a.gaps                                           # sections without data, and why
 
 from csp_analysis.analyses import hotspots
 from csp_analysis.statistics import significance, trends
@@ -174,5 +178,5 @@ hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by L
 ```
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
---year {a.year} --category "{category}"`. The API reference is `docs/api.md`."""))
+--year {a.year} --category "{category}"`. The API reference: `make docs`."""))
 

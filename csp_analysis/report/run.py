@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -21,9 +22,13 @@ from csp_analysis.model import Dataset, load
 from csp_analysis.paths import notebooks_dir
 from csp_analysis.report.export import check_offline, export_html
 
+if TYPE_CHECKING:
+    from csp_analysis.assessment import Assessment
+
 NOTEBOOK = "strategic_assessment.ipynb"
 DEEP_DIVE = "deep_dive.ipynb"
 HTML_NAME = "strategic_assessment.html"
+ASSESSMENT_FILE = "assessment.pickle"
 KERNEL = "csp-assess"
 
 
@@ -110,35 +115,60 @@ def run_report(
     Raises
     ------
     UsageError
-        Unknown area or year (before anything runs).
+        Unknown area, year or category (before anything runs).
     ReportError
         The notebook failed; the failed executed notebook is kept beside the outputs.
     """
+    return build_report(data, area, year, out, classification, notebook, category,
+                        suppress_below)[0]  # fmt: skip
+
+
+def build_report(
+    data: str | Path | Dataset | None = None,
+    area: str | None = None,
+    year: str | None = None,
+    out: str | Path = "outputs",
+    classification: str = "OFFICIAL",
+    notebook: str | Path | None = None,
+    category: str | None = None,
+    suppress_below: int = 5,
+) -> tuple[Path, Assessment]:
+    """:func:`run_report`, also returning the assessment it computed (for the batch index).
+
+    The assessment is computed once, here: the runner writes the published tables, key
+    findings and workbook from it and hands it to the notebook's kernel, which only displays
+    it. Parameters as :func:`run_report`.
+
+    Returns
+    -------
+    tuple of (Path, Assessment)
+        The HTML report and the assessment.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from csp_analysis.assessment import DEMO_AREA, assess
+    from csp_analysis.report.display import resolve_category
 
     if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
             or suppress_below < 1:
         raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
                          f"not {suppress_below!r}")
-    saved = _saved_folder(data)
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
-        from csp_analysis.demo import DEMO_AREA
-
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
-    params = {"data": "dataset", "area": area, "year": year, "classification": classification,
-              "suppress_below": suppress_below}
+    assessment = assess(ds, area, year, suppress_below=suppress_below)
+    params = {"area": area, "year": year, "classification": classification,
+              "suppress_below": suppress_below, "assessment_file": ASSESSMENT_FILE}
     if category is None:
         final = Path(out) / slug(area) / slug(year)
-        params["output_dir"] = "."
         nb_name, html_name = NOTEBOOK, HTML_NAME
         title = f"{area} strategic assessment {year}"
     else:
-        category = ds.resolve_category(category)
+        category = resolve_category(assessment, category)
         final = Path(out) / slug(area) / f"{slug(year)}-deep-dive" / slug(category)
         params["category"] = category
         nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
@@ -146,7 +176,9 @@ def run_report(
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
     try:
-        _stage_dataset(ds, saved, work / "dataset", area)
+        if category is None:
+            assessment.save(work)
+        handed = assessment.dump(work / ASSESSMENT_FILE)
         executed = work / nb_name
         source_nb = Path(notebook) if notebook else notebooks_dir() / nb_name
         try:
@@ -163,6 +195,7 @@ def run_report(
             kept = final.parent / f"{final.name}.FAILED-{nb_name}"
             shutil.copyfile(executed, kept)
             raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
+        handed.unlink()
         _scrub(executed)
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["csp_report"] = {"classification": classification, "title": title}
@@ -172,13 +205,11 @@ def run_report(
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
-        _unstage_dataset(work / "dataset")
         _swap_into_place(work, final)
     finally:
         if work.exists():
-            _unstage_dataset(work / "dataset")
             shutil.rmtree(work, ignore_errors=True)
-    return final / html_name
+    return final / html_name, assessment
 
 
 def refuse_unreadable(ds: Dataset) -> None:
@@ -201,34 +232,6 @@ def refuse_unreadable(ds: Dataset) -> None:
     reason = first["issue"] or "cannot be read"
     raise DataError(f"{reason}{more}; remove or mend it and run again (csp-assess validate "
                     "lists every file)", file=str(first["source"]))  # fmt: skip
-
-
-def _saved_folder(data: object) -> Path | None:
-    """The folder if ``data`` names a dataset written by :meth:`Dataset.save`."""
-    from csp_analysis.model import SAVED_MARKER
-
-    if isinstance(data, str | Path) and (Path(data) / SAVED_MARKER).is_file():
-        return Path(data).resolve()
-    return None
-
-
-def _stage_dataset(ds: Dataset, saved: Path | None, target: Path, area: str) -> None:
-    """Give the notebook its dataset: a link to an already saved one, else the area's data."""
-    if saved is not None:
-        try:
-            os.symlink(saved, target, target_is_directory=True)
-            return
-        except OSError:  # no symlinks here (some Windows set-ups): copy instead
-            shutil.copytree(saved, target)
-            return
-    ds.save(target, areas=[area])
-
-
-def _unstage_dataset(target: Path) -> None:
-    if target.is_symlink():
-        target.unlink()
-    elif target.exists():
-        shutil.rmtree(target)
 
 
 def _swap_into_place(work: Path, final: Path) -> None:

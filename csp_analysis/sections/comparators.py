@@ -1,0 +1,164 @@
+"""How the area compares with its peers: rates per 1,000 residents with intervals, the group
+band, a verdict and a rank; bar charts and funnel plots."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.analyses.comparators import peer_table, read_peers
+from csp_analysis.categories import ALL_CRIME, ASB
+from csp_analysis.exceptions import CspError, DataError
+from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.format import figure_html, fmt, md, num, table_html
+from csp_analysis.statistics.comparators import funnel_limits, nearest_neighbours
+
+NAME = "comparators"
+FIRST = ["area", "category", "count", "population", "rate_per_1000", "ci_lower", "ci_upper",
+         "group_rate", "band", "comparison", "rank"]  # fmt: skip
+
+
+def local_table(ctx: Context, name: str, by_area: bool = True) -> pd.DataFrame | None:
+    """A partnership's own table (survey, plan, peers, risk scores...) for the area, if given.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+    name : str
+        The table's name in ``ctx.dataset.tables``.
+    by_area : bool
+        Keep only the area's rows when the table has an ``area`` column.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Without the bookkeeping columns ``source, line, note``; ``None`` when not given.
+    """
+    table = ctx.dataset.tables.get(name)
+    if table is None or not len(table):
+        return None
+    if by_area and "area" in table.columns:
+        table = table[table["area"].str.casefold() == ctx.area.casefold()]
+    return table.drop(columns=["source", "line", "note"], errors="ignore").reset_index(drop=True)
+
+
+def _neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> list[str]:
+    """Peers from a long indicators table (``area, indicator, value``) by nearest neighbours."""
+    values = pd.to_numeric(indicators["value"], errors="coerce")
+    if values.isna().any():
+        line = int(indicators.index[values.isna()][0]) + 2
+        raise DataError("indicator value is not a number", file="indicators", line=line,
+                        column="value")  # fmt: skip
+    wide = (indicators.assign(value=values)
+            .pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
+            .reset_index())  # fmt: skip
+    wide.columns.name = None
+    try:
+        near = nearest_neighbours(wide, area, k=min(k, len(wide) - 1))
+    except ValueError as exc:  # the indicator table cannot rank the area
+        raise DataError(str(exc), file="indicators") from None
+    return list(near["area"])
+
+
+def build(ctx: Context) -> SectionResult:
+    """The area's peers and every member's rates.
+
+    Peers come from ``peers.csv`` when given, else the 15 nearest neighbours on an indicators
+    table, else the force's other partnerships.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Tables ``comparators`` (every member's rate with 95% and 99.8% intervals, the group
+        rate and band, verdict and rank) and ``funnel_limits`` (the limits drawn in the funnel
+        plots, by category and member population); note on how the peers were chosen. A gap
+        when there is no population or no complete year.
+    """
+    peers, built = None, ""
+    try:
+        given = local_table(ctx, "peers", by_area=False)
+        if given is not None:
+            peers = read_peers(given).get(ctx.area)
+        indicators = local_table(ctx, "indicators", by_area=False)
+        if peers is None and indicators is not None:
+            peers = _neighbours(indicators, ctx.area)
+            built = (f"Peers built as the {len(peers)} nearest neighbours of {ctx.area} on "
+                     f"{indicators['indicator'].nunique()} standardised indicators "
+                     "(CIPFA-style, Euclidean distance). ")  # fmt: skip
+        table, note = peer_table(ctx.dataset, ctx.area, ctx.year, peers)
+    except CspError as exc:
+        return gap(NAME, f"No comparison with similar areas: {exc}")
+    if not len(table):
+        return gap(NAME, "No comparison: population for the areas is needed (add an ONS "
+                   "population file to the data folder).")  # fmt: skip
+    limits = []
+    for cat in (ALL_CRIME, ASB):
+        sub = table[table["category"] == cat]
+        rates = sub["group_rate"].dropna()
+        pops = sub["population"].dropna().astype("float64")
+        if not len(sub) or sub["rate_per_1000"].isna().all() or not len(rates) or not len(pops):
+            continue
+        lim = funnel_limits(float(rates.iloc[0]), pops.tolist())
+        limits.append(lim.assign(category=cat))
+    rest = [c for c in table.columns if c not in FIRST]
+    tables = {"comparators": table[[c for c in FIRST if c in table.columns] + rest]}
+    if limits:
+        funnel = pd.concat(limits, ignore_index=True)
+        tables["funnel_limits"] = funnel[["category", *[c for c in funnel.columns
+                                                        if c != "category"]]]
+    return SectionResult(name=NAME, tables=tables, notes=((built + note).strip(),))
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """The area's row per category, then bar charts and funnel plots for All crime and ASB."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    peers = result.table("comparators")
+    own = peers[peers["area"] == a.area]
+    shown = pd.DataFrame({
+        "Category": own["category"],
+        "Crimes": [num(v) for v in own["count"]],
+        "Rate per 1,000": [fmt(v, 2) for v in own["rate_per_1000"]],
+        "95% interval": [f"{fmt(lo, 2)} to {fmt(hi, 2)}" if pd.notna(lo) else ""
+                         for lo, hi in zip(own["ci_lower"], own["ci_upper"], strict=True)],
+        "Group rate": [fmt(v, 2) for v in own["group_rate"]],
+        "Group band (±1 SD)": own["band"],
+        "Compared with the group": own["comparison"],
+        "Rank (1 = highest)": [f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                               for r, n in zip(own["rank"], own["group_size"], strict=True)],
+    })  # fmt: skip
+    blocks = [table_html(shown, "peers")]
+    blocks += [md(f"_{n}_") for n in result.notes if n]
+    funnel = result.table("funnel_limits")
+    for cat in (ALL_CRIME, ASB):
+        sub = peers[peers["category"] == cat]
+        if not len(sub) or sub["rate_per_1000"].isna().all():
+            continue
+        verdict = own.loc[own["category"] == cat, "comparison"]
+        word = str(verdict.iloc[0]) if len(verdict) else "not compared"
+        title = (f"{cat}: {a.area} is {word} than the group rate" if word in ("higher", "lower")
+                 else f"{cat}: {a.area} is similar to the group")  # fmt: skip
+        blocks.append(figure_html(
+            plot_peer_rates(peers, cat, a.area, title),
+            f"Bar chart of {cat.lower()} per 1,000 residents in {a.area} and its peers with 95% "
+            f"intervals, the group rate and a band of one standard deviation.",
+        ))
+        limits = funnel[funnel["category"] == cat].drop(columns="category") if len(funnel) \
+            else funnel
+        if len(limits):
+            blocks.append(figure_html(
+                plot_funnel(peers, limits.reset_index(drop=True), cat, a.area,
+                            f"{cat}: funnel plot of the group"),
+                f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% "
+                "limits around the group rate.",
+            ))  # fmt: skip
+    return blocks
+
+
+SECTION = Section(name=NAME, order=70, title="How the area compares", build=build, render=render)

@@ -1,0 +1,66 @@
+"""The force's districts: every partnership of the force side by side, ranked by % change."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.analyses.districts import district_change
+from csp_analysis.exceptions import CspError
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.format import fmt, md, num, pct, table_html
+
+NAME = "districts"
+FIRST = ["area", "previous", "current", "change", "pct_change", "rate_per_1000"]
+
+
+def build(ctx: Context) -> SectionResult:
+    """All crime in every partnership of the area's force.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Table ``district_change`` (ranked by % change, with rates and notes on incomplete
+        periods); a gap when the force is not known.
+    """
+    if not ctx.force:
+        return gap(NAME, "No district table: the area's police force is not known (add the "
+                   "ONS local authority to police force lookup to the data folder).")
+    try:
+        table = district_change(ctx.dataset, ctx.force, ctx.year)
+    except CspError as exc:
+        return gap(NAME, f"No district table: {exc}")
+    if not len(table):
+        return gap(NAME, "No district table: the force's other areas are not in the data.")
+    rest = [c for c in table.columns if c not in FIRST]
+    return SectionResult(name=NAME, tables={"district_change": table[FIRST + rest]},
+                         facts={"force": ctx.force})  # fmt: skip
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """The district table with the assessed area in bold."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    d = result.table("district_change")
+    shown = pd.DataFrame({
+        "Rank": d["rank"],
+        "Area": d["area"],
+        a.previous_year: [num(v) for v in d["previous"]],
+        a.year: [num(v) for v in d["current"]],
+        "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
+        "% change": [pct(v) for v in d["pct_change"]],
+        "Rate per 1,000": [fmt(v, 1) for v in d["rate_per_1000"]],
+        "Note": d["note"].fillna(""),
+    })  # fmt: skip
+    return [
+        table_html(shown, "districts", bold={"Area": a.area}),
+        md(f"_All crime in every partnership of {result.facts['force']}, ranked by % change. "
+           "Rates are blank where population is unknown._"),
+    ]
+
+
+SECTION = Section(name=NAME, order=80, title="The force's districts", build=build, render=render)

@@ -1,0 +1,224 @@
+"""Formatting shared by the section renderers: numbers, tables, figures and verdict words.
+
+Nothing here computes a statistic: these turn published numbers into text and HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+from matplotlib.figure import Figure
+
+__all__ = [
+    "figure_html",
+    "finding_title",
+    "fmt",
+    "md",
+    "note",
+    "num",
+    "pct",
+    "short_verdict",
+    "suppression_note",
+    "table_html",
+]
+
+
+def num(v: object) -> str:
+    """A whole number with thousands separators, or ``""`` when missing.
+
+    Examples
+    --------
+    >>> num(13058), num(None)
+    ('13,058', '')
+    """
+    return "" if v is None or pd.isna(v) else f"{int(v):,}"
+
+
+def pct(v: object) -> str:
+    """A percent change with its sign to one decimal place, or ``"n/a"`` when missing.
+
+    Examples
+    --------
+    >>> pct(4.9), pct(float("nan"))
+    ('+4.9%', 'n/a')
+    """
+    return "n/a" if v is None or pd.isna(v) else f"{float(v):+.1f}%"
+
+
+def fmt(v: object, digits: int = 1) -> str:
+    """A number to ``digits`` decimal places with thousands separators, ``""`` when missing.
+
+    Examples
+    --------
+    >>> fmt(2.2588, 2), fmt(None)
+    ('2.26', '')
+    """
+    return "" if v is None or pd.isna(v) else f"{float(v):,.{digits}f}"
+
+
+def md(text: str) -> Markdown:
+    """A Markdown display block."""
+    return Markdown(text)
+
+
+def note(result: Any, default: str) -> Markdown:
+    """The section's gap (or ``default``) as an italic paragraph."""
+    return Markdown(f"_{result.gap or default}_")
+
+
+def table_html(df: pd.DataFrame, uid: str, bold: Mapping[str, str] | None = None) -> HTML:
+    """A table without index, with a fixed id so the same inputs give the same HTML.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as shown (already formatted strings).
+    uid : str
+        Its id in the page.
+    bold : mapping of str to str, optional
+        ``{column: value}``: rows whose ``column`` equals ``value`` are bold.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    styler = df.style.hide(axis="index").set_table_attributes('class="csp-table"').set_uuid(uid)
+    for column, value in (bold or {}).items():
+        styler = styler.apply(
+            lambda r, c=column, v=value: ["font-weight: bold" if r[c] == v else "" for _ in r],
+            axis=1,
+        )
+    return HTML(styler.to_html())
+
+
+def figure_html(fig: Figure, alt: str) -> HTML:
+    """A figure as an embedded PNG ``<img>`` with alt text (for screen readers).
+
+    The PNG is written without a "Software" stamp, so the same figure gives the same HTML,
+    and embedded as base64: the report is one self-contained file. The figure is not
+    closed.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart, e.g. from :mod:`csp_analysis.plots`.
+    alt : str
+        Alt text and caption: one or two plain sentences saying what the chart shows and its
+        main point (HTML special characters are escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<figure>`` with the ``<img>`` (``alt`` set, scaled to the page width) and a
+        ``<figcaption>`` repeating ``alt``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> out = figure_html(Figure(figsize=(1, 1)), "Crimes <by> month")
+    >>> 'alt="Crimes &lt;by&gt; month"' in out.data
+    True
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return HTML(
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="max-width:100%"><figcaption>{html.escape(alt)}</figcaption></figure>'
+    )
+
+
+def short_verdict(significant: object, change: object) -> str:
+    """The verdict column's words for a change and its significance.
+
+    Examples
+    --------
+    >>> short_verdict(True, -40), short_verdict(False, 3), short_verdict(None, 3)
+    ('significant fall', 'within normal variation', 'not comparable')
+    """
+    if significant is None or pd.isna(significant) or pd.isna(change):
+        return "not comparable"
+    if not bool(significant):
+        return "within normal variation"
+    return "significant rise" if int(change) > 0 else "significant fall"
+
+
+def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> str:
+    """A chart title that states the finding: the year's change and whether it is significant.
+
+    Parameters
+    ----------
+    change : pandas.DataFrame
+        The category table (``yoy_categories``): ``category``, ``change``, ``pct_change``,
+        ``significant``.
+    area, year : str
+        The area and assessed year.
+    category : str
+        A report category or ``All crime``.
+
+    Returns
+    -------
+    str
+        E.g. ``"All crime in Elderbrook up 1.3% in 2025/26, within normal variation"``; the
+        plain ``"<category> per month in <area>"`` where the year cannot be compared.
+
+    Examples
+    --------
+    >>> change = pd.DataFrame({"category": ["Burglary"], "change": [-40], "pct_change": [-12.0],
+    ...                        "significant": [True]})
+    >>> finding_title(change, "Elderbrook", "2025/26", "Burglary")
+    'Burglary in Elderbrook down 12.0% in 2025/26, a significant fall'
+    >>> finding_title(change, "Elderbrook", "2025/26", "Robbery")
+    'Robbery per month in Elderbrook'
+    """
+    plain = f"{category} per month in {area}"
+    row = change[change["category"] == category] if len(change) else change
+    if not len(row) or pd.isna(row["pct_change"].iloc[0]):
+        return plain
+    r = row.iloc[0]
+    value = float(r["pct_change"])
+    if value == 0:
+        return f"{category} in {area} unchanged in {year}"
+    way = "up" if value > 0 else "down"
+    verdict = short_verdict(r.get("significant"), r.get("change"))
+    clause = {"not comparable": "", "within normal variation": f", {verdict}"}.get(
+        verdict, f", a {verdict}"
+    )
+    return f"{category} in {area} {way} {abs(value):.1f}% in {year}{clause}"
+
+
+def suppression_note(suppress_below: int) -> str:
+    """The publishing rule for small counts, as stated in the report's method notes.
+
+    Parameters
+    ----------
+    suppress_below : int
+        The threshold: counts from 1 to ``suppress_below - 1`` are suppressed.
+
+    Returns
+    -------
+    str
+        One italic Markdown sentence pair: which counts are shown as ``<suppress_below`` in
+        small-area tables (hot spots, wards, places), or that none are suppressed when the
+        threshold is 1, and that locations are police.uk anonymised snap points.
+
+    Examples
+    --------
+    >>> suppression_note(10)[:38]
+    '_Counts of 1 to 9 are shown as <10 in '
+    """
+    limit = suppress_below
+    small = "1" if limit == 2 else f"1 to {limit - 1}"
+    rule = (
+        f"Counts of {small} are shown as <{limit} in small-area tables (hot spots, wards, "
+        "places)."
+        if limit > 1
+        else "No small counts are suppressed (threshold 1)."
+    )
+    return f"_{rule} Locations are police.uk anonymised snap points._"

@@ -1,0 +1,160 @@
+"""Where crime happens: the busiest neighbourhoods (LSOAs), wards and places, and a density map
+that reveals no single record. Small counts are suppressed as published."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.analyses.hotspots import (
+    concentration,
+    density_cells,
+    hotspots,
+    select_records,
+    suppress_small,
+    top_locations,
+)
+from csp_analysis.exceptions import CspError
+from csp_analysis.plots.hotspots import plot_density
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.comparators import local_table
+from csp_analysis.sections.format import figure_html, md, suppression_note, table_html
+
+NAME = "hotspots"
+FIRST = ["lsoa", "name", "count", "share", "cumulative_share", "rate_per_1000"]
+
+
+def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Hot spots by ward: LSOA counts summed through an LSOA-to-ward lookup, then suppressed.
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots by LSOA (``lsoa``, ``count``).
+    lookup : pandas.DataFrame
+        ``lsoa`` (code) and ``ward`` (name).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are published as ``"<threshold"`` (default 5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ward, count, share, cumulative_share``, busiest first; LSOAs missing from the lookup
+        are gathered under "(LSOA not in the ward lookup)".
+    """
+    ward_of = dict(zip(lookup["lsoa"], lookup["ward"], strict=False))
+    counts = pd.DataFrame({
+        "ward": [ward_of.get(code, "(LSOA not in the ward lookup)") for code in full["lsoa"]],
+        "count": pd.to_numeric(full["count"]).astype("int64"),
+    })  # fmt: skip
+    by = counts.groupby("ward", as_index=False)["count"].sum()
+    by = by.sort_values(["count", "ward"], ascending=[False, True]).reset_index(drop=True)
+    total = by["count"].sum()
+    by["share"] = by["count"] / total if total else float("nan")
+    by["cumulative_share"] = by["share"].cumsum()
+    return suppress_small(by, ["count"], threshold=threshold,
+                          derived=["share", "cumulative_share"])  # fmt: skip
+
+
+def build(ctx: Context) -> SectionResult:
+    """Hot spots of the assessed year's crime (ASB excluded) from street-level records.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Tables ``hotspots`` (every LSOA), ``hotspots_wards`` (with a ward lookup),
+        ``hotspots_places`` (the places recorded most often), ``hotspots_by_category`` (the ten
+        busiest LSOAs of each category, for the deep dive) and ``density_cells`` (the
+        hexagons of the map, each of at least ``suppress_below`` records), all in published
+        form; fact ``concentration`` (a sentence). A gap without street-level records.
+    """
+    ds, area, year, limit = ctx.dataset, ctx.area, ctx.year, ctx.suppress_below
+    if not len(ds.records_of(area)):
+        return gap(NAME, "No hot spots: they need data.police.uk street-level files for the "
+                   "area (the other sources give no locations).")  # fmt: skip
+    crimes = ds.cmap.of_kind("crime")
+    try:
+        published = hotspots(ds, area, year, categories=crimes, threshold=limit)
+        full = hotspots(ds, area, year, categories=crimes, publishable=False)
+        records = select_records(ds, area, year, categories=crimes)
+    except CspError as exc:
+        return gap(NAME, f"No hot spots: {exc}")
+    if not len(full) or int(pd.to_numeric(full["count"]).sum()) == 0:
+        return gap(NAME, f"No hot spots: no crime with a location in {area} in {year}.")
+    rest = [c for c in published.columns if c not in FIRST]
+    tables = {"hotspots": published[[c for c in FIRST if c in published.columns] + rest]}
+    lookup = local_table(ctx, "ward_lookup", by_area=False)
+    if lookup is not None:
+        tables["hotspots_wards"] = ward_counts(full, lookup, threshold=limit)
+    places = top_locations(ds, area, year, categories=crimes, threshold=limit)
+    if len(places):
+        tables["hotspots_places"] = places
+    tables["density_cells"] = density_cells(records, min_count=limit)
+    tables["hotspots_by_category"] = _by_category(ctx)
+    return SectionResult(name=NAME, tables=tables,
+                         facts={"concentration": concentration(full).text})  # fmt: skip
+
+
+def _by_category(ctx: Context, most: int = 10) -> pd.DataFrame:
+    """The busiest LSOAs of each category with records in the year (published form)."""
+    present = set(ctx.dataset.records_of(ctx.area)["category"].astype("string").dropna())
+    parts = []
+    for cat in ctx.dataset.cmap.order:
+        if cat not in present:
+            continue
+        try:
+            hot = hotspots(ctx.dataset, ctx.area, ctx.year, categories=[cat],
+                           threshold=ctx.suppress_below)  # fmt: skip
+        except CspError:
+            continue
+        if len(hot):
+            parts.append(hot.head(most).assign(category=cat))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    return out[["category", *[c for c in out.columns if c != "category"]]]
+
+
+def _share(v: object) -> str:
+    return "" if pd.isna(v) else f"{float(v):.1%}"
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """Concentration, the ten busiest LSOAs, wards and places, and the density map."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    blocks = [md(f"**{result.facts['concentration']}**")]
+    hot = result.table("hotspots").head(10)
+    blocks.append(table_html(pd.DataFrame({
+        "Rank": hot["rank"], "LSOA": hot["name"], "Crimes": hot["count"],
+        "Share": [_share(v) for v in hot["share"]],
+        "Cumulative share": [_share(v) for v in hot["cumulative_share"]],
+    }), "hotspots"))  # fmt: skip
+    wards = result.table("hotspots_wards")
+    if len(wards):
+        w = wards.head(10)
+        blocks.append(md("Crime by ward (through the LSOA-to-ward lookup):"))
+        blocks.append(table_html(pd.DataFrame({
+            "Ward": w["ward"], "Crimes": w["count"], "Share": [_share(v) for v in w["share"]],
+        }), "wards"))  # fmt: skip
+    places = result.table("hotspots_places")
+    if len(places):
+        blocks.append(md("Places recorded most often (police.uk snap points, 'On or near'):"))
+        blocks.append(table_html(places.head(10).rename(columns={
+            "rank": "Rank", "location": "Place", "count": "Crimes"}), "places"))  # fmt: skip
+    limit = a.suppress_below
+    blocks.append(figure_html(
+        plot_density(result.table("density_cells"),
+                     f"Where crime in {a.area} concentrates, {a.year}", min_count=limit),
+        f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
+        "not drawn, so no single record can be located.",
+    ))
+    blocks.append(md(suppression_note(limit)))
+    return blocks
+
+
+SECTION = Section(name=NAME, order=90, title="Where crime happens", build=build, render=render)

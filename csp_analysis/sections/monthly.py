@@ -1,0 +1,67 @@
+"""Monthly trends of All crime and anti-social behaviour, with the assessed year shaded."""
+
+from __future__ import annotations
+
+from csp_analysis.analyses.monthly import monthly_counts, monthly_wide
+from csp_analysis.categories import ALL_CRIME, ASB
+from csp_analysis.periods import month_label
+from csp_analysis.plots import plot_monthly_trend
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.format import figure_html, finding_title, md
+
+NAME = "monthly"
+
+
+def build(ctx: Context) -> SectionResult:
+    """Every month of every category that a source covers.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Table ``monthly_counts`` (one row per month and category; months no source covers
+        are absent, not zero) and fact ``order`` (categories in report order). A gap when the
+        sources give quarterly or yearly counts only.
+    """
+    monthly = monthly_counts(ctx.dataset, ctx.area)
+    order = [ALL_CRIME, *ctx.dataset.cmap.order]
+    if not len(monthly):
+        return gap(NAME, "No monthly data: the sources give quarterly or yearly counts only; "
+                   "data.police.uk street-level files or a monthly extract would give months.",
+                   order=order)  # fmt: skip
+    return SectionResult(name=NAME, tables={"monthly_counts": monthly}, facts={"order": order})
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """A line chart each of All crime and ASB per month (gaps for missing months)."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    monthly = result.table("monthly_counts")
+    wide = monthly_wide(monthly, result.facts["order"])
+    change = a.results["change"].table("yoy_categories")
+    blocks = []
+    for cat in (ALL_CRIME, ASB):
+        if cat not in wide.columns:
+            blocks.append(md(f"_No monthly {cat.lower()} data._"))
+            continue
+        series = wide[cat]
+        first, last = month_label(series.index[0]), month_label(series.index[-1])
+        rows = monthly[monthly["category"] == cat]
+        peak = rows.loc[rows["count"].idxmax()]
+        alt = (
+            f"Line chart of {cat.lower()} per month in {a.area} from {first} to {last}; "
+            f"highest month {month_label(str(peak['month']))} with {int(peak['count']):,}; "
+            f"financial year {a.year} shaded."
+            + (f" {int(series.isna().sum())} missing months shown as gaps."
+               if series.isna().any() else "")  # fmt: skip
+        )
+        title = finding_title(change, a.area, a.year, cat)
+        blocks.append(figure_html(plot_monthly_trend(wide, cat, a.year, title=title), alt))
+    return blocks
+
+
+SECTION = Section(name=NAME, order=30, title="Monthly trends", build=build, render=render)

@@ -1,0 +1,50 @@
+"""Last year's plan: how far the partnership plan was delivered, by priority."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.exceptions import CspError
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.comparators import local_table
+from csp_analysis.sections.format import md, table_html
+from csp_analysis.statistics.plan import plan_progress
+
+NAME = "plan"
+
+
+def build(ctx: Context) -> SectionResult:
+    """Delivery of last year's plan, summarised by priority.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Table ``plan_progress`` (activities and delivery summary per priority); a gap without
+        a plan.
+    """
+    plan = local_table(ctx, "plan")
+    if plan is None or not len(plan):
+        return gap(NAME, "No partnership plan was given: add last year's plan (plan.csv: "
+                   "priority, activity, outcome, timescale, status) to the data folder.")
+    try:
+        progress = plan_progress(plan)
+    except CspError as exc:  # the plan names an unusable file or column
+        return gap(NAME, f"Last year's plan could not be used: {exc}")
+    return SectionResult(name=NAME, tables={"plan_progress": progress})
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """One row per priority: activities and delivery in words."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    p = result.table("plan_progress")
+    return [table_html(pd.DataFrame({"Priority": p["priority"], "Activities": p["activities"],
+                                     "Delivery": p["summary"]}), "plan")]  # fmt: skip
+
+
+SECTION = Section(name=NAME, order=110, title="Last year's plan", build=build, render=render)

@@ -1,0 +1,89 @@
+"""Choosing priorities: the risk matrix (volume, trend, harm, cost, public concern, vulnerability,
+partnership capacity) and how stable its ranking is when the weights vary."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis import risk_matrix as rm
+from csp_analysis.exceptions import CspError
+from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.comparators import local_table
+from csp_analysis.sections.format import figure_html, fmt, md, table_html
+
+NAME = "risk"
+DRAWS, SPREAD, SEED = 1000, 0.5, 0
+
+
+def build(ctx: Context) -> SectionResult:
+    """Score every category on the configured factors, then vary the weights.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices; reads the change and survey sections.
+
+    Returns
+    -------
+    SectionResult
+        Tables ``risk_matrix`` (scores 1–5 per factor, total, rank, factors without data) and
+        ``priority_sensitivity`` (each category's ranks over random draws of the weights); a
+        gap when the scores cannot be computed.
+    """
+    change = ctx.earlier("change").table("yoy_categories")
+    concern = ctx.earlier("survey").table("public_concern")
+    manual = local_table(ctx, "risk_scores")
+    try:
+        config = rm.load_config()
+        risk = rm.score_risk(change, config, harm=rm.load_harm_weights(),
+                             costs=rm.load_unit_costs(),
+                             concern=concern if len(concern) else None, manual=manual)
+        sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
+    except CspError as exc:
+        return gap(NAME, f"No risk matrix: {exc}")
+    if not len(risk):
+        return gap(NAME, "No risk matrix: the category table is needed.")
+    return SectionResult(name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens})
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """Heat map, ranking table and the stability chart."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    r = result.table("risk_matrix")
+    sens = result.table("priority_sensitivity")
+    blocks = [
+        figure_html(
+            plot_risk_heatmap(r, title="Risk matrix: scores from 1 (low) to 5 (high)"),
+            "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
+        ),
+        table_html(pd.DataFrame({"Rank": r["rank"], "Category": r["category"],
+                                 "Total score": [fmt(v) for v in r["total_score"]],
+                                 "Factors without data": r["factors_missing"].fillna("")}),
+                   "risk"),
+    ]  # fmt: skip
+    if len(sens):
+        blocks.append(figure_html(
+            plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
+            f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
+            f"weights within ±{SPREAD:.0%}.",
+        ))
+    blocks.append(md(
+        "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
+        "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
+        "crime (2018). A factor without data is shown as n/a and never counted as zero._"
+    ))
+    return blocks
+
+
+def headline(result: SectionResult) -> dict[str, str]:
+    """The top-ranked category, for the batch index."""
+    risk = result.table("risk_matrix")
+    if not len(risk) or "rank" not in risk.columns:
+        return {"priority": "–"}
+    return {"priority": str(risk.sort_values("rank")["category"].iloc[0])}
+
+
+SECTION = Section(name=NAME, order=120, title="Choosing priorities: the risk matrix",
+                  build=build, render=render, headline=headline)  # fmt: skip

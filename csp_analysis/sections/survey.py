@@ -1,0 +1,68 @@
+"""What residents think: the share naming each concern in the resident survey, with intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.exceptions import CspError
+from csp_analysis.plots.risk import plot_concern
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.comparators import local_table
+from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.statistics.survey import public_concern
+
+NAME = "survey"
+FIRST = ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper", "rank"]
+
+
+def build(ctx: Context) -> SectionResult:
+    """Public concern from the partnership's resident survey.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices.
+
+    Returns
+    -------
+    SectionResult
+        Table ``public_concern`` (share of respondents naming each concern with its Wilson
+        95% interval and rank); a gap without a survey.
+    """
+    survey = local_table(ctx, "survey")
+    if survey is None or not len(survey):
+        return gap(NAME, "No resident survey was given: add the survey results (survey.csv: "
+                   "concern, respondents, count) to the data folder.")  # fmt: skip
+    try:
+        concern = public_concern(survey)
+    except CspError as exc:  # the survey names an unusable file or column
+        return gap(NAME, f"The resident survey could not be used: {exc}")
+    rest = [c for c in concern.columns if c not in FIRST]
+    return SectionResult(name=NAME, tables={"public_concern": concern[FIRST + rest]})
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """The concern table and a bar chart with intervals."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    c = result.table("public_concern")
+    shown = pd.DataFrame({
+        "Rank": c["rank"], "Concern": c["concern"],
+        "Residents naming it": [f"{fmt(p)}%" for p in c["pct"]],
+        "95% interval": [f"{fmt(lo)}% to {fmt(hi)}%" for lo, hi in
+                         zip(c["ci_lower"], c["ci_upper"], strict=True)],
+    })  # fmt: skip
+    if "previous_pct" in c.columns:
+        shown["Previous survey"] = [f"{fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
+    top = c.iloc[0]
+    return [
+        table_html(shown, "concern"),
+        figure_html(
+            plot_concern(c, f"Residents ranked {str(top['concern']).lower()} highest "
+                            f"({float(top['pct']):.1f}%)"),
+            "Bar chart of the share of residents naming each concern, with 95% intervals.",
+        ),
+    ]  # fmt: skip
+
+
+SECTION = Section(name=NAME, order=100, title="What residents think", build=build, render=render)

@@ -1,0 +1,91 @@
+"""Trends over the years: Mann-Kendall on complete financial years and, with monthly data, the
+seasonal test on months (each month against the same month in other years)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.analyses.findings import trend_findings
+from csp_analysis.categories import ALL_CRIME
+from csp_analysis.model import Dataset
+from csp_analysis.periods import financial_year_of_period, months_of_financial_year
+from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.format import md, table_html
+from csp_analysis.statistics.trends import category_trends, yearly_totals
+
+NAME = "trends"
+
+
+def _yearly(ds: Dataset, area: str, monthly: pd.DataFrame) -> pd.DataFrame:
+    """Complete financial-year totals by category (All crime included) for the trend tests."""
+    if len(monthly):
+        return yearly_totals(monthly)
+    counts = ds.area_counts(area)
+    counts = counts.assign(fy=counts["period"].map(financial_year_of_period))
+    rows = []
+    for (fy, kind), sub in counts.groupby(["fy", "kind"]):
+        source = str(sub["source"].iloc[0])
+        covered = ds.covered_months(area, source, str(kind))
+        if len(covered) and any(m not in covered for m in months_of_financial_year(str(fy))):
+            continue
+        per_cat = sub.groupby("category")["count"].sum()
+        if kind == "crime":
+            rows.append({"period": fy, "category": ALL_CRIME, "count": int(per_cat.sum())})
+        rows += [{"period": fy, "category": c, "count": int(n)} for c, n in per_cat.items()]
+    out = pd.DataFrame(rows, columns=["period", "category", "count"])
+    return out.assign(months=12)
+
+
+def build(ctx: Context) -> SectionResult:
+    """Mann-Kendall trend and Sen's slope of each category.
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices; reads the monthly section's ``monthly_counts``.
+
+    Returns
+    -------
+    SectionResult
+        Table ``trends`` (see :func:`~csp_analysis.statistics.trends.category_trends`) and
+        the key findings on significant trends; a gap with fewer than three years of data.
+    """
+    monthly = ctx.earlier("monthly").table("monthly_counts")
+    trends = category_trends(_yearly(ctx.dataset, ctx.area, monthly),
+                             monthly if len(monthly) else None, alpha=ctx.alpha)  # fmt: skip
+    if not len(trends):
+        return gap(NAME, "No trend table: fewer than three financial years of data. Earlier "
+                   "years' files in the data folder would give a trend.")  # fmt: skip
+    findings = trend_findings(trends) if "direction" in trends.columns else []
+    return SectionResult(name=NAME, tables={"trends": trends}, findings=tuple(findings))
+
+
+def render(result: SectionResult, a: Report) -> list:
+    """The trend table with a note on the method."""
+    if not result.available:
+        return [md(f"_{result.gap}_")]
+    t = result.table("trends")
+    seasonal = "seasonal_direction" in t.columns
+    shown = pd.DataFrame({
+        "Category": t["category"],
+        "Years": [f"{int(n)} ({f} to {last})" for n, f, last in
+                  zip(t["periods"], t["first_period"], t["last_period"], strict=True)],
+        "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
+        "Yearly trend": t["direction"],
+    })  # fmt: skip
+    if seasonal:
+        shown["Monthly trend (same month a year on)"] = [
+            "" if not isinstance(d, str) else
+            (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
+            for d, v in zip(t["seasonal_direction"], t["seasonal_sen_slope"], strict=True)
+        ]  # fmt: skip
+    return [
+        table_html(shown, "trends"),
+        md("_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
+           "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
+           "monthly counts (each month compared with the same month in other years) is shown "
+           "too._"),
+    ]
+
+
+SECTION = Section(name=NAME, order=40, title="Trends over the years", build=build, render=render)
