@@ -345,5 +345,5 @@ def test_assessment_builds_peers_from_an_indicators_table(tmp_path: Path) -> Non
     (tmp_path / "pop.csv").write_text("\n".join(pops) + "\n")
     (tmp_path / "ind.csv").write_text("\n".join(ind) + "\n")
     a = assess(load(tmp_path), "Area00", "2024/25")
-    assert "15 nearest neighbours" in a.notes["comparators"]
-    assert set(a.peers["area"]) == set(names[:16])  # the area and its 15 nearest
+    assert "15 nearest neighbours" in a.section("comparators").notes[0]
+    assert set(a.table("comparators")["area"]) == set(names[:16])  # the area and its 15 nearest

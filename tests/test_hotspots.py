@@ -233,7 +233,7 @@ def test_hot_spots_by_ward_through_a_lookup(tmp_path: Path) -> None:
     rows += [f"{c},x,W{i // 4:02d},Ward {i // 4:02d}" for i, c in enumerate(codes[:-1])]
     (tmp_path / "lsoa_ward.csv").write_text("\n".join(rows) + "\n")
     a = assess(load(tmp_path), "Elderbrook", "2025/26")
-    wards = a.wards
+    wards = a.table("hotspots_wards")
     expected: dict[str, int] = {}
     for code, n in zip(full["lsoa"], pd.to_numeric(full["count"]), strict=True):
         ward = (f"Ward {codes.index(code) // 4:02d}" if code != codes[-1]

@@ -553,16 +553,16 @@ def test_all_crime_is_sum_of_crime_categories_tidy(
     with written(files) as folder:
         ds = csp_analysis.load(folder)
     a = csp_analysis.assess(ds, case.area, case.year)
-    check_all_crime_sum(a.change, a.monthly)
+    check_all_crime_sum(a.table("yoy_categories"), a.table("monthly_counts"))
     counts, covered, present = tidy_expectations(case)
-    assert_same(table_of(a.change), expected_change(counts, covered, present, case.year),
+    assert_same(table_of(a.table("yoy_categories")), expected_change(counts, covered, present, case.year),
                 "category table")
-    assert_same(monthly_of(a.monthly), expected_monthly(counts, covered, present),
+    assert_same(monthly_of(a.table("monthly_counts")), expected_monthly(counts, covered, present),
                 "monthly table")
-    check_pct_signs(a.change)
-    check_rr_intervals(a.change)
-    if len(a.same_month):
-        check_pct_signs(a.same_month, "count_year_before", "count")
+    check_pct_signs(a.table("yoy_categories"))
+    check_rr_intervals(a.table("yoy_categories"))
+    if len(a.table("same_month_last_year")):
+        check_pct_signs(a.table("same_month_last_year"), "count_year_before", "count")
 
 
 @settings(BASE, max_examples=12, phases=NO_SHRINK)
@@ -582,23 +582,23 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
     assume(years)
     year = max(years)
     a = csp_analysis.assess(ds, area, year)
-    check_all_crime_sum(a.change, a.monthly)
+    check_all_crime_sum(a.table("yoy_categories"), a.table("monthly_counts"))
     counts = {(m, c): n for (ar, m, c), n in case.kept.items() if ar == area}
     # A file covers its force-month for every category; a kind is listed once the area has
     # any row of it.
     kinds = {KIND_OF[c] for _, c in counts}
     covered = {k: set(case.months) for k in ("crime", "asb") if k in kinds}
     present = {"crime": CRIME, "asb": KINDS["asb"]}
-    assert_same(table_of(a.change), expected_change(counts, covered, present, year),
+    assert_same(table_of(a.table("yoy_categories")), expected_change(counts, covered, present, year),
                 "category table")
-    assert_same(monthly_of(a.monthly), expected_monthly(counts, covered, present),
+    assert_same(monthly_of(a.table("monthly_counts")), expected_monthly(counts, covered, present),
                 "monthly table")
-    check_pct_signs(a.change)
-    check_rr_intervals(a.change)
-    if len(a.districts):
-        check_pct_signs(a.districts)
-    if len(a.same_month):
-        check_pct_signs(a.same_month, "count_year_before", "count")
+    check_pct_signs(a.table("yoy_categories"))
+    check_rr_intervals(a.table("yoy_categories"))
+    if len(a.table("district_change")):
+        check_pct_signs(a.table("district_change"))
+    if len(a.table("same_month_last_year")):
+        check_pct_signs(a.table("same_month_last_year"), "count_year_before", "count")
 
 
 @st.composite
@@ -640,7 +640,7 @@ def test_assess_area_with_only_asb_records(case: tuple[list[TextFile], str]) -> 
     with written(files) as folder:
         ds = csp_analysis.load(folder)
     a = csp_analysis.assess(ds, "Thurrock", year)
-    check_all_crime_sum(a.change, a.monthly)
+    check_all_crime_sum(a.table("yoy_categories"), a.table("monthly_counts"))
 
 
 @settings(BASE, max_examples=40)
