@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check csp_analysis tests benchmarks tools
 
 demo-data: $(STAMP)
-	$(PY) -m csp_analysis.demo
+	$(PY) -m tools.demo
 
 notebooks: $(STAMP)
 	$(PY) tools/make_notebooks.py

@@ -18,6 +18,7 @@ from csp_analysis.analyses.monthly import monthly_counts
 from csp_analysis.analyses.periods import missing_months, resolve_year
 from csp_analysis.analyses.quality import data_quality
 from csp_analysis.categories import ALL_CRIME
+from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import CspError, DataError, UsageError
 from csp_analysis.model import SOURCE_LABELS, Dataset, load
 from csp_analysis.periods import (
@@ -270,8 +271,6 @@ def assess(
                          f"not {suppress_below!r}")
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
-        from csp_analysis.demo import DEMO_AREA
-
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from csp_analysis.analyses.periods import resolve_year
+from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.paths import notebooks_dir
@@ -125,8 +126,6 @@ def run_report(
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
-        from csp_analysis.demo import DEMO_AREA
-
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
