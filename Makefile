@@ -30,8 +30,9 @@ lint: $(STAMP)
 demo-data: $(STAMP)
 	$(PY) -m tools.demo
 
+# The .md text forms (MyST) are the reviewed source; JupyterLab keeps each pair in step on save.
 notebooks: $(STAMP)
-	$(PY) tools/make_notebooks.py
+	$(VENV)/bin/jupytext --sync notebooks/*.md
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
