@@ -128,9 +128,10 @@ def _get_json(url: str, token: str) -> Any:
 
 
 def _put_json(url: str, token: str, model: dict[str, Any]) -> Any:
+    headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
     request = urllib.request.Request(
-        url, data=json.dumps(model).encode(), method="PUT",
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json"})  # fmt: skip
+        url, data=json.dumps(model).encode(), method="PUT", headers=headers
+    )
     with _OPENER.open(request, timeout=30) as response:
         assert int(response.status) in (200, 201), url
         return json.loads(response.read())
