@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test setup lint demo-data notebooks clean
+.PHONY: report test setup lint demo-data notebooks docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csp-assess needs Python 3.11 or newer")'
@@ -34,5 +34,9 @@ demo-data: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.md
 
+# The API reference, from the docstrings (pdoc), into site/ (not committed).
+docs: $(STAMP)
+	$(PY) -m tools.api_docs site
+
 clean:
-	rm -rf $(VENV) outputs/*/ .pytest_cache
+	rm -rf $(VENV) outputs/*/ .pytest_cache site

@@ -112,7 +112,15 @@ def _run_one(saved: str, area: str, year: str | None, out: str, classification: 
 
 
 class Progress:
-    """One line per finished area and, on a terminal, a ``tqdm`` bar with the counts."""
+    """One line per finished area and, on a terminal, a ``tqdm`` bar with the counts.
+
+    Parameters
+    ----------
+    runs : list of AreaRun
+        The batch's areas, whose states the bar counts.
+    stream : file, optional
+        Where progress is written (default: standard error); the bar only on a terminal.
+    """
 
     def __init__(self, runs: list[AreaRun], stream: TextIO | None = None) -> None:
         self.runs = runs
@@ -123,7 +131,13 @@ class Progress:
                         disable=not tty, dynamic_ncols=True)  # fmt: skip
 
     def update(self, run: AreaRun | None = None) -> None:
-        """Report a state change (a finished area gets its own line)."""
+        """Report a state change (a finished area gets its own line).
+
+        Parameters
+        ----------
+        run : AreaRun, optional
+            The area that has just finished, if any.
+        """
         if run is not None and run.state in ("done", "failed"):
             mark = "ok    " if run.state == "done" else "FAILED"
             detail = f"{run.seconds:.1f} s" if run.state == "done" else run.error

@@ -174,5 +174,6 @@ hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by L
 ```
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
---year {a.year} --category "{category}"`. The API reference is `docs/api.md`."""))
+--year {a.year} --category "{category}"`. The API reference: `make docs`, then open
+`site/index.html`."""))
 

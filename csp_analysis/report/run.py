@@ -32,6 +32,16 @@ def slug(text: str) -> str:
     """File-name-safe form of an area or year: ``"Southend-on-Sea"`` -> ``"southend-on-sea"``,
     ``"2018/19"`` -> ``"2018-19"``.
 
+    Parameters
+    ----------
+    text : str
+        An area name, a financial year or a category.
+
+    Returns
+    -------
+    str
+        Lower case letters and digits joined by single hyphens.
+
     Examples
     --------
     >>> slug("Castle Point"), slug("2018/19")
@@ -41,7 +51,13 @@ def slug(text: str) -> str:
 
 
 def kernel_name() -> str:
-    """The project's registered kernel if present (``make`` registers it), else ``python3``."""
+    """The project's registered kernel if present (``make`` registers it), else ``python3``.
+
+    Returns
+    -------
+    str
+        ``"csp-assess"`` or ``"python3"``.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
     return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
@@ -241,6 +257,11 @@ def refuse_unreadable(ds: Dataset) -> None:
     A file that is empty, binary or a broken workbook may hold figures the report would
     silently lack; the analyst must remove or mend it first (``csp-assess validate`` lists
     every file).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data folder.
 
     Raises
     ------
