@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test setup lint demo-data notebooks clean
+.PHONY: report test setup lint demo-data notebooks docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csp-assess needs Python 3.11 or newer")'
@@ -28,10 +28,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check csp_analysis tests benchmarks tools
 
 demo-data: $(STAMP)
-	$(PY) -m csp_analysis.demo
+	$(PY) -m tools.demo
 
+# The .md text forms (MyST) are the reviewed source; JupyterLab keeps each pair in step on save.
 notebooks: $(STAMP)
-	$(PY) tools/make_notebooks.py
+	$(VENV)/bin/jupytext --sync notebooks/*.md
+
+# The API reference, from the docstrings (pdoc), into site/ (not committed).
+docs: $(STAMP)
+	$(PY) -m tools.api_docs site
 
 clean:
-	rm -rf $(VENV) outputs/*/ .pytest_cache
+	rm -rf $(VENV) outputs/*/ .pytest_cache site

@@ -17,14 +17,13 @@ from typing import Any
 import pandas as pd
 
 from csp_analysis.analyses.periods import resolve_year
+from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.periods import previous_financial_year
 from csp_analysis.sections import Context, SectionResult, registry
 
 __all__ = ["Assessment", "assess", "open_assessment"]
-
-DEMO_AREA = "Elderbrook"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
     run.add_argument("--category",
                      help="build the one-category deep dive instead (e.g. Shoplifting)")
+    run.add_argument("--notebook", metavar="PATH",
+                     help="run your own edited copy of the report notebook (.ipynb or its "
+                          ".md text form; it must keep its 'parameters' cell)")  # fmt: skip
     _suppress_option(run)
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
@@ -86,7 +89,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from csp_analysis.report.run import run_report
 
     html = run_report(args.data, args.area, args.year, args.out, args.classification,
-                      category=args.category, suppress_below=args.suppress_below)
+                      notebook=args.notebook, category=args.category,
+                      suppress_below=args.suppress_below)  # fmt: skip
     print(html)
     return 0
 

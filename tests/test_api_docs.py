@@ -1,111 +1,126 @@
-"""The API reference (docs/api.md) is generated from the docstrings and kept up to date, and
-every public function and method of that API has a complete numpydoc docstring."""
+"""The API reference is built from the docstrings by pdoc (``make docs``, not committed), and
+every public function, class and method of ``csp_analysis`` passes numpydoc's validator on the
+checks that matter to a reader: its parameters documented as the signature has them, and what
+it returns."""
 
 from __future__ import annotations
 
-import difflib
-import importlib.util
-import sys
+import dataclasses
+import inspect
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from numpydoc.validate import validate
 
-ROOT = Path(__file__).resolve().parents[1]
-TOOL = ROOT / "tools" / "make_api_docs.py"
+from csp_analysis.report.export import check_offline
+from tools.api_docs import build, public_modules, public_objects
+
+#: numpydoc validation codes enforced (numpydoc.readthedocs.io, "Validation"):
+#: GL08 no docstring; SS01 no summary; GL06 an unknown section heading; PR01 a parameter of
+#: the signature not documented; PR02 a documented parameter not in the signature; PR03 the
+#: parameters documented in another order; RT01 no Returns section though the function
+#: returns a value; YD01 no Yields section though it is a generator. Style checks (summary
+#: verb mood, See Also, Examples everywhere, descriptions on every entry) are left out.
+CHECKS = ("GL08", "SS01", "GL06", "PR01", "PR02", "PR03", "RT01", "YD01")
+
+#: Modules whose docstrings predate the check and are still incomplete (issue 12). Each is
+#: listed with the codes it still fails; remove a module as soon as its docstrings are
+#: complete (a test fails when a listed module has become clean, so the list only shrinks).
+PENDING: dict[str, frozenset[str]] = {
+    "csp_analysis.cache": frozenset({"PR01", "RT01"}),
+    "csp_analysis.categories": frozenset({"PR01", "RT01"}),
+    "csp_analysis.cli": frozenset({"PR01", "RT01"}),
+    "csp_analysis.model": frozenset({"PR01", "RT01"}),
+    "csp_analysis.paths": frozenset({"RT01"}),
+    "csp_analysis.periods": frozenset({"PR01", "RT01"}),
+    "csp_analysis.readers.base": frozenset({"PR01", "RT01"}),
+    "csp_analysis.readers.detect": frozenset({"PR01", "RT01"}),
+    "csp_analysis.readers.home_office": frozenset({"PR01"}),
+    "csp_analysis.readers.police_uk": frozenset({"PR01", "RT01"}),
+    "csp_analysis.readers.population": frozenset({"PR01"}),
+    "csp_analysis.readers.tidy": frozenset({"PR01", "RT01"}),
+    "csp_analysis.report.export": frozenset({"PR01"}),
+}
 
 
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_api_docs", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+def _module_of(qualname: str, obj: object) -> str:
+    owner = obj.fget if isinstance(obj, property) else getattr(obj, "__func__", obj)
+    return str(getattr(owner, "__module__", qualname.rsplit(".", 1)[0]))
 
 
-tool = _load_tool()
+def _generated_init(obj: object) -> bool:
+    """A dataclass whose constructor is generated: its fields are documented as Attributes."""
+    if not (inspect.isclass(obj) and dataclasses.is_dataclass(obj)):
+        return False
+    init = obj.__dict__.get("__init__")
+    return inspect.isfunction(init) and init.__code__.co_filename != inspect.getfile(obj)
+
+
+def problems(qualname: str, obj: object) -> Iterator[tuple[str, str]]:
+    """The enforced numpydoc errors of one object, as (code, message)."""
+    for code, message in validate(qualname)["errors"]:
+        if code not in CHECKS:
+            continue
+        if code in ("PR01", "PR02", "PR03") and _generated_init(obj):
+            continue
+        yield code, message
 
 
 @pytest.fixture(scope="module")
-def modules() -> list[Any]:
-    return tool.api_modules()
+def found() -> dict[str, list[tuple[str, str, str]]]:
+    """Every enforced problem, by module: (qualname, code, message)."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for qualname, obj in public_objects():
+        for code, message in problems(qualname, obj):
+            out.setdefault(_module_of(qualname, obj), []).append((qualname, code, message))
+    return out
 
 
-@pytest.fixture(scope="module")
-def qualnames(modules: list[Any]) -> set[str]:
-    return {m.qualname for m in tool.iter_members(modules)}
-
-
-# --------------------------------------------------------------------------------------------
-# the page
-# --------------------------------------------------------------------------------------------
-
-
-def test_api_md_is_up_to_date(modules: list[Any]) -> None:
-    expected = tool.render(modules)
-    current = tool.TARGET.read_text(encoding="utf-8") if tool.TARGET.is_file() else ""
-    if current != expected:
-        diff = list(difflib.unified_diff(current.splitlines(), expected.splitlines(),
-                                         "docs/api.md", "from the docstrings", lineterm="", n=1))
-        shown = "\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else "")
-        pytest.fail(f"docs/api.md is out of date: run `{tool.COMMAND}`\n{shown}")
-
-
-def test_the_reference_covers_the_public_api(qualnames: set[str]) -> None:
+def test_the_checked_objects_cover_the_public_api() -> None:
+    names = {q for q, _ in public_objects()}
     expected = {
-        "csp_analysis.load", "csp_analysis.assess", "csp_analysis.Dataset",
-        "csp_analysis.Assessment", "csp_analysis.Dataset.resolve_area",
-        "csp_analysis.Dataset.areas",
+        "csp_analysis.model.load", "csp_analysis.assessment.assess",
+        "csp_analysis.model.Dataset", "csp_analysis.assessment.Assessment",
+        "csp_analysis.model.Dataset.resolve_area", "csp_analysis.model.Dataset.areas",
         "csp_analysis.analyses.change.category_change",
         "csp_analysis.statistics.trends.mann_kendall",
         "csp_analysis.risk_matrix.score_risk", "csp_analysis.risk_matrix.RiskConfig",
         "csp_analysis.plots.trends.plot_monthly_trend", "csp_analysis.plots.spc.plot_spc",
         "csp_analysis.report.display.cover", "csp_analysis.report.run.run_report",
+        "csp_analysis.report.run.read_report_notebook",
         "csp_analysis.report.interactive.sortable_table", "csp_analysis.lab.open_lab",
     }  # fmt: skip
-    assert expected <= qualnames, sorted(expected - qualnames)
-    # private names, names imported from elsewhere and the rest of report.run are left out
-    assert not [q for q in qualnames if "._" in q]
-    assert "csp_analysis.report.display.HTML" not in qualnames
-    assert "csp_analysis.report.display.plot_monthly_trend" not in qualnames
-    assert "csp_analysis.report.run.slug" not in qualnames
+    assert expected <= names, sorted(expected - names)
+    assert not [q for q in names if "._" in q]  # private names are left out
+    assert "csp_analysis.report.display.plot_monthly_trend" not in names  # imported there
+    assert not [m for m in public_modules() if "demo" in m]  # the generator is a tool
 
 
-def test_page_has_contents_signatures_and_sections() -> None:
-    text = tool.TARGET.read_text(encoding="utf-8")
-    assert text.startswith("# API reference\n")
-    assert "## Contents" in text
-    assert '<a id="csp_analysis.analyses.change.category_change"></a>' in text
-    assert "(#csp_analysis.analyses.change.category_change)" in text
-    assert "```python\nload(" in text
-    for heading in ("**Parameters**", "**Returns**", "**Examples**", "**References**"):
-        assert heading in text
-    assert "```pycon\n>>> " in text
-
-
-# --------------------------------------------------------------------------------------------
-# the docstrings
-# --------------------------------------------------------------------------------------------
-
-
-def test_public_docstrings_are_complete(modules: list[Any]) -> None:
-    """Summary line; Parameters naming exactly the parameters; Returns unless it returns None."""
-    offenders = tool.docstring_offenders(modules)
+def test_public_docstrings_pass_numpydoc_validation(
+    found: dict[str, list[tuple[str, str, str]]],
+) -> None:
+    offenders = [
+        f"{qualname}: {code} {message}"
+        for module, rows in sorted(found.items())
+        for qualname, code, message in rows
+        if code not in PENDING.get(module, frozenset())
+    ]
     assert not offenders, (
-        f"{len(offenders)} public functions/methods have incomplete numpydoc docstrings "
-        "(then run `python tools/make_api_docs.py`):\n" + "\n".join(offenders)
-    )
+        f"{len(offenders)} numpydoc problems in public docstrings:\n" + "\n".join(offenders))
+
+
+def test_the_pending_list_only_shrinks(found: dict[str, list[tuple[str, str, str]]]) -> None:
+    for module, codes in PENDING.items():
+        left = {code for _, code, _ in found.get(module, [])}
+        assert left, f"{module} now passes every check: remove it from PENDING"
+        assert codes <= left, f"{module} no longer fails {sorted(codes - left)}"
 
 
 # --------------------------------------------------------------------------------------------
-# the checker and the parser themselves
+# the checks themselves, on deliberately incomplete docstrings
 # --------------------------------------------------------------------------------------------
-
-
-def _problems(func: Any, kind: str = "function") -> list[str]:
-    return tool.docstring_problems(tool.Member(f"x.{func.__name__}", func.__name__, kind, func))
 
 
 def good(area: str, *years: str, strict: bool = False, **options: Any) -> int:
@@ -146,11 +161,14 @@ def missing_and_extra(area: str, year: str) -> int:
     Parameters
     ----------
     area : str
+        The area.
     month : str
+        A month.
 
     Returns
     -------
     int
+        The count.
     """
     return 0
 
@@ -160,36 +178,13 @@ def no_sections(area: str) -> str:
     return area
 
 
-def unannotated(x):
-    """Double it.
-
-    Parameters
-    ----------
-    x : int
-    """
-    return 2 * x
-
-
-def unannotated_none(x):
-    """Print it.
-
-    Parameters
-    ----------
-    x : int
-    """
-    print(x)
-
-
-def generator(n: int):
+def generator(n: int) -> Iterator[int]:
     """Count up.
 
     Parameters
     ----------
     n : int
-
-    Yields
-    ------
-    int
+        How far.
     """
     yield from range(n)
 
@@ -198,78 +193,72 @@ def undocumented(x: int) -> int:
     return x
 
 
+@dataclasses.dataclass
+class Record:
+    """A record (a dataclass: its fields are attributes).
+
+    Attributes
+    ----------
+    size : int
+        Its size.
+    """
+
+    size: int
+
+
 class Thing:
     """A thing.
 
     Parameters
     ----------
     size : int
+        Its size.
     """
 
     def __init__(self, size: int, colour: str = "red") -> None:
         self.size = size
 
-    def grow(self, by: int) -> None:
-        """Grow.
 
-        Parameters
-        ----------
-        by : int
-        """
-
-    @classmethod
-    def make(cls) -> Thing:
-        """Make one."""
-        return cls(1)
-
-    @property
-    def area(self) -> int:
-        """Its area (a property needs a summary only)."""
-        return self.size**2
+def _codes(func: object) -> list[str]:
+    name = f"{__name__}.{func.__name__}"  # type: ignore[attr-defined]
+    return sorted(code for code, _ in problems(name, func))
 
 
-def test_checker_accepts_complete_docstrings() -> None:
-    assert _problems(good) == []
-    assert _problems(shared_entry) == []
-    assert _problems(generator) == []
-    assert _problems(unannotated_none) == []
-    assert _problems(Thing.__dict__["grow"], "method") == []  # self left out, returns None
-    assert tool.docstring_problems(tool.Member("x.Thing.area", "area", "property",
-                                               Thing.__dict__["area"], owner=Thing)) == []
+def test_the_checks_accept_complete_docstrings() -> None:
+    assert _codes(good) == []
+    assert _codes(shared_entry) == []
+    assert _codes(Record) == []
 
 
-def test_checker_names_each_problem() -> None:
-    assert _problems(missing_and_extra) == [
-        "parameters not documented: year", "documented but not in the signature: month"]
-    assert _problems(no_sections) == [
-        "no Parameters section (parameters: area)", "no Returns section"]
-    assert _problems(unannotated) == ["no Returns section"]
-    assert _problems(undocumented) == ["no docstring"]
-    make = tool.Member("x.Thing.make", "make", "classmethod", Thing.__dict__["make"])
-    assert tool.docstring_problems(make) == ["no Returns section"]  # cls left out
-    cls = tool.Member("x.Thing", "Thing", "class", Thing)
-    assert tool.docstring_problems(cls) == ["parameters not documented: colour"]
+def test_the_checks_name_each_problem() -> None:
+    assert _codes(missing_and_extra) == ["PR01", "PR02"]
+    assert _codes(no_sections) == ["PR01", "RT01"]
+    assert _codes(generator) == ["YD01"]
+    assert _codes(undocumented) == ["GL08"]
+    assert _codes(Thing) == ["PR01"]  # colour, from __init__
 
 
-def test_parser_and_markdown() -> None:
-    parsed = tool.parse_docstring(good.__doc__)
-    assert parsed.summary == "Count something."
-    assert [e.names for e in parsed.entries("Parameters")] == [
-        ["area"], ["*years"], ["strict"], ["**options"]]
-    assert [(e.names, e.type) for e in parsed.entries("Returns")] == [([], "int")]
-    md = "\n".join(tool.render_sections(parsed))
-    assert "- **`strict`** : *bool, default False* — Refuse gaps." in md
-    assert "- **`**options`** — Passed on." in md
-    assert "- *int* — The count." in md
-    assert tool.rst_inline(":class:`~pandas.DataFrame` of ``x``; see [1]_") == (
-        "`DataFrame` of `x`; see [1]")
-    refs = tool.prose([".. [1] Wilson EB. Probable inference,", "   1927."])
-    assert refs == ["- [1] Wilson EB. Probable inference, 1927."]
+# --------------------------------------------------------------------------------------------
+# the reference itself
+# --------------------------------------------------------------------------------------------
 
 
-def test_signature_is_wrapped_when_long() -> None:
-    member = tool.Member("x.good", "good", "function", good)
-    assert tool.format_signature(member) == (
-        "good(area: str, *years: str, strict: bool = False, **options: Any) -> int")
-    thing = tool.format_signature(tool.Member("x.Thing", "Thing", "class", Thing))
-    assert thing == "class Thing(size: int, colour: str = 'red')"
+@pytest.mark.slow
+def test_the_api_reference_builds_offline(tmp_path: Path) -> None:
+    index = build(tmp_path / "site")
+    assert index.is_file()
+    site = tmp_path / "site"
+    for page in ("csp_analysis.html", "csp_analysis/model.html",
+                 "csp_analysis/statistics/trends.html", "csp_analysis/report/run.html",
+                 "csp_analysis/lab.html"):  # fmt: skip
+        assert (site / page).is_file(), page
+    top = (site / "csp_analysis.html").read_text(encoding="utf-8")
+    assert 'id="assess"' in top and 'id="load"' in top  # assess is imported on first use
+    trends = (site / "csp_analysis/statistics/trends.html").read_text(encoding="utf-8")
+    assert 'id="mann_kendall"' in trends
+    for heading in ("Parameters", "Returns", "Examples", "References"):
+        assert f">{heading}</h6>" in trends, heading
+    for page in site.rglob("*.html"):
+        if page.name != "index.html":  # a relative redirect to csp_analysis.html
+            assert check_offline(page.read_text(encoding="utf-8")) == [], page
+    assert not (site / "csp_analysis" / "demo.html").exists()

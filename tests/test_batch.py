@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -145,3 +146,55 @@ def test_an_unreadable_file_stops_the_batch_before_any_report(
     err = capsys.readouterr().err
     assert "broken.xlsx" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_index_page_escapes_names_links_relatively_and_marks_top_and_bottom(
+    tmp_path: Path,
+) -> None:
+    from csp_analysis.report.batch import AreaRun, write_index
+
+    report = tmp_path / "out" / "a-b" / "2025-26" / "strategic_assessment.html"
+    report.parent.mkdir(parents=True)
+    report.write_text("<html></html>", encoding="utf-8")
+    runs = [
+        AreaRun("A & B <Vale>", state="done", html=report, year="2025/26"),
+        AreaRun("Oldtown", state="failed", error="year 2025/26 has <no> data"),
+    ]
+    index = write_index(runs, tmp_path / "out", "OFFICIAL-SENSITIVE", load())
+    html = index.read_text(encoding="utf-8")
+    assert "A &amp; B &lt;Vale&gt;" in html and "&lt;no&gt; data" in html and "<Vale>" not in html
+    assert html.count("OFFICIAL-SENSITIVE") == 2 and check_offline(html) == []
+    assert "2 partnership areas" in html and "1 reports built, 1 failed." in html
+    assert "Synthetic demo data: not real crime figures." in html  # load() is the demo
+    rows = _index_rows(index)
+    assert rows["A & B <Vale>"]["href"] == "a-b/2025-26/strategic_assessment.html"
+    assert rows["A & B <Vale>"]["All crime"] == "–"  # no tables: missing, never zero
+    assert rows["Oldtown"] == {**rows["Oldtown"], "href": "", "Year": "–",
+                               "Report": "failed: year 2025/26 has <no> data"}  # fmt: skip
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stream_type", [io.StringIO, _Terminal])
+def test_progress_lines_and_a_bar_only_on_a_terminal(stream_type: type[io.StringIO]) -> None:
+    from csp_analysis.report.batch import AreaRun, Progress
+
+    runs = [AreaRun("Elderbrook"), AreaRun("Greywater")]
+    stream = stream_type()
+    progress = Progress(runs, stream)
+    runs[0].state, runs[0].seconds = "done", 12.34
+    runs[1].state, runs[1].error = "failed", "year 2025/26 has no data"
+    progress.update(runs[0])
+    progress.update(runs[1])
+    progress.close()
+    text = stream.getvalue()
+    assert "ok     Elderbrook: 12.3 s\n" in text
+    assert "FAILED Greywater: year 2025/26 has no data\n" in text
+    if stream_type is _Terminal:
+        assert "2/2" in text and "1 done, 0 running, 1 failed" in text
+    else:
+        assert text == ("ok     Elderbrook: 12.3 s\n"
+                        "FAILED Greywater: year 2025/26 has no data\n")  # fmt: skip

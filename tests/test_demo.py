@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 from pathlib import Path
 
 import pytest
 
-from csp_analysis import demo
 from csp_analysis.paths import demo_dir
+from tools.demo import generate as demo
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -49,7 +50,7 @@ def test_matches_committed_demo(generated: Path) -> None:
     fresh, stored = _tree(generated), _tree(committed)
     assert sorted(fresh) == sorted(stored)
     stale = [name for name in sorted(fresh) if fresh[name] != stored[name]]
-    assert not stale, f"data/demo is out of date; run python -m csp_analysis.demo: {stale[:5]}"
+    assert not stale, f"data/demo is out of date; run make demo-data: {stale[:5]}"
 
 
 def test_two_generations_identical(generated: Path, tmp_path: Path) -> None:
@@ -208,3 +209,16 @@ def test_cli_writes_to_given_folder(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert demo.main([str(tmp_path / "cli")]) == 0
     assert (tmp_path / "cli" / "population.csv").is_file()
     assert "synthetic" in capsys.readouterr().out.lower()
+
+
+def test_the_package_never_imports_the_generator() -> None:
+    package = Path(__file__).resolve().parents[1] / "csp_analysis"
+    imported: set[str] = set()
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module)
+    assert "csp_analysis.defaults" in imported  # the walk sees lazy imports too
+    assert not {m for m in imported if m.split(".")[0] == "tools" or ".demo" in m}

@@ -127,12 +127,24 @@ def _get_json(url: str, token: str) -> Any:
     return json.loads(body)
 
 
+def _put_json(url: str, token: str, model: dict[str, Any]) -> Any:
+    headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(
+        url, data=json.dumps(model).encode(), method="PUT", headers=headers
+    )
+    with _OPENER.open(request, timeout=30) as response:
+        assert int(response.status) in (200, 201), url
+        return json.loads(response.read())
+
+
 def test_jupyterlab_starts_on_the_folder_with_the_default_kernel(tmp_path: Path) -> None:
     pytest.importorskip("jupyterlab")
     folder = tmp_path / "notebooks"
     folder.mkdir()
     (folder / "probe.ipynb").write_text(json.dumps({
         "cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))  # fmt: skip
+    # The project's pairing: every notebook saved with its MyST Markdown text form.
+    (folder / "jupytext.toml").write_bytes((notebooks_dir() / "jupytext.toml").read_bytes())
     port, token = _free_port(), "csp-assess-test-token"
     extra = [
         "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
@@ -168,7 +180,18 @@ def test_jupyterlab_starts_on_the_folder_with_the_default_kernel(tmp_path: Path)
             assert specs["default"] == _expected_kernel()
             assert specs["default"] in specs["kernelspecs"]
             contents = _get_json(f"{base}/api/contents", token)
-            assert [item["name"] for item in contents["content"]] == ["probe.ipynb"]
+            names = sorted(item["name"] for item in contents["content"])
+            assert names == ["jupytext.toml", "probe.ipynb"]
+            # Saving from JupyterLab writes the paired text form too (jupytext's extension).
+            cell = {"cell_type": "markdown", "id": "cell-00", "metadata": {},
+                    "source": "## Saved from JupyterLab"}  # fmt: skip
+            notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            _put_json(f"{base}/api/contents/probe.ipynb", token,
+                      {"type": "notebook", "format": "json", "content": notebook})  # fmt: skip
+            paired = folder / "probe.md"
+            assert paired.is_file(), "JupyterLab saved no paired .md: is jupytext installed?"
+            text = paired.read_text(encoding="utf-8")
+            assert "format_name: myst" in text and "## Saved from JupyterLab" in text
             code, page = _get(f"{base}/lab", token)
             assert code == 200 and b"JupyterLab" in page
         finally:

@@ -8,7 +8,6 @@ at a time. An area that fails does not stop the others: it is reported in the su
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
 import shutil
@@ -20,10 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+import jinja2
+from tqdm import tqdm
+
 from csp_analysis.exceptions import CspError, UsageError
 from csp_analysis.model import Dataset, load
 
 INDEX_NAME = "index.html"
+INDEX_TEMPLATE = "index.html.j2"
+
+#: The index page's template, shipped as package data (``report/templates/batch``).
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("csp_analysis.report", "templates/batch"),
+    autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)  # fmt: skip
 
 
 @dataclass
@@ -102,43 +112,45 @@ def _run_one(saved: str, area: str, year: str | None, out: str, classification: 
 
 
 class Progress:
-    """One line per finished area and, on a terminal, a redrawn bar with the counts."""
+    """One line per finished area and, on a terminal, a ``tqdm`` bar with the counts.
+
+    Parameters
+    ----------
+    runs : list of AreaRun
+        The batch's areas, whose states the bar counts.
+    stream : file, optional
+        Where progress is written (default: standard error); the bar only on a terminal.
+    """
 
     def __init__(self, runs: list[AreaRun], stream: TextIO | None = None) -> None:
         self.runs = runs
         self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.start = time.perf_counter()
-
-    def bar(self) -> str:
-        """``[#####.....] 7/14 done, 2 running, 1 failed, 42 s``."""
-        n = len(self.runs)
-        states = [r.state for r in self.runs]
-        finished = states.count("done") + states.count("failed")
-        width = 24
-        filled = round(width * finished / n) if n else width
-        return (f"[{'#' * filled}{'.' * (width - filled)}] {finished}/{n} finished: "
-                f"{states.count('done')} done, {states.count('running')} running, "
-                f"{states.count('failed')} failed, "
-                f"{time.perf_counter() - self.start:.0f} s")
+        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        # Off a terminal (a log file, CI) only the per-area lines are written.
+        self.bar = tqdm(total=len(runs), file=self.stream, unit="area", desc="reports",
+                        disable=not tty, dynamic_ncols=True)  # fmt: skip
 
     def update(self, run: AreaRun | None = None) -> None:
-        """Report a state change (a finished area gets its own line)."""
+        """Report a state change (a finished area gets its own line).
+
+        Parameters
+        ----------
+        run : AreaRun, optional
+            The area that has just finished, if any.
+        """
         if run is not None and run.state in ("done", "failed"):
             mark = "ok    " if run.state == "done" else "FAILED"
             detail = f"{run.seconds:.1f} s" if run.state == "done" else run.error
-            if self.tty:
-                self.stream.write("\r\033[K")
-            self.stream.write(f"{mark} {run.area}: {detail}\n")
-        if self.tty:
-            self.stream.write("\r\033[K" + self.bar())
+            tqdm.write(f"{mark} {run.area}: {detail}", file=self.stream)
+            self.bar.update(1)
+        states = [r.state for r in self.runs]
+        self.bar.set_postfix_str(f"{states.count('done')} done, {states.count('running')} "
+                                 f"running, {states.count('failed')} failed")  # fmt: skip
         self.stream.flush()
 
     def close(self) -> None:
         """End the bar's line."""
-        if self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()
 
 
 def run_batch(
@@ -271,58 +283,17 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
     Path
         The index page.
     """
-    esc = html.escape
     rows = []
     for r in runs:
-        h = _headline(r)
-        if r.html is not None:
-            href = Path(os.path.relpath(r.html, out)).as_posix()
-            link = f"<a href=\"{esc(href)}\">{esc(r.area)}</a>"
-        else:
-            link = esc(r.area)
-        status = "built" if r.state == "done" else f"failed: {esc(r.error)}"
-        rows.append(
-            f"<tr><th scope='row'>{link}</th><td>{esc(r.year or '–')}</td>"
-            f"<td class='n'>{h['all_crime']}</td><td class='n'>{h['all_crime_change']}</td>"
-            f"<td class='n'>{h['months']}</td>"
-            f"<td class='n'>{h['asb']}</td><td class='n'>{h['asb_change']}</td>"
-            f"<td>{esc(h['priority'])}</td><td>{status}</td></tr>"
-        )
+        href = Path(os.path.relpath(r.html, out)).as_posix() if r.html is not None else ""
+        status = "built" if r.state == "done" else f"failed: {r.error}"
+        rows.append({"area": r.area, "href": href, "year": r.year or "–", "status": status,
+                     **_headline(r)})  # fmt: skip
     failed = sum(r.state == "failed" for r in runs)
-    synthetic = (" <strong>Synthetic demo data: not real crime figures.</strong>"
-                 if ds.synthetic else "")  # fmt: skip
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Strategic assessments: {esc(ds.name)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1a1a1a;
-  line-height: 1.5; padding: 0 1rem; }}
-.marking {{ text-align: center; font-weight: bold; letter-spacing: .05em; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ccc; padding: .4rem .6rem; text-align: left; }}
-td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-a {{ color: #0b5394; }}
-</style></head>
-<body>
-<p class="marking">{esc(classification)}</p>
-<h1>Strategic assessments</h1>
-<p>{len(runs)} partnership areas from the data folder <em>{esc(ds.name)}</em>:
-{len(runs) - failed} reports built, {failed} failed.{synthetic}
-All crime excludes anti-social behaviour (ASB); the change is against the previous year over the
-months both years have.</p>
-<table>
-<caption>Reports and headline figures</caption>
-<thead><tr><th scope="col">Area</th><th scope="col">Year</th><th scope="col">All crime</th>
-<th scope="col">All crime change</th><th scope="col">Months compared</th>
-<th scope="col">ASB</th><th scope="col">ASB change</th>
-<th scope="col">Top priority (risk matrix)</th><th scope="col">Report</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<p class="marking">{esc(classification)}</p>
-</body></html>
-"""
+    page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
+        name=ds.name, classification=classification, rows=rows, built=len(runs) - failed,
+        failed=failed, synthetic=ds.synthetic,
+    )  # fmt: skip
     path = out / INDEX_NAME
     tmp = path.with_name(f".{INDEX_NAME}.tmp")
     tmp.write_text(page, encoding="utf-8")

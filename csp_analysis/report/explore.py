@@ -178,5 +178,6 @@ hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by L
 ```
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
---year {a.year} --category "{category}"`. The API reference: `make docs`."""))
+--year {a.year} --category "{category}"`. The API reference: `make docs`, then open
+`site/index.html`."""))
 

@@ -36,6 +36,16 @@ def slug(text: str) -> str:
     """File-name-safe form of an area or year: ``"Southend-on-Sea"`` -> ``"southend-on-sea"``,
     ``"2018/19"`` -> ``"2018-19"``.
 
+    Parameters
+    ----------
+    text : str
+        An area name, a financial year or a category.
+
+    Returns
+    -------
+    str
+        Lower case letters and digits joined by single hyphens.
+
     Examples
     --------
     >>> slug("Castle Point"), slug("2018/19")
@@ -45,7 +55,13 @@ def slug(text: str) -> str:
 
 
 def kernel_name() -> str:
-    """The project's registered kernel if present (``make`` registers it), else ``python3``."""
+    """The project's registered kernel if present (``make`` registers it), else ``python3``.
+
+    Returns
+    -------
+    str
+        ``"csp-assess"`` or ``"python3"``.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
     return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
@@ -99,7 +115,10 @@ def run_report(
     classification : str
         Government Security Classification marking shown on every page.
     notebook : str or Path, optional
-        The notebook to run; default ``notebooks/strategic_assessment.ipynb``.
+        The notebook to run instead of the built-in one (``notebooks/strategic_assessment.ipynb``,
+        or ``deep_dive.ipynb`` with ``category``): a partnership's own edited copy, as an
+        ``.ipynb`` or its jupytext MyST Markdown text form (``.md``). It must keep a cell tagged
+        ``parameters``; its parameters are filled as for the built-in one.
     category : str, optional
         Run the one-category deep dive (``notebooks/deep_dive.ipynb``) instead, into
         ``OUT/<area-slug>/<year-slug>-deep-dive/<category-slug>/``.
@@ -115,7 +134,8 @@ def run_report(
     Raises
     ------
     UsageError
-        Unknown area, year or category (before anything runs).
+        Unknown area or year, or a ``notebook`` that is missing, unreadable or has no
+        ``parameters`` cell (before anything runs).
     ReportError
         The notebook failed; the failed executed notebook is kept beside the outputs.
     """
@@ -154,6 +174,7 @@ def build_report(
             or suppress_below < 1:
         raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
                          f"not {suppress_below!r}")
+    own_notebook = read_report_notebook(notebook) if notebook is not None else None
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
@@ -180,7 +201,11 @@ def build_report(
             assessment.save(work)
         handed = assessment.dump(work / ASSESSMENT_FILE)
         executed = work / nb_name
-        source_nb = Path(notebook) if notebook else notebooks_dir() / nb_name
+        source_nb = notebooks_dir() / nb_name
+        if own_notebook is not None:  # the partnership's own copy, checked above
+            source_nb = work / ".source" / f"{Path(notebook or nb_name).stem}.ipynb"
+            source_nb.parent.mkdir()
+            nbformat.write(own_notebook, source_nb)
         try:
             pm.execute_notebook(
                 str(source_nb), str(executed),
@@ -196,6 +221,7 @@ def build_report(
             shutil.copyfile(executed, kept)
             raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
         handed.unlink()
+        shutil.rmtree(work / ".source", ignore_errors=True)
         _scrub(executed)
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["csp_report"] = {"classification": classification, "title": title}
@@ -212,12 +238,62 @@ def build_report(
     return final / html_name, assessment
 
 
+def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """Read a partnership's own report notebook and check that papermill can fill it.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.ipynb`` notebook or its jupytext MyST Markdown text form (``.md``).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, with stable cell ids (``cell-00``, ``cell-01``, ...) when it was read
+        from its text form, so two runs give the same HTML.
+
+    Raises
+    ------
+    UsageError
+        Naming the file: it does not exist, is neither ``.ipynb`` nor ``.md``, cannot be read
+        as a notebook, or has no code cell tagged ``parameters``.
+    """
+    import jupytext
+
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise UsageError(f"the notebook {file} does not exist")
+    if file.suffix not in (".ipynb", ".md"):
+        raise UsageError(f"the notebook {file} is neither an .ipynb notebook nor its .md "
+                         "text form")  # fmt: skip
+    try:
+        nb = nbformat.read(file, as_version=4) if file.suffix == ".ipynb" else jupytext.read(file)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"the notebook {file} cannot be read: {exc}") from None
+    if file.suffix == ".md":
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i:02d}"
+    tagged = [c for c in nb.cells
+              if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    if not tagged:
+        raise UsageError(f"the notebook {file} has no cell tagged 'parameters': keep the "
+                         "first code cell of the report notebook (data = None, area = None, "
+                         "...) with its 'parameters' tag so the report's settings can be "
+                         "filled in")  # fmt: skip
+    return nb
+
+
 def refuse_unreadable(ds: Dataset) -> None:
     """Refuse to build a report when a file of the data folder could not be read at all.
 
     A file that is empty, binary or a broken workbook may hold figures the report would
     silently lack; the analyst must remove or mend it first (``csp-assess validate`` lists
     every file).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data folder.
 
     Raises
     ------

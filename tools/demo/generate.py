@@ -10,9 +10,10 @@ The output is deterministic: every random draw comes from :func:`numpy.random.de
 with fixed integers, and nothing depends on the clock, the locale, hash randomisation or dict
 order. Regenerate the committed copy with::
 
-    python -m csp_analysis.demo [OUT_DIR]
+    python -m tools.demo [OUT_DIR]
 
-(default ``OUT_DIR``: :func:`csp_analysis.paths.demo_dir`).
+(from the project folder; default ``OUT_DIR``: :func:`csp_analysis.paths.demo_dir`). This
+is a developer tool: the ``csp_analysis`` package never imports it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from csp_analysis.defaults import DEMO_AREA as _DEMO_AREA
+from csp_analysis.paths import demo_dir
+from tools.demo.priorities import write_demo_priorities
 
 __all__ = [
     "CATEGORIES",
@@ -47,8 +52,8 @@ __all__ = [
 # The fictional world
 # --------------------------------------------------------------------------------------------
 
-DEMO_AREA: str = "Elderbrook"
-"""The demo Community Safety Partnership (fictional)."""
+DEMO_AREA: str = _DEMO_AREA
+"""The demo Community Safety Partnership (fictional): :data:`csp_analysis.defaults.DEMO_AREA`."""
 
 DEMO_FORCE: str = "Wessmoor Constabulary"
 """The fictional police force covering all 14 demo areas."""
@@ -807,7 +812,7 @@ person or a real incident. Do not quote any of it as fact.
 
 The folder is made by
 
-    python -m csp_analysis.demo [OUT_DIR]
+    python -m tools.demo [OUT_DIR]
 
 which is deterministic (fixed random seeds): running it again gives byte-identical files.
 The tests check that the committed copy equals a fresh generation.
@@ -899,8 +904,6 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
         _write_csv(out / "neighbours_monthly_counts.csv", NEIGHBOURS_HEADER, neighbour_rows)
     )
     written.append(_write_csv(out / "population.csv", POPULATION_HEADER, _population_rows()))
-    from csp_analysis.demo_priorities import write_demo_priorities
-
     # The demo partnership's resident survey, last year's plan and hand-entered risk scores.
     written += write_demo_priorities(out)
 
@@ -911,7 +914,7 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point: ``python -m csp_analysis.demo [OUT_DIR]``.
+    """Command-line entry point: ``python -m tools.demo [OUT_DIR]``.
 
     Parameters
     ----------
@@ -923,10 +926,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status (0).
     """
-    from csp_analysis.paths import demo_dir
-
     parser = argparse.ArgumentParser(
-        prog="python -m csp_analysis.demo",
+        prog="python -m tools.demo",
         description="Write the synthetic demo data set (fictional places and incidents).",
     )
     parser.add_argument(

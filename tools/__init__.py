@@ -1,0 +1,1 @@
+"""Developer tools of the csp-assess clone; not part of the installed package."""
