@@ -7,7 +7,8 @@ The methods are those of Public Health England / OHID Fingertips (PHEindicatorme
   (the lower limit of 0 is 0). For ``x ≥ 10`` Byar's approximation is used:
   lower = x (1 − 1/(9x) − z/(3√x))³, upper = (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³.
   The count limits are divided by the population and multiplied by ``per``.
-- a proportion ``x / n`` gets the Wilson score interval.
+- a proportion ``x / n`` gets the Wilson score interval (computed by statsmodels'
+  ``proportion_confint(method="wilson")``).
 
 ``z`` is the standard normal quantile of the level: 1.96 for 95% and 3.0902 for 99.8% (the
 constant quoted by Fingertips equals ``scipy.stats.norm.ppf(0.999)`` to 4 decimal places).
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from csp_analysis.exceptions import DataError
 
@@ -286,7 +288,9 @@ def calculate_rates(
 def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
     """Wilson score interval of a proportion ``count / n``.
 
-    ``(2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))``.
+    ``(2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))``, computed by
+    :func:`statsmodels.stats.proportion.proportion_confint` (``method="wilson"``); the level
+    is checked here and the limits are exactly 0 at ``count = 0`` and 1 at ``count = n``.
 
     Parameters
     ----------
@@ -316,7 +320,7 @@ def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
     >>> tuple(round(v, 4) for v in wilson_ci(30, 120))
     (0.1811, 0.3344)
     """
-    z = z_of_level(level)
+    z_of_level(level)  # checks the level
     scalar = np.ndim(count) == 0 and np.ndim(n) == 0
     x = _as_float(count)
     m = _as_float(n)
@@ -325,9 +329,8 @@ def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
     if (x < 0).any() or (x > m).any():
         raise ValueError("count must lie between 0 and n")
     with np.errstate(invalid="ignore"):
-        root = z * np.sqrt(z**2 + 4 * x * (1 - x / m))
-        lower = (2 * x + z**2 - root) / (2 * (m + z**2))
-        upper = (2 * x + z**2 + root) / (2 * (m + z**2))
+        lower, upper = proportion_confint(x, m, alpha=1 - level, method="wilson")
+    lower, upper = np.asarray(lower, dtype="float64"), np.asarray(upper, dtype="float64")
     # At x = 0 and x = n the limits are exactly 0 and 1 (sqrt(z²) = z); avoid rounding.
     lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
     upper = np.where(x == m, 1.0, np.clip(upper, 0.0, 1.0))
