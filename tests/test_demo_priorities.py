@@ -10,12 +10,11 @@ import pytest
 from csp_analysis import risk_matrix as rm
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings_priorities import priority_findings
+from csp_analysis.analyses.partnership import read_plan, read_survey
 from csp_analysis.categories import load_category_map
 from csp_analysis.demo import DEMO_AREA
 from csp_analysis.demo_priorities import write_demo_priorities
 from csp_analysis.model import load
-from csp_analysis.statistics.plan import read_plan
-from csp_analysis.statistics.survey import read_survey
 
 
 @pytest.fixture(scope="module")

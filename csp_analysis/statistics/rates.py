@@ -36,7 +36,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from csp_analysis.exceptions import DataError
+from csp_analysis.exceptions import TableError
 
 #: Counts below this use the exact Poisson interval; from it upwards Byar's method.
 EXACT_BELOW = 10
@@ -107,9 +107,9 @@ def _validated_columns(
 
     Raises
     ------
-    DataError
-        Naming the column that is absent, not numeric, negative (counts) or not positive
-        (populations).
+    TableError
+        A ``ValueError`` naming the column that is absent, not numeric, negative (counts) or
+        not positive (populations).
     ValueError
         If ``per`` is not a positive number.
     """
@@ -117,19 +117,19 @@ def _validated_columns(
     out = []
     for col, what in ((count_col, "count"), (pop_col, "population")):
         if col not in df.columns:
-            raise DataError(f"the table has no {what} column", column=col)
+            raise TableError(f"the table has no {what} column", column=col)
         series = df[col]
         if not is_numeric_dtype(series) or is_bool_dtype(series):
-            raise DataError(f"{what} column is not numeric (dtype {series.dtype})", column=col)
+            raise TableError(f"{what} column is not numeric (dtype {series.dtype})", column=col)
         values = _as_float(series)
         if np.isinf(values).any():
-            raise DataError(f"{what} column holds an infinite value", column=col)
+            raise TableError(f"{what} column holds an infinite value", column=col)
         out.append(values)
     counts, pops = out
     if (counts < 0).any():
-        raise DataError("count is negative", column=count_col)
+        raise TableError("count is negative", column=count_col)
     if (pops <= 0).any():
-        raise DataError("population is zero or negative (leave it blank if unknown)",
+        raise TableError("population is zero or negative (leave it blank if unknown)",
                         column=pop_col)  # fmt: skip
     return counts, pops
 
@@ -251,9 +251,9 @@ def calculate_rates(
 
     Raises
     ------
-    DataError
-        Naming a column that is absent, not numeric, negative (counts) or not positive
-        (populations).
+    TableError
+        A ``ValueError`` naming a column that is absent, not numeric, negative (counts) or not
+        positive (populations).
 
     References
     ----------
