@@ -87,7 +87,7 @@ def test_default_peers_are_the_force_areas(world: Dataset) -> None:
     for col in ("area", "category", "count", "population", "rate_per_1000", "ci_lower",
                 "ci_upper", "group_rate", "band", "comparison", "rank"):  # fmt: skip
         assert col in table.columns
-    # report order (data/reference/categories.csv): All crime first, ASB after the crimes
+    # report order (csp_analysis/reference/categories.csv): All crime first, ASB after the crimes
     cats = list(dict.fromkeys(table["category"]))
     assert cats == ["All crime", "Burglary", "Robbery", "Anti-social behaviour"]
 
