@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from csp_analysis import defaults
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.analyses.monthly import monthly_counts
@@ -51,8 +52,8 @@ class Assessment:
     trends: pd.DataFrame = field(default_factory=pd.DataFrame)
     spc: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_month: pd.DataFrame = field(default_factory=pd.DataFrame)
-    alpha: float = 0.05
-    suppress_below: int = 5
+    alpha: float = defaults.ALPHA
+    suppress_below: int = defaults.SUPPRESS_BELOW
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)
     hotspots: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -236,8 +237,8 @@ def assess(
     data: Dataset | str | Path | None = None,
     area: str | None = None,
     year: str | None = None,
-    alpha: float = 0.05,
-    suppress_below: int = 5,
+    alpha: float = defaults.ALPHA,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
 ) -> Assessment:
     """Compute one area's assessment.
 
@@ -270,7 +271,7 @@ def assess(
                          f"not {suppress_below!r}")
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
-        from csp_analysis.demo import DEMO_AREA
+        from csp_analysis.defaults import DEMO_AREA
 
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
@@ -406,7 +407,9 @@ def _places(a: Assessment) -> None:
         a.top_locations = places
 
 
-def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+def ward_counts(
+    full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = defaults.SUPPRESS_BELOW
+) -> pd.DataFrame:
     """Hot spots by ward: LSOA counts summed through an LSOA-to-ward lookup, then suppressed.
 
     Parameters
@@ -442,8 +445,9 @@ def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) ->
 
 def _priorities(a: Assessment) -> None:
     """Resident survey, last year's plan, the risk matrix and recommended priorities."""
-    from csp_analysis import risk_matrix as rm
+    from csp_analysis import config as rmc
     from csp_analysis.analyses.findings_priorities import priority_findings
+    from csp_analysis.statistics import risk_matrix as rm
     from csp_analysis.statistics.plan import plan_progress
     from csp_analysis.statistics.survey import public_concern
 
@@ -464,18 +468,19 @@ def _priorities(a: Assessment) -> None:
         a.notes["plan"] = ("no partnership plan: add plan.csv (priority, activity, outcome, "
                            "timescale, status) to the data folder")  # fmt: skip
     manual = _local(a, "risk_scores")
-    config = rm.load_config()
+    config = rmc.load_config()
     risk = _attempt(a, "risk", lambda: rm.score_risk(
-        a.change, config, harm=rm.load_harm_weights(), costs=rm.load_unit_costs(),
+        a.change, config, harm=rmc.load_harm_weights(), costs=rmc.load_unit_costs(),
         concern=a.concern if len(a.concern) else None, manual=manual))  # fmt: skip
     if risk is None:
         return
     a.risk = risk
-    sens = _attempt(a, "risk", lambda: rm.sensitivity(risk, config, draws=1000, spread=0.5,
-                                                      seed=0))  # fmt: skip
+    sens = _attempt(a, "risk", lambda: rm.sensitivity(
+        risk, config, draws=defaults.SENSITIVITY_DRAWS, spread=defaults.SENSITIVITY_SPREAD,
+        seed=defaults.SENSITIVITY_SEED, top=defaults.PRIORITIES))  # fmt: skip
     if sens is not None:
         a.sensitivity = sens
-    a.priorities = rm.recommend_priorities(risk, n=5)
+    a.priorities = rm.recommend_priorities(risk, n=defaults.PRIORITIES)
     a.findings += priority_findings(risk, a.concern if len(a.concern) else None,
-                                    a.plan if len(a.plan) else None, n=5,
+                                    a.plan if len(a.plan) else None, n=defaults.PRIORITIES,
                                     sensitivity=a.sensitivity if len(a.sensitivity) else None)

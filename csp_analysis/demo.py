@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from csp_analysis import defaults
+
 __all__ = [
     "CATEGORIES",
     "DEMO_AREA",
@@ -47,7 +49,7 @@ __all__ = [
 # The fictional world
 # --------------------------------------------------------------------------------------------
 
-DEMO_AREA: str = "Elderbrook"
+DEMO_AREA: str = defaults.DEMO_AREA
 """The demo Community Safety Partnership (fictional)."""
 
 DEMO_FORCE: str = "Wessmoor Constabulary"

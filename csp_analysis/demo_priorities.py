@@ -1,7 +1,7 @@
 """SYNTHETIC demo inputs for choosing priorities: resident survey, last year's plan, hand scores.
 
 Everything here is fictional and labelled so in a ``note`` column on every row. The demo
-partnership is :data:`csp_analysis.demo.DEMO_AREA` ("Elderbrook"). Values are typed in, not
+partnership is :data:`csp_analysis.defaults.DEMO_AREA` ("Elderbrook"). Values are typed in, not
 drawn at random, so the files are byte-for-byte the same on every run and every machine.
 
 - ``survey.csv``: ``concern, respondents, count, period, note`` for two survey years (2024, 2025),
@@ -18,7 +18,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from csp_analysis.demo import DEMO_AREA
+from csp_analysis.defaults import DEMO_AREA
 
 NOTE = f"Synthetic demo data: fictional {DEMO_AREA} partnership"
 SURVEY_FILE = "survey.csv"

@@ -6,8 +6,8 @@ Usage::
     python tools/make_api_docs.py --check    # exit 1 if docs/api.md is out of date
 
 The public API documented here is :data:`MODULES`: the top-level ``csp_analysis`` names, every
-module of ``csp_analysis.analyses`` and ``csp_analysis.plots``, ``csp_analysis.risk_matrix``,
-``csp_analysis.report.display``, ``csp_analysis.report.interactive``,
+module of ``csp_analysis.analyses``, ``csp_analysis.statistics`` and ``csp_analysis.plots``,
+``csp_analysis.config``, ``csp_analysis.report.display``, ``csp_analysis.report.interactive``,
 ``csp_analysis.report.run.run_report`` and ``csp_analysis.lab``. A module's public names are its
 ``__all__`` when it has one, else the functions and classes defined in it whose names do not
 start with ``_``. A public class brings its public methods and properties (those defined in the
@@ -127,11 +127,13 @@ def module_specs() -> list[ModuleSpec]:
     Returns
     -------
     list of ModuleSpec
-        Top level, analyses, risk matrix, plots, report and JupyterLab, in that order.
+        Top level, analyses, statistics, configuration, plots, report and JupyterLab, in that
+        order.
     """
     specs = [ModuleSpec("csp_analysis", "Top level", first=TOP_LEVEL_ORDER)]
     specs += [ModuleSpec(m, "Analyses") for m in _submodules("csp_analysis.analyses")]
-    specs.append(ModuleSpec("csp_analysis.risk_matrix", "Risk matrix"))
+    specs += [ModuleSpec(m, "Statistics") for m in _submodules("csp_analysis.statistics")]
+    specs.append(ModuleSpec("csp_analysis.config", "Configuration"))
     specs += [ModuleSpec(m, "Plots") for m in _submodules("csp_analysis.plots")]
     specs += [
         ModuleSpec("csp_analysis.report.display", "Report"),

@@ -15,18 +15,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
 from csp_analysis.statistics.plan import plan_progress
+from csp_analysis.statistics.risk_matrix import validate_manual_scores
 from csp_analysis.statistics.survey import public_concern
 
-__all__ = ["read_plan", "read_survey"]
+__all__ = ["read_plan", "read_risk_scores", "read_survey"]
 
 
 def _read_text_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(Path(path), dtype="string", keep_default_na=False)
 
 
-def read_survey(path: str | Path, level: float = 0.95) -> pd.DataFrame:
+def read_survey(path: str | Path, level: float = defaults.LEVEL_95) -> pd.DataFrame:
     """Read ``survey.csv`` and return :func:`~csp_analysis.statistics.survey.public_concern`.
 
     Parameters
@@ -84,5 +86,34 @@ def read_plan(path: str | Path) -> pd.DataFrame:
     raw = _read_text_csv(path)
     try:
         return plan_progress(raw)
+    except TableError as exc:
+        raise exc.in_file(path) from None
+
+
+def read_risk_scores(path: str | Path) -> pd.DataFrame:
+    """Read ``risk_scores.csv``: hand-entered ``category, factor, score`` rows.
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 CSV file; other columns (such as ``note``) are kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, factor, score`` (``score`` as float), ready for the ``manual`` argument of
+        :func:`~csp_analysis.statistics.risk_matrix.score_risk`.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and column; see
+        :func:`~csp_analysis.statistics.risk_matrix.validate_manual_scores`.
+    FileNotFoundError
+        If there is no such file.
+    """
+    raw = _read_text_csv(path)
+    try:
+        return validate_manual_scores(raw)
     except TableError as exc:
         raise exc.in_file(path) from None

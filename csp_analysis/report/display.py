@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.figure import Figure
 
-from csp_analysis import __version__
+from csp_analysis import __version__, defaults
 from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.assessment import Assessment
 from csp_analysis.categories import ALL_CRIME, ASB
@@ -104,7 +104,7 @@ def generated_line(today: datetime.date | None = None) -> str:
     return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
-def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
+def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
     """Title block: area, year, force, sources, population and the synthetic-data banner.
 
     Displays Markdown: the title, the banner for synthetic data, the assessed and comparison
@@ -494,7 +494,9 @@ def seasonal_charts(a: Assessment) -> None:
 
 
 # ---------------------------------------------------------------------------- deep dive
-def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
+def deep_dive_cover(
+    a: Assessment, category: str, classification: str = defaults.MARKING
+) -> None:
     """Title of a one-category deep dive.
 
     Displays Markdown: the title (category, area, year), the banner for synthetic data, the

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from csp_analysis import defaults
 from csp_analysis.analyses.periods import resolve_year
 from csp_analysis.exceptions import DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
@@ -75,10 +76,10 @@ def run_report(
     area: str | None = None,
     year: str | None = None,
     out: str | Path = "outputs",
-    classification: str = "OFFICIAL",
+    classification: str = defaults.MARKING,
     notebook: str | Path | None = None,
     category: str | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -125,7 +126,7 @@ def run_report(
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
-        from csp_analysis.demo import DEMO_AREA
+        from csp_analysis.defaults import DEMO_AREA
 
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)

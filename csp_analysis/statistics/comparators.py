@@ -29,8 +29,8 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import special
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
-from csp_analysis.statistics.rates import LEVELS
 
 HIGHER, SIMILAR, LOWER = "higher", "similar", "lower"
 FUNNEL_METHOD = "Exact Poisson limits (chi-squared), as Fingertips funnel plots"
@@ -154,7 +154,7 @@ def funnel_limits(
     expected = group_rate * pops / per
     out = pd.DataFrame({"population": pops, "expected": expected,
                         "group_rate": float(group_rate)})  # fmt: skip
-    for level, suffix in zip(LEVELS, ("95", "99_8"), strict=True):
+    for level, suffix in zip(defaults.LEVELS, ("95", "99_8"), strict=True):
         alpha = 1 - level
         # lower limit x_L: exact upper limit of x_L, gammaincinv(x + 1, 1 - alpha/2), is E
         x_lower = _solve_shape(expected, 1 - alpha / 2, 1.0)

@@ -36,6 +36,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
 
 #: Counts below this use the exact Poisson interval; from it upwards Byar's method.
@@ -44,7 +45,7 @@ METHOD_EXACT = "Exact Poisson"
 METHOD_BYARS = "Byar's"
 METHOD_WILSON = "Wilson score"
 #: The two levels every rate table carries, as Fingertips shows them.
-LEVELS = (0.95, 0.998)
+LEVELS = defaults.LEVELS
 
 __all__ = [
     "EXACT_BELOW",
@@ -135,7 +136,7 @@ def _validated_columns(
 
 
 # ---------------------------------------------------------------------------- counts
-def count_ci(count: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def count_ci(count: object, level: float = defaults.LEVEL_95) -> tuple[np.ndarray, np.ndarray]:
     """Confidence limits of Poisson counts: exact below 10, Byar's from 10.
 
     Parameters
@@ -182,7 +183,10 @@ def count_ci(count: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
 
 
 def rate_ci(
-    count: float, population: float | None, per: float = 1000, level: float = 0.95
+    count: float,
+    population: float | None,
+    per: float = 1000,
+    level: float = defaults.LEVEL_95,
 ) -> tuple[float, float]:
     """Confidence interval of one crude rate (Fingertips method).
 
@@ -285,7 +289,7 @@ def calculate_rates(
 
 
 # ---------------------------------------------------------------------------- proportions
-def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
+def wilson_ci(count: object, n: object, level: float = defaults.LEVEL_95) -> tuple:
     """Wilson score interval of a proportion ``count / n``.
 
     ``(2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))``, computed by

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from csp_analysis import defaults
 from csp_analysis.statistics.change import pct_change
 
 METHOD = "exact conditional Poisson (binomial) test"
@@ -98,7 +99,7 @@ def test_change(
     current: int,
     pop_previous: float | None = None,
     pop_current: float | None = None,
-    level: float = 0.95,
+    level: float = defaults.LEVEL_95,
 ) -> dict:
     """Exact test of whether a count changed more than chance between two periods.
 
@@ -209,7 +210,7 @@ def add_significance(
     change: pd.DataFrame,
     pop_previous: float | None = None,
     pop_current: float | None = None,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
 ) -> pd.DataFrame:
     """Add the exact test, the rate ratio and a verdict in words to a year-on-year table.
 

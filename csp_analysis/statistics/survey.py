@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
 from csp_analysis.statistics.rates import wilson_ci
 
@@ -42,7 +43,9 @@ COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_poin
                    "intervals_overlap"]  # fmt: skip
 
 
-def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def _wilson(
+    count: np.ndarray, n: np.ndarray, level: float = defaults.LEVEL_95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval as arrays (the project's one implementation is
     :func:`csp_analysis.statistics.rates.wilson_ci`).
 
@@ -152,7 +155,7 @@ def _shares(df: pd.DataFrame, level: float) -> pd.DataFrame:
     return out
 
 
-def public_concern(survey: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd.DataFrame:
     """Share of respondents naming each concern, with Wilson intervals and rank.
 
     Parameters

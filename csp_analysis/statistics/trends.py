@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from csp_analysis import defaults
 from csp_analysis.periods import financial_year_of_month, parse_financial_year, parse_month
 
 METHOD = (
@@ -327,7 +328,7 @@ def yearly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def category_trends(
-    yearly: pd.DataFrame, monthly: pd.DataFrame | None = None, alpha: float = 0.05
+    yearly: pd.DataFrame, monthly: pd.DataFrame | None = None, alpha: float = defaults.ALPHA
 ) -> pd.DataFrame:
     """Mann-Kendall trend and Sen's slope of every category's yearly totals.
 
