@@ -1,6 +1,7 @@
 """Report categories and the user-editable mapping from source labels to them.
 
-Two files in ``data/reference/`` drive this (an analyst may edit or replace them):
+Two files drive this, shipped with the package in ``csp_analysis/reference/`` (an analyst may
+pass a folder with edited copies to :func:`load_category_map`):
 
 - ``categories.csv``: the report categories, each with a ``kind``: ``crime`` (summed into
   All crime), ``asb`` (anti-social behaviour incidents, reported beside All crime, never in it) or
@@ -95,7 +96,8 @@ def load_category_map(folder: str | Path | None = None) -> CategoryMap:
     Parameters
     ----------
     folder : str or Path, optional
-        Folder holding the two files; default the project's ``data/reference``.
+        Folder holding the two files; default the built-in reference tables
+        (:func:`csp_analysis.paths.reference_dir`).
 
     Returns
     -------
@@ -112,7 +114,8 @@ def load_category_map(folder: str | Path | None = None) -> CategoryMap:
     for p in (cats_path, map_path):
         if not p.is_file():
             raise DataError("reference file not found", file=p.name)
-    cats = pd.read_csv(cats_path, dtype={"category": "string", "kind": "string"})
+    with cats_path.open("rb") as fh:
+        cats = pd.read_csv(fh, dtype={"category": "string", "kind": "string"})
     for col in ("category", "kind", "order"):
         if col not in cats.columns:
             raise DataError("missing column", file=cats_path.name, column=col)
@@ -127,7 +130,8 @@ def load_category_map(folder: str | Path | None = None) -> CategoryMap:
         cats["description"] = ""
     cats = cats.sort_values("order", kind="stable").reset_index(drop=True)
     known = set(cats["category"])
-    mp = pd.read_csv(map_path, dtype="string", keep_default_na=False)
+    with map_path.open("rb") as fh:
+        mp = pd.read_csv(fh, dtype="string", keep_default_na=False)
     for col in ("source", "field", "value", "category"):
         if col not in mp.columns:
             raise DataError("missing column", file=map_path.name, column=col)

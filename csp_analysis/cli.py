@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import CspError, UsageError
 
 
@@ -31,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--area", help="partnership area (default: the demo area)")
     run.add_argument("--year", help="financial year, e.g. 2025/26 (default: latest complete)")
     run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
-    run.add_argument("--classification", default="OFFICIAL",
-                     help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
+    run.add_argument("--classification", default=defaults.MARKING,
+                     help="protective marking on every page (default: %(default)s)")  # fmt: skip
     run.add_argument("--category",
                      help="build the one-category deep dive instead (e.g. Shoplifting)")
     run.add_argument("--notebook", metavar="PATH",
@@ -50,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "latest complete year)")  # fmt: skip
     batch.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     batch.add_argument("--jobs", type=_positive, help="worker processes (default: one per core)")
-    batch.add_argument("--classification", default="OFFICIAL",
-                       help="protective marking on every page (default: OFFICIAL)")  # fmt: skip
+    batch.add_argument("--classification", default=defaults.MARKING,
+                       help="protective marking on every page (default: %(default)s)")  # fmt: skip
     _suppress_option(batch)
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     val = sub.add_parser("validate", help="read every file and report rows and problems "
@@ -79,9 +80,9 @@ def _positive(text: str) -> int:
 
 
 def _suppress_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--suppress-below", type=_positive, default=5, metavar="N",
-                        help="in small-area tables show counts from 1 to N-1 as '<N' "
-                             "(default: 5)")  # fmt: skip
+    parser.add_argument("--suppress-below", type=_positive, default=defaults.SUPPRESS_BELOW,
+                        metavar="N", help="in small-area tables show counts from 1 to N-1 as "
+                                          "'<N' (default: %(default)s)")  # fmt: skip
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -89,3 +89,98 @@ class ReportError(CspError):
         if self.notebook:
             text += f" (the failed notebook is kept at {self.notebook})"
         return text
+
+
+class ConfigError(CspError):
+    """A problem in a configuration file (e.g. ``risk_matrix.yaml``), naming the key at fault.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, e.g. ``must be ≥ 0``.
+    file : str or Path, optional
+        The configuration file (shown by name).
+    key : str, optional
+        Dotted key path, e.g. ``factors.harm.weight``.
+    line : int, optional
+        Line in the file, for syntax errors.
+
+    Examples
+    --------
+    >>> str(ConfigError("must be ≥ 0", file="risk_matrix.yaml", key="factors.harm.weight"))
+    "risk_matrix.yaml, key 'factors.harm.weight': must be ≥ 0"
+    """
+
+    def __init__(
+        self,
+        message: str,
+        file: str | Path | None = None,
+        key: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.key = key
+        self.line = line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = [w for w in (self.file, f"line {self.line}" if self.line else None,
+                             f"key '{self.key}'" if self.key else None) if w]  # fmt: skip
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class TableError(ValueError):
+    """A bad value in a table handed to a statistic, naming the column and the row.
+
+    A ``ValueError`` (a bad argument), not a :class:`CspError`: the statistics do not know
+    which file a table came from. A reader that loaded the table from a file turns it into a
+    :class:`DataError` naming the file with :meth:`in_file`.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    column : str, optional
+        The column at fault.
+    row : int, optional
+        1-based position of the row among the data rows (the header not counted), so a table
+        read from a CSV file with one header line has it on line ``row + 1``.
+
+    Examples
+    --------
+    >>> err = TableError("blank concern", column="concern", row=2)
+    >>> str(err)
+    "row 2, column 'concern': blank concern"
+    >>> str(err.in_file("survey.csv"))
+    "survey.csv, line 3, column 'concern': blank concern"
+    """
+
+    def __init__(self, message: str, column: str | None = None, row: int | None = None) -> None:
+        self.message = message
+        self.column = column
+        self.row = row
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = [w for w in (f"row {self.row}" if self.row is not None else None,
+                             f"column '{self.column}'" if self.column else None) if w]  # fmt: skip
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def in_file(self, file: str | Path) -> DataError:
+        """The same problem as a :class:`DataError` of a CSV file with one header line.
+
+        Parameters
+        ----------
+        file : str or Path
+            The file the table was read from (shown by name).
+
+        Returns
+        -------
+        DataError
+            With ``line = row + 1`` (the header is line 1) and the same column and message.
+        """
+        line = self.row + 1 if self.row is not None else None
+        return DataError(self.message, file=Path(file).name, line=line, column=self.column)

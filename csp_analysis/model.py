@@ -725,7 +725,7 @@ class Dataset:
         folder : str or Path
             The folder :meth:`save` wrote.
         cmap : CategoryMap, optional
-            Report categories; default the built-in reference (``data/reference``).
+            Report categories; default the built-in reference (``csp_analysis/reference``).
 
         Returns
         -------
@@ -1003,8 +1003,8 @@ def load(
         A folder of CSV/XLSX files recognised by their headers, a single file, or a folder
         written by :meth:`Dataset.save`. Default: the built-in synthetic demo data.
     reference : str or Path, optional
-        Folder with ``categories.csv`` and ``category_mapping.csv``; default
-        ``data/reference``.
+        Folder with ``categories.csv`` and ``category_mapping.csv``; default the built-in
+        reference tables (``csp_analysis/reference``, package data).
     cache : bool, default True
         Look files up in, and add them to, the content-keyed Parquet cache
         (:mod:`csp_analysis.cache`; ``CSP_ASSESS_CACHE_DIR=off`` also turns it off).

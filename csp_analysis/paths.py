@@ -1,8 +1,15 @@
-"""Where the project's own files live: notebooks, reference data and demo data."""
+"""Where the project's own files live: notebooks, reference data and demo data.
+
+The reference tables (categories, category mapping, harm weights, unit costs, risk-matrix
+settings) are package data in ``csp_analysis/reference/``, read with :mod:`importlib.resources`
+so that a plain (non-editable) ``pip install`` finds them outside a clone.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,9 +30,25 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
-def reference_dir() -> Path:
-    """Folder of the user-editable reference tables (category mapping, harm, cost)."""
-    return project_root() / "data" / "reference"
+def reference_dir() -> Traversable:
+    """Folder of the built-in reference tables shipped with the package.
+
+    ``categories.csv``, ``category_mapping.csv``, ``harm_weights.csv``, ``unit_costs.csv`` and
+    ``risk_matrix.yaml`` (package data of ``csp_analysis``). An analyst who wants other
+    tables passes their own folder or file to the loaders instead of editing these.
+
+    Returns
+    -------
+    importlib.resources.abc.Traversable
+        ``importlib.resources.files("csp_analysis") / "reference"`` (a :class:`pathlib.Path`
+        for an ordinary install); open its files with ``.open()``.
+
+    Examples
+    --------
+    >>> (reference_dir() / "categories.csv").is_file()
+    True
+    """
+    return resources.files("csp_analysis") / "reference"
 
 
 def demo_dir() -> Path:

@@ -16,7 +16,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from csp_analysis.analyses.comparators import PEER_COLUMNS, peer_table, read_peers
-from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.exceptions import DataError, TableError, UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
 from csp_analysis.statistics.comparators import funnel_limits, nearest_neighbours
@@ -87,7 +87,7 @@ def test_default_peers_are_the_force_areas(world: Dataset) -> None:
     for col in ("area", "category", "count", "population", "rate_per_1000", "ci_lower",
                 "ci_upper", "group_rate", "band", "comparison", "rank"):  # fmt: skip
         assert col in table.columns
-    # report order (data/reference/categories.csv): All crime first, ASB after the crimes
+    # report order (csp_analysis/reference/categories.csv): All crime first, ASB after the crimes
     cats = list(dict.fromkeys(table["category"]))
     assert cats == ["All crime", "Burglary", "Robbery", "Anti-social behaviour"]
 
@@ -297,14 +297,14 @@ def test_nearest_neighbours_hand_computed() -> None:
     ],
 )
 def test_nearest_neighbours_validation(frame: pd.DataFrame, column: str, message: str) -> None:
-    with pytest.raises(DataError, match=message) as err:
+    with pytest.raises(TableError, match=message) as err:
         nearest_neighbours(frame, "A")
     assert err.value.column == column
 
 
 def test_nearest_neighbours_unknown_area_and_k() -> None:
     t = pd.DataFrame({"area": ["Alpha", "Beta"], "x": [1.0, 2.0]})
-    with pytest.raises(UsageError, match="Alpha"):
+    with pytest.raises(ValueError, match="Did you mean 'Alpha'"):
         nearest_neighbours(t, "Alpa")
     with pytest.raises(ValueError, match="k"):
         nearest_neighbours(t, "Alpha", k=0)

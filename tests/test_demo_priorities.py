@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_analysis import risk_matrix as rm
+from csp_analysis import config as rmc
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings_priorities import priority_findings
+from csp_analysis.analyses.partnership import read_plan, read_risk_scores, read_survey
 from csp_analysis.categories import load_category_map
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.model import load
-from csp_analysis.statistics.plan import read_plan
-from csp_analysis.statistics.survey import read_survey
+from csp_analysis.statistics import risk_matrix as rm
 from tools.demo.priorities import write_demo_priorities
 
 
@@ -66,7 +66,7 @@ def test_plan_four_priorities_three_activities_mixed_statuses(demo: Path) -> Non
 
 
 def test_risk_scores_cover_every_category_for_both_factors(demo: Path) -> None:
-    scores = rm.read_risk_scores(demo / "risk_scores.csv")
+    scores = read_risk_scores(demo / "risk_scores.csv")
     cmap = load_category_map()
     cats = set(cmap.of_kind("crime")) | set(cmap.of_kind("asb"))
     for factor in ("vulnerability", "partnership_capacity"):
@@ -78,9 +78,9 @@ def test_end_to_end_on_the_demo_data(demo: Path) -> None:
     ds = load()
     change = category_change(ds, DEMO_AREA, ds.financial_years(DEMO_AREA)[-1])
     concern = read_survey(demo / "survey.csv")
-    config = rm.load_config()
-    risk = rm.score_risk(change, config, harm=rm.load_harm_weights(), costs=rm.load_unit_costs(),
-                         concern=concern, manual=rm.read_risk_scores(demo / "risk_scores.csv"))
+    config = rmc.load_config()
+    risk = rm.score_risk(change, config, harm=rmc.load_harm_weights(), costs=rmc.load_unit_costs(),
+                         concern=concern, manual=read_risk_scores(demo / "risk_scores.csv"))
     assert risk.attrs["unmapped_concerns"] == []  # every demo concern is in concern_map
     assert risk["rank"].notna().sum() >= 5
     assert risk["vulnerability_score"].notna().all()

@@ -46,7 +46,7 @@ from csp_analysis.statistics.significance import test_change as exact_test
 from csp_analysis.statistics.survey import public_concern
 
 # ---------------------------------------------------------------------------- reference data
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "csp_analysis" / "reference"
 _CATS = pd.read_csv(REFERENCE / "categories.csv", dtype=str, keep_default_na=False)
 _MAP = pd.read_csv(REFERENCE / "category_mapping.csv", dtype=str, keep_default_na=False)
 KIND_OF: dict[str, str] = dict(zip(_CATS["category"], _CATS["kind"], strict=True))

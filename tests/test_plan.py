@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_analysis.exceptions import DataError
-from csp_analysis.statistics.plan import parse_status, plan_progress, read_plan
+from csp_analysis.analyses.partnership import read_plan
+from csp_analysis.exceptions import DataError, TableError
+from csp_analysis.statistics.plan import parse_status, plan_progress
 
 
 def plan(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -72,25 +73,27 @@ def test_counts_add_up() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rows", "column", "line", "words"),
+    ("rows", "column", "row", "words"),
     [
-        ([("P", "a", "Green"), ("P", "b", "Purple")], "status", 3, "not Red, Amber, Green"),
-        ([("P", "a", "120%")], "status", 2, "more than 100%"),
-        ([("P", "a", "-5%")], "status", 2, "not Red"),
-        ([("P", "a", "Green"), ("", "b", "Red")], "priority", 3, "blank priority"),
-        ([("P", " ", "Red")], "activity", 2, "blank activity"),
-        ([("P", "a", "")], "status", 2, "blank status"),
+        ([("P", "a", "Green"), ("P", "b", "Purple")], "status", 2, "not Red, Amber, Green"),
+        ([("P", "a", "120%")], "status", 1, "more than 100%"),
+        ([("P", "a", "-5%")], "status", 1, "not Red"),
+        ([("P", "a", "Green"), ("", "b", "Red")], "priority", 2, "blank priority"),
+        ([("P", " ", "Red")], "activity", 1, "blank activity"),
+        ([("P", "a", "")], "status", 1, "blank status"),
     ],
 )
-def test_validation_names_column_and_line(rows: list, column: str, line: int, words: str) -> None:
-    with pytest.raises(DataError) as err:
+def test_validation_names_column_and_row(rows: list, column: str, row: int, words: str) -> None:
+    # A statistic raises ValueError (TableError) naming column and 1-based row, not DataError.
+    with pytest.raises(TableError) as err:
         plan_progress(plan(rows))
-    assert (err.value.column, err.value.line) == (column, line)
-    assert words in str(err.value) and "plan.csv" in str(err.value)
+    assert isinstance(err.value, ValueError) and not isinstance(err.value, DataError)
+    assert (err.value.column, err.value.row) == (column, row)
+    assert words in str(err.value) and f"row {row}, column '{column}'" in str(err.value)
 
 
 def test_missing_column_named() -> None:
-    with pytest.raises(DataError) as err:
+    with pytest.raises(TableError) as err:
         plan_progress(plan([("P", "a", "Red")]).drop(columns="timescale"))
     assert err.value.column == "timescale"
 

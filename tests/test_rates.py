@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csp_analysis.exceptions import DataError
+from csp_analysis.exceptions import DataError, TableError
 from csp_analysis.statistics.rates import (
     calculate_rates,
     count_ci,
@@ -207,8 +207,9 @@ def test_input_not_modified_and_per_names_column() -> None:
     ],
 )
 def test_validation_names_the_column(frame: pd.DataFrame, column: str, message: str) -> None:
-    with pytest.raises(DataError, match=message) as err:
+    with pytest.raises(TableError, match=message) as err:
         calculate_rates(frame)
+    assert isinstance(err.value, ValueError) and not isinstance(err.value, DataError)
     assert err.value.column == column
     assert f"column '{column}'" in str(err.value)
 

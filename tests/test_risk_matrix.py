@@ -13,12 +13,14 @@ import pytest
 import yaml
 from matplotlib.figure import Figure
 
-from csp_analysis import risk_matrix as rm
+from csp_analysis import config as rmc
 from csp_analysis.analyses.findings_priorities import priority_findings
+from csp_analysis.analyses.partnership import read_risk_scores
 from csp_analysis.categories import load_category_map
-from csp_analysis.exceptions import DataError
+from csp_analysis.exceptions import ConfigError, CspError, DataError, TableError
 from csp_analysis.paths import reference_dir
 from csp_analysis.plots.risk import plot_concern, plot_risk_heatmap, plot_sensitivity
+from csp_analysis.statistics import risk_matrix as rm
 from csp_analysis.statistics.survey import public_concern
 
 DEFAULT_YAML = reference_dir() / "risk_matrix.yaml"
@@ -56,7 +58,7 @@ def cfg(**overrides: object) -> rm.RiskConfig:
         "manual_scores": {"vulnerability": {"A": 2, "B": 4}},
     }  # fmt: skip
     data.update(overrides)
-    return rm.config_from_dict(data)
+    return rmc.config_from_dict(data)
 
 
 CONCERN = pd.DataFrame({"concern": ["issue a", "Issue C", "Speeding", "Litter"],
@@ -110,7 +112,7 @@ def test_trend_label(kwargs: dict, label: str | None) -> None:
 def test_trend_scores_with_and_without_significance_columns() -> None:
     rows = [("Up", 100, 150), ("Down", 150, 100), ("Same", 100, 102), ("Rise", 100, 110),
             ("New", None, 10)]  # fmt: skip
-    config = rm.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
+    config = rmc.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
     plain = rm.score_risk(change(rows), config).set_index("category")
     assert plain.loc[["Up", "Down", "Same", "Rise"], "trend_score"].tolist() == [4, 2, 3, 4]
     assert pd.isna(plain.at["New", "trend_score"]) and pd.isna(plain.at["New", "trend_raw"])
@@ -123,7 +125,7 @@ def test_trend_scores_with_and_without_significance_columns() -> None:
 
 
 def test_trends_table_used_when_given() -> None:
-    config = rm.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
+    config = rmc.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
     trends = pd.DataFrame({"category": ["Up", "Down"], "tau": [0.8, -0.2],
                            "p_value": [0.01, 0.4], "sen_slope": [11.5, -2.0],
                            "direction": ["increasing", "no significant trend"]})  # fmt: skip
@@ -170,7 +172,7 @@ def test_missing_factor_without_any_data_stays_missing() -> None:
 
 
 def test_impact_times_likelihood_pinned_by_hand() -> None:
-    config = rm.config_from_dict({
+    config = rmc.config_from_dict({
         "combination": "impact_likelihood",
         "impact": ["harm", "vulnerability"],
         "likelihood": ["volume", "trend"],
@@ -210,8 +212,8 @@ def test_all_crime_and_flags_are_not_candidates() -> None:
 def test_harm_and_cost_from_reference_tables_asb_has_none() -> None:
     t = change([("Robbery", 90, 100), ("Burglary", 300, 300),
                 ("Anti-social behaviour", 2000, 2100, "asb"), ("Other crime", 50, 60)])  # fmt: skip
-    r = rm.score_risk(t, rm.load_config(), harm=rm.load_harm_weights(),
-                      costs=rm.load_unit_costs()).set_index("category")  # fmt: skip
+    r = rm.score_risk(t, rmc.load_config(), harm=rmc.load_harm_weights(),
+                      costs=rmc.load_unit_costs()).set_index("category")  # fmt: skip
     assert r.at["Robbery", "harm_raw"] == pytest.approx(100 * 365)
     assert r.at["Burglary", "harm_raw"] == pytest.approx(300 * math.sqrt(273.5 * 183.5))
     assert r.at["Robbery", "cost_raw"] == pytest.approx(100 * 11_320)
@@ -234,7 +236,7 @@ def test_manual_scores_from_csv_override_config(tmp_path: Path) -> None:
     p = tmp_path / "risk_scores.csv"
     p.write_text("category,factor,score,note\nA,vulnerability,5,x\nC,vulnerability,1,x\n",
                  encoding="utf-8")  # fmt: skip
-    r = rm.score_risk(ABC, cfg(), manual=rm.read_risk_scores(p)).set_index("category")
+    r = rm.score_risk(ABC, cfg(), manual=read_risk_scores(p)).set_index("category")
     assert r.loc[["A", "B", "C"], "vulnerability_score"].tolist() == [5, 4, 1]
 
 
@@ -252,17 +254,19 @@ def test_risk_scores_validation(tmp_path: Path, text: str, column: str, line: in
     p = tmp_path / "risk_scores.csv"
     p.write_text("category,factor,score\n" + text, encoding="utf-8")
     with pytest.raises(DataError) as err:
-        rm.read_risk_scores(p)
+        read_risk_scores(p)
     assert (err.value.column, err.value.line) == (column, line) and words in str(err.value)
 
 
 def test_manual_scores_for_a_measured_factor_or_unknown_category_refused() -> None:
+    # A statistic: a bad table is a ValueError (TableError) naming column and row.
     bad = pd.DataFrame({"category": ["A"], "factor": ["public_concern"], "score": [3]})
-    with pytest.raises(DataError) as err:
+    with pytest.raises(TableError) as err:
         rm.score_risk(ABC, cfg(), manual=bad)
-    assert err.value.column == "factor" and err.value.line == 2
+    assert err.value.column == "factor" and err.value.row == 1
+    assert not isinstance(err.value, DataError)
     bad = pd.DataFrame({"category": ["Nowhere"], "factor": ["vulnerability"], "score": [3]})
-    with pytest.raises(DataError) as err:
+    with pytest.raises(TableError) as err:
         rm.score_risk(ABC, cfg(), manual=bad)
     assert err.value.column == "category"
 
@@ -288,10 +292,10 @@ def test_changing_harm_weight_in_yaml_changes_ranking(tmp_path: Path) -> None:
     """
     rows = [("Robbery", 100, 100), ("Shoplifting", 1000, 1000), ("Burglary", 300, 300),
             ("Other theft", 600, 600), ("Drugs", 200, 200), ("Public order", 500, 500)]  # fmt: skip
-    harm = rm.load_harm_weights()
+    harm = rmc.load_harm_weights()
     totals = {}
     for w in (1, 2, 3):
-        config = rm.load_config(_yaml_with_harm_weight(tmp_path, w))
+        config = rmc.load_config(_yaml_with_harm_weight(tmp_path, w))
         assert config.factors["harm"].weight == w
         r = rm.score_risk(change(rows), config, harm=harm).set_index("category")
         assert (r.at["Robbery", "volume_score"], r.at["Robbery", "harm_score"]) == (1, 4)
@@ -312,7 +316,7 @@ def test_changing_harm_weight_in_yaml_changes_ranking(tmp_path: Path) -> None:
 
 
 def test_default_config_loads_as_documented() -> None:
-    c = rm.load_config()
+    c = rmc.load_config()
     assert c.combination == "weighted_sum" and c.min_factors == 3
     assert list(c.factors) == list(rm.FACTORS)
     assert c.weights() == {"volume": 1, "trend": 1, "harm": 2, "cost": 1, "public_concern": 1,
@@ -324,20 +328,31 @@ def test_default_config_loads_as_documented() -> None:
     assert c.with_weights(harm=5).factors["harm"].weight == 5 and c.factors["harm"].weight == 2
 
 
-def _bad(tmp_path: Path, edit: Callable[[dict], None]) -> rm.ConfigError:
+def _bad(tmp_path: Path, edit: Callable[[dict], None]) -> ConfigError:
     data = yaml.safe_load(DEFAULT_YAML.read_text(encoding="utf-8"))
     edit(data)
     p = tmp_path / "risk_matrix.yaml"
     p.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(rm.ConfigError) as err:
-        rm.load_config(p)
+    with pytest.raises(ConfigError) as err:
+        rmc.load_config(p)
     return err.value
 
 
 @pytest.mark.parametrize(
     ("edit", "key", "words"),
     [
-        (lambda d: d["factors"]["harm"].update(weight=-1), "factors.harm.weight", "at least 0"),
+        (lambda d: d["factors"]["harm"].update(weight=-1), "factors.harm.weight",
+         "must be ≥ 0, not -1"),
+        (lambda d: d["factors"]["harm"].update(weight="3"), "factors.harm.weight",
+         "must be a number, not '3'"),
+        (lambda d: d["factors"]["harm"].update(weight=True), "factors.harm.weight",
+         "must be a number"),
+        (lambda d: d["factors"]["harm"].update(weight=float("nan")), "factors.harm.weight",
+         "finite"),
+        (lambda d: d["factors"]["trend"].update(alpha=1.5), "factors.trend.alpha", "< 1"),
+        (lambda d: d["factors"]["volume"].update(alpha=0.1), "factors.volume.alpha",
+         "only used for the trend factor"),
+        (lambda d: d.update(include_kinds=["crime", "burglary"]), "include_kinds.1", "'asb'"),
         (lambda d: d["factors"]["harm"].update(weight="high"), "factors.harm.weight",
          "must be a number"),
         (lambda d: d["factors"]["harm"].pop("weight"), "factors.harm.weight", "missing"),
@@ -355,7 +370,7 @@ def _bad(tmp_path: Path, edit: Callable[[dict], None]) -> rm.ConfigError:
         (lambda d: d.update(combination="product"), "combination", "weighted_sum"),
         (lambda d: d.update(impact=["harm", "seriousness"]), "impact", "not one of the factors"),
         (lambda d: d.update(likelihood=["harm"]), "likelihood", "both"),
-        (lambda d: d.update(min_factors=0), "min_factors", "at least 1"),
+        (lambda d: d.update(min_factors=0), "min_factors", "must be ≥ 1, not 0"),
         (lambda d: d.update(weightz=1), "weightz", "unknown setting"),
         (lambda d: d.update(manual_scores={"harm": {"Drugs": 3}}), "manual_scores.harm",
          "by hand"),
@@ -373,14 +388,22 @@ def test_config_errors_name_the_key(tmp_path: Path, edit: Callable, key: str, wo
     assert str(err).startswith(f"risk_matrix.yaml, key '{key}'")
 
 
+def test_config_error_is_a_configuration_error_not_a_data_error(tmp_path: Path) -> None:
+    err = _bad(tmp_path, lambda d: d["factors"]["harm"].update(weight=-1))
+    assert isinstance(err, CspError) and not isinstance(err, DataError)
+    assert (err.file, err.key) == ("risk_matrix.yaml", "factors.harm.weight")
+    with pytest.raises(ValueError, match="factors.severity: no such factor"):
+        rmc.load_config().with_weights(severity=2)
+
+
 def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
     p = tmp_path / "broken.yaml"
     p.write_text("combination: weighted_sum\nfactors:\n  volume: {weight: 1\n", encoding="utf-8")
-    with pytest.raises(rm.ConfigError) as err:
-        rm.load_config(p)
+    with pytest.raises(ConfigError) as err:
+        rmc.load_config(p)
     assert err.value.file == "broken.yaml" and err.value.line is not None
-    with pytest.raises(rm.ConfigError, match="not found"):
-        rm.load_config(tmp_path / "absent.yaml")
+    with pytest.raises(ConfigError, match="not found"):
+        rmc.load_config(tmp_path / "absent.yaml")
 
 
 def test_impact_likelihood_needs_weighted_groups(tmp_path: Path) -> None:
@@ -411,7 +434,7 @@ def test_unit_costs_are_the_domain_figures_with_sources() -> None:
               "Robbery": 11_320, "Theft of vehicle": 10_290, "Arson": 8_420,
               "Other sexual offences": 6_520, "Criminal damage (other)": 1_350,
               "Theft from vehicle": 870}  # fmt: skip
-    c = rm.load_unit_costs()
+    c = rmc.load_unit_costs()
     assert dict(zip(c["offence"], c["unit_cost_gbp"], strict=True)) == domain
     assert (c["price_year"] == "2015/16").all()
     assert c["source"].str.contains("Heeks et al. 2018").all()
@@ -419,7 +442,7 @@ def test_unit_costs_are_the_domain_figures_with_sources() -> None:
 
 
 def test_harm_weights_file_has_sources_and_no_asb() -> None:
-    h = rm.load_harm_weights()
+    h = rmc.load_harm_weights()
     assert list(h.columns) == ["category", "prc_subgroup", "cchi_days", "source"]
     assert h["source"].str.contains("CCHI median days by Home Office subgroup").all()
     assert "Anti-social behaviour" not in set(h["category"])
@@ -431,16 +454,16 @@ def test_reference_file_validation(tmp_path: Path) -> None:
     p.write_text("category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,x\n"
                  "Robbery,Robbery 2,lots,x\n", encoding="utf-8")  # fmt: skip
     with pytest.raises(DataError) as err:
-        rm.load_harm_weights(p)
+        rmc.load_harm_weights(p)
     assert (err.value.line, err.value.column) == (3, "cchi_days")
     p.write_text("category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,\n",
                  encoding="utf-8")  # fmt: skip
     with pytest.raises(DataError, match="source"):
-        rm.load_harm_weights(p)
+        rmc.load_harm_weights(p)
     p.write_text("category,prc_subgroup,cchi_days,source\nMugging,Robbery,365,x\n",
                  encoding="utf-8")  # fmt: skip
     with pytest.raises(DataError) as err:
-        rm.load_harm_weights(p)
+        rmc.load_harm_weights(p)
     assert err.value.column == "category"
 
 
@@ -453,7 +476,7 @@ NOT_IN_DOMAIN = {"Death or serious injury - unlawful driving",
 @pytest.mark.shared
 def test_harm_weights_equal_shared_cchi_table(shared_file: Callable[[str], Path]) -> None:
     shared = pd.read_csv(shared_file("reference/cchi_median_days_by_prc_subgroup.csv"))
-    ours = rm.load_harm_weights()
+    ours = rmc.load_harm_weights()
     merged = ours.merge(shared, on=["category", "prc_subgroup"], how="left",
                         suffixes=("", "_shared"), indicator=True)  # fmt: skip
     assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both"]
@@ -468,7 +491,7 @@ def test_geometric_mean_close_to_national_volume_weighting(
     """The documented fallback is within a factor of 2 of weighting by national volumes."""
     shared = pd.read_csv(shared_file("reference/cchi_median_days_by_prc_subgroup.csv"))
     volumes = dict(zip(shared["prc_subgroup"], shared["national_count_2024_25"], strict=True))
-    ours = rm.load_harm_weights()
+    ours = rmc.load_harm_weights()
     geo = rm.category_weights(ours).set_index("category")["weight"]
     nat = rm.category_weights(ours, volumes=volumes).set_index("category")
     assert (nat["method"] == "volume-weighted mean").all()
@@ -487,11 +510,11 @@ def _seven() -> tuple[pd.DataFrame, rm.RiskConfig]:
         ("Criminal damage and arson", 676, 630), ("Shoplifting", 734, 842),
         ("Burglary", 408, 371), ("Drugs", 216, 246), ("Robbery", 94, 93),
         ("Possession of weapons", 87, 80)]]  # fmt: skip
-    config = rm.load_config()
+    config = rmc.load_config()
     concern = pd.DataFrame({"concern": ["Burglary", "People using or dealing drugs"],
                             "pct": [26.8, 78.1]})  # fmt: skip
-    r = rm.score_risk(change(rows), config, harm=rm.load_harm_weights(),
-                      costs=rm.load_unit_costs(), concern=concern)  # fmt: skip
+    r = rm.score_risk(change(rows), config, harm=rmc.load_harm_weights(),
+                      costs=rmc.load_unit_costs(), concern=concern)  # fmt: skip
     return r, config
 
 
@@ -530,7 +553,7 @@ def test_sensitivity_with_missing_totals_and_few_categories() -> None:
 
 # ----------------------------------------------------------------------- recommendation, words
 def test_recommend_priorities_reasons_in_words() -> None:
-    config = rm.config_from_dict({
+    config = rmc.config_from_dict({
         "factors": {
             "volume": {"weight": 1, "scoring": "thresholds", "thresholds": [100, 200, 300, 400]},
             "trend": {"weight": 1, "scoring": "trend"},

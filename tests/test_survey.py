@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from csp_analysis.exceptions import DataError
-from csp_analysis.statistics.survey import _wilson, public_concern, read_survey
+from csp_analysis.analyses.partnership import read_survey
+from csp_analysis.exceptions import DataError, TableError
+from csp_analysis.statistics.survey import _wilson, public_concern
 
 
 def survey(rows: list[tuple]) -> pd.DataFrame:
@@ -103,38 +104,40 @@ def test_single_period_column_has_no_previous() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rows", "column", "line", "words"),
+    ("rows", "column", "row", "words"),
     [
-        ([("A", 100, 101)], "count", 2, "more than the 100 respondents"),
-        ([("A", 100, 5), ("B", 100, -1)], "count", 3, "negative"),
-        ([("A", -5, 1)], "respondents", 2, "negative"),
-        ([("A", 0, 0)], "respondents", 2, "more than 0"),
-        ([("A", 100, 5), ("", 100, 5)], "concern", 3, "blank concern"),
-        ([("A", 100, 5), ("B", "", 5)], "respondents", 3, "blank"),
-        ([("A", 100, "many")], "count", 2, "not a number"),
-        ([("A", 100, 2.5)], "count", 2, "whole number"),
-        ([("A", 100, 5), ("a ", 100, 6)], "concern", 3, "appears twice"),
+        ([("A", 100, 101)], "count", 1, "more than the 100 respondents"),
+        ([("A", 100, 5), ("B", 100, -1)], "count", 2, "negative"),
+        ([("A", -5, 1)], "respondents", 1, "negative"),
+        ([("A", 0, 0)], "respondents", 1, "more than 0"),
+        ([("A", 100, 5), ("", 100, 5)], "concern", 2, "blank concern"),
+        ([("A", 100, 5), ("B", "", 5)], "respondents", 2, "blank"),
+        ([("A", 100, "many")], "count", 1, "not a number"),
+        ([("A", 100, 2.5)], "count", 1, "whole number"),
+        ([("A", 100, 5), ("a ", 100, 6)], "concern", 2, "appears twice"),
     ],
 )
-def test_validation_names_column_and_line(rows: list, column: str, line: int, words: str) -> None:
-    with pytest.raises(DataError) as err:
+def test_validation_names_column_and_row(rows: list, column: str, row: int, words: str) -> None:
+    # A statistic raises ValueError (TableError) naming column and 1-based row, not DataError.
+    with pytest.raises(TableError) as err:
         public_concern(survey(rows))
+    assert isinstance(err.value, ValueError) and not isinstance(err.value, DataError)
     assert err.value.column == column
-    assert err.value.line == line
+    assert err.value.row == row
     assert words in str(err.value)
-    assert "survey.csv" in str(err.value)
+    assert f"row {row}, column '{column}'" in str(err.value)
 
 
 def test_duplicate_only_within_a_period_and_blank_period() -> None:
     ok = public_concern(survey([("A", 100, 5, "2024"), ("A", 100, 6, "2025")]))
     assert len(ok) == 1
-    with pytest.raises(DataError) as err:
+    with pytest.raises(TableError) as err:
         public_concern(survey([("A", 100, 5, "2024"), ("A", 100, 6, " ")]))
-    assert (err.value.column, err.value.line) == ("period", 3)
+    assert (err.value.column, err.value.row) == ("period", 2)
 
 
 def test_missing_column_named() -> None:
-    with pytest.raises(DataError) as err:
+    with pytest.raises(TableError) as err:
         public_concern(pd.DataFrame({"concern": ["A"], "count": [1]}))
     assert err.value.column == "respondents"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csp_analysis.risk_matrix import recommend_priorities
+from csp_analysis import defaults
+from csp_analysis.statistics.risk_matrix import recommend_priorities
 
 
 def _lower_first(text: str) -> str:
@@ -118,7 +119,7 @@ def priority_findings(
     risk: pd.DataFrame | None,
     concern: pd.DataFrame | None,
     plan: pd.DataFrame | None,
-    n: int = 5,
+    n: int = defaults.PRIORITIES,
     sensitivity: pd.DataFrame | None = None,
 ) -> list[str]:
     """Findings on priorities as plain sentences, in the style of published assessments.
@@ -126,7 +127,7 @@ def priority_findings(
     Parameters
     ----------
     risk : pandas.DataFrame or None
-        :func:`~csp_analysis.risk_matrix.score_risk` output.
+        :func:`~csp_analysis.statistics.risk_matrix.score_risk` output.
     concern : pandas.DataFrame or None
         :func:`~csp_analysis.statistics.survey.public_concern` output.
     plan : pandas.DataFrame or None
@@ -134,7 +135,8 @@ def priority_findings(
     n : int
         Number of priorities to recommend.
     sensitivity : pandas.DataFrame, optional
-        :func:`~csp_analysis.risk_matrix.sensitivity` output, to say how robust the choice is.
+        :func:`~csp_analysis.statistics.risk_matrix.sensitivity` output, to say how robust the
+        choice is.
 
     Returns
     -------

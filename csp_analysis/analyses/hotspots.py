@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from csp_analysis import defaults
 from csp_analysis.analyses.periods import missing_months
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
@@ -38,7 +39,7 @@ from csp_analysis.periods import (
 from csp_analysis.readers.police_uk import LSOA_NAME
 from csp_analysis.statistics.rates import calculate_rates
 
-THRESHOLD = 5
+THRESHOLD = defaults.SUPPRESS_BELOW
 NO_LOCATION = "no location"
 HOTSPOT_COLUMNS = [
     "rank", "lsoa", "name", "count", "share", "cumulative_share", "population",

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from csp_analysis.plots.style import PALETTE, apply_style
-from csp_analysis.risk_matrix import LABELS
+from csp_analysis.statistics.risk_matrix import LABELS
 
 # "cividis" (Nuñez, Anderton and Renslow 2018) is sequential and readable with colour-vision
 # deficiencies and in greyscale; missing cells are light grey and hatched, and say "n/a".
@@ -31,7 +31,7 @@ def plot_risk_heatmap(
     Parameters
     ----------
     risk : pandas.DataFrame
-        :func:`~csp_analysis.risk_matrix.score_risk` output.
+        :func:`~csp_analysis.statistics.risk_matrix.score_risk` output.
     factors : list of str, optional
         Factors to show (default: every ``<factor>_score`` column, in table order).
     title : str
@@ -148,7 +148,7 @@ def plot_sensitivity(
     Parameters
     ----------
     sens : pandas.DataFrame
-        :func:`~csp_analysis.risk_matrix.sensitivity` output.
+        :func:`~csp_analysis.statistics.risk_matrix.sensitivity` output.
     title : str
         Chart title.
 

@@ -22,6 +22,7 @@ from typing import TextIO
 import jinja2
 from tqdm import tqdm
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import CspError, UsageError
 from csp_analysis.model import Dataset, load
 
@@ -162,8 +163,8 @@ def run_batch(
     year: str | None = None,
     out: str | Path = "outputs",
     jobs: int | None = None,
-    classification: str = "OFFICIAL",
-    suppress_below: int = 5,
+    classification: str = defaults.MARKING,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
     stream: TextIO | None = None,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.

@@ -12,7 +12,7 @@ import datetime
 import pandas as pd
 from IPython.display import Markdown, display
 
-from csp_analysis import __version__
+from csp_analysis import __version__, defaults
 from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.assessment import Assessment
 from csp_analysis.categories import ALL_CRIME
@@ -60,7 +60,7 @@ def generated_line(today: datetime.date | None = None) -> str:
     return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
-def cover(a: Assessment, classification: str = "OFFICIAL") -> None:
+def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
     """Title block: area, year, force, sources, population and the synthetic-data banner.
 
     Displays Markdown: the title, the banner for synthetic data, the assessed and comparison
@@ -193,7 +193,9 @@ def resolve_category(a: Assessment, name: str) -> str:
     raise UsageError(f"category '{name}' is not in the data. Categories: {', '.join(known)}")
 
 
-def deep_dive_cover(a: Assessment, category: str, classification: str = "OFFICIAL") -> None:
+def deep_dive_cover(
+    a: Assessment, category: str, classification: str = defaults.MARKING
+) -> None:
     """Title of a one-category deep dive.
 
     Displays Markdown: the title (category, area, year), the banner for synthetic data, the

@@ -26,6 +26,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from csp_analysis import defaults
 from csp_analysis.exceptions import ReportError
 from csp_analysis.paths import templates_dir
 
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 TEMPLATE_NAME = "csp_report"
 
 #: Protective marking used when the notebook metadata names none.
-DEFAULT_CLASSIFICATION = "OFFICIAL"
+DEFAULT_CLASSIFICATION = defaults.MARKING
 
 #: Cells carrying any of these tags are dropped from the report entirely.
 REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell"})

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
+from csp_analysis import defaults
 from csp_analysis.analyses.periods import resolve_year
 from csp_analysis.exceptions import DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
@@ -96,10 +97,10 @@ def run_report(
     area: str | None = None,
     year: str | None = None,
     out: str | Path = "outputs",
-    classification: str = "OFFICIAL",
+    classification: str = defaults.MARKING,
     notebook: str | Path | None = None,
     category: str | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csp_analysis.exceptions import CspError
+from csp_analysis.exceptions import TableError
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import md, table_html
@@ -33,8 +33,8 @@ def build(ctx: Context) -> SectionResult:
                    "priority, activity, outcome, timescale, status) to the data folder.")
     try:
         progress = plan_progress(plan)
-    except CspError as exc:  # the plan names an unusable file or column
-        return gap(NAME, f"Last year's plan could not be used: {exc}")
+    except TableError as exc:  # a bad value the reader did not catch
+        return gap(NAME, f"Last year's plan could not be used: {exc.in_file('plan.csv')}")
     return SectionResult(name=NAME, tables={"plan_progress": progress})
 
 

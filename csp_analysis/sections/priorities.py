@@ -3,13 +3,14 @@ choice is to the weights."""
 
 from __future__ import annotations
 
-from csp_analysis import risk_matrix as rm
+from csp_analysis import defaults
 from csp_analysis.analyses.findings_priorities import priority_findings
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import md
+from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "priorities"
-TOP = 5
+TOP = defaults.PRIORITIES
 
 
 def build(ctx: Context) -> SectionResult:

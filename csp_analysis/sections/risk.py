@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csp_analysis import risk_matrix as rm
-from csp_analysis.exceptions import CspError
+from csp_analysis import defaults
+from csp_analysis.config import load_config, load_harm_weights, load_unit_costs
+from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "risk"
-DRAWS, SPREAD, SEED = 1000, 0.5, 0
+DRAWS, SPREAD, SEED = (defaults.SENSITIVITY_DRAWS, defaults.SENSITIVITY_SPREAD,
+                       defaults.SENSITIVITY_SEED)  # fmt: skip
 
 
 def build(ctx: Context) -> SectionResult:
@@ -34,14 +37,14 @@ def build(ctx: Context) -> SectionResult:
     change = ctx.earlier("change").table("yoy_categories")
     concern = ctx.earlier("survey").table("public_concern")
     manual = local_table(ctx, "risk_scores")
+    config = load_config()  # a broken configuration stops the run, naming the key
     try:
-        config = rm.load_config()
-        risk = rm.score_risk(change, config, harm=rm.load_harm_weights(),
-                             costs=rm.load_unit_costs(),
+        risk = rm.score_risk(change, config, harm=load_harm_weights(), costs=load_unit_costs(),
                              concern=concern if len(concern) else None, manual=manual)
-        sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
-    except CspError as exc:
-        return gap(NAME, f"No risk matrix: {exc}")
+    except TableError as exc:  # the partnership's risk scores hold a bad value
+        return gap(NAME, f"No risk matrix: the risk scores table could not be used: "
+                   f"{exc.in_file('risk_scores.csv')}")
+    sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
     if not len(risk):
         return gap(NAME, "No risk matrix: the category table is needed.")
     return SectionResult(name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens})

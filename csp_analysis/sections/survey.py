@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csp_analysis.exceptions import CspError
+from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_concern
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.comparators import local_table
@@ -35,8 +35,8 @@ def build(ctx: Context) -> SectionResult:
                    "concern, respondents, count) to the data folder.")  # fmt: skip
     try:
         concern = public_concern(survey)
-    except CspError as exc:  # the survey names an unusable file or column
-        return gap(NAME, f"The resident survey could not be used: {exc}")
+    except TableError as exc:  # a bad value the reader did not catch
+        return gap(NAME, f"The resident survey could not be used: {exc.in_file('survey.csv')}")
     rest = [c for c in concern.columns if c not in FIRST]
     return SectionResult(name=NAME, tables={"public_concern": concern[FIRST + rest]})
 

@@ -29,8 +29,8 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import special
 
-from csp_analysis.exceptions import DataError, UsageError
-from csp_analysis.statistics.rates import LEVELS
+from csp_analysis import defaults
+from csp_analysis.exceptions import TableError
 
 HIGHER, SIMILAR, LOWER = "higher", "similar", "lower"
 FUNNEL_METHOD = "Exact Poisson limits (chi-squared), as Fingertips funnel plots"
@@ -154,7 +154,7 @@ def funnel_limits(
     expected = group_rate * pops / per
     out = pd.DataFrame({"population": pops, "expected": expected,
                         "group_rate": float(group_rate)})  # fmt: skip
-    for level, suffix in zip(LEVELS, ("95", "99_8"), strict=True):
+    for level, suffix in zip(defaults.LEVELS, ("95", "99_8"), strict=True):
         alpha = 1 - level
         # lower limit x_L: exact upper limit of x_L, gammaincinv(x + 1, 1 - alpha/2), is E
         x_lower = _solve_shape(expected, 1 - alpha / 2, 1.0)
@@ -172,30 +172,30 @@ def _validated_indicators(indicators: pd.DataFrame) -> tuple[pd.Series, pd.DataF
 
     Raises
     ------
-    DataError
-        Naming the column: no ``area`` column, a blank or repeated area, no indicator, an
-        indicator that is not numeric, has missing values or does not vary.
+    TableError
+        A ``ValueError`` naming the column: no ``area`` column, a blank or repeated area, no
+        indicator, an indicator that is not numeric, has missing values or does not vary.
     """
     if "area" not in indicators.columns:
-        raise DataError("the indicator table has no area column", column="area")
+        raise TableError("the indicator table has no area column", column="area")
     names = indicators["area"].astype("string").str.strip()
     if names.isna().any() or (names == "").any():
-        raise DataError("area is blank on some rows", column="area")
+        raise TableError("area is blank on some rows", column="area")
     dup = names[names.duplicated()]
     if len(dup):
-        raise DataError(f"area '{dup.iloc[0]}' appears more than once", column="area")
+        raise TableError(f"area '{dup.iloc[0]}' appears more than once", column="area")
     cols = [c for c in indicators.columns if c != "area"]
     if not cols:
-        raise DataError("the indicator table has no indicator columns besides area")
+        raise TableError("the indicator table has no indicator columns besides area")
     for c in cols:
         s = indicators[c]
         if not is_numeric_dtype(s) or is_bool_dtype(s):
-            raise DataError(f"indicator is not numeric (dtype {s.dtype})", column=str(c))
+            raise TableError(f"indicator is not numeric (dtype {s.dtype})", column=str(c))
         if s.isna().any():
             which = ", ".join(names[s.isna()].head(5))
-            raise DataError(f"indicator has missing values (areas: {which})", column=str(c))
+            raise TableError(f"indicator has missing values (areas: {which})", column=str(c))
         if s.astype("float64").std(ddof=1) == 0 or len(s) < 2:
-            raise DataError("indicator has the same value for every area: cannot be "
+            raise TableError("indicator has the same value for every area: cannot be "
                             "standardised", column=str(c))  # fmt: skip
     values = indicators[cols].astype("float64")
     values.index = pd.Index(names, name="area")
@@ -227,12 +227,12 @@ def nearest_neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> pd.D
 
     Raises
     ------
-    DataError
-        Naming a column that is not numeric, has missing values or does not vary.
-    UsageError
-        If ``area`` is not in the table.
+    TableError
+        A ``ValueError`` naming a column that is not numeric, has missing values or does not
+        vary.
     ValueError
-        If ``k`` is not a positive whole number.
+        If ``area`` is not in the table (with the closest name as a hint) or ``k`` is not a
+        positive whole number.
 
     References
     ----------
@@ -252,7 +252,7 @@ def nearest_neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> pd.D
     if key not in by_fold:
         close = difflib.get_close_matches(str(area), list(names), n=1, cutoff=0.5)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"area '{area}' is not in the indicator table.{hint}")
+        raise ValueError(f"area '{area}' is not in the indicator table.{hint}")
     target = by_fold[key]
     z = (values - values.mean()) / values.std(ddof=1)
     dist = np.sqrt(((z - z.loc[target]) ** 2).sum(axis=1)).drop(target)

@@ -18,12 +18,11 @@ reported as a percentage or as complete (complete = 100%) and is missing when th
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from csp_analysis.exceptions import DataError
+from csp_analysis.exceptions import TableError
 
 REQUIRED = ("priority", "activity", "outcome", "timescale", "status")
 NOT_BLANK = ("priority", "activity", "status")
@@ -32,12 +31,6 @@ COMPLETE = {"complete", "completed", "done"}
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
 COLUMNS = ["priority", "activities", "complete", "green", "amber", "red", "reported_as_percent",
            "mean_percent_complete", "summary"]  # fmt: skip
-
-
-def _line(df: pd.DataFrame, pos: int) -> int | None:
-    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
-        return pos + 2
-    return None
 
 
 def parse_status(text: object) -> tuple[str, float]:
@@ -85,15 +78,13 @@ def parse_status(text: object) -> tuple[str, float]:
     )
 
 
-def validate_plan(plan: pd.DataFrame, file: str | None = "plan.csv") -> pd.DataFrame:
+def validate_plan(plan: pd.DataFrame) -> pd.DataFrame:
     """Check a plan table; return it with ``group`` and ``percent`` columns added.
 
     Parameters
     ----------
     plan : pandas.DataFrame
         ``priority, activity, outcome, timescale, status``.
-    file : str, optional
-        File name used in error messages.
 
     Returns
     -------
@@ -101,29 +92,29 @@ def validate_plan(plan: pd.DataFrame, file: str | None = "plan.csv") -> pd.DataF
 
     Raises
     ------
-    DataError
-        Naming the column, and the line when the frame has its default index (header = line 1):
+    TableError
+        A ``ValueError`` naming the column and the 1-based row:
         a missing column, a blank priority, activity or status, or a status that is not a RAG
         rating, Complete or a percentage from 0% to 100%.
     """
     for col in REQUIRED:
         if col not in plan.columns:
-            raise DataError("missing column", file=file, column=col)
+            raise TableError("missing column", column=col)
     if not len(plan):
-        raise DataError("the plan has no rows", file=file)
+        raise TableError("the plan has no rows")
     df = plan.copy()
     for col in REQUIRED:
         df[col] = df[col].astype("string").str.strip()
     for col in NOT_BLANK:
         for pos, value in enumerate(df[col]):
             if pd.isna(value) or value == "":
-                raise DataError(f"blank {col}", file=file, line=_line(df, pos), column=col)
+                raise TableError(f"blank {col}", row=pos + 1, column=col)
     groups, percents = [], []
     for pos, value in enumerate(df["status"]):
         try:
             group, pct = parse_status(value)
         except ValueError as exc:
-            raise DataError(str(exc), file=file, line=_line(df, pos), column="status") from None
+            raise TableError(str(exc), row=pos + 1, column="status") from None
         groups.append(group)
         percents.append(pct)
     df["group"] = groups
@@ -151,15 +142,13 @@ def _summary(row: dict) -> str:
     return text + "."
 
 
-def plan_progress(plan: pd.DataFrame, file: str | None = "plan.csv") -> pd.DataFrame:
+def plan_progress(plan: pd.DataFrame) -> pd.DataFrame:
     """Delivery of last year's plan by priority.
 
     Parameters
     ----------
     plan : pandas.DataFrame
         ``priority, activity, outcome, timescale, status`` (see the module notes).
-    file : str, optional
-        File name used in error messages.
 
     Returns
     -------
@@ -172,8 +161,8 @@ def plan_progress(plan: pd.DataFrame, file: str | None = "plan.csv") -> pd.DataF
 
     Raises
     ------
-    DataError
-        See :func:`validate_plan`.
+    TableError
+        A ``ValueError``; see :func:`validate_plan`.
 
     Examples
     --------
@@ -183,7 +172,7 @@ def plan_progress(plan: pd.DataFrame, file: str | None = "plan.csv") -> pd.DataF
     '3 activities: 1 complete, 1 red, 1 in progress (reported as a percentage); activities \
 reported as a percentage or complete are on average 75% complete.'
     """
-    df = validate_plan(plan, file)
+    df = validate_plan(plan)
     rows = []
     for priority in pd.unique(df["priority"]):
         sub = df[df["priority"] == priority]
@@ -201,33 +190,3 @@ reported as a percentage or complete are on average 75% complete.'
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"priority": "string", "summary": "string"})
-
-
-def read_plan(path: str | Path) -> pd.DataFrame:
-    """Read ``plan.csv`` and return :func:`plan_progress` of it.
-
-    Every cell is read as text, and no text (not even ``NA``) is taken as missing: an empty
-    cell is blank, so a blank priority, activity or status is refused, naming its line.
-
-    Parameters
-    ----------
-    path : str or Path
-        A UTF-8 CSV file with the columns ``priority, activity, outcome, timescale, status``
-        (see the module notes); other columns are ignored.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per priority, as :func:`plan_progress` describes.
-
-    Raises
-    ------
-    DataError
-        Naming the file (by its name only), the column and the line; see
-        :func:`validate_plan`.
-    FileNotFoundError
-        If there is no such file.
-    """
-    p = Path(path)
-    raw = pd.read_csv(p, dtype="string", keep_default_na=False)
-    return plan_progress(raw, file=p.name)

@@ -7,7 +7,8 @@ The methods are those of Public Health England / OHID Fingertips (PHEindicatorme
   (the lower limit of 0 is 0). For ``x ≥ 10`` Byar's approximation is used:
   lower = x (1 − 1/(9x) − z/(3√x))³, upper = (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³.
   The count limits are divided by the population and multiplied by ``per``.
-- a proportion ``x / n`` gets the Wilson score interval.
+- a proportion ``x / n`` gets the Wilson score interval (computed by statsmodels'
+  ``proportion_confint(method="wilson")``).
 
 ``z`` is the standard normal quantile of the level: 1.96 for 95% and 3.0902 for 99.8% (the
 constant quoted by Fingertips equals ``scipy.stats.norm.ppf(0.999)`` to 4 decimal places).
@@ -33,8 +34,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
-from csp_analysis.exceptions import DataError
+from csp_analysis import defaults
+from csp_analysis.exceptions import TableError
 
 #: Counts below this use the exact Poisson interval; from it upwards Byar's method.
 EXACT_BELOW = 10
@@ -42,7 +45,7 @@ METHOD_EXACT = "Exact Poisson"
 METHOD_BYARS = "Byar's"
 METHOD_WILSON = "Wilson score"
 #: The two levels every rate table carries, as Fingertips shows them.
-LEVELS = (0.95, 0.998)
+LEVELS = defaults.LEVELS
 
 __all__ = [
     "EXACT_BELOW",
@@ -105,9 +108,9 @@ def _validated_columns(
 
     Raises
     ------
-    DataError
-        Naming the column that is absent, not numeric, negative (counts) or not positive
-        (populations).
+    TableError
+        A ``ValueError`` naming the column that is absent, not numeric, negative (counts) or
+        not positive (populations).
     ValueError
         If ``per`` is not a positive number.
     """
@@ -115,25 +118,25 @@ def _validated_columns(
     out = []
     for col, what in ((count_col, "count"), (pop_col, "population")):
         if col not in df.columns:
-            raise DataError(f"the table has no {what} column", column=col)
+            raise TableError(f"the table has no {what} column", column=col)
         series = df[col]
         if not is_numeric_dtype(series) or is_bool_dtype(series):
-            raise DataError(f"{what} column is not numeric (dtype {series.dtype})", column=col)
+            raise TableError(f"{what} column is not numeric (dtype {series.dtype})", column=col)
         values = _as_float(series)
         if np.isinf(values).any():
-            raise DataError(f"{what} column holds an infinite value", column=col)
+            raise TableError(f"{what} column holds an infinite value", column=col)
         out.append(values)
     counts, pops = out
     if (counts < 0).any():
-        raise DataError("count is negative", column=count_col)
+        raise TableError("count is negative", column=count_col)
     if (pops <= 0).any():
-        raise DataError("population is zero or negative (leave it blank if unknown)",
+        raise TableError("population is zero or negative (leave it blank if unknown)",
                         column=pop_col)  # fmt: skip
     return counts, pops
 
 
 # ---------------------------------------------------------------------------- counts
-def count_ci(count: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def count_ci(count: object, level: float = defaults.LEVEL_95) -> tuple[np.ndarray, np.ndarray]:
     """Confidence limits of Poisson counts: exact below 10, Byar's from 10.
 
     Parameters
@@ -180,7 +183,10 @@ def count_ci(count: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
 
 
 def rate_ci(
-    count: float, population: float | None, per: float = 1000, level: float = 0.95
+    count: float,
+    population: float | None,
+    per: float = 1000,
+    level: float = defaults.LEVEL_95,
 ) -> tuple[float, float]:
     """Confidence interval of one crude rate (Fingertips method).
 
@@ -249,9 +255,9 @@ def calculate_rates(
 
     Raises
     ------
-    DataError
-        Naming a column that is absent, not numeric, negative (counts) or not positive
-        (populations).
+    TableError
+        A ``ValueError`` naming a column that is absent, not numeric, negative (counts) or not
+        positive (populations).
 
     References
     ----------
@@ -283,10 +289,12 @@ def calculate_rates(
 
 
 # ---------------------------------------------------------------------------- proportions
-def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
+def wilson_ci(count: object, n: object, level: float = defaults.LEVEL_95) -> tuple:
     """Wilson score interval of a proportion ``count / n``.
 
-    ``(2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))``.
+    ``(2x + z² ∓ z √(z² + 4x(1 − x/n))) / (2(n + z²))``, computed by
+    :func:`statsmodels.stats.proportion.proportion_confint` (``method="wilson"``); the level
+    is checked here and the limits are exactly 0 at ``count = 0`` and 1 at ``count = n``.
 
     Parameters
     ----------
@@ -316,7 +324,7 @@ def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
     >>> tuple(round(v, 4) for v in wilson_ci(30, 120))
     (0.1811, 0.3344)
     """
-    z = z_of_level(level)
+    z_of_level(level)  # checks the level
     scalar = np.ndim(count) == 0 and np.ndim(n) == 0
     x = _as_float(count)
     m = _as_float(n)
@@ -325,9 +333,8 @@ def wilson_ci(count: object, n: object, level: float = 0.95) -> tuple:
     if (x < 0).any() or (x > m).any():
         raise ValueError("count must lie between 0 and n")
     with np.errstate(invalid="ignore"):
-        root = z * np.sqrt(z**2 + 4 * x * (1 - x / m))
-        lower = (2 * x + z**2 - root) / (2 * (m + z**2))
-        upper = (2 * x + z**2 + root) / (2 * (m + z**2))
+        lower, upper = proportion_confint(x, m, alpha=1 - level, method="wilson")
+    lower, upper = np.asarray(lower, dtype="float64"), np.asarray(upper, dtype="float64")
     # At x = 0 and x = n the limits are exactly 0 and 1 (sqrt(z²) = z); avoid rounding.
     lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
     upper = np.where(x == m, 1.0, np.clip(upper, 0.0, 1.0))

@@ -20,13 +20,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from csp_analysis import defaults
 from csp_analysis.statistics.change import pct_change
 
 METHOD = "exact conditional Poisson (binomial) test"
 CI_METHOD = "Clopper-Pearson exact interval of the binomial proportion"
-# Relative tolerance used when collecting outcomes "as or less likely" than the observed one,
-# so that probabilities equal up to rounding are treated as equal (as R's binom.test does).
-_REL_TOL = 1e-7
 
 
 def _check_count(value: Any, name: str) -> int:
@@ -68,35 +66,25 @@ def _check_fraction(value: Any, name: str) -> float:
 def _binomial_two_sided_p(k: int, n: int, p: float) -> float:
     """Two-sided exact binomial p-value by the "minimum likelihood" rule.
 
-    The p-value is the total probability of every outcome no more likely than the observed one
-    (up to a relative tolerance of 1e-7). Because the binomial is unimodal, those outcomes are
-    the observed tail plus a tail on the other side of the mean, so each tail is summed with
-    the distribution function rather than by adding many tiny terms.
+    A thin wrapper over :func:`scipy.stats.binomtest`: the p-value is the total probability of
+    every outcome no more likely than the observed one (up to a relative tolerance of 1e-7, as
+    R's ``binom.test``). ``binomtest`` needs at least one trial; with none the data say
+    nothing and the p-value is 1.
     """
     if n == 0:
         return 1.0
-    dist = stats.binom(n, p)
-    mean = n * p
-    if k == mean:
-        return 1.0
-    threshold = dist.logpmf(k) + math.log1p(_REL_TOL)
-    if k < mean:
-        other = np.arange(math.ceil(mean), n + 1)
-        m = int(np.count_nonzero(dist.logpmf(other) <= threshold))  # the top m outcomes
-        value = dist.cdf(k) + (dist.sf(n - m) if m else 0.0)
-    else:
-        other = np.arange(0, math.floor(mean) + 1)
-        m = int(np.count_nonzero(dist.logpmf(other) <= threshold))  # outcomes 0 .. m-1
-        value = (dist.cdf(m - 1) if m else 0.0) + dist.sf(k - 1)
-    return float(min(1.0, value))
+    return float(min(1.0, stats.binomtest(k, n, p).pvalue))
 
 
 def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
-    """Exact (Clopper-Pearson) interval of a binomial proportion from beta quantiles."""
-    tail = (1.0 - level) / 2.0
-    lower = 0.0 if k == 0 else float(stats.beta.ppf(tail, k, n - k + 1))
-    upper = 1.0 if k == n else float(stats.beta.ppf(1.0 - tail, k + 1, n - k))
-    return lower, upper
+    """Exact (Clopper-Pearson) interval of a binomial proportion (``binomtest(...).proportion_ci``).
+
+    ``scipy.stats.binomtest(k, n).proportion_ci(level, method="exact")`` takes the beta
+    quantiles ``Beta(tail; k, n - k + 1)`` and ``Beta(1 - tail; k + 1, n - k)``, with the
+    limits 0 at ``k = 0`` and 1 at ``k = n``.
+    """
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="exact")
+    return float(ci.low), float(ci.high)
 
 
 def _odds_to_ratio(share: float, exposure_ratio: float) -> float:
@@ -111,7 +99,7 @@ def test_change(
     current: int,
     pop_previous: float | None = None,
     pop_current: float | None = None,
-    level: float = 0.95,
+    level: float = defaults.LEVEL_95,
 ) -> dict:
     """Exact test of whether a count changed more than chance between two periods.
 
@@ -222,7 +210,7 @@ def add_significance(
     change: pd.DataFrame,
     pop_previous: float | None = None,
     pop_current: float | None = None,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
 ) -> pd.DataFrame:
     """Add the exact test, the rate ratio and a verdict in words to a year-on-year table.
 

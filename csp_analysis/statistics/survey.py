@@ -22,18 +22,19 @@ that is significant at better than the 5% level; intervals that overlap do not p
 difference (the overlap check is conservative), so an overlapping change is described as "not
 clearly different", never as "no change".
 
-This module carries its own private Wilson interval (``csp_analysis.statistics.rates`` did not exist
-when it was written); tests check it against ``statsmodels.stats.proportion.proportion_confint``.
+The interval is :func:`csp_analysis.statistics.rates.wilson_ci` (statsmodels'
+``proportion_confint(method="wilson")``). Reading ``survey.csv`` from a file is
+:func:`csp_analysis.analyses.partnership.read_survey`, which names the file and line of a bad
+cell.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from csp_analysis.exceptions import DataError
+from csp_analysis import defaults
+from csp_analysis.exceptions import TableError
 from csp_analysis.statistics.rates import wilson_ci
 
 REQUIRED = ("concern", "respondents", "count")
@@ -42,7 +43,9 @@ COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_poin
                    "intervals_overlap"]  # fmt: skip
 
 
-def _wilson(count: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def _wilson(
+    count: np.ndarray, n: np.ndarray, level: float = defaults.LEVEL_95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval as arrays (the project's one implementation is
     :func:`csp_analysis.statistics.rates.wilson_ci`).
 
@@ -61,35 +64,28 @@ def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _line(df: pd.DataFrame, pos: int) -> int | None:
-    """File line of a row (header is line 1) when the frame has a default index."""
-    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
-        return pos + 2
-    return None
-
-
-def _whole_numbers(df: pd.DataFrame, column: str, file: str | None) -> pd.Series:
-    """A column as whole, non-negative numbers, or a DataError naming the first bad cell."""
+def _whole_numbers(df: pd.DataFrame, column: str) -> pd.Series:
+    """A column as whole, non-negative numbers, or a TableError naming the first bad cell."""
     raw = df[column]
     text = raw.astype("string").str.replace(",", "", regex=False).str.strip()
     nums = pd.to_numeric(text, errors="coerce")
     for pos, (cell, value) in enumerate(zip(text, nums, strict=True)):
         if pd.isna(cell) or cell == "":
-            raise DataError("blank value: a number is required", file=file,
-                            line=_line(df, pos), column=column)  # fmt: skip
+            raise TableError("blank value: a number is required",
+                             row=pos + 1, column=column)
         if pd.isna(value):
-            raise DataError(f"'{raw.iloc[pos]}' is not a number", file=file,
-                            line=_line(df, pos), column=column)  # fmt: skip
+            raise TableError(f"'{raw.iloc[pos]}' is not a number",
+                             row=pos + 1, column=column)
         if value < 0:
-            raise DataError(f"negative value {value:g}", file=file, line=_line(df, pos),
-                            column=column)  # fmt: skip
+            raise TableError(f"negative value {value:g}",
+                             row=pos + 1, column=column)
         if value != int(value):
-            raise DataError(f"{value:g} is not a whole number of people", file=file,
-                            line=_line(df, pos), column=column)  # fmt: skip
+            raise TableError(f"{value:g} is not a whole number of people",
+                             row=pos + 1, column=column)
     return nums.astype("int64")
 
 
-def validate_survey(survey: pd.DataFrame, file: str | None = "survey.csv") -> pd.DataFrame:
+def validate_survey(survey: pd.DataFrame) -> pd.DataFrame:
     """Check a survey table and return it with clean types.
 
     Parameters
@@ -97,8 +93,6 @@ def validate_survey(survey: pd.DataFrame, file: str | None = "survey.csv") -> pd
     survey : pandas.DataFrame
         ``concern, respondents, count`` and optionally ``period`` (other columns, such as
         ``note``, are kept but not used).
-    file : str, optional
-        File name used in error messages.
 
     Returns
     -------
@@ -107,47 +101,47 @@ def validate_survey(survey: pd.DataFrame, file: str | None = "survey.csv") -> pd
 
     Raises
     ------
-    DataError
-        Naming the column (and line, when the frame has its default index) of the first problem:
+    TableError
+        A ``ValueError`` naming the column (and the 1-based row) of the first problem:
         a missing column, a blank concern or period, a blank, non-numeric, negative or
         fractional number, zero respondents, a count above respondents, or the same concern
         twice in one period (compared ignoring case and spacing).
     """
     for col in REQUIRED:
         if col not in survey.columns:
-            raise DataError("missing column", file=file, column=col)
+            raise TableError("missing column", column=col)
     if not len(survey):
-        raise DataError("the survey table has no rows", file=file)
+        raise TableError("the survey table has no rows")
     df = survey.copy()
     concern = df["concern"].astype("string").str.strip()
     for pos, value in enumerate(concern):
         if pd.isna(value) or value == "":
-            raise DataError("blank concern", file=file, line=_line(df, pos), column="concern")
+            raise TableError("blank concern", row=pos + 1, column="concern")
     df["concern"] = concern
-    df["respondents"] = _whole_numbers(df, "respondents", file)
-    df["count"] = _whole_numbers(df, "count", file)
+    df["respondents"] = _whole_numbers(df, "respondents")
+    df["count"] = _whole_numbers(df, "count")
     for pos, (n, x) in enumerate(zip(df["respondents"], df["count"], strict=True)):
         if n == 0:
-            raise DataError("respondents must be more than 0", file=file,
-                            line=_line(df, pos), column="respondents")  # fmt: skip
+            raise TableError("respondents must be more than 0",
+                             row=pos + 1, column="respondents")
         if x > n:
-            raise DataError(f"count {x} is more than the {n} respondents", file=file,
-                            line=_line(df, pos), column="count")  # fmt: skip
+            raise TableError(f"count {x} is more than the {n} respondents",
+                             row=pos + 1, column="count")
     df["_key"] = df["concern"].str.replace(r"\s+", " ", regex=True).str.casefold()
     keys = ["_key"]
     if "period" in df.columns:
         period = df["period"].astype("string").str.strip()
         for pos, value in enumerate(period):
             if pd.isna(value) or value == "":
-                raise DataError("blank period", file=file, line=_line(df, pos), column="period")
+                raise TableError("blank period", row=pos + 1, column="period")
         df["period"] = period
         keys = ["period", "_key"]
     dup = df.duplicated(keys, keep="first")
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
         where = f" in period {df['period'].iloc[pos]}" if "period" in df.columns else ""
-        raise DataError(f"concern '{df['concern'].iloc[pos]}' appears twice{where}", file=file,
-                        line=_line(df, pos), column="concern")  # fmt: skip
+        raise TableError(f"concern '{df['concern'].iloc[pos]}' appears twice{where}",
+                         row=pos + 1, column="concern")
     return df.drop(columns="_key")
 
 
@@ -161,9 +155,7 @@ def _shares(df: pd.DataFrame, level: float) -> pd.DataFrame:
     return out
 
 
-def public_concern(
-    survey: pd.DataFrame, level: float = 0.95, file: str | None = "survey.csv"
-) -> pd.DataFrame:
+def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd.DataFrame:
     """Share of respondents naming each concern, with Wilson intervals and rank.
 
     Parameters
@@ -172,8 +164,6 @@ def public_concern(
         ``concern, respondents, count`` and optionally ``period`` (see :func:`validate_survey`).
     level : float
         Confidence level of the intervals (default 95%).
-    file : str, optional
-        File name used in error messages.
 
     Returns
     -------
@@ -189,8 +179,8 @@ def public_concern(
 
     Raises
     ------
-    DataError
-        See :func:`validate_survey`.
+    TableError
+        A ``ValueError``; see :func:`validate_survey`.
 
     Examples
     --------
@@ -199,7 +189,7 @@ def public_concern(
     >>> t[["pct", "ci_lower", "ci_upper"]].round(2).iloc[0].tolist()
     [25.0, 18.11, 33.44]
     """
-    df = validate_survey(survey, file)
+    df = validate_survey(survey)
     if "period" not in df.columns:
         out = _shares(df, level)
         return out.sort_values(["rank", "concern"], kind="stable").reset_index(drop=True)[COLUMNS]
@@ -232,22 +222,3 @@ def public_concern(
     out = out.astype({"period": "string", "previous_period": "string"})
     out = out.sort_values(["rank", "concern"], kind="stable").reset_index(drop=True)
     return out[COLUMNS + COMPARE_COLUMNS]
-
-
-def read_survey(path: str | Path, level: float = 0.95) -> pd.DataFrame:
-    """Read ``survey.csv`` and return :func:`public_concern` of it.
-
-    Parameters
-    ----------
-    path : str or Path
-        The CSV file.
-    level : float
-        Confidence level of the intervals.
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    p = Path(path)
-    raw = pd.read_csv(p, dtype="string", keep_default_na=False)
-    return public_concern(raw, level=level, file=p.name)

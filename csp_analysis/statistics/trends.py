@@ -6,6 +6,14 @@ smaller) than earlier ones without assuming a straight line or normal errors, an
 estimates the size of the change per period. The seasonal version (Hirsch-Slack) compares each
 calendar month only with the same month in other years, so seasonality cannot pass for a trend.
 
+The Mann-Kendall core (S, its variance with ties, the continuity-corrected Z and p) is written
+here because no scipy or statsmodels function equals it: ``scipy.stats.kendalltau`` with
+``method="asymptotic"`` has the same S and the same tie-corrected variance but no continuity
+correction (Z = 2.449 instead of 2.205 for 138, 150, 160, 171, 192), and its exact method is a
+different test. The checks against ``pymannkendall`` in ``tests/test_trends.py`` pin it. Sen's
+slope of one series is :func:`scipy.stats.theilslopes` (median of the pairwise slopes); the
+seasonal slope pools the within-month slopes and stays here.
+
 Missing periods are never zeros: they are dropped, but every value keeps its own time position,
 so a gap still counts as elapsed time in Sen's slope.
 """
@@ -19,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from csp_analysis import defaults
 from csp_analysis.periods import financial_year_of_month, parse_financial_year, parse_month
 
 METHOD = (
@@ -133,7 +142,7 @@ def mann_kendall(values: Sequence[float] | np.ndarray | pd.Series) -> dict:
     if n < MIN_PERIODS:
         raise ValueError(f"values: the Mann-Kendall test needs {MIN_PERIODS} or more non-missing "
                          f"values, got {n}")  # fmt: skip
-    dx, dt = _pairs(x, t)
+    dx, _ = _pairs(x, t)
     s = float(np.sign(dx).sum())
     var_s = _variance_s(x)
     z, p = _z_and_p(s, var_s)
@@ -143,7 +152,7 @@ def mann_kendall(values: Sequence[float] | np.ndarray | pd.Series) -> dict:
         "z": z,
         "p_value": p,
         "tau": s / (n * (n - 1) / 2.0),
-        "sen_slope": float(np.median(dx / dt)),
+        "sen_slope": float(stats.theilslopes(x, t).slope),
         "n": n,
         "method": METHOD,
     }
@@ -319,7 +328,7 @@ def yearly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def category_trends(
-    yearly: pd.DataFrame, monthly: pd.DataFrame | None = None, alpha: float = 0.05
+    yearly: pd.DataFrame, monthly: pd.DataFrame | None = None, alpha: float = defaults.ALPHA
 ) -> pd.DataFrame:
     """Mann-Kendall trend and Sen's slope of every category's yearly totals.
 

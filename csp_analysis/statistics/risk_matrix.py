@@ -1,7 +1,13 @@
-"""Choosing priorities: a configurable risk matrix, its sensitivity, and the recommendation.
+"""Choosing priorities: the risk matrix scoring, its sensitivity, and the recommendation.
+
+Pure functions: the configuration (:class:`RiskConfig`, read and validated from
+``risk_matrix.yaml`` by :func:`csp_analysis.config.load_config`), the harm weights and the unit
+costs (:func:`csp_analysis.config.load_harm_weights`, :func:`~csp_analysis.config.load_unit_costs`)
+are passed in; nothing here reads a file. Bad arguments raise ``ValueError`` (a
+:class:`~csp_analysis.exceptions.TableError` naming the column and row for a bad table).
 
 Each candidate category (crime categories and anti-social behaviour from the year-on-year table)
-is scored 1–5 on each factor of ``data/reference/risk_matrix.yaml``:
+is scored 1–5 on each factor of the configuration:
 
 =====================  ===============================================  =====================
 factor                 raw value                                        scored by
@@ -49,22 +55,19 @@ lets one rare extreme subgroup such as homicide set the weight of all violence, 
 nor ignores it). See :func:`category_weights` and ``docs/risk_matrix.md``.
 """
 
+
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from csp_analysis.categories import ALL_CRIME, load_category_map
-from csp_analysis.exceptions import DataError
-from csp_analysis.paths import reference_dir
+from csp_analysis import defaults
+from csp_analysis.exceptions import TableError
 
 FACTORS = ("volume", "trend", "harm", "cost", "public_concern", "vulnerability",
            "partnership_capacity")  # fmt: skip
@@ -83,10 +86,6 @@ AGGREGATES = ("geometric_mean", "median", "mean", "min", "max")
 TREND_LABELS = ("significant rise", "rise", "flat", "fall", "significant fall")
 DEFAULT_TREND_SCORES = {"significant rise": 5, "rise": 4, "flat": 3, "fall": 2,
                         "significant fall": 1}  # fmt: skip
-TOP_KEYS = {"combination", "impact", "likelihood", "min_factors", "include_kinds", "factors",
-            "concern_map", "manual_scores"}  # fmt: skip
-FACTOR_KEYS = {"weight", "scoring", "thresholds", "alpha", "flat_pct", "scores", "aggregate",
-               "label"}  # fmt: skip
 LABELS = {
     "volume": "volume",
     "trend": "trend",
@@ -96,35 +95,6 @@ LABELS = {
     "vulnerability": "vulnerability",
     "partnership_capacity": "partnership capacity",
 }
-
-
-class ConfigError(DataError):
-    """A problem in the risk matrix configuration, naming the key at fault.
-
-    Parameters
-    ----------
-    message : str
-        What is wrong.
-    file : str, optional
-        The configuration file name.
-    key : str, optional
-        Dotted key, e.g. ``factors.harm.weight``.
-    line : int, optional
-        Line in the YAML file, for syntax errors.
-    """
-
-    def __init__(
-        self, message: str, file: str | None = None, key: str | None = None,
-        line: int | None = None,
-    ) -> None:  # fmt: skip
-        self.key = key
-        super().__init__(message, file=file, line=line)
-
-    def __str__(self) -> str:
-        where = [w for w in (self.file, f"line {self.line}" if self.line else None,
-                             f"key '{self.key}'" if getattr(self, "key", None) else None) if w]
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
 
 
 # ---------------------------------------------------------------------------------- configuration
@@ -155,7 +125,7 @@ class FactorConfig:
     weight: float
     scoring: str
     thresholds: tuple[float, ...] = ()
-    alpha: float = 0.05
+    alpha: float = defaults.ALPHA
     flat_pct: float = 5.0
     scores: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TREND_SCORES))
     aggregate: str = "geometric_mean"
@@ -164,7 +134,7 @@ class FactorConfig:
 
 @dataclass(frozen=True)
 class RiskConfig:
-    """The risk matrix configuration (see ``data/reference/risk_matrix.yaml``).
+    """The risk matrix configuration (``risk_matrix.yaml``, see :mod:`csp_analysis.config`).
 
     Attributes
     ----------
@@ -182,8 +152,18 @@ class RiskConfig:
         Case-folded survey concern → report category (None: not a category).
     manual_scores : dict
         Factor → {category: score}.
+    exclude_categories : tuple of str
+        Categories that are never candidates (the configuration loader gives the total,
+        ``All crime``).
     source : str
         File name the configuration came from.
+
+    Examples
+    --------
+    >>> cfg = RiskConfig({"volume": FactorConfig("volume", 1.0, "quantile"),
+    ...                   "harm": FactorConfig("harm", 2.0, "quantile")})
+    >>> cfg.used, cfg.weights()
+    (['volume', 'harm'], {'volume': 1.0, 'harm': 2.0})
     """
 
     factors: dict[str, FactorConfig]
@@ -194,6 +174,7 @@ class RiskConfig:
     include_kinds: tuple[str, ...] = ("crime", "asb")
     concern_map: dict[str, str | None] = field(default_factory=dict)
     manual_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    exclude_categories: tuple[str, ...] = ()
     source: str = ""
 
     @property
@@ -218,8 +199,8 @@ class RiskConfig:
 
         Examples
         --------
-        >>> load_config().weights()["harm"]
-        2.0
+        >>> RiskConfig({"harm": FactorConfig("harm", 2.0, "quantile")}).weights()
+        {'harm': 2.0}
         """
         return {f: c.weight for f, c in self.factors.items()}
 
@@ -244,293 +225,26 @@ class RiskConfig:
 
         Raises
         ------
-        ConfigError
+        ValueError
             If a name is not a factor of the configuration (naming ``factors.<name>``).
 
         Examples
         --------
-        >>> cfg = load_config()
+        >>> cfg = RiskConfig({"harm": FactorConfig("harm", 2.0, "quantile")})
         >>> cfg.with_weights(harm=3).weights()["harm"], cfg.weights()["harm"]
         (3.0, 2.0)
         """
         factors = dict(self.factors)
         for name, w in weights.items():
             if name not in factors:
-                raise ConfigError("no such factor", file=self.source, key=f"factors.{name}")
+                raise ValueError(f"factors.{name}: no such factor (the factors are "
+                                 f"{', '.join(factors)})")  # fmt: skip
             factors[name] = dataclasses.replace(factors[name], weight=float(w))
         return dataclasses.replace(self, factors=factors)
 
 
-def _number(value: object, key: str, file: str, low: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"must be a number, not {value!r}", file=file, key=key)
-    if not math.isfinite(float(value)):
-        raise ConfigError("must be a finite number", file=file, key=key)
-    if low is not None and value < low:
-        raise ConfigError(f"must be at least {low:g}, not {value:g}", file=file, key=key)
-    return float(value)
-
-
-def _names(value: object, key: str, file: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError("must be a list of names, e.g. [harm, cost]", file=file, key=key)
-    return tuple(v.strip() for v in value)
-
-
-def _factor(name: str, spec: object, file: str) -> FactorConfig:
-    key = f"factors.{name}"
-    if not isinstance(spec, dict):
-        raise ConfigError("must be a mapping with weight and scoring", file=file, key=key)
-    for k in spec:
-        if k not in FACTOR_KEYS:
-            raise ConfigError(f"unknown setting (known: {', '.join(sorted(FACTOR_KEYS))})",
-                              file=file, key=f"{key}.{k}")  # fmt: skip
-    if "weight" not in spec:
-        raise ConfigError("missing", file=file, key=f"{key}.weight")
-    weight = _number(spec["weight"], f"{key}.weight", file, low=0)
-    scoring = spec.get("scoring")
-    allowed = SCORINGS.get(name, ("manual",))
-    if scoring not in allowed:
-        extra = "" if name in SCORINGS else " (a factor of your own is scored by hand)"
-        raise ConfigError(f"must be {' or '.join(allowed)}{extra}, not {scoring!r}", file=file,
-                          key=f"{key}.scoring")  # fmt: skip
-    kwargs: dict[str, object] = {"label": str(spec.get("label", LABELS.get(name, name)))}
-    if scoring == "thresholds":
-        cuts = spec.get("thresholds")
-        if not isinstance(cuts, list) or len(cuts) != 4:
-            raise ConfigError("must be a list of four cut-points, e.g. [10, 20, 35, 50]",
-                              file=file, key=f"{key}.thresholds")  # fmt: skip
-        vals = tuple(_number(c, f"{key}.thresholds", file) for c in cuts)
-        if any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
-            raise ConfigError("cut-points must increase", file=file, key=f"{key}.thresholds")
-        kwargs["thresholds"] = vals
-    elif "thresholds" in spec:
-        raise ConfigError(f"only used with scoring: thresholds (this factor is {scoring})",
-                          file=file, key=f"{key}.thresholds")  # fmt: skip
-    if name == "trend":
-        alpha = _number(spec.get("alpha", 0.05), f"{key}.alpha", file, low=0)
-        if not 0 < alpha < 1:
-            raise ConfigError("must be between 0 and 1", file=file, key=f"{key}.alpha")
-        kwargs["alpha"] = alpha
-        kwargs["flat_pct"] = _number(spec.get("flat_pct", 5.0), f"{key}.flat_pct", file, low=0)
-        scores = spec.get("scores", DEFAULT_TREND_SCORES)
-        if not isinstance(scores, dict) or set(scores) != set(TREND_LABELS):
-            raise ConfigError(f"must give a score for each of: {', '.join(TREND_LABELS)}",
-                              file=file, key=f"{key}.scores")  # fmt: skip
-        kwargs["scores"] = {
-            lab: _number(scores[lab], f"{key}.scores.{lab}", file) for lab in TREND_LABELS
-        }
-        for lab, s in kwargs["scores"].items():  # type: ignore[union-attr]
-            if not 1 <= s <= 5:
-                raise ConfigError("must be from 1 to 5", file=file, key=f"{key}.scores.{lab}")
-    if name in ("harm", "cost"):
-        agg = spec.get("aggregate", "geometric_mean")
-        if agg not in AGGREGATES:
-            raise ConfigError(f"must be one of {', '.join(AGGREGATES)}, not {agg!r}", file=file,
-                              key=f"{key}.aggregate")  # fmt: skip
-        kwargs["aggregate"] = agg
-    return FactorConfig(name=name, weight=weight, scoring=scoring, **kwargs)  # type: ignore[arg-type]
-
-
-def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig:
-    """Validate a parsed configuration (the YAML as a dict) and build a :class:`RiskConfig`.
-
-    Parameters
-    ----------
-    data : dict
-        As read from the YAML file.
-    file : str
-        File name used in messages.
-
-    Returns
-    -------
-    RiskConfig
-
-    Raises
-    ------
-    ConfigError
-        Naming the key at fault (e.g. ``factors.harm.weight``).
-    """
-    if not isinstance(data, dict):
-        raise ConfigError("the file must be a mapping of settings", file=file)
-    for k in data:
-        if k not in TOP_KEYS:
-            raise ConfigError(f"unknown setting (known: {', '.join(sorted(TOP_KEYS))})",
-                              file=file, key=str(k))  # fmt: skip
-    combination = data.get("combination", "weighted_sum")
-    if combination not in COMBINATIONS:
-        raise ConfigError(f"must be {' or '.join(COMBINATIONS)}, not {combination!r}", file=file,
-                          key="combination")  # fmt: skip
-    specs = data.get("factors")
-    if not isinstance(specs, dict) or not specs:
-        raise ConfigError("must list at least one factor", file=file, key="factors")
-    factors = {str(n): _factor(str(n), s, file) for n, s in specs.items()}
-    if not any(c.weight > 0 for c in factors.values()):
-        raise ConfigError("at least one factor needs a weight above 0", file=file, key="factors")
-    impact = _names(data.get("impact", []), "impact", file)
-    likelihood = _names(data.get("likelihood", []), "likelihood", file)
-    for key, group in (("impact", impact), ("likelihood", likelihood)):
-        for f in group:
-            if f not in factors:
-                raise ConfigError(f"'{f}' is not one of the factors", file=file, key=key)
-    both = set(impact) & set(likelihood)
-    if both:
-        raise ConfigError(f"'{sorted(both)[0]}' is in both impact and likelihood", file=file,
-                          key="likelihood")  # fmt: skip
-    if combination == "impact_likelihood":
-        for key, group in (("impact", impact), ("likelihood", likelihood)):
-            if not any(factors[f].weight > 0 for f in group):
-                raise ConfigError("needs at least one factor with a weight above 0 for "
-                                  "impact_likelihood", file=file, key=key)  # fmt: skip
-    min_factors = data.get("min_factors", 1)
-    if isinstance(min_factors, bool) or not isinstance(min_factors, int) or min_factors < 1:
-        raise ConfigError("must be a whole number of at least 1", file=file, key="min_factors")
-    kinds = _names(data.get("include_kinds", ["crime", "asb"]), "include_kinds", file)
-    for k in kinds:
-        if k not in ("crime", "asb", "flag"):
-            raise ConfigError(f"'{k}' is not crime, asb or flag", file=file, key="include_kinds")
-    cmap = data.get("concern_map") or {}
-    if not isinstance(cmap, dict):
-        raise ConfigError("must map survey concerns to categories", file=file, key="concern_map")
-    concern_map: dict[str, str | None] = {}
-    for concern, cat in cmap.items():
-        if cat is not None and not isinstance(cat, str):
-            raise ConfigError("must be a category name or null", file=file,
-                              key=f"concern_map.{concern}")  # fmt: skip
-        concern_map[_fold(concern)] = cat.strip() if isinstance(cat, str) else None
-    manual_raw = data.get("manual_scores") or {}
-    if not isinstance(manual_raw, dict):
-        raise ConfigError("must map factors to {category: score}", file=file,
-                          key="manual_scores")  # fmt: skip
-    manual: dict[str, dict[str, float]] = {}
-    for f, cats in manual_raw.items():
-        key = f"manual_scores.{f}"
-        if f not in factors or factors[f].scoring != "manual":
-            raise ConfigError("is not a factor scored by hand (scoring: manual)", file=file,
-                              key=key)  # fmt: skip
-        if not isinstance(cats, dict):
-            raise ConfigError("must map categories to scores", file=file, key=key)
-        manual[f] = {}
-        for cat, s in cats.items():
-            val = _number(s, f"{key}.{cat}", file)
-            if not 1 <= val <= 5:
-                raise ConfigError("must be from 1 to 5", file=file, key=f"{key}.{cat}")
-            manual[f][str(cat).strip()] = val
-    return RiskConfig(
-        factors=factors, combination=combination, impact=impact, likelihood=likelihood,
-        min_factors=min_factors, include_kinds=kinds, concern_map=concern_map,
-        manual_scores=manual, source=file,
-    )  # fmt: skip
-
-
-def load_config(path: str | Path | None = None) -> RiskConfig:
-    """Read and validate the risk matrix configuration.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A YAML file; default ``data/reference/risk_matrix.yaml``.
-
-    Returns
-    -------
-    RiskConfig
-
-    Raises
-    ------
-    ConfigError
-        If the file is missing or not YAML, or a setting is wrong (naming its key).
-
-    Examples
-    --------
-    >>> cfg = load_config()
-    >>> cfg.combination, cfg.factors["harm"].weight
-    ('weighted_sum', 2.0)
-    """
-    p = Path(path) if path is not None else reference_dir() / "risk_matrix.yaml"
-    if not p.is_file():
-        raise ConfigError("configuration file not found", file=p.name)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=p.name,
-                          line=line) from None  # fmt: skip
-    return config_from_dict(data, file=p.name)
-
-
-# ---------------------------------------------------------------------------- reference tables
 def _fold(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
-
-
-def _read_reference(path: Path, value: str, group: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise DataError("reference file not found", file=path.name)
-    df = pd.read_csv(path, dtype="string", keep_default_na=False)
-    for col in ("category", group, value, "source"):
-        if col not in df.columns:
-            raise DataError("missing column", file=path.name, column=col)
-    known = set(load_category_map().order)
-    nums = pd.to_numeric(df[value].str.replace(",", "", regex=False), errors="coerce")
-    for pos in range(len(df)):
-        line = pos + 2
-        if df["category"].iloc[pos].strip() not in known:
-            raise DataError(f"category '{df['category'].iloc[pos]}' is not in categories.csv",
-                            file=path.name, line=line, column="category")  # fmt: skip
-        if df[group].iloc[pos].strip() == "":
-            raise DataError(f"blank {group}", file=path.name, line=line, column=group)
-        if pd.isna(nums.iloc[pos]) or nums.iloc[pos] < 0:
-            raise DataError(f"'{df[value].iloc[pos]}' is not a number of at least 0",
-                            file=path.name, line=line, column=value)  # fmt: skip
-        if df["source"].iloc[pos].strip() == "":
-            raise DataError("every figure needs its source", file=path.name, line=line,
-                            column="source")  # fmt: skip
-    df[value] = nums.astype("float64")
-    for col in df.columns:
-        if col != value:
-            df[col] = df[col].str.strip()
-    return df
-
-
-def load_harm_weights(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``harm_weights.csv`` (CCHI median days per crime by Home Office subgroup).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Default ``data/reference/harm_weights.csv``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category, prc_subgroup, cchi_days, source``.
-
-    Raises
-    ------
-    DataError
-        Naming the line and column of a bad row (unknown category, blank subgroup or source,
-        a value that is not a number ≥ 0).
-    """
-    p = Path(path) if path is not None else reference_dir() / "harm_weights.csv"
-    return _read_reference(p, "cchi_days", "prc_subgroup")
-
-
-def load_unit_costs(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``unit_costs.csv`` (Home Office unit costs of crime, Heeks et al. 2018).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Default ``data/reference/unit_costs.csv``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category, offence, unit_cost_gbp, price_year, source``.
-    """
-    p = Path(path) if path is not None else reference_dir() / "unit_costs.csv"
-    return _read_reference(p, "unit_cost_gbp", "offence")
 
 
 def category_weights(
@@ -577,7 +291,7 @@ def category_weights(
         value = next((c for c in ("cchi_days", "unit_cost_gbp", "weight") if c in table.columns),
                      None)  # fmt: skip
         if value is None:
-            raise DataError("no value column (cchi_days, unit_cost_gbp or weight)")
+            raise TableError("no value column (cchi_days, unit_cost_gbp or weight)")
     group = next((c for c in ("prc_subgroup", "offence") if c in table.columns), None)
     if group is None:  # already one value per category
         out = table[["category", value]].rename(columns={value: "weight"}).copy()
@@ -605,75 +319,53 @@ def _aggregate(vals: np.ndarray, method: str) -> float:
     return float({"median": np.median, "mean": np.mean, "min": np.min, "max": np.max}[method](vals))
 
 
-def read_risk_scores(path: str | Path) -> pd.DataFrame:
-    """Read ``risk_scores.csv``: hand-entered ``category, factor, score`` rows.
-
-    Parameters
-    ----------
-    path : str or Path
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category, factor, score`` (other columns, such as ``note``, kept).
-
-    Raises
-    ------
-    DataError
-        See :func:`validate_manual_scores`.
-    """
-    p = Path(path)
-    raw = pd.read_csv(p, dtype="string", keep_default_na=False)
-    return validate_manual_scores(raw, file=p.name)
-
-
-def validate_manual_scores(manual: pd.DataFrame, file: str | None = "risk_scores.csv"
-                           ) -> pd.DataFrame:  # fmt: skip
-    """Check hand-entered scores.
+def validate_manual_scores(manual: pd.DataFrame) -> pd.DataFrame:
+    """Check hand-entered scores (``risk_scores.csv``).
 
     Parameters
     ----------
     manual : pandas.DataFrame
-        ``category, factor, score``.
-    file : str, optional
-        File name used in messages.
+        ``category, factor, score`` (other columns, such as ``note``, kept).
 
     Returns
     -------
     pandas.DataFrame
-        With ``score`` as float.
+        With ``category`` and ``factor`` stripped and ``score`` as float.
 
     Raises
     ------
-    DataError
-        Naming the column and line: a missing column, a blank category or factor, a score that
-        is not a number from 1 to 5, or the same category and factor twice.
+    TableError
+        A ``ValueError`` naming the column and the 1-based row: a missing column, a blank
+        category or factor, a score that is not a number from 1 to 5, or the same category
+        and factor twice.
+
+    Examples
+    --------
+    >>> validate_manual_scores(pd.DataFrame({"category": ["Robbery"], "factor": ["vulnerability"],
+    ...                                      "score": ["4"]}))["score"].tolist()
+    [4.0]
     """
     for col in ("category", "factor", "score"):
         if col not in manual.columns:
-            raise DataError("missing column", file=file, column=col)
+            raise TableError("missing column", column=col)
     df = manual.copy()
-    default_index = isinstance(df.index, pd.RangeIndex) and df.index.start == 0
     for col in ("category", "factor"):
         df[col] = df[col].astype("string").str.strip()
     scores = pd.to_numeric(df["score"].astype("string").str.strip(), errors="coerce")
     for pos in range(len(df)):
-        line = pos + 2 if default_index else None
         for col in ("category", "factor"):
             v = df[col].iloc[pos]
             if pd.isna(v) or v == "":
-                raise DataError(f"blank {col}", file=file, line=line, column=col)
+                raise TableError(f"blank {col}", row=pos + 1, column=col)
         s = scores.iloc[pos]
         if pd.isna(s) or not 1 <= s <= 5:
-            raise DataError(f"score '{df['score'].iloc[pos]}' is not a number from 1 to 5",
-                            file=file, line=line, column="score")  # fmt: skip
+            raise TableError(f"score '{df['score'].iloc[pos]}' is not a number from 1 to 5",
+                             row=pos + 1, column="score")  # fmt: skip
     dup = df.duplicated(["category", "factor"])
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataError(
-            f"{df['category'].iloc[pos]} / {df['factor'].iloc[pos]} is scored twice", file=file,
-            line=pos + 2 if default_index else None, column="factor",
-        )  # fmt: skip
+        raise TableError(f"{df['category'].iloc[pos]} / {df['factor'].iloc[pos]} is scored twice",
+                         row=pos + 1, column="factor")  # fmt: skip
     df["score"] = scores.astype("float64")
     return df
 
@@ -757,7 +449,7 @@ def trend_label(
     pct_change: float | None = None,
     significant: bool | None = None,
     p_value: float | None = None,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     flat_pct: float = 5.0,
 ) -> str | None:
     """Words for a change: ``significant rise``, ``rise``, ``flat``, ``fall``, ``significant fall``.
@@ -819,11 +511,17 @@ def trend_label(
     return "flat"
 
 
+def _check_config(config: object) -> None:
+    if not isinstance(config, RiskConfig):
+        raise TypeError("config must be a RiskConfig (see csp_analysis.config.load_config), "
+                        f"not {type(config).__name__}")  # fmt: skip
+
+
 def _candidates(change_table: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     for col in ("category", "current"):
         if col not in change_table.columns:
-            raise DataError("the change table has no such column", column=col)
-    t = change_table[change_table["category"] != ALL_CRIME]
+            raise TableError("the change table has no such column", column=col)
+    t = change_table[~change_table["category"].isin(config.exclude_categories)]
     if "kind" in t.columns:
         t = t[t["kind"].isin(config.include_kinds)]
     return t.reset_index(drop=True)
@@ -861,7 +559,7 @@ def _trend_raw(t: pd.DataFrame, fc: FactorConfig, trends: pd.DataFrame | None) -
 def _concern_by_category(concern: pd.DataFrame, config: RiskConfig) -> tuple[dict, list[str]]:
     for col in ("concern", "pct"):
         if col not in concern.columns:
-            raise DataError("the concern table has no such column", column=col)
+            raise TableError("the concern table has no such column", column=col)
     best: dict[str, float] = {}
     unmapped = []
     for name, pct in zip(concern["concern"], concern["pct"], strict=True):
@@ -879,19 +577,16 @@ def _concern_by_category(concern: pd.DataFrame, config: RiskConfig) -> tuple[dic
 def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) -> dict:
     scores = {f: dict(v) for f, v in config.manual_scores.items()}
     if manual is not None:
-        m = validate_manual_scores(manual, file="risk_scores.csv")
-        default_index = isinstance(manual.index, pd.RangeIndex) and manual.index.start == 0
+        m = validate_manual_scores(manual)
         for pos, (cat, f, s) in enumerate(zip(m["category"], m["factor"], m["score"],
                                               strict=True)):  # fmt: skip
-            line = pos + 2 if default_index else None
             if f not in config.factors or config.factors[f].scoring != "manual":
                 where = config.source or "the configuration"
-                raise DataError(f"factor '{f}' is not scored by hand in {where} "
-                                "(scoring: manual)", file="risk_scores.csv", line=line,
-                                column="factor")  # fmt: skip
+                raise TableError(f"factor '{f}' is not scored by hand in {where} "
+                                 "(scoring: manual)", row=pos + 1, column="factor")  # fmt: skip
             if cat not in cats:
-                raise DataError(f"category '{cat}' is not one of the categories scored",
-                                file="risk_scores.csv", line=line, column="category")  # fmt: skip
+                raise TableError(f"category '{cat}' is not one of the categories scored",
+                                 row=pos + 1, column="category")  # fmt: skip
             scores.setdefault(f, {})[cat] = float(s)
     return scores
 
@@ -925,7 +620,7 @@ def _combine(s: np.ndarray, w: np.ndarray, config: RiskConfig, factors: list[str
 
 def score_risk(
     change_table: pd.DataFrame,
-    config: RiskConfig | None = None,
+    config: RiskConfig,
     harm: pd.DataFrame | None = None,
     costs: pd.DataFrame | None = None,
     concern: pd.DataFrame | None = None,
@@ -941,14 +636,16 @@ def score_risk(
         The year-on-year table (:func:`~csp_analysis.analyses.change.category_change`):
         ``category, kind, previous, current, change, pct_change``; ``p_value`` and
         ``significant`` (from the significance analysis) are used for the trend when present and
-        treated as missing when absent. The All crime row is never a candidate.
-    config : RiskConfig, optional
-        Default :func:`load_config`.
+        treated as missing when absent. Categories in ``config.exclude_categories`` (All crime)
+        are never candidates.
+    config : RiskConfig
+        The configuration (:func:`csp_analysis.config.load_config`).
     harm : pandas.DataFrame, optional
-        :func:`load_harm_weights` (per subgroup) or ``category, weight``. Not given: harm is
-        missing for every category.
+        :func:`csp_analysis.config.load_harm_weights` (per subgroup) or ``category, weight``.
+        Not given: harm is missing for every category.
     costs : pandas.DataFrame, optional
-        :func:`load_unit_costs` (per offence) or ``category, weight``. Not given: cost missing.
+        :func:`csp_analysis.config.load_unit_costs` (per offence) or ``category, weight``. Not
+        given: cost missing.
     concern : pandas.DataFrame, optional
         :func:`~csp_analysis.statistics.survey.public_concern` output (``concern, pct``); matched
         to categories by ``concern_map``. Not given: public concern missing.
@@ -973,10 +670,11 @@ def score_risk(
 
     Raises
     ------
-    DataError
-        If a required column is missing or hand-entered scores are wrong.
+    TableError
+        A ``ValueError`` naming the column (and row) if a required column is missing or
+        hand-entered scores are wrong.
     """
-    config = config or load_config()
+    _check_config(config)
     t = _candidates(change_table, config)
     cats = [str(c) for c in t["category"]]
     current = pd.to_numeric(t["current"], errors="coerce").astype("float64").to_numpy()
@@ -1053,11 +751,11 @@ def score_risk(
 # ------------------------------------------------------------------------------- sensitivity
 def sensitivity(
     scores: pd.DataFrame,
-    config: RiskConfig | None = None,
-    draws: int = 1000,
-    spread: float = 0.5,
-    seed: int = 0,
-    top: int = 5,
+    config: RiskConfig,
+    draws: int = defaults.SENSITIVITY_DRAWS,
+    spread: float = defaults.SENSITIVITY_SPREAD,
+    seed: int = defaults.SENSITIVITY_SEED,
+    top: int = defaults.PRIORITIES,
 ) -> pd.DataFrame:
     """How stable the ranking is when every weight is varied at random.
 
@@ -1070,16 +768,17 @@ def sensitivity(
     ----------
     scores : pandas.DataFrame
         Output of :func:`score_risk` (its ``<factor>_score`` columns are used).
-    config : RiskConfig, optional
-        The configuration used for ``scores`` (default :func:`load_config`).
+    config : RiskConfig
+        The configuration used for ``scores``.
     draws : int
-        Number of random weight sets.
+        Number of random weight sets (default :data:`csp_analysis.defaults.SENSITIVITY_DRAWS`,
+        1000).
     spread : float
-        Relative half-width of the uniform variation, from 0 to less than 1.
+        Relative half-width of the uniform variation, from 0 to less than 1 (default 0.5).
     seed : int
-        Seed of ``numpy.random.default_rng``: the same seed gives the same result.
+        Seed of ``numpy.random.default_rng``: the same seed gives the same result (default 0).
     top : int
-        Size of the "top" group.
+        Size of the "top" group (default :data:`csp_analysis.defaults.PRIORITIES`, 5).
 
     Returns
     -------
@@ -1088,8 +787,16 @@ def sensitivity(
         ``median_rank, rank_5th, rank_95th`` (5th and 95th percentiles of the rank, as ranks
         actually drawn). Categories without a total have these missing. ``attrs`` records
         ``draws, spread, seed, top``.
+
+    Raises
+    ------
+    ValueError
+        If ``spread``, ``draws`` or ``top`` is out of range, or ``scores`` lacks a used
+        factor's score column (a :class:`~csp_analysis.exceptions.TableError`).
+    TypeError
+        If ``config`` is not a :class:`RiskConfig`.
     """
-    config = config or load_config()
+    _check_config(config)
     if not 0 <= spread < 1:
         raise ValueError("spread must be from 0 to less than 1")
     if draws < 1 or top < 1:
@@ -1097,7 +804,7 @@ def sensitivity(
     used = config.used
     for f in used:
         if f"{f}_score" not in scores.columns:
-            raise DataError("the scores table has no such column", column=f"{f}_score")
+            raise TableError("the scores table has no such column", column=f"{f}_score")
     s = scores[[f"{f}_score" for f in used]].to_numpy(dtype="float64", na_value=np.nan)
     base = np.array([config.factors[f].weight for f in used])
     rng = np.random.default_rng(seed)
@@ -1152,7 +859,7 @@ def _reason(factor: str, raw: object, score: float, kind: str | None) -> str | N
     return f"high {factor.replace('_', ' ')}"
 
 
-def recommend_priorities(risk: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+def recommend_priorities(risk: pd.DataFrame, n: int = defaults.PRIORITIES) -> pd.DataFrame:
     """The top ``n`` categories with the reasons in words.
 
     Parameters
@@ -1160,7 +867,8 @@ def recommend_priorities(risk: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     risk : pandas.DataFrame
         Output of :func:`score_risk`.
     n : int
-        How many to recommend; categories tied with the ``n``-th are included.
+        How many to recommend (default :data:`csp_analysis.defaults.PRIORITIES`, 5);
+        categories tied with the ``n``-th are included.
 
     Returns
     -------
@@ -1194,8 +902,8 @@ def recommend_priorities(risk: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
 
 __all__ = [
-    "FACTORS", "ConfigError", "FactorConfig", "RiskConfig", "category_weights",
-    "config_from_dict", "load_config", "load_harm_weights", "load_unit_costs",
-    "read_risk_scores", "recommend_priorities", "score_quantiles", "score_risk",
-    "score_thresholds", "sensitivity", "trend_label", "validate_manual_scores",
+    "AGGREGATES", "COMBINATIONS", "DEFAULT_TREND_SCORES", "FACTORS", "LABELS", "SCORINGS",
+    "TREND_LABELS", "FactorConfig", "RiskConfig", "category_weights", "recommend_priorities",
+    "score_quantiles", "score_risk", "score_thresholds", "sensitivity", "trend_label",
+    "validate_manual_scores",
 ]
