@@ -126,9 +126,11 @@ class AreaSeries:
         """An area's counts by period and category, zero-filled over covered periods.
 
         Each kind (crime, anti-social behaviour, flags) comes from one source only
-        (:meth:`source_for`). A police.uk source lists every category of the kind; another
-        source lists only the categories it has any row for (a category it never reports is
-        absent, not zero).
+        (:meth:`source_for`); police.uk counts are those of the area's own force only
+        (:attr:`area_force`: records other forces made in its LSOAs are in their figures,
+        see :meth:`other_force_counts`), over the months that force's files cover. A
+        police.uk source lists every category of the kind; another source lists only the
+        categories it has any row for (a category it never reports is absent, not zero).
 
         Parameters
         ----------
@@ -161,11 +163,55 @@ class AreaSeries:
         return memo[area].copy()
 
     def _area_rows(self, area: str) -> pd.DataFrame:
-        """The rows of :attr:`counts` for one area (split once, then looked up)."""
-        if "_rows_by_area" not in self.__dict__:
-            self._rows_by_area = {str(k): g for k, g in self.counts.groupby("area", sort=False)}
-        empty = self.counts.iloc[:0]
-        return self._rows_by_area.get(area, empty)
+        """The rows of :attr:`counts` that make one area's series (split once, then looked up).
+
+        police.uk rows count for an area only when made by the area's own force (as Home
+        Office recorded crime counts the crimes a force recorded): records another force made
+        in the area's LSOAs are in that force's figures (see :meth:`other_force_counts`).
+        """
+        memo = self.__dict__.setdefault("_series_rows", {})
+        if area not in memo:
+            if "_rows_by_area" not in self.__dict__:
+                groups = self.counts.groupby("area", sort=False)
+                self._rows_by_area = {str(k): g for k, g in groups}
+            rows = self._rows_by_area.get(area, self.counts.iloc[:0])
+            own = self.area_force.get(area)
+            other = (rows["source"] == "police_uk") & (rows["force"] != own)
+            memo[area] = rows[~other.fillna(True).to_numpy(dtype=bool)] if own else \
+                rows[(rows["source"] != "police_uk").to_numpy(dtype=bool)]
+        return memo[area]
+
+    def other_force_counts(self, area: str) -> pd.DataFrame:
+        """police.uk records other forces made in an area's LSOAs, by force.
+
+        An area's police.uk series uses only its own force's records (:meth:`area_counts`);
+        these records stay in :attr:`counts` under the force that made them, part of that
+        force's figures, and the area's data-quality table says how many there were.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``force, count``: one row per other force with records in the area, most first
+            (ties by name); empty when there are none or the area's force is not known.
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> len(load().other_force_counts("Elderbrook"))
+        0
+        """
+        own = self.area_force.get(area)
+        c = self.counts
+        mine = (c["area"] == area) & (c["source"] == "police_uk") & (c["force"] != own)
+        rows = c[mine.fillna(False).to_numpy(dtype=bool)] if own else c.iloc[:0]
+        out = rows.groupby("force", sort=False)["count"].sum().astype("int64").reset_index()
+        out = out.sort_values(["count", "force"], ascending=[False, True])
+        return out.astype({"force": "string"}).reset_index(drop=True)[["force", "count"]]
 
     def _area_counts(self, area: str) -> pd.DataFrame:
         parts = []

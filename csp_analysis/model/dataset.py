@@ -240,8 +240,9 @@ class Dataset(AreaSeries):
     def financial_years(self, area: str | None = None) -> list[str]:
         """Financial years with any data (for one area, if given), oldest first.
 
-        A year is listed when any count of any source and kind falls in it, however few
-        months it covers: see :func:`csp_analysis.analyses.periods.complete_years` for the
+        A year is listed when any count of any source and kind falls in it (for an area, of
+        the rows its series uses: police.uk records of its own force), however few months it
+        covers: see :func:`csp_analysis.analyses.periods.complete_years` for the
         years with all twelve months.
 
         Parameters
@@ -261,7 +262,7 @@ class Dataset(AreaSeries):
         >>> load().financial_years("Elderbrook")
         ['2022/23', '2023/24', '2024/25', '2025/26']
         """
-        counts = self.counts if area is None else self.counts[self.counts["area"] == area]
+        counts = self.counts if area is None else self._area_rows(area)
         return sorted({financial_year_of_period(p) for p in counts["period"].unique()})
 
     def resolve_area(self, name: str | None) -> str:
