@@ -213,10 +213,14 @@ def public_names(module: ModuleType) -> list[str]:
 
 
 def _class_members(cls: type, qualname: str) -> list[Member]:
+    """The class's own public members, then those it inherits from the project's mixins."""
     out = []
-    for name, raw in cls.__dict__.items():
-        if name.startswith("_"):
+    own = [k for k in cls.__mro__ if k.__module__.startswith("csp_analysis")]
+    seen: set[str] = set()
+    for name, raw in [item for k in own for item in k.__dict__.items()]:
+        if name.startswith("_") or name in seen:
             continue
+        seen.add(name)
         if isinstance(raw, property):
             kind = "property"
         elif isinstance(raw, classmethod):
