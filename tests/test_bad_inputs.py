@@ -24,8 +24,8 @@ from csp_analysis.analyses.periods import missing_months
 from csp_analysis.analyses.quality import data_quality
 from csp_analysis.cli import main
 from csp_analysis.exceptions import UsageError
+from csp_analysis.ingest.base import norm
 from csp_analysis.model import Dataset, load
-from csp_analysis.readers.base import norm
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if p.is_dir() and re.match(r"^\d{2}_", p.name))

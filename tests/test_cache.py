@@ -8,13 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import csp_analysis.readers as readers
-from csp_analysis.cache import FileCache, cache_dir, default_cache_dir
+import csp_analysis.ingest.folder as folder
 from csp_analysis.categories import load_category_map
+from csp_analysis.ingest import FileResult, read_table
+from csp_analysis.ingest.base import decode, read_csv_text
+from csp_analysis.ingest.cache import FileCache, cache_dir, default_cache_dir
+from csp_analysis.ingest.fast import read_police_uk_fast
 from csp_analysis.model import Dataset, load
 from csp_analysis.paths import demo_dir
-from csp_analysis.readers.base import decode, read_csv_text
-from csp_analysis.readers.fast import read_police_uk_fast
 from tests.conftest import shared_path
 
 
@@ -49,7 +50,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was parsed although the cache holds it")
 
-    monkeypatch.setattr(readers, "_parse", refuse)
+    monkeypatch.setattr(folder, "parse_bytes", refuse)
 
 
 def test_cold_and_warm_runs_equal_an_uncached_read_of_the_demo(
@@ -116,15 +117,15 @@ def _exact(raw: bytes, name: str) -> pd.DataFrame:
     return read_csv_text(decode(raw, name)[0], name)
 
 
-def _both_paths(raw: bytes, name: str) -> tuple[readers.FileResult, readers.FileResult]:
+def _both_paths(raw: bytes, name: str) -> tuple[FileResult, FileResult]:
     cmap = load_category_map()
     fast = read_police_uk_fast(raw)
     assert fast is not None, f"{name}: expected the fast path to take this clean file"
-    return (readers.read_table(fast, name, cmap, None),
-            readers.read_table(_exact(raw, name), name, cmap, None))  # fmt: skip
+    return (read_table(fast, name, cmap, None),
+            read_table(_exact(raw, name), name, cmap, None))  # fmt: skip
 
 
-def _assert_same_result(a: readers.FileResult, b: readers.FileResult) -> None:
+def _assert_same_result(a: FileResult, b: FileResult) -> None:
     assert (a.rows_read, a.rows_used, a.rows_rejected) == (b.rows_read, b.rows_used,
                                                            b.rows_rejected)  # fmt: skip
     assert [vars(p) for p in a.problems] == [vars(p) for p in b.problems]

@@ -284,8 +284,8 @@ class PoliceCase:
     read: dict[str, int]
     used: dict[str, int]
     covers: dict[str, tuple[str, str]]  # file -> (force, month) for files with used rows
-    kept: Counter[tuple[str, str, str]]  # (area, month, category) -> rows
-    plain: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # no extra field
+    kept: Counter[tuple[str, str, str, str]]  # (area, force, month, category) -> rows
+    plain: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)  # no extra field
     used_plain: dict[str, int] = field(default_factory=dict)  # file -> used, no extra field
     months: list[str] = field(default_factory=list)  # months with a file
 
@@ -341,8 +341,8 @@ def police_cases(
     pairs = draw(st.lists(st.tuples(st.sampled_from(forces), st.sampled_from(pool)),
                           min_size=1, max_size=3, unique=True))  # fmt: skip
     files, read, used, covers = [], {}, {}, {}
-    kept: Counter[tuple[str, str, str]] = Counter()
-    plain: Counter[tuple[str, str, str]] = Counter()
+    kept: Counter[tuple[str, str, str, str]] = Counter()
+    plain: Counter[tuple[str, str, str, str]] = Counter()
     used_plain: dict[str, int] = {}
     for i, (force, month) in enumerate(sorted(pairs)):
         areas = draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True))
@@ -365,8 +365,8 @@ def police_cases(
             seen.add(cells[0])
             if out and not repeat:
                 used[name] += 1
-                kept[(out[0], month, out[1])] += 1
-                plain[(out[0], month, out[1])] += not odd
+                kept[(out[0], force, month, out[1])] += 1
+                plain[(out[0], force, month, out[1])] += not odd
                 used_plain[name] += not odd
         if used[name]:
             covers[name] = (force, month)
@@ -574,18 +574,18 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
     with written(case.files) as folder:
         ds = csp_analysis.load(folder)
     by_area: Counter[str] = Counter()
-    for (name, _, _), n in case.kept.items():
+    for (name, _, _, _), n in case.kept.items():
         by_area[name] += n
     area = min(by_area, key=lambda x: (-by_area[x], x))  # the largest: always a member
     # A year with crime records for the area (see test_assess_area_with_only_asb_records).
-    years = [financial_year_of_month(m) for (ar, m, c) in case.kept
+    years = [financial_year_of_month(m) for (ar, _, m, c) in case.kept
              if ar == area and KIND_OF[c] == "crime"]  # fmt: skip
     assume(years)
     year = max(years)
     a = csp_analysis.assess(ds, area, year)
     yoy = a.table("yoy_categories")
     check_all_crime_sum(a.table("yoy_categories"), a.table("monthly_counts"))
-    counts = {(m, c): n for (ar, m, c), n in case.kept.items() if ar == area}
+    counts = {(m, c): n for (ar, _, m, c), n in case.kept.items() if ar == area}
     # A file covers its force-month for every category; a kind is listed once the area has
     # any row of it.
     kinds = {KIND_OF[c] for _, c in counts}
@@ -805,11 +805,41 @@ def check_accounting(ds: Dataset, read: dict[str, int], used: dict[str, int],
         assert int(problems["rows"].sum()) == f["rows_rejected"], name
 
 
+def _two_forces_one_lsoa() -> PoliceCase:
+    """One ASB row of Essex Police and one of Kent Police in the same Thurrock LSOA (found by
+    ``--hypothesis-seed=4``): each stays in its force's counts; Thurrock's series (an Essex
+    partnership) has Essex's row only."""
+    files, read, used, covers = [], {}, {}, {}
+    kept: Counter[tuple[str, str, str, str]] = Counter()
+    for i, force in enumerate(FORCES):
+        name = f"2018-04-{force.split()[0].lower()}-street-{i}.csv"
+        row = ["", "2018-04", force, "", "0.000000", "51.000000", "On or near High Street",
+               "E01000000", "Thurrock 001A", "Anti-social behaviour", "", ""]
+        files.append(TextFile(name, [csv_line(POLICE_HEADER), csv_line(row)]))
+        read[name] = used[name] = 1
+        covers[name] = (force, "2018-04")
+        kept[("Thurrock", force, "2018-04", "Anti-social behaviour")] += 1
+    return PoliceCase(files=files, read=read, used=used, covers=covers, kept=kept,
+                      plain=Counter(kept), used_plain=dict(used), months=["2018-04"])
+
+
+def _police_counts(ds: Dataset) -> Counter[tuple[str, str, str, str]]:
+    """police.uk counts of a dataset by (area, force, period, category)."""
+    police = ds.counts[ds.counts["source"] == "police_uk"]
+    got: Counter[tuple[str, str, str, str]] = Counter()
+    for a, f, p, c, n in zip(police["area"], police["force"], police["period"],
+                             police["category"], police["count"], strict=True):  # fmt: skip
+        got[(str(a), str(f), str(p), str(c))] += int(n)
+    return got
+
+
 @settings(BASE, max_examples=30)
+@example(case=_two_forces_one_lsoa())
 @given(case=police_cases(bad=True, trailing="none") | police_cases(bad=True, trailing="all"))
 def test_police_uk_row_accounting(case: PoliceCase) -> None:
     """Police.uk files with bad rows, duplicated rows, blank lines, a trailing empty column
-    and copied files: accounting balances and ds.counts holds exactly the rows used."""
+    and copied files: accounting balances and ds.counts holds exactly the rows used, each
+    under the force that made it; an area's series is its own force's rows only."""
     with written(case.files) as folder:
         ds = csp_analysis.load(folder)
     check_accounting(ds, case.read, case.used)
@@ -818,10 +848,15 @@ def test_police_uk_row_accounting(case: PoliceCase) -> None:
     assert sum(int(n) for n in police["count"]) == sum(case.used.values())
     by_file = police.groupby(["force", "period"])["count"].sum().to_dict()
     assert by_file == {fm: case.used[name] for name, fm in case.covers.items()}
-    got = {(str(a), str(p), str(c)): int(n) for a, p, c, n in
-           zip(police["area"], police["period"], police["category"], police["count"],
-               strict=True)}  # fmt: skip
-    assert_same(got, dict(case.kept), "police.uk counts")
+    assert_same(dict(_police_counts(ds)), dict(case.kept), "police.uk counts")
+    for area in ds.areas:  # the series' nonzero cells (zeros fill the months covered)
+        own = ds.area_force[area]
+        series = ds.area_counts(area)
+        got = {(str(p), str(c)): int(n) for p, c, n in
+               zip(series["period"], series["category"], series["count"], strict=True)
+               if n}  # fmt: skip
+        expected = {(m, c): n for (a, f, m, c), n in case.kept.items() if a == area and f == own}
+        assert_same(got, expected, f"{area}'s series ({own})")
 
 
 @settings(BASE, max_examples=40)
@@ -848,10 +883,7 @@ def test_police_uk_trailing_comma_on_some_rows(case: PoliceCase) -> None:
     with written(case.files) as folder:
         ds = csp_analysis.load(folder)
     check_accounting(ds, case.read, case.used, at_least=case.used_plain)
-    police = ds.counts[ds.counts["source"] == "police_uk"]
-    got = Counter({(str(a), str(p), str(c)): int(n) for a, p, c, n in
-                   zip(police["area"], police["period"], police["category"], police["count"],
-                       strict=True)})  # fmt: skip
+    got = _police_counts(ds)
     assert sum(got.values()) == int(ds.files["rows_used"].sum())
     for key in got.keys() | case.plain.keys():
         assert case.plain[key] <= got[key] <= case.kept[key], (key, got[key], case.kept[key])

@@ -36,13 +36,14 @@ def write_tidy(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
     return path
 
 
-def write_police(path: Path, month: str, rows: list[tuple[str, str]]) -> Path:
+def write_police(path: Path, month: str, rows: list[tuple[str, str]],
+                 force: str = "Test Police") -> Path:  # fmt: skip
     """rows: (LSOA name, crime type); ASB rows get no Crime ID, as on police.uk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     out = [POLICE_HEADER]
     for i, (lsoa, ctype) in enumerate(rows):
-        cid = "" if ctype == ASB else f"id{month}{i}"
-        out.append(f"{cid},{month},Test Police,Test Police,0.1,51.5,On or near A,E01000001,"
+        cid = "" if ctype == ASB else f"id{force[0]}{month}{i}"
+        out.append(f"{cid},{month},{force},{force},0.1,51.5,On or near A,E01000001,"
                    f"{lsoa},{ctype},,")  # fmt: skip
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
@@ -101,6 +102,37 @@ def test_police_uk_zero_fill_over_force_months(tmp_path: Path) -> None:
     assert got == expected  # Testshire has no row in June: a true zero for every category
     months = set(monthly_counts(ds, "Testshire")["month"])
     assert months == {"2024-04", "2024-06"}
+
+
+def test_area_series_uses_only_its_own_forces_records(tmp_path: Path) -> None:
+    """An area's police.uk series counts only its own force's records (as Home Office recorded
+    crime counts what a force recorded): Kent's two records in a Thurrock LSOA stay in
+    ds.counts under Kent Police and are named in Thurrock's data-quality table."""
+    from csp_analysis.analyses.quality import data_quality
+
+    write_police(tmp_path / "2024-04-essex.csv", "2024-04",
+                 [("Thurrock 001A", "Burglary"), ("Thurrock 001A", ASB),
+                  ("Basildon 001A", "Drugs")], force="Essex Police")  # fmt: skip
+    write_police(tmp_path / "2024-04-kent.csv", "2024-04",
+                 [("Thurrock 001A", "Burglary"), ("Thurrock 002B", ASB),
+                  ("Dartford 001A", "Robbery"), ("Dartford 001A", "Robbery"),
+                  ("Dartford 002A", "Robbery")], force="Kent Police")  # fmt: skip
+    ds = load(tmp_path, cache=False)
+    assert ds.area_force["Thurrock"] == "Essex Police"
+    got = series(ds, "Thurrock")
+    assert got[("2024-04", "Burglary")] == 1  # Essex's burglary only, not Kent's too
+    assert got[("2024-04", ASB)] == 1
+    assert sum(got.values()) == 2
+    kent = ds.counts[(ds.counts["area"] == "Thurrock") & (ds.counts["force"] == "Kent Police")]
+    assert int(kent["count"].sum()) == 2  # nothing lost: part of Kent Police's total
+    assert int(ds.counts["count"].sum()) == 8
+    others = ds.other_force_counts("Thurrock")
+    assert others.to_dict("list") == {"force": ["Kent Police"], "count": [2]}
+    assert len(ds.other_force_counts("Dartford")) == 0
+    quality = data_quality(ds, "Thurrock", "2024/25")
+    note = quality[quality["entry"] == "other force's records"]["issue"].tolist()
+    assert note == ["2 records by Kent Police located in Thurrock are counted in Kent "
+                    "Police's figures, not Thurrock's"]
 
 
 def test_month_with_only_asb_rows_is_missing_for_crime(tmp_path: Path) -> None:

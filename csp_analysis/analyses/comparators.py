@@ -30,6 +30,7 @@ import pandas as pd
 from csp_analysis.analyses.periods import complete_years
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.ingest.base import norm
 from csp_analysis.model import Dataset, months_of_period
 from csp_analysis.periods import (
     financial_year_of_period,
@@ -38,7 +39,6 @@ from csp_analysis.periods import (
     normalise_financial_year,
     parse_financial_year,
 )
-from csp_analysis.readers.base import norm
 from csp_analysis.statistics.comparators import compare_with_benchmark
 from csp_analysis.statistics.rates import calculate_rates
 

@@ -29,6 +29,7 @@ from csp_analysis import defaults
 from csp_analysis.analyses.periods import missing_months
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
+from csp_analysis.ingest.police_uk import LSOA_NAME
 from csp_analysis.model import Dataset
 from csp_analysis.periods import (
     month_label,
@@ -36,7 +37,6 @@ from csp_analysis.periods import (
     normalise_financial_year,
     parse_financial_year,
 )
-from csp_analysis.readers.police_uk import LSOA_NAME
 from csp_analysis.statistics.rates import calculate_rates
 
 THRESHOLD = defaults.SUPPRESS_BELOW

@@ -12,8 +12,9 @@ COLUMNS = ["entry", "source", "rows_read", "rows_used", "rows_rejected", "issue"
 
 
 def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
-    """One row per input file, one per group of rejected rows (file and reason), then one
-    per month missing from the assessed or the comparison year.
+    """One row per input file, one per group of rejected rows (file and reason), one per
+    other police force with street-level records in the area, then one per month missing from
+    the assessed or the comparison year.
 
     Parameters
     ----------
@@ -26,11 +27,13 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``entry, source, rows_read, rows_used, rows_rejected, issue``; ``entry`` is
-        ``file``, ``rejected rows`` or ``missing month``. For every file
+        ``file``, ``rejected rows``, ``other force's records`` or ``missing month``. For every file
         ``rows_read == rows_used + rows_rejected``, and its ``rejected rows`` entries add up
         to its ``rows_rejected`` (each with the reason, column and first lines; every line is
-        in :attr:`Dataset.rejected`). Missing-month rows have no row counts and say that the
-        month is missing, not zero.
+        in :attr:`Dataset.rejected`). An ``other force's records`` row says how many
+        records another force made in the area's LSOAs: they are in that force's figures,
+        not the area's (:meth:`Dataset.other_force_counts`). Missing-month rows have no row
+        counts and say that the month is missing, not zero.
     """
     files = ds.files[COLUMNS[1:]].copy()
     files.insert(0, "entry", "file")
@@ -43,6 +46,17 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
         quarantined.append({
             "entry": "rejected rows", "source": p.source, "rows_read": pd.NA, "rows_used": pd.NA,
             "rows_rejected": int(p.rows), "issue": f"{p.message}{column}{where}",
+        })  # fmt: skip
+    others = []
+    for other in ds.other_force_counts(area).itertuples():
+        n, force = int(other.count), str(other.force)
+        records = f"{n} record by" if n == 1 else f"{n} records by"
+        verb = "is" if n == 1 else "are"
+        others.append({
+            "entry": "other force's records", "source": SOURCE_LABELS["police_uk"],
+            "rows_read": pd.NA, "rows_used": pd.NA, "rows_rejected": pd.NA,
+            "issue": f"{records} {force} located in {area} {verb} counted in {force}'s "
+                     f"figures, not {area}'s",
         })  # fmt: skip
     source = ds.source_for(area, "crime") or ds.source_for(area, "asb")
     label = SOURCE_LABELS.get(source or "", "no source")
@@ -57,6 +71,7 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
                          "not treated as zero",
             })  # fmt: skip
     out = pd.concat([files, pd.DataFrame(quarantined, columns=COLUMNS),
+                     pd.DataFrame(others, columns=COLUMNS),
                      pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)  # fmt: skip
     for c in ("rows_read", "rows_used", "rows_rejected"):
         out[c] = out[c].astype("Int64")

@@ -889,6 +889,86 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
          "counts": [["Ashvale", "2018/19 Q1", "Shoplifting", 20, "home_office"]]},
     )
 
+    # -- the partnership's own tables ---------------------------------------------------
+    c["55_survey_count_above_respondents"] = (
+        {"survey.csv": text("period,concern,respondents,count",
+                            "2018/19,Anti-social behaviour,100,40",
+                            "2018/19,Burglary,100,250",
+                            "2018/19,Drugs,0,0",
+                            "2018/19,anti-social  behaviour,100,12")},
+        {"description": "a survey row with 250 answers out of 100 respondents is rejected at "
+                        "read time naming its line and column (so are no respondents and a "
+                        "concern given twice in a period); the other row is used",
+         "exit": 0,
+         "files": {"survey.csv": accounting("survey", 4, 1, 3)},
+         "problems": [
+             problem("survey.csv", 4, "respondents", ["respondents must be more than 0"], 1,
+                     "4"),
+             problem("survey.csv", 3, "count", ["250 is more than the 100 respondents"], 1,
+                     "3"),
+             problem("survey.csv", 5, "concern", ["appears twice", "first at line 2"], 1, "5"),
+         ],
+         "counts": []},
+    )
+    c["56_plan_unknown_status"] = (
+        {"plan.csv": text("priority,activity,outcome,timescale,status",
+                          "Burglary,Target hardening,Fewer repeat burglaries,Q4,Green",
+                          "Burglary,Cocooning,Fewer repeat burglaries,Q2,On hold",
+                          "Drugs,Closure orders,Fewer drug markets,Q3,120%",
+                          "Drugs,,Fewer drug markets,Q3,Amber")},
+        {"description": "a plan status that is not a RAG rating, Complete or a percentage "
+                        "from 0% to 100% (and a blank activity) is rejected at read time "
+                        "with its line and column",
+         "exit": 0,
+         "files": {"plan.csv": accounting("plan", 4, 1, 3)},
+         "problems": [
+             problem("plan.csv", 5, "activity", ["blank activity"], 1, "5"),
+             problem("plan.csv", 3, "status", ["'On hold' is not Red, Amber, Green"], 1, "3"),
+             problem("plan.csv", 4, "status", ["more than 100%"], 1, "4"),
+         ],
+         "counts": []},
+    )
+    c["57_risk_score_out_of_range"] = (
+        {"risk_scores.csv": text("Category,Factor,Score",
+                                 "Burglary,Community impact,4",
+                                 "Burglary,Harm,7",
+                                 "Drugs,Harm,high",
+                                 "Burglary,community  impact,2")},
+        {"description": "a hand-entered risk score outside 1 to 5 (or not a number, or the "
+                        "same category and factor twice) is rejected at read time naming the "
+                        "line and the column as written",
+         "exit": 0,
+         "files": {"risk_scores.csv": accounting("risk_scores", 4, 1, 3)},
+         "problems": [
+             problem("risk_scores.csv", 3, "Score", ["'7' is not a number from 1 to 5"], 1,
+                     "3"),
+             problem("risk_scores.csv", 4, "Score", ["'high' is not a number from 1 to 5"], 1,
+                     "4"),
+             problem("risk_scores.csv", 5, "Factor", ["scored twice", "first at line 2"], 1,
+                     "5"),
+         ],
+         "counts": []},
+    )
+    c["58_peers_and_indicators_bad_rows"] = (
+        {"peers.csv": text("area,peer", "Ashvale,Carrow", "Ashvale,ashvale", "Carrow,"),
+         "indicators.csv": text("area,indicator,value", "Ashvale,density,12.5",
+                                "Carrow,density,n/a", "Ashvale,density,13")},
+        {"description": "an area listed as its own peer, a blank peer, an indicator that is "
+                        "not a number and one given twice are rejected at read time with "
+                        "line and column",
+         "exit": 0,
+         "files": {"indicators.csv": accounting("indicators", 3, 1, 2),
+                   "peers.csv": accounting("peers", 3, 1, 2)},
+         "problems": [
+             problem("indicators.csv", 3, "value", ["'n/a' is not a number"], 1, "3"),
+             problem("indicators.csv", 4, "indicator", ["given twice", "first at line 2"], 1,
+                     "4"),
+             problem("peers.csv", 4, "peer", ["blank peer"], 1, "4"),
+             problem("peers.csv", 3, "peer", ["its own peer"], 1, "3"),
+         ],
+         "counts": []},
+    )
+
     # -- folders ------------------------------------------------------------------------
     c["51_hidden_folder"] = (
         {"street.csv": GOOD_STREET, ".archive/street.csv": GOOD_STREET,

@@ -3,13 +3,17 @@
 Parsing a national year of police.uk files takes seconds; reading back what they gave from
 Parquet takes a fraction of that. Each file's results (row accounting, problems, counts,
 coverage, records, tables) are stored under the SHA-1 of its bytes and a fingerprint of the
-reader code and category mapping, so an edited file, a changed mapping or a new version of the
-readers is parsed afresh, and a copied or renamed file is not. A small index of each path's size
+ingest code and category mapping, so an edited file, a changed mapping or a new version of the
+layouts is parsed afresh, and a copied or renamed file is not. A small index of each path's size
 and modification time spares re-hashing unchanged files on a warm run.
 
-The folder is ``$CSP_ASSESS_CACHE_DIR``, else the user's cache folder (``~/.cache/csp-assess``
-on Linux, ``~/Library/Caches/csp-assess`` on macOS, ``%LOCALAPPDATA%\\csp-assess`` on Windows).
+The folder is ``$CSP_ASSESS_CACHE_DIR``, else the user's cache folder as
+:func:`platformdirs.user_cache_dir` names it (``~/.cache/csp-assess`` on Linux,
+``~/Library/Caches/csp-assess`` on macOS, ``%LOCALAPPDATA%\\csp-assess\\Cache`` on Windows).
 ``CSP_ASSESS_CACHE_DIR=off`` turns the cache off. Deleting the folder is always safe.
+
+The cache wraps reading from outside: :meth:`FileCache.read` is handed the parser, so it knows
+nothing of the layouts, and the layouts nothing of it.
 """
 
 from __future__ import annotations
@@ -18,35 +22,37 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
+from platformdirs import user_cache_dir
 
 from csp_analysis.categories import CategoryMap
+from csp_analysis.ingest.base import FileResult, Problem
 from csp_analysis.paths import PACKAGE_DIR
-from csp_analysis.readers.base import FileResult, Problem
 
 ENV = "CSP_ASSESS_CACHE_DIR"
 #: Bump when the layout of an entry changes.
 LAYOUT = "v2"
 OFF = {"off", "none", "0", "false", "no"}
 FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
-#: Code whose change must invalidate cached results.
-_CODE = ("readers", "categories.py", "periods.py", "cache.py")
+#: Code whose change must invalidate cached results (this module is part of ``ingest``).
+_CODE = ("ingest", "categories.py", "periods.py")
 
 
 def default_cache_dir() -> Path:
-    """The user's cache folder for csp-assess on this operating system."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "csp-assess"
+    """The user's cache folder for csp-assess on this operating system.
+
+    Returns
+    -------
+    Path
+        :func:`platformdirs.user_cache_dir` for ``csp-assess`` (it follows
+        ``XDG_CACHE_HOME`` on Linux).
+    """
+    return Path(user_cache_dir("csp-assess", appauthor=False))
 
 
 def cache_dir() -> Path | None:
@@ -124,6 +130,48 @@ class FileCache:
     def digest(raw: bytes) -> str:
         """The content hash of a file's bytes."""
         return hashlib.sha1(raw).hexdigest()
+
+    def read(
+        self,
+        path: Path,
+        source: str,
+        parse: Callable[[bytes], list[FileResult]],
+        unreadable: Callable[[OSError], list[FileResult]],
+    ) -> list[FileResult]:
+        """A file's results from the cache, or parsed and stored.
+
+        Parameters
+        ----------
+        path : Path
+            The file.
+        source : str
+            Its name relative to the data folder (results are named by it).
+        parse : callable
+            ``parse(raw) -> list of FileResult``: reads the file's bytes when the cache does
+            not hold them.
+        unreadable : callable
+            ``unreadable(error) -> list of FileResult``: the results of a file that cannot be
+            opened (never cached).
+
+        Returns
+        -------
+        list of FileResult
+        """
+        digest = self.known_digest(path)
+        cached = self.load(digest, source) if digest else None
+        if cached is not None:
+            return cached
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return unreadable(exc)
+        digest = self.digest(raw)
+        cached = self.load(digest, source)
+        if cached is None:
+            cached = parse(raw)
+            self.store(digest, source, cached)
+        self.remember(path, digest)
+        return cached
 
     # ------------------------------------------------------------------ whole folders
     def folder_key(self, root: Path, files: list[Path]) -> str | None:

@@ -355,12 +355,12 @@ def test_overlapping_file_rejects_only_the_repeated_force_months(
     _check_overlap(load(data, cache=False))
     monkeypatch.setenv("CSP_ASSESS_CACHE_DIR", str(tmp_path / "cache"))
     _check_overlap(load(data))  # cold: parsed, then records moved to the cache
-    import csp_analysis.readers as readers
+    import csp_analysis.ingest.folder as folder
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr(readers, "_parse", refuse)
+    monkeypatch.setattr(folder, "parse_bytes", refuse)
     _check_overlap(load(data))  # warm: records_file only
 
 

@@ -13,10 +13,21 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
+from csp_analysis.ingest.base import FileResult, Header, norm
 from csp_analysis.periods import normalise_financial_year, parse_month
-from csp_analysis.readers.base import FileResult, norm
 
 SOURCE = "tidy"
+
+
+def recognise(header: Header) -> bool:
+    """Tidy counts: ``area, period, category, count`` (any case and spacing, any order).
+
+    Examples
+    --------
+    >>> recognise(Header.of(["Area", "Period", "Category", "Count", "Note"]))
+    True
+    """
+    return {"area", "period", "category", "count"} <= header.cols
 
 
 def _classify(value: str) -> tuple[str | None, str | None]:

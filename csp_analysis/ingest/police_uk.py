@@ -11,11 +11,13 @@ types), not on each of the rows, so a national year of six million rows is read 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import CategoryMap
-from csp_analysis.readers.base import FileResult, norm
+from csp_analysis.ingest.base import FileResult, Header, norm
 
 SOURCE = "police_uk"
 LSOA_NAME = r"^(?P<area>.+?)\s+\d{3}[A-Z]$"
@@ -28,6 +30,70 @@ REQUIRED = ("month", "crimetype", "lsoaname")
 #: Columns read from a police.uk file (normalised names); the rest are never loaded.
 USED = ("crimeid", "month", "reportedby", "fallswithin", "longitude", "latitude", "location",
         "lsoacode", "lsoaname", "crimetype", "context")  # fmt: skip
+#: The columns of a data.police.uk street-level file (normalised name: as written).
+COLUMNS = {
+    "crimeid": "Crime ID", "month": "Month", "reportedby": "Reported by",
+    "fallswithin": "Falls within", "longitude": "Longitude", "latitude": "Latitude",
+    "location": "Location", "lsoacode": "LSOA code", "lsoaname": "LSOA name",
+    "crimetype": "Crime type", "lastoutcomecategory": "Last outcome category",
+    "context": "Context",
+}  # fmt: skip
+#: The columns that make a header a police.uk street-level one.
+RECOGNISED_BY = ("month", "fallswithin", "lsoaname", "crimetype")
+
+
+def recognise(header: Header) -> bool:
+    """Whether a header is a data.police.uk street-level one.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when every column of ``RECOGNISED_BY`` is present (any case and spacing).
+
+    Examples
+    --------
+    >>> recognise(Header.of(["crime_id", "month", "falls_within", "lsoa_name", "crime_type"]))
+    True
+    """
+    return set(RECOGNISED_BY) <= header.cols
+
+
+def missing_columns(columns: Iterable[object]) -> list[str]:
+    """The police.uk columns missing from a header that is otherwise a police.uk street header.
+
+    A header with at least six of the police.uk street-level columns but not all of
+    ``RECOGNISED_BY`` is taken for a police.uk file that lost a column (so the message can
+    name it rather than say the header is not recognised). Outcomes files (``Outcome type``)
+    are another kind of file, not a damaged street file.
+
+    Parameters
+    ----------
+    columns : iterable
+        The header cells as written in the file.
+
+    Returns
+    -------
+    list of str
+        The missing required columns as police.uk writes them; empty when the header is a
+        complete police.uk header or not a police.uk header at all.
+
+    Examples
+    --------
+    >>> missing_columns(["Crime ID", "Month", "Reported by", "Falls within",
+    ...                  "Location", "LSOA code", "LSOA name", "Context"])
+    ['Crime type']
+    >>> missing_columns(["area", "period", "category", "count"])
+    []
+    """
+    cols = {norm(c) for c in columns}
+    if "outcometype" in cols or len(cols & COLUMNS.keys()) < 6:
+        return []
+    return [COLUMNS[k] for k in RECOGNISED_BY if k not in cols]
 
 
 class Labels:

@@ -6,18 +6,67 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from csp_analysis.readers.base import FileResult, norm
-from csp_analysis.readers.detect import census_columns
+from csp_analysis.ingest.base import FileResult, Header, norm
 
 AREA_GEOGRAPHIES = ("local authority", "lad", "local authority district", "unitary authority",
                     "non-metropolitan district", "metropolitan district", "london borough",
                     "csp", "community safety partnership")  # fmt: skip
 SMALL_GEOGRAPHIES = ("lsoa", "ward", "msoa", "electoral ward")
 _SUFFIX = re.compile(r"\s+(UA|\(B\))$")
+CENSUS_COLUMN = re.compile(r"^(?:pop(\d{2})|allpersons(\d{4}))$")
+
+
+def census_columns(columns: Iterable[object]) -> dict[str, int]:
+    """Census count columns and their years: ``POP11`` -> 2011, ``All persons, 2021`` -> 2021.
+
+    Parameters
+    ----------
+    columns : iterable
+        The header cells as written in the file.
+
+    Returns
+    -------
+    dict of str to int
+        Each census column (as written) and its census year.
+
+    Examples
+    --------
+    >>> census_columns(["NAME", "POP11", "All persons, 2021"])
+    {'POP11': 2011, 'All persons, 2021': 2021}
+    """
+    out = {}
+    for c in columns:
+        m = CENSUS_COLUMN.match(norm(c))
+        if m:
+            out[str(c)] = 2000 + int(m.group(1)) if m.group(1) else int(m.group(2))
+    return out
+
+
+def is_population(header: Header) -> bool:
+    """Tidy population: ``area, year, population``."""
+    return {"area", "year", "population"} <= header.cols
+
+
+def is_ons_census(header: Header) -> bool:
+    """ONS census counts: an area name and census columns (``POP11``, ``All persons, 2021``)."""
+    return bool(header.cols & {"name", "areaname"}) and bool(census_columns(header.raw))
+
+
+def is_ons_mid_year(header: Header) -> bool:
+    """ONS mid-year estimates: area name, geography and ``All ages``."""
+    return ({"areaname", "geography", "allages"} <= header.cols
+            or {"name", "geography", "allages"} <= header.cols)  # fmt: skip
+
+
+def is_population_no_year(header: Header) -> bool:
+    """Population by area name without a year column."""
+    names = {"localauthority", "name", "area", "areaname"}
+    return bool(header.cols & names) and "population" in header.cols
 
 
 def _whole(values: pd.Series) -> pd.Series:
@@ -149,20 +198,3 @@ def read_population_no_year(df: pd.DataFrame, res: FileResult, year_hint: int | 
     res.notes.append(f"no year column: year {year_hint} taken from the file name")
     _finish(res, df, df[area_col].astype("string"), pd.Series(year_hint, index=df.index),
             _whole(df[col["population"]]), f"population {year_hint} ({res.source})")  # fmt: skip
-
-
-def read_lookup(df: pd.DataFrame, res: FileResult) -> None:
-    """Read an area to police force lookup (``area, force`` or the ONS CSP to PFA lookup)."""
-    col = {norm(c): c for c in df.columns}
-    res.rows_read = len(df)
-    area = df[col.get("cspname") or col["area"]].astype("string")
-    force = df[col.get("pfa21nm") or col["force"]].astype("string")
-    lines = pd.Series(df.index, index=df.index)
-    bad = (area == "") | (force == "")
-    res.reject(bad, lines, None, "area or force is blank")
-    res.rows_used = res.rows_read - res.rows_rejected
-    res.lookup = (
-        pd.DataFrame({"area": area[~bad], "force": force[~bad]})
-        .drop_duplicates()
-        .reset_index(drop=True)
-    )

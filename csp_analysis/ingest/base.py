@@ -1,4 +1,4 @@
-"""What every reader shares: decoding, header normalisation, and the per-file result."""
+"""What every layout shares: decoding, header normalisation, and the per-file result."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,43 @@ def norm(name: object) -> str:
     ('fallswithin', 'fallswithin', 'offencecode')
     """
     return re.sub(r"[^0-9a-z]", "", str(name).casefold())
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table's header as layouts recognise it.
+
+    Attributes
+    ----------
+    raw : tuple of str
+        The header cells as written, stripped.
+    cols : frozenset of str
+        The cells normalised by :func:`norm`.
+    """
+
+    raw: tuple[str, ...]
+    cols: frozenset[str]
+
+    @classmethod
+    def of(cls, columns: Iterable[object]) -> Header:
+        """The header of a table from its column names.
+
+        Parameters
+        ----------
+        columns : iterable
+            The header cells as written in the file.
+
+        Returns
+        -------
+        Header
+
+        Examples
+        --------
+        >>> sorted(Header.of(["Crime ID", " LSOA name "]).cols)
+        ['crimeid', 'lsoaname']
+        """
+        raw = tuple(str(c).strip() for c in columns)
+        return cls(raw, frozenset(norm(c) for c in raw))
 
 
 @dataclass
@@ -233,7 +270,7 @@ def read_csv_text(text: str, source: str) -> pd.DataFrame:
 
     Rows with more fields than the header are not read: they are listed in
     ``df.attrs["rejected_lines"]`` as ``(reason, [line, ...])`` pairs, which
-    :func:`~csp_analysis.readers.read_table` accounts as rejected rows. The exception is the
+    :func:`~csp_analysis.ingest.read_table` accounts as rejected rows. The exception is the
     export habit of ending every data row with one more, empty, field than the header: when
     most rows do so, that trailing empty field is ignored (and a row whose extra field is not
     empty is rejected).

@@ -8,15 +8,55 @@ between releases (``Force Name``/``Police Force``, ``Number of Offences``/``Offe
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
+from csp_analysis.ingest.base import FileResult, Header, Problem, norm
 from csp_analysis.periods import normalise_financial_year
-from csp_analysis.readers.base import FileResult, Problem, norm
-from csp_analysis.readers.detect import YEAR_COLUMN
 
 SOURCE = "home_office"
+#: A column named by a financial year (``2023/24``, ``2023-2024``) in a wide table.
+YEAR_COLUMN = re.compile(r"^\d{4}\s*[/\-]\s*\d{2,4}$")
+_OFFENCES = frozenset({"numberofoffences", "offencecount"})
+
+
+def _by_csp(header: Header) -> bool:
+    return "cspname" in header.cols and "offencecode" in header.cols
+
+
+def is_long(header: Header) -> bool:
+    """The official long table: CSP name, offence code, financial year and a count column.
+
+    Examples
+    --------
+    >>> is_long(Header.of(["CSP Name", "Offence Code", "Financial Year", "Offence Count"]))
+    True
+    """
+    return _by_csp(header) and "financialyear" in header.cols and bool(header.cols & _OFFENCES)
+
+
+def is_wide(header: Header) -> bool:
+    """A wide extract by CSP and offence code with one column per financial year.
+
+    Examples
+    --------
+    >>> is_wide(Header.of(["CSP Name", "Offence Code", "2022/23", "2023/24"]))
+    True
+    """
+    return _by_csp(header) and any(YEAR_COLUMN.match(c) for c in header.raw)
+
+
+def is_without_period(header: Header) -> bool:
+    """A table by CSP and offence code with counts but nothing placing them in time."""
+    return _by_csp(header) and bool(header.cols & _OFFENCES)
+
+
+def is_force_rolling(header: Header) -> bool:
+    """Rolling 12-month totals by police force area (``12 months ending``, ``PFA``)."""
+    return {"12monthsending", "pfa", "offence"} <= header.cols
 
 
 def _col(df: pd.DataFrame, *keys: str) -> str | None:
@@ -242,3 +282,14 @@ def read_home_office_unusable(df: pd.DataFrame, res: FileResult, message: str) -
     lines = pd.Series(df.index, index=df.index)
     res.reject(pd.Series(True, index=df.index), lines, None, message)
     res.rows_used = 0
+
+
+def read_home_office_no_period(df: pd.DataFrame, res: FileResult) -> None:
+    """Account for a Home Office table without a Financial Year column: every row rejected."""
+    read_home_office_unusable(df, res, "no Financial Year column: counts cannot be placed in time")
+
+
+def read_home_office_force_rolling(df: pd.DataFrame, res: FileResult) -> None:
+    """Account for force-level rolling totals: skipped, they give no partnership figures."""
+    read_home_office_unusable(
+        df, res, "skipped: force-level rolling totals are not used for partnership figures")

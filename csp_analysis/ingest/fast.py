@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from csp_analysis.readers.base import norm
-from csp_analysis.readers.detect import detect_layout
-from csp_analysis.readers.police_uk import USED
+from csp_analysis.ingest.base import norm
+from csp_analysis.ingest.detect import detect_layout
+from csp_analysis.ingest.police_uk import USED
 
 _NUMERIC = ("longitude", "latitude")
 _PLAIN = ("crimeid",)  # nearly every value distinct: a dictionary would not help

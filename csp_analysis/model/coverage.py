@@ -1,0 +1,242 @@
+"""An area's series: which source each kind comes from, what it covers, the zero-filled counts.
+
+A mixin of :class:`~csp_analysis.model.Dataset` (it uses the dataset's ``counts``,
+``coverage``, ``cmap`` and ``area_force``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from csp_analysis.exceptions import DataError
+from csp_analysis.model.schema import SOURCE_PRIORITY, months_of_period
+
+if TYPE_CHECKING:
+    from csp_analysis.categories import CategoryMap
+
+
+class AreaSeries:
+    """Queries of one area's counts by source, kind and period (see :class:`Dataset`)."""
+
+    counts: pd.DataFrame
+    coverage: pd.DataFrame
+    cmap: CategoryMap
+    area_force: dict[str, str]
+
+    def source_for(self, area: str, kind: str) -> str | None:
+        """The source used for an area's categories of one kind (first in SOURCE_PRIORITY).
+
+        One source is used per area and kind so that counts from different systems are never
+        added together.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        kind : str
+            Kind of report category: ``crime``, ``asb`` or ``flag`` (domestic abuse, hate
+            crime).
+
+        Returns
+        -------
+        str or None
+            ``tidy``, ``police_uk`` or ``home_office`` (see ``SOURCE_LABELS``): the first
+            source in ``SOURCE_PRIORITY`` with any count of that kind for the area. ``None``
+            when no source has any, e.g. ``flag`` for data without flagged counts.
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> ds = load()
+        >>> ds.source_for("Elderbrook", "crime"), ds.source_for("Elderbrook", "flag")
+        ('police_uk', None)
+        """
+        cats = set(self.cmap.of_kind(kind))
+        rows = self._area_rows(area)
+        present = set(rows.loc[rows["category"].isin(cats), "source"])
+        return next((s for s in SOURCE_PRIORITY if s in present), None)
+
+    def covered_periods(self, area: str, source: str, kind: str = "crime") -> list[str]:
+        """Periods a source covers for an area's categories of one kind.
+
+        A police.uk file covers its whole force for its month (every crime type and ASB).
+        Other sources cover a period for a kind only where they have rows of that kind for the
+        area: a tidy extract with only ASB rows for May says nothing about crime in May.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        source : str
+            ``tidy``, ``police_uk`` or ``home_office``, usually :meth:`source_for` the kind.
+        kind : str, default "crime"
+            ``crime``, ``asb`` or ``flag``; not used for ``police_uk``, whose files cover
+            every kind.
+
+        Returns
+        -------
+        list of str
+            Canonical periods as the source gives them (months ``2018-04``, quarters
+            ``2018/19 Q1`` or financial years ``2018/19``), sorted as text, each once. A
+            period not listed is missing for this source, not zero; empty when the source
+            covers nothing for the area.
+        """
+        if source == "police_uk":
+            cov = self.coverage[self.coverage["source"] == source]
+            periods = cov.loc[cov["force"] == self.area_force.get(area), "period"]
+        else:
+            cats = set(self.cmap.of_kind(kind))
+            c = self._area_rows(area)
+            periods = c.loc[(c["source"] == source) & c["category"].isin(cats), "period"]
+        return sorted(periods.unique())
+
+    def covered_months(self, area: str, source: str, kind: str = "crime") -> list[str]:
+        """Calendar months that a source covers for an area's categories of one kind.
+
+        :meth:`covered_periods` with each quarter or financial year expanded to its months.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        source : str
+            ``tidy``, ``police_uk`` or ``home_office``.
+        kind : str, default "crime"
+            ``crime``, ``asb`` or ``flag`` (ignored for ``police_uk``).
+
+        Returns
+        -------
+        list of str
+            Months as ``YYYY-MM``, oldest first, each once. A month not listed is missing,
+            never zero.
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> months = load().covered_months("Elderbrook", "police_uk")
+        >>> months[0], months[-1], len(months)
+        ('2022-04', '2026-03', 48)
+        """
+        periods = self.covered_periods(area, source, kind)
+        return sorted({m for p in periods for m in months_of_period(p)})
+
+    def area_counts(self, area: str) -> pd.DataFrame:
+        """An area's counts by period and category, zero-filled over covered periods.
+
+        Each kind (crime, anti-social behaviour, flags) comes from one source only
+        (:meth:`source_for`); police.uk counts are those of the area's own force only
+        (:attr:`area_force`: records other forces made in its LSOAs are in their figures,
+        see :meth:`other_force_counts`), over the months that force's files cover. A
+        police.uk source lists every category of the kind; another source lists only the
+        categories it has any row for (a category it never reports is absent, not zero).
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas` (see :meth:`resolve_area`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``period, category, kind, count, source``. A category with no rows in a period
+            its source covers is 0; periods the source does not cover are absent (missing).
+            ``count`` is a whole number of crimes or incidents (int64); periods are as the
+            source gives them (months, quarters or financial years). A fresh copy each call.
+
+        Raises
+        ------
+        DataError
+            If the area has no counts of any kind.
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> counts = load().area_counts("Elderbrook")
+        >>> list(counts.columns)
+        ['period', 'category', 'kind', 'count', 'source']
+        """
+        memo = self.__dict__.setdefault("_area_counts_memo", {})
+        if area not in memo:
+            memo[area] = self._area_counts(area)
+        return memo[area].copy()
+
+    def _area_rows(self, area: str) -> pd.DataFrame:
+        """The rows of :attr:`counts` that make one area's series (split once, then looked up).
+
+        police.uk rows count for an area only when made by the area's own force (as Home
+        Office recorded crime counts the crimes a force recorded): records another force made
+        in the area's LSOAs are in that force's figures (see :meth:`other_force_counts`).
+        """
+        memo = self.__dict__.setdefault("_series_rows", {})
+        if area not in memo:
+            if "_rows_by_area" not in self.__dict__:
+                groups = self.counts.groupby("area", sort=False)
+                self._rows_by_area = {str(k): g for k, g in groups}
+            rows = self._rows_by_area.get(area, self.counts.iloc[:0])
+            own = self.area_force.get(area)
+            other = (rows["source"] == "police_uk") & (rows["force"] != own)
+            memo[area] = rows[~other.fillna(True).to_numpy(dtype=bool)] if own else \
+                rows[(rows["source"] != "police_uk").to_numpy(dtype=bool)]
+        return memo[area]
+
+    def other_force_counts(self, area: str) -> pd.DataFrame:
+        """police.uk records other forces made in an area's LSOAs, by force.
+
+        An area's police.uk series uses only its own force's records (:meth:`area_counts`);
+        these records stay in :attr:`counts` under the force that made them, part of that
+        force's figures, and the area's data-quality table says how many there were.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``force, count``: one row per other force with records in the area, most first
+            (ties by name); empty when there are none or the area's force is not known.
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> len(load().other_force_counts("Elderbrook"))
+        0
+        """
+        own = self.area_force.get(area)
+        c = self.counts
+        mine = (c["area"] == area) & (c["source"] == "police_uk") & (c["force"] != own)
+        rows = c[mine.fillna(False).to_numpy(dtype=bool)] if own else c.iloc[:0]
+        out = rows.groupby("force", sort=False)["count"].sum().astype("int64").reset_index()
+        out = out.sort_values(["count", "force"], ascending=[False, True])
+        return out.astype({"force": "string"}).reset_index(drop=True)[["force", "count"]]
+
+    def _area_counts(self, area: str) -> pd.DataFrame:
+        parts = []
+        for kind in ("crime", "asb", "flag"):
+            source = self.source_for(area, kind)
+            if source is None:
+                continue
+            cats = self.cmap.of_kind(kind)
+            rows = self._area_rows(area)
+            sub = rows[(rows["source"] == source) & rows["category"].isin(cats)]
+            periods = self.covered_periods(area, source, kind)
+            if source == "police_uk":
+                present_cats = cats
+            else:
+                present_cats = [c for c in cats if c in set(sub["category"])]
+            grid = pd.MultiIndex.from_product([periods, present_cats],
+                                              names=["period", "category"])  # fmt: skip
+            summed = sub.groupby(["period", "category"])["count"].sum()
+            filled = summed.reindex(grid, fill_value=0).rename("count").reset_index()
+            filled["kind"] = kind
+            filled["source"] = source
+            parts.append(filled)
+        if not parts:
+            raise DataError(f"area '{area}' has no usable counts")
+        out = pd.concat(parts, ignore_index=True)
+        out = out.astype({"period": "string", "category": "string", "kind": "string",
+                          "source": "string"})  # fmt: skip
+        return out[["period", "category", "kind", "count", "source"]]

@@ -1,0 +1,147 @@
+"""Counts that two files give: used once, from the first file in name order, the later
+file's rows rejected naming the earlier file (never counted twice, nothing lost)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from csp_analysis.ingest import FileResult, Problem
+from csp_analysis.model.schema import COUNT_COLUMNS
+
+
+def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
+    """Reject the rows of police.uk force-months that an earlier file already gave.
+
+    A copied file, or an extract overlapping another (October again, plus November), gives
+    some force-months twice. Per force-month, the first file (in file-name order) is used; a
+    later file's used rows in that force-month are rejected with one problem per earlier file,
+    naming it, and its other force-months are used. Rows the reader already rejected keep
+    their own reasons. The file's counts, coverage and records lose those force-months (records
+    held in the cache's Parquet file are read for this), so row accounting stays exact: each
+    used police.uk row is one in its file's counts.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    out = []
+    for r in results:
+        if r.layout != "police_uk" or r.coverage is None or not len(r.coverage):
+            out.append(r)
+            continue
+        keys = list(zip(r.coverage["force"].astype(str), r.coverage["period"].astype(str),
+                        strict=True))  # fmt: skip
+        clash = {k: seen[k] for k in keys if k in seen}
+        for k in keys:
+            seen.setdefault(k, r.source)
+        out.append(_without_force_months(r, clash) if clash else r)
+    return out
+
+
+def _force_months(frame: pd.DataFrame, period: str) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([frame["force"].astype("string").fillna(""),
+                                      frame[period].astype("string").fillna("")])  # fmt: skip
+
+
+def _without_force_months(r: FileResult, clash: dict[tuple[str, str], str]) -> FileResult:
+    """A copy of a police.uk result without the force-months in ``clash`` (each mapped to the
+    earlier file that gave it), its rows there accounted as rejected."""
+    counts = r.counts if r.counts is not None else pd.DataFrame(columns=COUNT_COLUMNS)
+    given_by = pd.Series(list(_force_months(counts, "period")), index=counts.index,
+                         dtype=object).map(clash)  # fmt: skip
+    dup = given_by.notna().to_numpy()
+    out = replace(r, counts=counts[~dup].reset_index(drop=True), notes=list(r.notes),
+                  problems=list(r.problems), records=None, records_file=None)  # fmt: skip
+    out.coverage = r.coverage[~_force_months(r.coverage, "period").isin(list(clash))]
+    out.coverage = out.coverage.reset_index(drop=True)
+    rejected = counts.loc[dup, "count"].groupby(given_by[dup], sort=False).sum()
+    for earlier in dict.fromkeys(clash.values()):
+        n = int(rejected.get(earlier, 0))
+        if not n:
+            continue  # the force-months held no used rows (the reader rejected them all)
+        months = sorted(f"{f} {p}" for (f, p), e in clash.items() if e == earlier)
+        shown = ", ".join(months[:3]) + (f" … ({len(months)} in all)" if len(months) > 3 else "")
+        out.problems.append(Problem(r.source, None, None, f"the same force and month as "
+                                    f"{earlier} ({shown}): not counted twice", n))  # fmt: skip
+        out.rows_used -= n
+        out.rows_rejected += n
+    records = r.records
+    if records is None and r.records_file is not None:
+        records = pd.read_parquet(r.records_file)
+    if records is not None:
+        records = records[~_force_months(records, "month").isin(list(clash))]
+        records = records.reset_index(drop=True)
+        for c in records.columns:
+            if isinstance(records[c].dtype, pd.CategoricalDtype):
+                records[c] = records[c].cat.remove_unused_categories()
+        out.records = records
+    return out
+
+
+#: What makes two non-police.uk counts the same figure.
+_COUNT_KEY = ["area", "period", "category", "source"]
+
+
+def drop_duplicate_counts(results: list[FileResult]) -> list[FileResult]:
+    """Reject tidy and Home Office rows whose figure an earlier file already gave.
+
+    A copied tidy extract or a Home Office table downloaded twice would otherwise be summed.
+    A row of a later file (in file-name order) whose ``area, period, category, source`` an
+    earlier file gave is rejected, with a problem naming that file, never summed; duplicates
+    within one file are the reader's business (see
+    :func:`~csp_analysis.ingest.tidy.read_tidy_counts`). The readers give these counts one
+    row per used value with its ``line``; a line is rejected when all its values are repeats.
+    A wide Home Office line with some years repeated keeps its other years: the left-out
+    values are a problem with ``rows`` 0.
+    """
+    seen: pd.DataFrame | None = None  # _COUNT_KEY, _file, _line: first file giving each key
+    out = []
+    for r in results:
+        c = r.counts
+        if r.layout == "police_uk" or c is None or not len(c) or "line" not in c.columns:
+            out.append(r)
+            continue
+        keys = c[_COUNT_KEY].astype("string")
+        if seen is not None:
+            hit = keys.merge(seen, on=_COUNT_KEY, how="left", validate="many_to_one")
+            earlier = pd.Series(hit["_file"].to_numpy(), index=c.index, dtype="string")
+            earlier_line = pd.Series(hit["_line"].to_numpy(), index=c.index)
+            if earlier.notna().any():
+                r = _without_repeats(r, earlier, earlier_line)
+        first = keys.assign(_file=r.source, _line=c["line"].to_numpy())
+        first = first.drop_duplicates(_COUNT_KEY)
+        seen = first if seen is None else pd.concat([seen, first], ignore_index=True)
+        seen = seen.drop_duplicates(_COUNT_KEY, keep="first")
+        out.append(r)
+    return out
+
+
+def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series) -> FileResult:
+    """A copy of a tidy or Home Office result without the count rows an earlier file gave
+    (``earlier``: that file's name, missing where the row is new)."""
+    c = r.counts
+    dup = earlier.notna().to_numpy()
+    out = replace(r, counts=c[~dup].reset_index(drop=True), notes=list(r.notes),
+                  problems=list(r.problems))  # fmt: skip
+    by_line = pd.DataFrame({"line": c["line"].to_numpy(), "dup": dup,
+                            "earlier": earlier.to_numpy(),
+                            "earlier_line": earlier_line.to_numpy()})  # fmt: skip
+    whole = by_line.groupby("line")["dup"].transform("all").to_numpy(dtype=bool)
+    # A line all of whose values are repeats is rejected, named by its first value's file.
+    lines_out = by_line[whole].groupby("line", sort=True).first()
+    for name, part in lines_out.groupby("earlier", sort=False):
+        lines = [int(x) for x in part.index]
+        where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
+        out.problems.append(Problem(
+            r.source, lines[0], None, f"the same area, period and category as {name} "
+            f"(line {int(part['earlier_line'].iloc[0])}): not counted twice", len(lines),
+            where))  # fmt: skip
+        out.rows_used -= len(lines)
+        out.rows_rejected += len(lines)
+    # Repeated values on lines with new ones too (wide tables): left out, no row rejected.
+    for name, part in by_line[dup & ~whole].groupby("earlier", sort=False):
+        lines = sorted({int(x) for x in part["line"]})
+        where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
+        out.problems.append(Problem(
+            r.source, lines[0], None, f"{len(part)} values repeat figures of {name}: left out "
+            "(not counted twice), the lines' other values are used", 0, where))  # fmt: skip
+    return out

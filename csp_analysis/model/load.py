@@ -1,0 +1,96 @@
+"""Read a data folder (or a saved dataset) into a :class:`~csp_analysis.model.Dataset`,
+through the content-keyed cache: files -> :func:`csp_analysis.ingest.read_folder` -> dataset.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from csp_analysis.categories import CategoryMap, load_category_map
+from csp_analysis.ingest import list_files, read_folder
+from csp_analysis.ingest.cache import FileCache
+from csp_analysis.model.dataset import Dataset
+from csp_analysis.model.schema import SAVED_MARKER
+from csp_analysis.paths import demo_dir
+
+
+def load(
+    data: str | Path | None = None,
+    reference: str | Path | None = None,
+    *,
+    cache: bool = True,
+) -> Dataset:
+    """Read a data folder (or a saved dataset) into a :class:`Dataset`.
+
+    Parameters
+    ----------
+    data : str or Path, optional
+        A folder of CSV/XLSX files recognised by their headers, a single file, or a folder
+        written by :meth:`Dataset.save`. Default: the built-in synthetic demo data.
+    reference : str or Path, optional
+        Folder with ``categories.csv`` and ``category_mapping.csv``; default the built-in
+        reference tables (``csp_analysis/reference``, package data).
+    cache : bool, default True
+        Look files up in, and add them to, the content-keyed Parquet cache
+        (:mod:`csp_analysis.ingest.cache`; ``CSP_ASSESS_CACHE_DIR=off`` also turns it off).
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> ds = load()  # the synthetic demo data
+    >>> ds.synthetic
+    True
+    """
+    path = Path(data) if data is not None else demo_dir()
+    cmap = load_category_map(reference)
+    if (path / SAVED_MARKER).is_file():
+        return Dataset.read_saved(path, cmap)
+    name = re.sub(r"[^\w .-]", "", path.name) or "data"
+    store = FileCache.open(cmap) if cache else None
+    if store is None or not path.is_dir():
+        return Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
+    files = list_files(path)
+    key = store.folder_key(path, files)
+    if key is not None:
+        ds = _read_cached_dataset(store.dataset_folder(key), cmap)
+        if ds is not None:
+            ds.name = name
+            return ds
+    ds = Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
+    key = store.folder_key(path, files)
+    if key is not None:
+        _save_cached_dataset(ds, store.dataset_folder(key))
+    return ds
+
+
+def _read_cached_dataset(folder: Path, cmap: CategoryMap) -> Dataset | None:
+    """The dataset the cache kept for a folder's exact content, if it is whole."""
+    if not (folder / SAVED_MARKER).is_file():
+        return None
+    try:
+        ds = Dataset.read_saved(folder, cmap)
+    except (OSError, ValueError):
+        return None
+    if not all(isinstance(p, Path) and p.is_file() for p in ds.record_parts):
+        return None  # part of the cache was cleared: read the files again
+    return ds
+
+
+def _save_cached_dataset(ds: Dataset, folder: Path) -> None:
+    """Keep a folder's dataset in the cache (atomically; a failure only costs speed)."""
+    if (folder / SAVED_MARKER).is_file():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        ds.save(tmp, link_records=True)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)

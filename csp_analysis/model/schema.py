@@ -1,0 +1,94 @@
+"""The dataset's columns, sources and file names, and helpers on its tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_analysis.periods import months_of_financial_year, months_of_quarter, period_kind
+
+#: The columns of :attr:`~csp_analysis.model.Dataset.counts`.
+COUNT_COLUMNS = ["area", "force", "period", "category", "count", "source"]
+SOURCE_PRIORITY = ("tidy", "police_uk", "home_office")
+SOURCE_LABELS = {
+    "tidy": "local tidy extract",
+    "police_uk": "data.police.uk street-level records",
+    "home_office": "Home Office police recorded crime tables",
+}
+#: Share of a force's largest partnership's records below which a police.uk area is a stray.
+MEMBER_SHARE = 0.05
+#: The file that marks a folder written by :meth:`~csp_analysis.model.Dataset.save`.
+SAVED_MARKER = "csp_dataset.json"
+RECORD_FILES = "record_files.json"
+#: Columns every street-level record table has.
+RECORD_KEYS = ["month", "area", "force", "category"]
+
+
+def months_of_period(period: str) -> list[str]:
+    """The calendar months a canonical period covers (1, 3 or 12).
+
+    Parameters
+    ----------
+    period : str
+        A month (``2018-04``), Home Office quarter (``2018/19 Q1``) or financial year
+        (``2018/19``).
+
+    Returns
+    -------
+    list of str
+        Months as ``YYYY-MM``, oldest first.
+
+    Examples
+    --------
+    >>> months_of_period("2018/19 Q1")
+    ['2018-04', '2018-05', '2018-06']
+    """
+    kind = period_kind(period)
+    if kind == "month":
+        return [period]
+    if kind == "quarter":
+        return months_of_quarter(period)
+    return months_of_financial_year(period)
+
+
+def frame_of(parts: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFrame:
+    """The non-empty parts stacked, or an empty table of text ``columns`` when there are none."""
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    return pd.concat(parts, ignore_index=True)
+
+
+
+def concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack street-level record tables, keeping text columns categorical.
+
+    A plain :func:`pandas.concat` of categoricals with different labels falls back to
+    strings; here the labels of each column are united first.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"area": pd.Categorical(["X"]), "n": [1.0]})
+    >>> b = pd.DataFrame({"area": pd.Categorical(["Y"]), "n": [2.0]})
+    >>> out = concat_records([a, b])
+    >>> out["area"].tolist(), str(out["area"].dtype)
+    (['X', 'Y'], 'category')
+    """
+    from pandas.api.types import union_categoricals
+
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in RECORD_KEYS})
+    columns = list(parts[0].columns)
+    out = {}
+    for c in columns:
+        pieces = [p[c] if c in p.columns else pd.Series(pd.NA, index=p.index) for p in parts]
+        if all(isinstance(x.dtype, pd.CategoricalDtype) for x in pieces):
+            pieces = [x.cat.rename_categories(x.cat.categories.astype("string")) for x in pieces]
+            out[c] = pd.Series(union_categoricals(pieces), name=c)
+        else:
+            out[c] = pd.concat(pieces, ignore_index=True)
+    frame = pd.DataFrame(out)
+    for c in ("category", "area", "force", "crime_type", "month"):
+        if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = frame[c].astype("category")
+    return frame
