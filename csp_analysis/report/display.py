@@ -186,11 +186,16 @@ def resolve_category(a: Assessment, name: str) -> str:
     UsageError
         If the category is not in the table (naming those that are).
     """
+    import difflib
+
     known = [str(c) for c in a.table("yoy_categories")["category"]]
     for c in known:
         if c.casefold() == str(name).strip().casefold():
             return c
-    raise UsageError(f"category '{name}' is not in the data. Categories: {', '.join(known)}")
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise UsageError(f"category '{name}' is not in the data.{hint} "
+                     f"Categories: {', '.join(known)}")  # fmt: skip
 
 
 def deep_dive_cover(
