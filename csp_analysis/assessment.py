@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from csp_analysis import defaults
 from csp_analysis.analyses.periods import resolve_year
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import UsageError
@@ -245,8 +246,8 @@ def assess(
     data: Dataset | str | Path | None = None,
     area: str | None = None,
     year: str | None = None,
-    alpha: float = 0.05,
-    suppress_below: int = 5,
+    alpha: float = defaults.ALPHA,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
     saved: str | Path | None = None,
 ) -> Assessment:
     """Compute one area's assessment: every section of the registry, in order.

@@ -56,7 +56,23 @@ class CategoryMap:
         return list(self.categories["category"])
 
     def kind(self, category: str) -> str:
-        """Kind (``crime``, ``asb`` or ``flag``) of a report category."""
+        """Kind (``crime``, ``asb`` or ``flag``) of a report category.
+
+        Parameters
+        ----------
+        category : str
+            A report category (as in :attr:`order`).
+
+        Returns
+        -------
+        str
+            Its kind.
+
+        Raises
+        ------
+        KeyError
+            If ``category`` is not a report category.
+        """
         return self._kinds[category]
 
     @cached_property
@@ -64,7 +80,18 @@ class CategoryMap:
         return dict(zip(self.categories["category"], self.categories["kind"], strict=True))
 
     def of_kind(self, kind: str) -> list[str]:
-        """Report categories of one kind, in report order."""
+        """Report categories of one kind, in report order.
+
+        Parameters
+        ----------
+        kind : str
+            ``crime``, ``asb`` or ``flag``.
+
+        Returns
+        -------
+        list of str
+            The categories of that kind (empty for an unknown kind).
+        """
         return [c for c in self.order if self._kinds[c] == kind]
 
     def lookup(self, source: str, field: str, values: pd.Series) -> pd.Series:

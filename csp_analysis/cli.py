@@ -22,7 +22,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used by the docs)."""
+    """The argument parser (also used by the docs).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        ``csp-assess`` with its subcommands; a bad option raises
+        :class:`~csp_analysis.exceptions.UsageError` instead of exiting.
+    """
     p = _Parser(prog="csp-assess", description="Community Safety Partnership strategic "
                 "assessment: from crime data to a self-contained HTML report.")  # fmt: skip
     p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
@@ -86,7 +93,18 @@ def _suppress_option(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """``csp-assess run``: build the report and print the HTML's path."""
+    """``csp-assess run``: build the report and print the HTML's path.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (:func:`build_parser`).
+
+    Returns
+    -------
+    int
+        The exit code: 0 (errors are raised).
+    """
     from csp_analysis.report.run import run_report
 
     html = run_report(args.data, args.area, args.year, args.out, args.classification,
@@ -97,7 +115,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    """``csp-assess batch``: many areas in parallel, an index page and a summary."""
+    """``csp-assess batch``: many areas in parallel, an index page and a summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (:func:`build_parser`).
+
+    Returns
+    -------
+    int
+        The exit code: 0 when every report was built, 1 when any failed.
+    """
     import time
 
     from csp_analysis.report.batch import INDEX_NAME, run_batch
@@ -119,7 +148,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    """``csp-assess lab``: JupyterLab on the notebooks with the project's kernel."""
+    """``csp-assess lab``: JupyterLab on the notebooks with the project's kernel.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (:func:`build_parser`).
+
+    Returns
+    -------
+    int
+        The exit code: 0 (errors are raised).
+    """
     import os
     import shlex
 
@@ -136,7 +176,18 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``csp-assess validate``: rows read, used and rejected per file, and every problem."""
+    """``csp-assess validate``: rows read, used and rejected per file, and every problem.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (:func:`build_parser`).
+
+    Returns
+    -------
+    int
+        The exit code: 0, or 1 when a file could not be read.
+    """
     import pandas as pd
 
     from csp_analysis.model import load
@@ -177,7 +228,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``csp-assess``."""
+    """Entry point of ``csp-assess``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 1 a data or report problem, 2 a usage error, 130 when
+        interrupted.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:

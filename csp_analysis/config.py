@@ -81,7 +81,9 @@ Score = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_score_1_to_
 class FactorSpec(BaseModel):
     """One factor under ``factors:`` in ``risk_matrix.yaml``.
 
-    Attributes
+    The settings are keyword arguments, each kept as an attribute of the same name.
+
+    Parameters
     ----------
     weight : float
         At least 0 (0 shows the factor without counting it).
@@ -115,7 +117,28 @@ class FactorSpec(BaseModel):
 
 
 class RiskMatrixFile(BaseModel):
-    """The whole of ``risk_matrix.yaml`` (see the comments in the file for each setting)."""
+    """The whole of ``risk_matrix.yaml`` (see the comments in the file for each setting).
+
+    The settings are keyword arguments, each kept as an attribute of the same name.
+
+    Parameters
+    ----------
+    combination : str, default "weighted_sum"
+        How factor scores make the total: ``weighted_sum`` or ``impact_likelihood`` (impact
+        times likelihood, 1 to 25).
+    impact, likelihood : list of str, default []
+        The factors averaged into impact and into likelihood (``impact_likelihood`` only).
+    min_factors : int, default 1
+        Scored factors a category needs, at least 1, to get a total and a rank.
+    include_kinds : list of str, default ["crime", "asb"]
+        Which rows of the year-on-year table are candidates: ``crime``, ``asb``, ``flag``.
+    factors : dict of str to FactorSpec
+        The factors by name, at least one.
+    concern_map : dict of str to str or None, optional
+        Survey concern to report category (``None``: not a report category, not scored).
+    manual_scores : dict of str to dict of str to float, optional
+        Hand scores from 1 to 5, by factor then category (rows of ``risk_scores.csv`` win).
+    """
 
     model_config = ConfigDict(strict=True, extra="forbid")
 

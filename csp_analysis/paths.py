@@ -20,13 +20,24 @@ def project_root() -> Path:
 
     The environment variable ``CSP_ASSESS_HOME`` overrides it; otherwise it is the folder above
     the package (an editable install from a clone, as ``make`` sets up).
+
+    Returns
+    -------
+    Path
+        An absolute path (not checked to exist).
     """
     env = os.environ.get("CSP_ASSESS_HOME")
     return Path(env).resolve() if env else PACKAGE_DIR.parent
 
 
 def notebooks_dir() -> Path:
-    """Folder of the parameterised notebooks."""
+    """Folder of the parameterised notebooks.
+
+    Returns
+    -------
+    Path
+        ``notebooks/`` in :func:`project_root`.
+    """
     return project_root() / "notebooks"
 
 
@@ -52,10 +63,22 @@ def reference_dir() -> Traversable:
 
 
 def demo_dir() -> Path:
-    """Folder of the built-in synthetic demo data."""
+    """Folder of the built-in synthetic demo data.
+
+    Returns
+    -------
+    Path
+        ``data/demo/`` in :func:`project_root`.
+    """
     return project_root() / "data" / "demo"
 
 
 def templates_dir() -> Path:
-    """Folder of the nbconvert templates shipped with the package."""
+    """Folder of the nbconvert templates shipped with the package.
+
+    Returns
+    -------
+    Path
+        ``report/templates/`` in the package folder.
+    """
     return PACKAGE_DIR / "report" / "templates"

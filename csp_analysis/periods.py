@@ -62,6 +62,16 @@ def parse_financial_year(text: str) -> int:
 def format_financial_year(start: int) -> str:
     """Write a financial year canonically.
 
+    Parameters
+    ----------
+    start : int
+        The calendar year in which it starts (April).
+
+    Returns
+    -------
+    str
+        ``YYYY/YY``.
+
     Examples
     --------
     >>> format_financial_year(2023)
@@ -73,6 +83,16 @@ def format_financial_year(start: int) -> str:
 def normalise_financial_year(text: str) -> str:
     """Return the canonical spelling ``YYYY/YY`` of a financial year.
 
+    Parameters
+    ----------
+    text : str
+        A financial year written in any way :func:`parse_financial_year` reads.
+
+    Returns
+    -------
+    str
+        ``YYYY/YY``.
+
     Examples
     --------
     >>> normalise_financial_year("2016-2017")
@@ -83,6 +103,16 @@ def normalise_financial_year(text: str) -> str:
 
 def parse_month(text: str) -> str:
     """Return the canonical month ``YYYY-MM`` of ``2018-4``, ``2018/04`` or ``2018-04-01``.
+
+    Parameters
+    ----------
+    text : str
+        A month, with or without a day.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM``.
 
     Raises
     ------
@@ -103,6 +133,16 @@ def parse_month(text: str) -> str:
 def financial_year_of_month(month: str) -> str:
     """Financial year that contains a month.
 
+    Parameters
+    ----------
+    month : str
+        A canonical month ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        The financial year ``YYYY/YY``.
+
     Examples
     --------
     >>> financial_year_of_month("2019-03")
@@ -117,6 +157,16 @@ def financial_year_of_month(month: str) -> str:
 def months_of_financial_year(fy: str) -> list[str]:
     """The twelve months of a financial year, April first.
 
+    Parameters
+    ----------
+    fy : str
+        A financial year written in any way :func:`parse_financial_year` reads.
+
+    Returns
+    -------
+    list of str
+        Canonical months, April to March.
+
     Examples
     --------
     >>> months_of_financial_year("2018/19")[0], months_of_financial_year("2018/19")[-1]
@@ -127,7 +177,20 @@ def months_of_financial_year(fy: str) -> list[str]:
 
 
 def quarter_label(fy: str, quarter: int) -> str:
-    """Canonical label of a Home Office quarter, e.g. ``"2018/19 Q1"``."""
+    """Canonical label of a Home Office quarter, e.g. ``"2018/19 Q1"``.
+
+    Parameters
+    ----------
+    fy : str
+        A financial year written in any way :func:`parse_financial_year` reads.
+    quarter : int
+        1 (April to June) to 4 (January to March).
+
+    Returns
+    -------
+    str
+        ``YYYY/YY Qn``.
+    """
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"'{quarter}' is not a financial quarter (1 to 4)")
     return f"{normalise_financial_year(fy)} Q{quarter}"
@@ -135,6 +198,16 @@ def quarter_label(fy: str, quarter: int) -> str:
 
 def months_of_quarter(label: str) -> list[str]:
     """The three months of a Home Office quarter label.
+
+    Parameters
+    ----------
+    label : str
+        A canonical quarter, e.g. ``"2018/19 Q4"``.
+
+    Returns
+    -------
+    list of str
+        Canonical months, in order.
 
     Examples
     --------
@@ -151,6 +224,16 @@ def months_of_quarter(label: str) -> list[str]:
 def period_kind(period: str) -> str:
     """Say whether a canonical period is a ``"month"``, ``"quarter"`` or ``"year"``.
 
+    Parameters
+    ----------
+    period : str
+        A canonical month, quarter or financial year.
+
+    Returns
+    -------
+    str
+        ``"month"``, ``"quarter"`` or ``"year"``.
+
     Examples
     --------
     >>> [period_kind(p) for p in ("2018-04", "2018/19 Q2", "2018/19")]
@@ -164,7 +247,18 @@ def period_kind(period: str) -> str:
 
 
 def financial_year_of_period(period: str) -> str:
-    """Financial year of any canonical period (month, quarter or year)."""
+    """Financial year of any canonical period (month, quarter or year).
+
+    Parameters
+    ----------
+    period : str
+        A canonical month, quarter or financial year.
+
+    Returns
+    -------
+    str
+        The financial year ``YYYY/YY``.
+    """
     kind = period_kind(period)
     if kind == "month":
         return financial_year_of_month(period)
@@ -173,6 +267,16 @@ def financial_year_of_period(period: str) -> str:
 
 def previous_financial_year(fy: str) -> str:
     """The financial year before ``fy``.
+
+    Parameters
+    ----------
+    fy : str
+        A financial year written in any way :func:`parse_financial_year` reads.
+
+    Returns
+    -------
+    str
+        ``YYYY/YY``.
 
     Examples
     --------
@@ -183,12 +287,33 @@ def previous_financial_year(fy: str) -> str:
 
 
 def month_label(month: str) -> str:
-    """Readable month, e.g. ``"April 2018"``."""
+    """Readable month, e.g. ``"April 2018"``.
+
+    Parameters
+    ----------
+    month : str
+        A canonical month ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        The month's name and year.
+    """
     return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
 
 
 def month_range(first: str, last: str) -> list[str]:
     """Every month from ``first`` to ``last`` inclusive.
+
+    Parameters
+    ----------
+    first, last : str
+        Canonical months ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        Canonical months in order; empty when ``last`` is before ``first``.
 
     Examples
     --------

@@ -66,7 +66,7 @@ def public_objects() -> Iterator[tuple[str, object]]:
         module = importlib.import_module(name)
         for attr in _public_names(module):
             obj = getattr(module, attr)
-            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            if not (inspect.isfunction(inspect.unwrap(obj)) or inspect.isclass(obj)):
                 continue  # constants and re-exported modules
             if obj.__module__ != module.__name__:
                 continue  # documented where it is defined

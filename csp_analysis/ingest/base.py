@@ -24,6 +24,16 @@ def norm(name: object) -> str:
 
     ``"Crime ID"``, ``"crime_id"`` and ``"CrimeID"`` all become ``"crimeid"``.
 
+    Parameters
+    ----------
+    name : object
+        A column name (anything ``str`` accepts).
+
+    Returns
+    -------
+    str
+        The name case-folded, with every character but letters and digits removed.
+
     Examples
     --------
     >>> norm("Falls within"), norm("falls_within"), norm(" OffenceCode ")
@@ -108,7 +118,19 @@ class FileResult:
     synthetic: bool = False
 
     def reject(self, mask: pd.Series, lines: pd.Series, column: str | None, message: str) -> None:
-        """Record the rows under ``mask`` as rejected, naming the first lines affected."""
+        """Record the rows under ``mask`` as rejected, naming the first lines affected.
+
+        Parameters
+        ----------
+        mask : pandas.Series
+            Boolean, True for the rows rejected.
+        lines : pandas.Series
+            The file line of each row (aligned with ``mask``).
+        column : str or None
+            The column at fault, if one is.
+        message : str
+            Why the rows are rejected, in plain words.
+        """
         n = int(mask.sum())
         if not n:
             return
@@ -140,6 +162,13 @@ def decode(raw: bytes, source: str) -> tuple[str, str]:
     throughout: a file mixing the two (UTF-8 accented letters on one line, Windows-1252 on
     another, as when two extracts are pasted together) is refused naming the first line that is
     not UTF-8, because reading it all as Windows-1252 would garble the UTF-8 lines.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's contents.
+    source : str
+        The file's name, for error messages.
 
     Returns
     -------
@@ -255,7 +284,18 @@ def _refuse_unless_windows_1252(raw: bytes, first_bad: int, bom: int, source: st
 
 
 def sniff_delimiter(first_line: str) -> str:
-    """Pick the delimiter of a header line among comma, semicolon and tab."""
+    """Pick the delimiter of a header line among comma, semicolon and tab.
+
+    Parameters
+    ----------
+    first_line : str
+        The header line.
+
+    Returns
+    -------
+    str
+        The one of ``","``, ``";"`` and ``"\\t"`` found most often, ``","`` when none is.
+    """
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
 
@@ -274,6 +314,19 @@ def read_csv_text(text: str, source: str) -> pd.DataFrame:
     export habit of ending every data row with one more, empty, field than the header: when
     most rows do so, that trailing empty field is ignored (and a row whose extra field is not
     empty is rejected).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file (see :func:`decode`), lines ending in LF.
+    source : str
+        The file's name, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        String cells, indexed by line number, with ``attrs["rejected_lines"]`` when rows were
+        set aside.
 
     Examples
     --------
@@ -448,7 +501,18 @@ def _read_ragged(lines: list[str], start: int, delim: str, source: str) -> pd.Da
 
 
 def tidy_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop fully blank rows and unnamed empty columns; strip whitespace from names and cells."""
+    """Drop fully blank rows and unnamed empty columns; strip whitespace from names and cells.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table as read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table of stripped strings (empty cells as ``""``), index kept.
+    """
     df = df.rename(columns=lambda c: str(c).strip())
     unnamed = [c for c in df.columns if c == "" or c.startswith("Unnamed:")]
     drop = [c for c in unnamed if (df[c].fillna("").astype(str).str.strip() == "").all()]
@@ -461,7 +525,20 @@ def tidy_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
-    """Read every sheet of a workbook as raw string cells (no header yet)."""
+    """Read every sheet of a workbook as raw string cells (no header yet).
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+    source : str
+        Its name, for error messages.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Each sheet by name, its cells as strings (empty cells as ``""``).
+    """
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook

@@ -58,6 +58,12 @@ def default_cache_dir() -> Path:
 def cache_dir() -> Path | None:
     """The cache folder in use, or ``None`` when ``CSP_ASSESS_CACHE_DIR`` turns it off.
 
+    Returns
+    -------
+    Path or None
+        ``$CSP_ASSESS_CACHE_DIR`` (``~`` expanded) when set, else :func:`default_cache_dir`;
+        ``None`` when the variable is ``off`` (or ``none``, ``0``, ``false``, ``no``).
+
     Examples
     --------
     >>> import os
@@ -73,7 +79,18 @@ def cache_dir() -> Path | None:
 
 
 def fingerprint(cmap: CategoryMap) -> str:
-    """SHA-1 (16 hex digits) of the reader code and the category mapping in use."""
+    """SHA-1 (16 hex digits) of the reader code and the category mapping in use.
+
+    Parameters
+    ----------
+    cmap : CategoryMap
+        The category mapping in use.
+
+    Returns
+    -------
+    str
+        Changes whenever the ingest code, the calendar or category code, or the mapping does.
+    """
     h = hashlib.sha1()
     for name in _CODE:
         target = PACKAGE_DIR / name
@@ -102,7 +119,18 @@ class FileCache:
 
     @classmethod
     def open(cls, cmap: CategoryMap) -> FileCache | None:
-        """The cache configured by the environment, or ``None`` when it is off."""
+        """The cache configured by the environment, or ``None`` when it is off.
+
+        Parameters
+        ----------
+        cmap : CategoryMap
+            The category mapping in use (part of every key).
+
+        Returns
+        -------
+        FileCache or None
+            A cache in :func:`cache_dir`, or ``None`` when the cache is turned off.
+        """
         root = cache_dir()
         return None if root is None else cls(root, cmap)
 
@@ -111,7 +139,19 @@ class FileCache:
         return self.index / (hashlib.sha1(str(path.resolve()).encode()).hexdigest() + ".json")
 
     def known_digest(self, path: Path) -> str | None:
-        """The content hash recorded for ``path`` if its size and time are unchanged."""
+        """The content hash recorded for ``path`` if its size and time are unchanged.
+
+        Parameters
+        ----------
+        path : Path
+            An input file.
+
+        Returns
+        -------
+        str or None
+            The hash remembered for it, or ``None`` when none is or the file has changed (then
+            it must be read and hashed).
+        """
         try:
             st = path.stat()
             rec = json.loads(self._index_file(path).read_text())
@@ -121,14 +161,33 @@ class FileCache:
         return rec.get("digest") if same else None
 
     def remember(self, path: Path, digest: str) -> None:
-        """Record ``path``'s size, time and content hash."""
+        """Record ``path``'s size, time and content hash.
+
+        Parameters
+        ----------
+        path : Path
+            An input file.
+        digest : str
+            The hash of its content (:meth:`digest`).
+        """
         st = path.stat()
         rec = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
         _write_atomic(self._index_file(path), json.dumps(rec).encode())
 
     @staticmethod
     def digest(raw: bytes) -> str:
-        """The content hash of a file's bytes."""
+        """The content hash of a file's bytes.
+
+        Parameters
+        ----------
+        raw : bytes
+            The file's contents.
+
+        Returns
+        -------
+        str
+            The SHA-1 hex digest.
+        """
         return hashlib.sha1(raw).hexdigest()
 
     def read(
@@ -178,6 +237,18 @@ class FileCache:
         """A key for a data folder's exact content: every file's name and content hash.
 
         ``None`` when a file's hash is not known without reading it (new or changed).
+
+        Parameters
+        ----------
+        root : Path
+            The data folder.
+        files : list of Path
+            Its input files, in a fixed order.
+
+        Returns
+        -------
+        str or None
+            A hex digest of the files' paths (relative to ``root``) and content hashes.
         """
         h = hashlib.sha1(self.entries.name.encode())
         for f in files:
@@ -188,7 +259,18 @@ class FileCache:
         return h.hexdigest()
 
     def dataset_folder(self, key: str) -> Path:
-        """Where the dataset of a folder with this key is kept."""
+        """Where the dataset of a folder with this key is kept.
+
+        Parameters
+        ----------
+        key : str
+            The folder's key (:meth:`folder_key`).
+
+        Returns
+        -------
+        Path
+            A folder inside the cache (not created here).
+        """
         return self.entries / "datasets" / key
 
     # ------------------------------------------------------------------ entries
@@ -196,6 +278,18 @@ class FileCache:
         """The cached results for a file's content, named ``source``, or ``None``.
 
         Records stay on disk (``records_file``) until the dataset needs them.
+
+        Parameters
+        ----------
+        digest : str
+            The hash of the file's content.
+        source : str
+            The file's name relative to the data folder (results are named by it).
+
+        Returns
+        -------
+        list of FileResult or None
+            The results as parsed before, or ``None`` when the cache holds none for ``digest``.
         """
         folder = self.entries / digest
         try:
@@ -223,6 +317,15 @@ class FileCache:
         """Write a file's results under its content hash (atomically; first writer wins).
 
         Records are then released from memory: each result points at its Parquet file.
+
+        Parameters
+        ----------
+        digest : str
+            The hash of the file's content.
+        source : str
+            The file's name relative to the data folder.
+        results : list of FileResult
+            What parsing the file gave.
         """
         folder = self.entries / digest
         if (folder / "results.json").is_file():

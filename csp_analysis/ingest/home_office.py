@@ -30,6 +30,16 @@ def _by_csp(header: Header) -> bool:
 def is_long(header: Header) -> bool:
     """The official long table: CSP name, offence code, financial year and a count column.
 
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+
     Examples
     --------
     >>> is_long(Header.of(["CSP Name", "Offence Code", "Financial Year", "Offence Count"]))
@@ -41,6 +51,16 @@ def is_long(header: Header) -> bool:
 def is_wide(header: Header) -> bool:
     """A wide extract by CSP and offence code with one column per financial year.
 
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+
     Examples
     --------
     >>> is_wide(Header.of(["CSP Name", "Offence Code", "2022/23", "2023/24"]))
@@ -50,12 +70,34 @@ def is_wide(header: Header) -> bool:
 
 
 def is_without_period(header: Header) -> bool:
-    """A table by CSP and offence code with counts but nothing placing them in time."""
+    """A table by CSP and offence code with counts but nothing placing them in time.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     return _by_csp(header) and bool(header.cols & _OFFENCES)
 
 
 def is_force_rolling(header: Header) -> bool:
-    """Rolling 12-month totals by police force area (``12 months ending``, ``PFA``)."""
+    """Rolling 12-month totals by police force area (``12 months ending``, ``PFA``).
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     return {"12monthsending", "pfa", "offence"} <= header.cols
 
 
@@ -138,7 +180,17 @@ def _finish(res: FileResult, rows: pd.DataFrame, lines: pd.Series, cmap_cat: pd.
 
 
 def read_home_office_long(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:
-    """Read the long Home Office table (financial year x quarter x CSP x offence code)."""
+    """Read the long Home Office table (financial year x quarter x CSP x offence code).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``counts``.
+    cmap : CategoryMap
+        The category mapping (offence codes and names to report categories).
+    """
     lines = pd.Series(df.index, index=df.index)
     res.rows_read = len(df)
     fy_col = _col(df, "financialyear")
@@ -185,6 +237,15 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
 
     The "All crimes" total row is not added in; it is compared with the sum of the offence rows
     and the result is noted.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``counts``.
+    cmap : CategoryMap
+        The category mapping (offence codes and names to report categories).
 
     Notes
     -----
@@ -277,7 +338,17 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
 
 
 def read_home_office_unusable(df: pd.DataFrame, res: FileResult, message: str) -> None:
-    """Account for a recognised Home Office table that cannot be used for partnership figures."""
+    """Account for a recognised Home Office table that cannot be used for partnership figures.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting and a problem per rejected row.
+    message : str
+        Why the table cannot be used: the reason given for every row.
+    """
     res.rows_read = len(df)
     lines = pd.Series(df.index, index=df.index)
     res.reject(pd.Series(True, index=df.index), lines, None, message)
@@ -285,11 +356,27 @@ def read_home_office_unusable(df: pd.DataFrame, res: FileResult, message: str) -
 
 
 def read_home_office_no_period(df: pd.DataFrame, res: FileResult) -> None:
-    """Account for a Home Office table without a Financial Year column: every row rejected."""
+    """Account for a Home Office table without a Financial Year column: every row rejected.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting and a problem per rejected row.
+    """
     read_home_office_unusable(df, res, "no Financial Year column: counts cannot be placed in time")
 
 
 def read_home_office_force_rolling(df: pd.DataFrame, res: FileResult) -> None:
-    """Account for force-level rolling totals: skipped, they give no partnership figures."""
+    """Account for force-level rolling totals: skipped, they give no partnership figures.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting and a problem per rejected row.
+    """
     read_home_office_unusable(
         df, res, "skipped: force-level rolling totals are not used for partnership figures")

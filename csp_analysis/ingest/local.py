@@ -44,7 +44,18 @@ def _has(name: str) -> Callable[[Header], bool]:
 
     recognise.__name__ = f"is_{name}"
     columns = ", ".join(sorted(TABLE_COLUMNS[name]))
-    recognise.__doc__ = f"A {name.replace('_', ' ')} table: {columns}."
+    recognise.__doc__ = f"""A {name.replace('_', ' ')} table: {columns}.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header has every one of these columns.
+    """
     return recognise
 
 
@@ -57,6 +68,16 @@ is_indicators = _has("indicators")
 
 def is_ward_lookup(header: Header) -> bool:
     """An LSOA to ward lookup: ``lsoa, ward`` or the ONS columns (``LSOA21CD``, ``WD24NM``).
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
 
     Examples
     --------

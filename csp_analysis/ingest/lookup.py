@@ -10,6 +10,16 @@ from csp_analysis.ingest.base import FileResult, Header, norm
 def recognise(header: Header) -> bool:
     """An area to force lookup: ``area, force`` or ONS ``CSPNAME, PFA21NM``.
 
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+
     Examples
     --------
     >>> recognise(Header.of(["Area", "Force"]))
@@ -19,7 +29,16 @@ def recognise(header: Header) -> bool:
 
 
 def read_lookup(df: pd.DataFrame, res: FileResult) -> None:
-    """Read an area to police force lookup (``area, force`` or the ONS CSP to PFA lookup)."""
+    """Read an area to police force lookup (``area, force`` or the ONS CSP to PFA lookup).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and
+        ``lookup`` (``area``, ``force``).
+    """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
     area = df[col.get("cspname") or col["area"]].astype("string")

@@ -101,6 +101,14 @@ class Labels:
 
     ``values[codes]`` is the column; a missing cell is the empty string. Checks run once per
     distinct value and are spread back to rows by the codes.
+
+    Parameters
+    ----------
+    column : pandas.Series or None
+        The column (text or categorical); ``None`` for a column the file lacks (every cell
+        missing).
+    n : int
+        The number of rows (used when ``column`` is ``None``).
     """
 
     def __init__(self, column: pd.Series | None, n: int) -> None:
@@ -122,17 +130,45 @@ class Labels:
         self.codes = merged[codes]
 
     def test(self, result: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
-        """Spread a boolean result computed on :attr:`values` to the rows."""
+        """Spread a boolean result computed on :attr:`values` to the rows.
+
+        Parameters
+        ----------
+        result : pandas.Series, pandas.Index or numpy.ndarray
+            One boolean per value of :attr:`values`, in order (missing counts as False).
+
+        Returns
+        -------
+        numpy.ndarray
+            One boolean per row.
+        """
         return np.asarray(pd.Series(result).fillna(False), dtype=bool)[self.codes]
 
     def derive(self, result: pd.Series | pd.Index) -> pd.Categorical:
-        """Spread a text result computed on :attr:`values` to the rows, as a categorical."""
+        """Spread a text result computed on :attr:`values` to the rows, as a categorical.
+
+        Parameters
+        ----------
+        result : pandas.Series or pandas.Index
+            One text (or missing) per value of :attr:`values`, in order.
+
+        Returns
+        -------
+        pandas.Categorical
+            One entry per row.
+        """
         vals = pd.Series(np.asarray(result, dtype=object)).astype("string")
         codes, uniques = pd.factorize(vals, use_na_sentinel=True)
         return pd.Categorical.from_codes(codes[self.codes], pd.Index(uniques, dtype="string"))
 
     def column(self) -> pd.Categorical:
-        """The stripped column itself, as a categorical (empty string for a missing cell)."""
+        """The stripped column itself, as a categorical (empty string for a missing cell).
+
+        Returns
+        -------
+        pandas.Categorical
+            One entry per row.
+        """
         return pd.Categorical.from_codes(self.codes, self.values)
 
 

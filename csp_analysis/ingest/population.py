@@ -48,23 +48,67 @@ def census_columns(columns: Iterable[object]) -> dict[str, int]:
 
 
 def is_population(header: Header) -> bool:
-    """Tidy population: ``area, year, population``."""
+    """Tidy population: ``area, year, population``.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     return {"area", "year", "population"} <= header.cols
 
 
 def is_ons_census(header: Header) -> bool:
-    """ONS census counts: an area name and census columns (``POP11``, ``All persons, 2021``)."""
+    """ONS census counts: an area name and census columns (``POP11``, ``All persons, 2021``).
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     return bool(header.cols & {"name", "areaname"}) and bool(census_columns(header.raw))
 
 
 def is_ons_mid_year(header: Header) -> bool:
-    """ONS mid-year estimates: area name, geography and ``All ages``."""
+    """ONS mid-year estimates: area name, geography and ``All ages``.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     return ({"areaname", "geography", "allages"} <= header.cols
             or {"name", "geography", "allages"} <= header.cols)  # fmt: skip
 
 
 def is_population_no_year(header: Header) -> bool:
-    """Population by area name without a year column."""
+    """Population by area name without a year column.
+
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+    """
     names = {"localauthority", "name", "area", "areaname"}
     return bool(header.cols & names) and "population" in header.cols
 
@@ -111,7 +155,15 @@ def _finish(res: FileResult, df: pd.DataFrame, area: pd.Series, year: pd.Series,
 
 
 def read_population(df: pd.DataFrame, res: FileResult) -> None:
-    """Read tidy population (``area, year, population`` and optional ``source``)."""
+    """Read tidy population (``area, year, population`` and optional ``source``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``population``.
+    """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
     label = df[col["source"]].astype("string") if "source" in col else res.source
@@ -123,6 +175,13 @@ def read_ons_census(df: pd.DataFrame, res: FileResult) -> None:
     """Read ONS census counts by area.
 
     Layouts: ``NAME, POP11, POP21`` or ``Area name, All persons, 2011, All persons, 2021``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``population``.
     """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
@@ -146,6 +205,16 @@ def read_ons_mid_year(df: pd.DataFrame, res: FileResult, year_hint: int | None =
 
     Local authority rows become area populations; LSOA and ward rows become the small-area
     population used for hot-spot rates. Female and male rows are skipped.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row,
+        ``population`` and ``small_area_population``.
+    year_hint : int, optional
+        The year from the file name or title, used when the table has no year column.
     """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
@@ -186,6 +255,15 @@ def read_population_no_year(df: pd.DataFrame, res: FileResult, year_hint: int | 
     """Read a population table with no year column, taking the year from the file name.
 
     Without a year in the name the whole file is refused with a message saying so.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``population``.
+    year_hint : int or None
+        The year from the file name or title; ``None`` refuses the whole file.
     """
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)

@@ -30,7 +30,18 @@ _YEAR_HINT = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
 
 
 def year_hint(*texts: str) -> int | None:
-    """A four-digit year found in a file name or a title line, if exactly one distinct year."""
+    """A four-digit year found in a file name or a title line, if exactly one distinct year.
+
+    Parameters
+    ----------
+    *texts : str
+        File names and title lines (``None`` or empty ones are skipped).
+
+    Returns
+    -------
+    int or None
+        The year, or ``None`` when no year or several different years are found.
+    """
     years = {int(y) for t in texts for y in _YEAR_HINT.findall(t or "")}
     return years.pop() if len(years) == 1 else None
 

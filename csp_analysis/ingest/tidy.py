@@ -22,6 +22,16 @@ SOURCE = "tidy"
 def recognise(header: Header) -> bool:
     """Tidy counts: ``area, period, category, count`` (any case and spacing, any order).
 
+    Parameters
+    ----------
+    header : Header
+        The table's header.
+
+    Returns
+    -------
+    bool
+        True when the header is of this layout.
+
     Examples
     --------
     >>> recognise(Header.of(["Area", "Period", "Category", "Count", "Note"]))
@@ -54,7 +64,20 @@ def _classify(value: str) -> tuple[str | None, str | None]:
 
 
 def parse_periods(values: pd.Series) -> pd.Series:
-    """Canonical periods (``YYYY-MM`` or ``YYYY/YY``) of a column; missing where not understood."""
+    """Canonical periods (``YYYY-MM`` or ``YYYY/YY``) of a column; missing where not understood.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Period cells as written, e.g. ``2016-04``, ``2018-06-01`` or ``FY 2018-19``.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, aligned with ``values``; a value that reads as both a month and a
+        financial year is taken as a financial year only when no value of the column is a
+        month alone.
+    """
     readings = {v: _classify(v) for v in values.unique()}
     any_month = any(m and not f for m, f in readings.values())
     any_fy = any(f and not m for m, f in readings.values())
@@ -78,6 +101,15 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
 
     ``res.counts`` has one row per used line: ``area, force, period, category, count, source,
     line``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The file's cells, indexed by line number.
+    res : FileResult
+        Filled in place: the row accounting, a problem per rejected row and ``counts``.
+    cmap : CategoryMap
+        The category mapping (offence codes and names to report categories).
     """
     col = {norm(c): c for c in df.columns}
     lines = pd.Series(df.index, index=df.index)

@@ -84,6 +84,17 @@ def rejected_rows(results: list[FileResult]) -> pd.DataFrame:
     Rows rejected as a group without line numbers (a file refused whole) are one row with
     ``line`` missing and ``rows`` the number of rows; a file that could not be read at all
     is one row with ``rows`` missing.
+
+    Parameters
+    ----------
+    results : list of FileResult
+        What each input file gave, in file order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source``, ``line``, ``column``, ``reason`` and ``rows``, in file order and by line
+        within a file (rows without a line first).
     """
     out: dict[str, list] = {"source": [], "line": [], "column": [], "reason": [], "rows": []}
     for r in results:

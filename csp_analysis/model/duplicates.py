@@ -21,6 +21,17 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
     their own reasons. The file's counts, coverage and records lose those force-months (records
     held in the cache's Parquet file are read for this), so row accounting stays exact: each
     used police.uk row is one in its file's counts.
+
+    Parameters
+    ----------
+    results : list of FileResult
+        What each input file gave, in file-name order.
+
+    Returns
+    -------
+    list of FileResult
+        The same results in the same order; a file that repeats force-months is replaced by a
+        copy without them (the others are returned as they are).
     """
     seen: dict[tuple[str, str], str] = {}
     out = []
@@ -92,6 +103,17 @@ def drop_duplicate_counts(results: list[FileResult]) -> list[FileResult]:
     row per used value with its ``line``; a line is rejected when all its values are repeats.
     A wide Home Office line with some years repeated keeps its other years: the left-out
     values are a problem with ``rows`` 0.
+
+    Parameters
+    ----------
+    results : list of FileResult
+        What each input file gave, in file-name order.
+
+    Returns
+    -------
+    list of FileResult
+        The same results in the same order; a file that repeats figures is replaced by a copy
+        without them (the others are returned as they are).
     """
     seen: pd.DataFrame | None = None  # _COUNT_KEY, _file, _line: first file giving each key
     out = []

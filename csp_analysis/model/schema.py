@@ -51,7 +51,20 @@ def months_of_period(period: str) -> list[str]:
 
 
 def frame_of(parts: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFrame:
-    """The non-empty parts stacked, or an empty table of text ``columns`` when there are none."""
+    """The non-empty parts stacked, or an empty table of text ``columns`` when there are none.
+
+    Parameters
+    ----------
+    parts : list of pandas.DataFrame or None
+        Tables of the same columns; ``None`` and empty ones are left out.
+    columns : list of str
+        The columns of the empty table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The parts concatenated with a fresh index.
+    """
     parts = [p for p in parts if p is not None and len(p)]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
@@ -64,6 +77,17 @@ def concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
     A plain :func:`pandas.concat` of categoricals with different labels falls back to
     strings; here the labels of each column are united first.
+
+    Parameters
+    ----------
+    parts : list of pandas.DataFrame
+        Record tables of the same columns; empty ones are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The records stacked with a fresh index; an empty table of the record key columns when
+        every part is empty.
 
     Examples
     --------

@@ -79,7 +79,13 @@ _ABOVE_MARKDOWN = (
 
 
 class StripStderrPreprocessor(Preprocessor):
-    """Remove every stream output written to stderr (warnings, progress bars, log lines)."""
+    """Remove every stream output written to stderr (warnings, progress bars, log lines).
+
+    Parameters
+    ----------
+    **kw
+        Configuration passed on to nbconvert's ``Preprocessor`` (e.g. ``enabled``).
+    """
 
     def preprocess_cell(
         self, cell: nbformat.NotebookNode, resources: dict[str, Any], index: int
@@ -118,6 +124,11 @@ class TocPreprocessor(Preprocessor):
     the list as in-page links, so the table of contents is built at export time and needs no
     JavaScript. The template's ``conf.json`` registers this preprocessor; it runs after nbconvert's
     own tag-removal preprocessor, so removed cells do not appear in the contents.
+
+    Parameters
+    ----------
+    **kw
+        Configuration passed on to nbconvert's ``Preprocessor`` (e.g. ``enabled``).
     """
 
     def preprocess(

@@ -149,16 +149,34 @@ def build_report(
     area: str | None = None,
     year: str | None = None,
     out: str | Path = "outputs",
-    classification: str = "OFFICIAL",
+    classification: str = defaults.MARKING,
     notebook: str | Path | None = None,
     category: str | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = defaults.SUPPRESS_BELOW,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
     The assessment is computed once, here: the runner writes the published tables, key
     findings and workbook from it and hands it to the notebook's kernel, which only displays
-    it. Parameters as :func:`run_report`.
+    it. The parameters are those of :func:`run_report`.
+
+    Parameters
+    ----------
+    data : str, Path or Dataset, optional
+        Data folder (default: the built-in demo) or an already loaded dataset.
+    area, year : str, optional
+        Partnership area and financial year (defaults: the demo's area, the latest complete
+        year).
+    out : str or Path
+        Output root.
+    classification : str
+        Government Security Classification marking shown on every page.
+    notebook : str or Path, optional
+        A partnership's own copy of the notebook to run instead of the built-in one.
+    category : str, optional
+        Run the one-category deep dive instead.
+    suppress_below : int
+        Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
 
     Returns
     -------

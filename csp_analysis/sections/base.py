@@ -158,7 +158,15 @@ class Context:
 
 
 class Report(Protocol):
-    """What a renderer may read: the assessment (:class:`csp_analysis.assessment.Assessment`)."""
+    """What a renderer may read: the assessment (:class:`csp_analysis.assessment.Assessment`).
+
+    A protocol: a type for checking against, never instantiated itself.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Not accepted: instantiating a protocol raises ``TypeError``.
+    """
 
     area: str
     year: str
@@ -169,7 +177,9 @@ class Report(Protocol):
     results: Mapping[str, SectionResult]
 
     @property
-    def previous_year(self) -> str: ...  # noqa: D102
+    def previous_year(self) -> str:
+        """The comparison year (the financial year before :attr:`year`)."""
+        ...
 
 
 Render = Callable[[SectionResult, Report], list[Any]]

@@ -49,7 +49,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The category table, with the verdict column explained."""
+    """The category table, with the verdict column explained.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     df = result.table("yoy_categories")
     shown = pd.DataFrame({
         "Category": [f"{c} (not in all crime)" if k == "asb" else c
@@ -75,7 +88,19 @@ def render(result: SectionResult, a: Report) -> list:
 
 
 def headline(result: SectionResult) -> dict[str, str]:
-    """All crime and ASB in the assessed year with their change, for the batch index."""
+    """All crime and ASB in the assessed year with their change, for the batch index.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+
+    Returns
+    -------
+    dict of str to str
+        ``all_crime``, ``all_crime_change``, ``asb``, ``asb_change`` and ``months`` (months
+        compared), each ``"–"`` when not known.
+    """
     cells = {"all_crime": "–", "all_crime_change": "–", "asb": "–", "asb_change": "–",
              "months": "–"}  # fmt: skip
     yoy = result.table("yoy_categories")

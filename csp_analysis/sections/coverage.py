@@ -104,7 +104,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The coverage table, what missing months mean, and records without a location."""
+    """The coverage table, what missing months mean, and records without a location.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     t = result.table("data_coverage")
     shown = pd.DataFrame({
         "": t["measure"],

@@ -32,6 +32,16 @@ __all__ = [
 def num(v: object) -> str:
     """A whole number with thousands separators, or ``""`` when missing.
 
+    Parameters
+    ----------
+    v : object
+        A count (anything ``int`` accepts), or ``None``/NaN.
+
+    Returns
+    -------
+    str
+        E.g. ``"13,058"``; ``""`` when ``v`` is missing.
+
     Examples
     --------
     >>> num(13058), num(None)
@@ -42,6 +52,16 @@ def num(v: object) -> str:
 
 def pct(v: object) -> str:
     """A percent change with its sign to one decimal place, or ``"n/a"`` when missing.
+
+    Parameters
+    ----------
+    v : object
+        A percent change (anything ``float`` accepts), or ``None``/NaN.
+
+    Returns
+    -------
+    str
+        E.g. ``"+4.9%"``; ``"n/a"`` when ``v`` is missing.
 
     Examples
     --------
@@ -54,6 +74,18 @@ def pct(v: object) -> str:
 def fmt(v: object, digits: int = 1) -> str:
     """A number to ``digits`` decimal places with thousands separators, ``""`` when missing.
 
+    Parameters
+    ----------
+    v : object
+        A number (anything ``float`` accepts), or ``None``/NaN.
+    digits : int, default 1
+        Decimal places.
+
+    Returns
+    -------
+    str
+        E.g. ``"2.26"``; ``""`` when ``v`` is missing.
+
     Examples
     --------
     >>> fmt(2.2588, 2), fmt(None)
@@ -63,12 +95,36 @@ def fmt(v: object, digits: int = 1) -> str:
 
 
 def md(text: str) -> Markdown:
-    """A Markdown display block."""
+    """A Markdown display block.
+
+    Parameters
+    ----------
+    text : str
+        The Markdown source.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        The block, shown as rendered Markdown.
+    """
     return Markdown(text)
 
 
 def note(result: Any, default: str) -> Markdown:
-    """The section's gap (or ``default``) as an italic paragraph."""
+    """The section's gap (or ``default``) as an italic paragraph.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result; its ``gap`` is shown when it has one.
+    default : str
+        The text shown when the result has no gap.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        One italic paragraph.
+    """
     return Markdown(f"_{result.gap or default}_")
 
 
@@ -136,6 +192,19 @@ def figure_html(fig: Figure, alt: str) -> HTML:
 
 def short_verdict(significant: object, change: object) -> str:
     """The verdict column's words for a change and its significance.
+
+    Parameters
+    ----------
+    significant : object
+        Whether the change is significant (bool), or ``None``/NaN when it was not tested.
+    change : object
+        The change in count (its sign gives rise or fall), or NaN when not comparable.
+
+    Returns
+    -------
+    str
+        ``"significant rise"``, ``"significant fall"``, ``"within normal variation"`` or
+        ``"not comparable"``.
 
     Examples
     --------

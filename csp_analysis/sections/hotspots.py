@@ -124,7 +124,20 @@ def _share(v: object) -> str:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """Concentration, the ten busiest LSOAs, wards and places, and the density map."""
+    """Concentration, the ten busiest LSOAs, wards and places, and the density map.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     blocks = [md(f"**{result.facts['concentration']}**")]

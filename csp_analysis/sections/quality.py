@@ -29,7 +29,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The files table and the list of missing months."""
+    """The files table and the list of missing months.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     q = result.table("data_quality")
     files = q[q["entry"] == "file"]
     shown = pd.DataFrame({

@@ -51,7 +51,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """Heat map, ranking table and the stability chart."""
+    """Heat map, ranking table and the stability chart.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     r = result.table("risk_matrix")
@@ -81,7 +94,18 @@ def render(result: SectionResult, a: Report) -> list:
 
 
 def headline(result: SectionResult) -> dict[str, str]:
-    """The top-ranked category, for the batch index."""
+    """The top-ranked category, for the batch index.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+
+    Returns
+    -------
+    dict of str to str
+        ``{"priority": category}``, or ``"–"`` when there is no ranking.
+    """
     risk = result.table("risk_matrix")
     if not len(risk) or "rank" not in risk.columns:
         return {"priority": "–"}

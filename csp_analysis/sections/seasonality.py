@@ -76,7 +76,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """For All crime and ASB: the STL chart (or why not) and the same-month bar chart."""
+    """For All crime and ASB: the STL chart (or why not) and the same-month bar chart.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     stl = result.table("seasonal_decomposition")

@@ -39,7 +39,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """A control chart for All crime, ASB and each category with a signal in the year."""
+    """A control chart for All crime, ASB and each category with a signal in the year.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     spc = result.table("spc_signals")

@@ -42,7 +42,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The concern table and a bar chart with intervals."""
+    """The concern table and a bar chart with intervals.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     c = result.table("public_concern")

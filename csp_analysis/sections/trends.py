@@ -61,7 +61,20 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The trend table with a note on the method."""
+    """The trend table with a note on the method.
+
+    Parameters
+    ----------
+    result : SectionResult
+        The section's result (from ``build``).
+    a : Report
+        The assessment being shown: area, years, choices and the other sections' results.
+
+    Returns
+    -------
+    list
+        Display blocks (IPython ``Markdown``/``HTML``) in page order.
+    """
     if not result.available:
         return [md(f"_{result.gap}_")]
     t = result.table("trends")
