@@ -539,6 +539,19 @@ def check_rr_intervals(change: pd.DataFrame) -> None:
 # ---------------------------------------------------------------------------- 1. All crime
 @settings(BASE, max_examples=15, phases=NO_SHRINK)
 @given(case=tidy_cases(), with_population=st.booleans(), seed=st.integers(10_000, 500_000))
+# Found in session 3: a yearly tidy table has no monthly counts; the (empty) monthly table
+# must still carry its columns.
+@example(
+    case=TidyCase(
+        files=[TextFile(name="counts_0.csv", lines=[
+            "area,period,category,count", "Thurrock,2019/20,Violence and sexual offences,0"])],
+        kept={("Thurrock", "2019/20", "Violence and sexual offences"): 0},
+        read={"counts_0.csv": 1}, used={"counts_0.csv": 1},
+        plain={("Thurrock", "2019/20", "Violence and sexual offences")},
+        used_plain={"counts_0.csv": 1}, area="Thurrock", year="2019/20", monthly=False,
+    ),
+    with_population=False, seed=10000,
+)
 def test_all_crime_is_sum_of_crime_categories_tidy(
     case: TidyCase, with_population: bool, seed: int
 ) -> None:

@@ -101,7 +101,10 @@ def test_no_local_paths_user_or_host_names(report: Path, police_uk: Path) -> Non
     pm = nb.metadata["papermill"]
     assert Path(pm["input_path"]).name == pm["input_path"]
     assert Path(pm["output_path"]).name == pm["output_path"]
-    assert pm["parameters"]["data"] == "dataset"  # not the analyst's folder
+    # The kernel gets the computed assessment, never the analyst's data folder.
+    assert "data" not in pm["parameters"]
+    assert pm["parameters"]["assessment_file"] == Path(pm["parameters"]["assessment_file"]).name
+    assert not list(report.rglob("*.pickle"))  # the hand-over file is not a deliverable
     props = _xlsx_text(report / "tables.xlsx")
     assert "<dc:creator>csp-assess</dc:creator>" in props
     assert user not in re.findall(r"<cp:lastModifiedBy>(.*?)</cp:lastModifiedBy>", props)

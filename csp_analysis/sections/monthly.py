@@ -6,7 +6,7 @@ from csp_analysis.analyses.monthly import monthly_counts, monthly_wide
 from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.periods import month_label
 from csp_analysis.plots import plot_monthly_trend
-from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
+from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import figure_html, finding_title, md
 
 NAME = "monthly"
@@ -24,15 +24,17 @@ def build(ctx: Context) -> SectionResult:
     -------
     SectionResult
         Table ``monthly_counts`` (one row per month and category; months no source covers
-        are absent, not zero) and fact ``order`` (categories in report order). A gap when the
-        sources give quarterly or yearly counts only.
+        are absent, not zero) and fact ``order`` (categories in report order). Without monthly
+        counts (quarterly or yearly sources only) the table is empty and the gap says why.
     """
     monthly = monthly_counts(ctx.dataset, ctx.area)
     order = [ALL_CRIME, *ctx.dataset.cmap.order]
-    if not len(monthly):
-        return gap(NAME, "No monthly data: the sources give quarterly or yearly counts only; "
-                   "data.police.uk street-level files or a monthly extract would give months.",
-                   order=order)  # fmt: skip
+    if not len(monthly):  # the (empty) table is still published: no month is covered
+        return SectionResult(
+            name=NAME, tables={"monthly_counts": monthly}, facts={"order": order},
+            gap="No monthly data: the sources give quarterly or yearly counts only; "
+                "data.police.uk street-level files or a monthly extract would give months.",
+        )  # fmt: skip
     return SectionResult(name=NAME, tables={"monthly_counts": monthly}, facts={"order": order})
 
 
