@@ -1,4 +1,5 @@
-"""The test tiers: every test has exactly one, given by the root conftest's table."""
+"""The test set-up of the root conftest: every test has exactly one tier, given by its table;
+the hypothesis profile reaches the settings that test modules make at import."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TIER_NAMES = {"unit", "integration", "e2e"}
@@ -59,3 +61,13 @@ def test_markers_only_raise_the_tier(tiers: ModuleType) -> None:
     assert tier_of("csp_analysis/__init__.py::csp_analysis") == "integration"
     with pytest.raises(LookupError, match="not in the TIERS table"):
         tier_of("tests/test_nowhere.py::test_x")
+
+
+def test_profile_reaches_settings_made_at_import() -> None:
+    """``BASE`` is made when tests/test_invariants.py is imported: it must inherit the profile
+    (``ci``: derandomized, no example database) that the root conftest loaded before."""
+    from test_invariants import BASE
+
+    assert BASE.derandomize == settings.default.derandomize
+    if settings.get_current_profile_name() == "ci":
+        assert BASE.derandomize and BASE.database is None and BASE.print_blob
