@@ -86,6 +86,8 @@ TIERS: dict[str, str] = {
     "tests/test_bad_inputs.py": "integration",  # the CLI in-process
     "tests/test_batch.py": "integration",
     "tests/test_cache.py": "unit",
+    "tests/test_cache.py::test_real_police_uk_files_through_the_cache": "integration",
+    "tests/test_cache.py::test_fast_path_equals_the_exact_reader_on_real_files": "integration",
     "tests/test_change.py": "unit",
     "tests/test_comparators.py": "unit",
     "tests/test_deep_dive.py": "e2e",
@@ -127,7 +129,8 @@ TIERS: dict[str, str] = {
     "tests/test_trends.py": "unit",
 }
 
-#: Markers that raise a test to at least a tier.
+#: Markers that raise a test to at least a tier. A test using the ``shared_file`` fixture
+#: counts as marked ``shared``; one calling ``shared_path()`` needs the marker or an entry.
 MARKER_FLOOR = {"shared": "integration", "slow": "e2e"}
 
 
@@ -192,6 +195,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     problems = []
     for item in items:
         names = {m.name for m in item.iter_markers()}
+        if "shared_file" in getattr(item, "fixturenames", ()):
+            names.add("shared")
         if names & set(TIER_ORDER):
             problems.append(f"{item.nodeid}: marked {sorted(names & set(TIER_ORDER))} by hand; "
                             "tiers come from the TIERS table of conftest.py")  # fmt: skip

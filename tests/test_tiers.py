@@ -71,3 +71,27 @@ def test_profile_reaches_settings_made_at_import() -> None:
     assert BASE.derandomize == settings.default.derandomize
     if settings.get_current_profile_name() == "ci":
         assert BASE.derandomize and BASE.database is None and BASE.print_blob
+
+
+def test_tests_reading_shared_data_are_not_unit(tiers: ModuleType) -> None:
+    """A test calling ``shared_path()`` reads ../shared/data: it is marked ``shared`` (or its
+    module is) or has its own entry in TIERS; none stays in the unit tier."""
+    unit = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        module_marks = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Assign)
+                        and any(ast.unparse(t) == "pytestmark" for t in n.targets)}  # fmt: skip
+        for node in tree.body:
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            calls = {c.func.id for c in ast.walk(node)
+                     if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}  # fmt: skip
+            if "shared_path" not in calls:
+                continue
+            marks = " ".join([*module_marks, *(ast.unparse(d) for d in node.decorator_list)])
+            markers = {m for m in ("shared", "slow") if f"mark.{m}" in marks}
+            nodeid = f"tests/{path.name}::{node.name}"
+            if tiers.tier_of(nodeid, markers) == "unit":
+                unit.append(nodeid)
+    assert unit == []
