@@ -86,6 +86,9 @@ TIERS: dict[str, str] = {
     "tests/test_bad_inputs.py": "integration",  # the CLI in-process
     "tests/test_batch.py": "integration",
     "tests/test_cache.py": "unit",
+    # reads the whole demo three times (uncached, cold, warm)
+    "tests/test_cache.py::test_cold_and_warm_runs_equal_an_uncached_read_of_the_demo":
+        "integration",
     "tests/test_cache.py::test_real_police_uk_files_through_the_cache": "integration",
     "tests/test_cache.py::test_fast_path_equals_the_exact_reader_on_real_files": "integration",
     "tests/test_change.py": "unit",
