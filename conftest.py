@@ -81,6 +81,7 @@ TIERS: dict[str, str] = {
     "csp_analysis/__init__.py": "integration",  # assess() of the demo
     "csp_analysis/assessment.py": "integration",  # assess() of the demo
     "csp_analysis/report/run.py": "integration",  # imports papermill and nbconvert
+    "tools/demo/": "integration",  # builds the demo
     # tests
     "tests/test_api_docs.py": "integration",  # imports every module, report.run included
     "tests/test_bad_inputs.py": "integration",  # the CLI in-process
@@ -101,6 +102,11 @@ TIERS: dict[str, str] = {
     "tests/test_export.py": "e2e",
     "tests/test_hotspots.py": "unit",
     "tests/test_hotspots.py::test_hot_spots_by_ward_through_a_lookup": "integration",
+    "tests/test_ingest_home_office.py": "unit",
+    "tests/test_ingest_local.py": "unit",
+    "tests/test_ingest_police_uk.py": "unit",
+    "tests/test_ingest_population.py": "unit",
+    "tests/test_ingest_tidy.py": "unit",
     "tests/test_interactive.py": "unit",
     # check_offline is in report.export, which imports nbconvert (seconds to import)
     "tests/test_interactive.py::test_controls_wait_for_the_script_and_nothing_is_loaded":
@@ -110,6 +116,7 @@ TIERS: dict[str, str] = {
     "tests/test_interactive.py::test_tables_work_in_the_exported_report": "e2e",
     "tests/test_invariants.py": "unit",
     "tests/test_lab.py": "unit",
+    "tests/test_layers.py": "integration",  # import-linter over the whole package
     "tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_kernel": "e2e",
     "tests/test_model.py": "unit",
     "tests/test_notebooks.py": "integration",  # runs tools/make_notebooks.py
@@ -118,12 +125,13 @@ TIERS: dict[str, str] = {
     "tests/test_publishing.py": "e2e",
     "tests/test_quarantine.py": "integration",
     "tests/test_rates.py": "unit",
-    "tests/test_readers_home_office.py": "unit",
-    "tests/test_readers_police_uk.py": "unit",
-    "tests/test_readers_population.py": "unit",
-    "tests/test_readers_tidy.py": "unit",
     "tests/test_risk_matrix.py": "unit",
+    "tests/test_run_notebook.py": "integration",  # the CLI in-process, jupytext
     "tests/test_run_report.py": "e2e",
+    "tests/test_section_coverage.py": "integration",  # real files; assess() of the demo
+    "tests/test_sections.py": "integration",  # assess() of the demo, sections patched
+    "tests/test_sections.py::test_registry_lists_every_section_module_in_report_order": "unit",
+    "tests/test_sections.py::test_renderers_compute_nothing": "unit",
     "tests/test_seasonality.py": "unit",
     "tests/test_significance.py": "unit",
     "tests/test_spc.py": "unit",

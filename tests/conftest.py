@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from csp_analysis.assessment import Assessment, assess
 from csp_analysis.model import Dataset, load
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -34,3 +35,10 @@ def demo_dataset() -> Dataset:
     Shared by every test that only reads it: a test that changes a dataset loads its own.
     """
     return load()
+
+
+@pytest.fixture(scope="session")
+def demo_assessment(demo_dataset: Dataset) -> Assessment:
+    """``assess()`` of the demo dataset (Elderbrook, its latest complete year), computed once
+    per session (per xdist worker): read it, never change it."""
+    return assess(demo_dataset)
