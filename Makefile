@@ -1,12 +1,16 @@
 # csp-assess: two commands on a fresh clone with only Python 3.11+:
 #   make report   set up .venv and build the demo strategic assessment
-#   make test     set up .venv and run every test
+#   make test     set up .venv and run every test (unit, integration and e2e tiers)
+#   make test-fast  the unit tier only (no papermill, nbconvert or browser): under 2 minutes
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# pytest-xdist: one worker per core, each with its own temporary cache folder; a module's tests
+# stay on one worker (--dist loadscope) so its module fixtures (a report run) run once.
+XDIST  ?= -n auto --dist loadscope
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test setup lint demo-data notebooks docs clean
+.PHONY: report test test-fast setup lint demo-data notebooks docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csp-assess needs Python 3.11 or newer")'
@@ -22,10 +26,13 @@ report: $(STAMP)
 	$(VENV)/bin/csp-assess run
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m unit
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check csp_analysis tests benchmarks tools
+	$(VENV)/bin/ruff check csp_analysis tests benchmarks tools conftest.py
 
 demo-data: $(STAMP)
 	$(PY) -m tools.demo

@@ -1,19 +1,15 @@
-"""Shared test fixtures."""
+"""Shared test fixtures (the private cache folder, hypothesis profiles and tiers are set for
+tests and doctests alike in the root ``conftest.py``)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every test session reads and fills its own Parquet cache, never the user's."""
-    os.environ["CSP_ASSESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-
+from csp_analysis.assessment import Assessment, assess
+from csp_analysis.model import Dataset, load
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -30,3 +26,19 @@ def shared_path(relpath: str) -> Path:
 def shared_file() -> Callable[[str], Path]:
     """``shared_file("police_uk")``: a path under ``../shared/data``, or skip naming it."""
     return shared_path
+
+
+@pytest.fixture(scope="session")
+def demo_dataset() -> Dataset:
+    """The synthetic demo dataset (``load()``), read once per session (per xdist worker).
+
+    Shared by every test that only reads it: a test that changes a dataset loads its own.
+    """
+    return load()
+
+
+@pytest.fixture(scope="session")
+def demo_assessment(demo_dataset: Dataset) -> Assessment:
+    """``assess()`` of the demo dataset (Elderbrook, its latest complete year), computed once
+    per session (per xdist worker): read it, never change it."""
+    return assess(demo_dataset)

@@ -12,15 +12,15 @@ from bs4 import BeautifulSoup
 
 from csp_analysis.cli import main
 from csp_analysis.exceptions import UsageError
-from csp_analysis.model import load
+from csp_analysis.model import Dataset, load
 from csp_analysis.paths import demo_dir
 from csp_analysis.report.batch import select_areas
 from csp_analysis.report.export import check_offline
 from tests.conftest import shared_path
 
 
-def test_select_areas_by_force_list_or_all() -> None:
-    ds = load()
+def test_select_areas_by_force_list_or_all(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
     assert select_areas(ds, force="WESSMOOR constabulary") == ds.areas_of_force(
         "Wessmoor Constabulary")  # fmt: skip
     assert len(select_areas(ds, force="Wessmoor Constabulary")) == 14
@@ -37,9 +37,11 @@ def test_select_areas_by_force_list_or_all() -> None:
         ({"areas": ["Elderbrook", "Atlantis"]}, "area 'Atlantis' is not in the data"),
     ],
 )
-def test_select_areas_refuses_with_the_names_that_exist(kwargs: dict, message: str) -> None:
+def test_select_areas_refuses_with_the_names_that_exist(
+    demo_dataset: Dataset, kwargs: dict, message: str
+) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):
-        select_areas(load(), **kwargs)
+        select_areas(demo_dataset, **kwargs)
 
 
 def test_usage_errors_exit_2_before_any_report(tmp_path: Path,

@@ -194,8 +194,8 @@ def _demo_raw_counts() -> Counter[tuple[str, str]]:
     return out
 
 
-def test_demo_latest_complete_year() -> None:
-    ds = load()
+def test_demo_latest_complete_year(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
     assert ds.synthetic
     assert len(ds.areas) == 14 and len(ds.forces) == 1
     year = resolve_year(ds, "Elderbrook", None)

@@ -172,8 +172,8 @@ def test_incomplete_assessed_year_is_refused(world: Dataset) -> None:
         peer_table(world, "Nowhere", YEAR)
 
 
-def test_default_peers_on_demo() -> None:
-    ds = load()
+def test_default_peers_on_demo(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
     table, note = peer_table(ds, "Elderbrook", "2024/25")
     force = ds.area_force["Elderbrook"]
     assert set(table["area"]) == set(ds.areas_of_force(force))

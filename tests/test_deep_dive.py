@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from csp_analysis.cli import main
-from csp_analysis.model import load
+from csp_analysis.model import Dataset
 from csp_analysis.report.run import run_report
 
 pytestmark = pytest.mark.slow
 
 
-def test_deep_dive_runs_for_every_demo_category(tmp_path: Path) -> None:
-    ds = load()
+def test_deep_dive_runs_for_every_demo_category(demo_dataset: Dataset, tmp_path: Path) -> None:
+    ds = demo_dataset
     categories = ["All crime", *ds.categories]
     assert len(categories) == 15
     for category in categories:

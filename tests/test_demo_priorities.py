@@ -13,7 +13,7 @@ from csp_analysis.analyses.findings_priorities import priority_findings
 from csp_analysis.analyses.partnership import read_plan, read_risk_scores, read_survey
 from csp_analysis.categories import load_category_map
 from csp_analysis.defaults import DEMO_AREA
-from csp_analysis.model import load
+from csp_analysis.model import Dataset
 from csp_analysis.statistics import risk_matrix as rm
 from tools.demo.priorities import write_demo_priorities
 
@@ -74,8 +74,8 @@ def test_risk_scores_cover_every_category_for_both_factors(demo: Path) -> None:
     assert scores["score"].between(1, 5).all()
 
 
-def test_end_to_end_on_the_demo_data(demo: Path) -> None:
-    ds = load()
+def test_end_to_end_on_the_demo_data(demo: Path, demo_dataset: Dataset) -> None:
+    ds = demo_dataset
     change = category_change(ds, DEMO_AREA, ds.financial_years(DEMO_AREA)[-1])
     concern = read_survey(demo / "survey.csv")
     config = rmc.load_config()

@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from csp_analysis.model import load
+from csp_analysis.model import Dataset
 from csp_analysis.paths import notebooks_dir
 from csp_analysis.report.explore import summary
 from csp_analysis.report.export import check_offline, export_html
@@ -63,8 +63,8 @@ def test_explore_runs_on_a_real_police_uk_download(tmp_path: Path) -> None:
     assert str(data) not in html.replace(str(data.name), "")  # the path is never shown
 
 
-def test_summary_counts_equal_the_dataset() -> None:
-    ds = load()
+def test_summary_counts_equal_the_dataset(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
     s = summary(ds).set_index("aspect")["value"]
     assert s["files"] == f"{len(ds.files):,}"
     assert s["rows read"] == f"{int(ds.files['rows_read'].sum()):,}"

@@ -34,8 +34,8 @@ SMALL = {1, 2, 3, 4}
 
 
 @pytest.fixture(scope="module")
-def demo() -> Dataset:
-    return load()
+def demo(demo_dataset: Dataset) -> Dataset:
+    return demo_dataset
 
 
 @pytest.fixture(scope="module")
@@ -220,13 +220,13 @@ def test_density_cells_match_matplotlib_hexbin_and_plot_draws_only_them(demo: Da
     assert ax.get_xlabel() == "longitude" and ax.get_ylabel() == "latitude"
 
 
-def test_hot_spots_by_ward_through_a_lookup(tmp_path: Path) -> None:
+def test_hot_spots_by_ward_through_a_lookup(demo: Dataset, tmp_path: Path) -> None:
     """An LSOA-to-ward lookup (ONS column names) gives a ward table summing to the LSOA table."""
     from csp_analysis.assessment import assess
     from csp_analysis.paths import demo_dir
 
     (tmp_path / "demo").symlink_to(demo_dir(), target_is_directory=True)
-    full = hotspots(load(), "Elderbrook", "2025/26", publishable=False)
+    full = hotspots(demo, "Elderbrook", "2025/26", publishable=False)
     codes = sorted(full["lsoa"])
     # Wards of four LSOAs each, by code order; the last LSOA is left out of the lookup.
     rows = ["LSOA21CD,LSOA21NM,WD24CD,WD24NM"]

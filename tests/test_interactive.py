@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from csp_analysis.report.export import check_offline, export_html
 from csp_analysis.report.interactive import EN_DASH, sortable_table
 
 try:  # tests/ as a plain folder on sys.path (pytest's default) or as a package
@@ -131,6 +129,8 @@ def test_index_rows_limit_and_validation() -> None:
 
 
 def test_controls_wait_for_the_script_and_nothing_is_loaded() -> None:
+    from csp_analysis.report.export import check_offline  # imports nbconvert: not at the top
+
     soup = _soup(_areas(), caption="Crimes")
     controls = soup.select_one(".csp-sortable-controls")
     assert controls.has_attr("hidden")  # shown by the script only: no dead controls without it
@@ -242,6 +242,10 @@ def test_natural_text_sort_in_chromium(tmp_path: Path) -> None:
 @needs_browser
 def test_tables_work_in_the_exported_report(tmp_path: Path) -> None:
     """nbconvert's export with the report template keeps the script working, offline."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from csp_analysis.report.export import check_offline, export_html
+
     outputs = [new_output("display_data", data={"text/html": _tables(), "text/plain": "tables"})]
     nb = new_notebook(cells=[
         new_markdown_cell("# Tables"),

@@ -212,8 +212,8 @@ def test_resolve_area_none_needs_a_choice(two_areas: Dataset, tmp_path: Path) ->
 
 
 @pytest.fixture(scope="module")
-def demo() -> Dataset:
-    return load()
+def demo(demo_dataset: Dataset) -> Dataset:
+    return demo_dataset
 
 
 def test_demo_dataset(demo: Dataset) -> None:

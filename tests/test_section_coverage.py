@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from csp_analysis.assessment import assess
+from csp_analysis.assessment import Assessment, assess
 from csp_analysis.model import load
 from csp_analysis.periods import months_of_financial_year
 from csp_analysis.sections.coverage import render
@@ -62,8 +62,8 @@ def test_thurrock_coverage_on_the_real_essex_files(shared_file: Callable[[str], 
     assert "not a month without crime" in text and "March 2019" in text
 
 
-def test_demo_coverage_is_complete() -> None:
-    a = assess()
+def test_demo_coverage_is_complete(demo_assessment: Assessment) -> None:
+    a = demo_assessment
     t = a.section("coverage").table("data_coverage").set_index("measure")
     assert t.loc["months with data"].tolist()[:2] == [12, 12]
     assert t.loc["months missing"].tolist()[:2] == [0, 0]

@@ -11,17 +11,12 @@ import pandas as pd
 import pytest
 
 import csp_analysis.sections as sections_pkg
-from csp_analysis.assessment import assess
+from csp_analysis.assessment import Assessment, assess
 from csp_analysis.model import load
 from csp_analysis.sections import registry, section
 
 EXPECTED = ["coverage", "change", "monthly", "trends", "spc", "seasonality", "comparators",
             "districts", "hotspots", "survey", "plan", "risk", "priorities", "quality"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo_assessment():
-    return assess()
 
 
 def test_registry_lists_every_section_module_in_report_order() -> None:
@@ -30,7 +25,9 @@ def test_registry_lists_every_section_module_in_report_order() -> None:
     assert modules - {"__init__", "base", "format"} == set(EXPECTED)
 
 
-def test_every_table_of_the_demo_belongs_to_exactly_one_section(demo_assessment) -> None:
+def test_every_table_of_the_demo_belongs_to_exactly_one_section(
+    demo_assessment: Assessment,
+) -> None:
     names = [t for r in demo_assessment.results.values() for t in r.tables]
     assert len(names) == len(set(names))
     assert list(demo_assessment.tables()) == names

@@ -8,6 +8,7 @@ References: DOMAIN.md's check value; pinned values from ``scipy.stats.binomtest`
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ from scipy.stats import binomtest
 from statsmodels.stats import rates as sm_rates  # (a bare test_* import would be collected)
 
 from csp_analysis.statistics import significance as sig
+
+if TYPE_CHECKING:
+    from csp_analysis.model import Dataset
 
 Pops = tuple[float, float] | None
 
@@ -302,11 +306,10 @@ def test_add_significance_names_missing_column() -> None:
         sig.add_significance(_yoy().drop(columns="current"))
 
 
-def test_add_significance_on_demo_year_on_year_table() -> None:
+def test_add_significance_on_demo_year_on_year_table(demo_dataset: Dataset) -> None:
     from csp_analysis.analyses.change import category_change
-    from csp_analysis.model import load
 
-    ds = load()
+    ds = demo_dataset
     area = ds.areas[0]
     table = category_change(ds, area, ds.financial_years(area)[-1])
     out = sig.add_significance(table)
