@@ -119,7 +119,7 @@ TIERS: dict[str, str] = {
     "tests/test_layers.py": "integration",  # import-linter over the whole package
     "tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_kernel": "e2e",
     "tests/test_model.py": "unit",
-    "tests/test_notebooks.py": "integration",  # runs tools/make_notebooks.py
+    "tests/test_notebooks.py": "integration",  # jupytext round trips
     "tests/test_periods.py": "unit",
     "tests/test_plan.py": "unit",
     "tests/test_publishing.py": "e2e",
@@ -128,7 +128,9 @@ TIERS: dict[str, str] = {
     "tests/test_risk_matrix.py": "unit",
     "tests/test_run_notebook.py": "integration",  # the CLI in-process, jupytext
     "tests/test_run_report.py": "e2e",
-    "tests/test_section_coverage.py": "integration",  # real files; assess() of the demo
+    # A report section's own test (tests/test_section_<name>.py) needs no entry of its own:
+    # adding a section touches only its module, the notebook text and this test.
+    "tests/test_section_*": "integration",
     "tests/test_sections.py": "integration",  # assess() of the demo, sections patched
     "tests/test_sections.py::test_registry_lists_every_section_module_in_report_order": "unit",
     "tests/test_sections.py::test_renderers_compute_nothing": "unit",
@@ -150,7 +152,10 @@ def _rank(tier: str) -> int:
 
 
 def _matches(nodeid: str, key: str) -> bool:
-    """``key`` is a folder (ends with ``/``), a file, or a test (and its parametrizations)."""
+    """``key`` is a folder (ends with ``/``), a file-name prefix (ends with ``*``), a file, or a
+    test (and its parametrizations)."""
+    if key.endswith("*"):
+        return nodeid.startswith(key[:-1])
     if key.endswith("/"):
         return nodeid.startswith(key)
     return nodeid == key or nodeid.startswith((key + "::", key + "["))
