@@ -14,6 +14,8 @@ pass a folder with edited copies to :func:`load_category_map`):
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -135,7 +137,19 @@ def load_category_map(folder: str | Path | None = None) -> CategoryMap:
     DataError
         If a file is missing, a kind is unknown, or a mapping names an unknown category.
     """
-    folder = Path(folder) if folder is not None else reference_dir()
+    if folder is None:
+        return _builtin_map()
+    return _read_category_map(Path(folder))
+
+
+@functools.cache
+def _builtin_map() -> CategoryMap:
+    """The built-in reference tables, read once per process (they ship with the package)."""
+    return _read_category_map(reference_dir())
+
+
+def _read_category_map(folder: Path) -> CategoryMap:
+    """Read and check the two reference files of a folder (see :func:`load_category_map`)."""
     cats_path = folder / "categories.csv"
     map_path = folder / "category_mapping.csv"
     for p in (cats_path, map_path):

@@ -252,9 +252,9 @@ def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> 
         return plain
     r = row.iloc[0]
     value = float(r["pct_change"])
-    if value == 0:
+    if pd.notna(r.get("change")) and int(r["change"]) == 0:
         return f"{category} in {area} unchanged in {year}"
-    way = "up" if value > 0 else "down"
+    way = "up" if int(r["change"]) > 0 else "down"
     verdict = short_verdict(r.get("significant"), r.get("change"))
     clause = {"not comparable": "", "within normal variation": f", {verdict}"}.get(
         verdict, f", a {verdict}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pandas as pd
@@ -43,4 +44,5 @@ def pct_change(previous: float, current: float) -> float:
     exact = Fraction(100) * (Fraction(int(current)) - int(previous)) / int(previous)
     tenths = abs(exact) * 10
     rounded = int(tenths) + (1 if tenths - int(tenths) >= Fraction(1, 2) else 0)
-    return (1 if exact >= 0 else -1) * rounded / 10
+    # The sign of the change survives rounding: a fall of 1 in 2,001 is -0.0%, never +0.0%.
+    return math.copysign(rounded / 10, exact) if exact else 0.0
