@@ -33,6 +33,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check csp_analysis tests benchmarks tools conftest.py
+	$(VENV)/bin/ruff format --check csp_analysis tests benchmarks tools conftest.py
 
 demo-data: $(STAMP)
 	$(PY) -m tools.demo

@@ -88,8 +88,9 @@ TIERS: dict[str, str] = {
     "tests/test_batch.py": "integration",
     "tests/test_cache.py": "unit",
     # reads the whole demo three times (uncached, cold, warm)
-    "tests/test_cache.py::test_cold_and_warm_runs_equal_an_uncached_read_of_the_demo":
-        "integration",
+    "tests/test_cache.py::test_cold_and_warm_runs_equal_an_uncached_read_of_the_demo": (
+        "integration"
+    ),
     "tests/test_cache.py::test_real_police_uk_files_through_the_cache": "integration",
     "tests/test_cache.py::test_fast_path_equals_the_exact_reader_on_real_files": "integration",
     "tests/test_change.py": "unit",
@@ -109,8 +110,9 @@ TIERS: dict[str, str] = {
     "tests/test_ingest_tidy.py": "unit",
     "tests/test_interactive.py": "unit",
     # check_offline is in report.export, which imports nbconvert (seconds to import)
-    "tests/test_interactive.py::test_controls_wait_for_the_script_and_nothing_is_loaded":
-        "integration",
+    "tests/test_interactive.py::test_controls_wait_for_the_script_and_nothing_is_loaded": (
+        "integration"
+    ),
     "tests/test_interactive.py::test_sorting_and_filtering_in_chromium": "e2e",
     "tests/test_interactive.py::test_natural_text_sort_in_chromium": "e2e",
     "tests/test_interactive.py::test_tables_work_in_the_exported_report": "e2e",
@@ -137,6 +139,7 @@ TIERS: dict[str, str] = {
     "tests/test_seasonality.py": "unit",
     "tests/test_significance.py": "unit",
     "tests/test_spc.py": "unit",
+    "tests/test_style.py": "unit",
     "tests/test_survey.py": "unit",
     "tests/test_tiers.py": "unit",
     "tests/test_trends.py": "unit",
@@ -214,8 +217,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "shared_file" in getattr(item, "fixturenames", ()):
             names.add("shared")
         if names & set(TIER_ORDER):
-            problems.append(f"{item.nodeid}: marked {sorted(names & set(TIER_ORDER))} by hand; "
-                            "tiers come from the TIERS table of conftest.py")  # fmt: skip
+            problems.append(
+                f"{item.nodeid}: marked {sorted(names & set(TIER_ORDER))} by hand; "
+                "tiers come from the TIERS table of conftest.py"
+            )
             continue
         try:
             item.add_marker(tier_of(item.nodeid, names))

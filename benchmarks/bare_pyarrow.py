@@ -23,9 +23,17 @@ import pyarrow.csv as pacsv
 
 #: The police.uk columns csp-assess reads (Last outcome category and Context are not used).
 COLUMNS = [
-    "Month", "Falls within", "Reported by", "Crime ID", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type",
-]  # fmt: skip
+    "Month",
+    "Falls within",
+    "Reported by",
+    "Crime ID",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+]
 
 
 def read_all(folder: Path) -> pa.Table:

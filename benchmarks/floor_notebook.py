@@ -66,17 +66,25 @@ def floor(out: Path) -> Path:
         params,
         nbformat.v4.new_code_cell(IMPORTS),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}  # fmt: skip
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     source = out / "floor.ipynb"
     executed = out / "floor.executed.ipynb"
     nbformat.write(nb, source)
     pm.execute_notebook(
-        str(source), str(executed),
+        str(source),
+        str(executed),
         parameters={"data": "dataset", "area": "Area", "year": "2024/25", "output_dir": "."},
-        kernel_name=kernel(), cwd=str(out), progress_bar=False, log_output=False,
-        report_mode=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )  # fmt: skip
+        kernel_name=kernel(),
+        cwd=str(out),
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     html = out / "floor.html"
     try:
         from csp_analysis.report.export import export_html

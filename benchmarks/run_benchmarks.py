@@ -195,8 +195,9 @@ def run_once(
     done = threading.Event()
     with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=str(ROOT),
-                                start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=out, stderr=err, cwd=str(ROOT), start_new_session=True
+        )
 
         def sample() -> None:
             while not done.wait(0.02):
@@ -310,13 +311,15 @@ class Bench:
     # ---------------------------------------------------------------------- the groups
     def baseline(self) -> None:
         """The plain pandas script."""
-        self.measure("baseline", [sys.executable, str(HERE / "baseline_pandas.py"),
-                                  str(self.args.data)])  # fmt: skip
+        self.measure(
+            "baseline", [sys.executable, str(HERE / "baseline_pandas.py"), str(self.args.data)]
+        )
 
     def pyarrow(self) -> None:
         """The bare pyarrow read of the used columns."""
-        self.measure("pyarrow", [sys.executable, str(HERE / "bare_pyarrow.py"),
-                                 str(self.args.data)])  # fmt: skip
+        self.measure(
+            "pyarrow", [sys.executable, str(HERE / "bare_pyarrow.py"), str(self.args.data)]
+        )
 
     def validate(self) -> None:
         """Cold ``validate`` with a fresh cache folder, then warm with the same folder."""
@@ -336,8 +339,9 @@ class Bench:
             env[CACHE_ENV] = str(cache)
         log = self.work / "logs" / f"{key}-{i + 1}"
         print(f"  {key} ({i + 1}/{self.args.repeat}): {' '.join(cmd)}", file=sys.stderr)
-        seconds, cpu, peak, code, killed = run_once(cmd, env, log, self.args.timeout,
-                                                    self.args.memory_limit_mb)  # fmt: skip
+        seconds, cpu, peak, code, killed = run_once(
+            cmd, env, log, self.args.timeout, self.args.memory_limit_mb
+        )
         run = Run(key, cmd, peak_mb=peak)
         if killed or code != 0:
             reason = killed or _last_line(log.with_suffix(".err")) or f"exit code {code}"
@@ -380,12 +384,26 @@ class Bench:
         if data is None:
             return
         floor_out = self.work / "floor"
-        self.measure("floor", [sys.executable, str(HERE / "floor_notebook.py"), "--out",
-                               str(floor_out)])  # fmt: skip
+        self.measure(
+            "floor", [sys.executable, str(HERE / "floor_notebook.py"), "--out", str(floor_out)]
+        )
         out = self.work / "report-out"
-        self.measure("report", [*self.cli, "run", "--data", str(data), "--area", self.area,
-                                "--year", self.args.year, "--out", str(out)],
-                     fresh_cache=True)  # fmt: skip
+        self.measure(
+            "report",
+            [
+                *self.cli,
+                "run",
+                "--data",
+                str(data),
+                "--area",
+                self.area,
+                "--year",
+                self.args.year,
+                "--out",
+                str(out),
+            ],
+            fresh_cache=True,
+        )
         html = list(out.rglob("*.html"))
         if self.runs["report"].seconds is not None and not html:
             self.runs["report"].notes.append("no HTML written")
@@ -396,13 +414,26 @@ class Bench:
         if data is None:
             return
         cache = self.fresh_cache()
-        prime = self._single("batch_prime_cache", [*self.cli, "validate", "--data", str(data)],
-                             cache, 0)  # fmt: skip
+        prime = self._single(
+            "batch_prime_cache", [*self.cli, "validate", "--data", str(data)], cache, 0
+        )
         notes = [] if prime.error is None else [f"cache not primed: {prime.error}"]
         for jobs in (1, 2):
             out = self.work / f"batch-jobs{jobs}"
-            cmd = [*self.cli, "batch", "--data", str(data), "--force", self.args.force,
-                   "--year", self.args.year, "--out", str(out), "--jobs", str(jobs)]  # fmt: skip
+            cmd = [
+                *self.cli,
+                "batch",
+                "--data",
+                str(data),
+                "--force",
+                self.args.force,
+                "--year",
+                self.args.year,
+                "--out",
+                str(out),
+                "--jobs",
+                str(jobs),
+            ]
             run = self.measure(f"batch_jobs{jobs}", cmd, cache=cache)
             run.notes.extend(notes)
             if run.seconds is not None:
@@ -521,16 +552,23 @@ def checks(runs: dict[str, Run]) -> list[Check]:
         unit = " MB" if key.endswith("_mb") else "x"
         extra = "; ".join(run.notes) if run is not None and run.notes else ""
         return Check(
-            name, run.seconds if run else None, run.peak_mb if run else None, value,
-            f"{op} {threshold:g}{unit}", _met(value, op, threshold),
-            "; ".join(x for x in (note, extra) if x), run.cpu_seconds if run else None,
-        )  # fmt: skip
+            name,
+            run.seconds if run else None,
+            run.peak_mb if run else None,
+            value,
+            f"{op} {threshold:g}{unit}",
+            _met(value, op, threshold),
+            "; ".join(x for x in (note, extra) if x),
+            run.cpu_seconds if run else None,
+        )
 
     out: list[Check] = []
     base, arrow = runs.get("baseline"), runs.get("pyarrow")
     cold, warm = runs.get("validate_cold"), runs.get("validate_warm")
-    for c in (plain("baseline", "pandas baseline (read, area, group-count)"),
-              plain("pyarrow", "bare pyarrow read of the used columns")):  # fmt: skip
+    for c in (
+        plain("baseline", "pandas baseline (read, area, group-count)"),
+        plain("pyarrow", "bare pyarrow read of the used columns"),
+    ):
         if c is not None:
             out.append(c)
     if base and base.seconds and out:
@@ -583,9 +621,18 @@ def table_rows(rows: list[Check]) -> list[list[str]]:
     cells = [["measurement", "seconds", "CPU s", "peak MB", "ratio", "target", "met?", "note"]]
     for c in rows:
         ratio = _fmt(c.ratio, ",.0f" if c.target.endswith("MB") else ".3f")
-        cells.append([c.name, _fmt(c.seconds, ".2f"), _fmt(c.cpu_seconds, ".1f"),
-                      _fmt(c.peak_mb, ",.0f"), ratio, c.target or "—", _met_text(c.met),
-                      c.note])  # fmt: skip
+        cells.append(
+            [
+                c.name,
+                _fmt(c.seconds, ".2f"),
+                _fmt(c.cpu_seconds, ".1f"),
+                _fmt(c.peak_mb, ",.0f"),
+                ratio,
+                c.target or "—",
+                _met_text(c.met),
+                c.note,
+            ]
+        )
     return cells
 
 
@@ -596,8 +643,7 @@ def text_table(rows: list[Check]) -> str:
     width = [max(len(r[i]) for r in cells) for i in range(n)]
     lines = []
     for r in cells:
-        left = "  ".join(r[i].ljust(width[i]) if i == 0 else r[i].rjust(width[i])
-                         for i in range(n))  # fmt: skip
+        left = "  ".join(r[i].ljust(width[i]) if i == 0 else r[i].rjust(width[i]) for i in range(n))
         lines.append(f"{left}  {r[n]}".rstrip())
     return "\n".join(lines)
 
@@ -616,7 +662,7 @@ def markdown_table(rows: list[Check], meta: dict[str, Any]) -> str:
         f"pyarrow {m['versions'].get('pyarrow')}); load average {m['load_start']} at the start "
         f"and {m['load_end']} at the end; best of {meta['repeat']} run(s) each. Data: "
         f"{d['files']} files, {d['rows']:,} rows, {d['bytes'] / 1e9:.2f} GB in `{d['folder']}`.",
-    ]  # fmt: skip
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -648,8 +694,11 @@ def machine() -> dict[str, Any]:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count() or 0
-    mem = psutil.virtual_memory().total if psutil is not None else (
-        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))  # fmt: skip
+    mem = (
+        psutil.virtual_memory().total
+        if psutil is not None
+        else (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    )
     return {
         "cpus": usable,
         "memory_gb": mem / 1024**3,
@@ -763,10 +812,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta["machine"]["load_end"] = _load()
         rows = checks(bench.runs)
         print(text_table(rows))
-        result = {**meta, "runs": {k: asdict(v) for k, v in bench.runs.items()},
-                  "checks": [asdict(c) for c in rows],
-                  "targets": {k: {"what": w, "op": o, "threshold": t}
-                              for k, (w, o, t) in TARGETS.items()}}  # fmt: skip
+        result = {
+            **meta,
+            "runs": {k: asdict(v) for k, v in bench.runs.items()},
+            "checks": [asdict(c) for c in rows],
+            "targets": {
+                k: {"what": w, "op": o, "threshold": t} for k, (w, o, t) in TARGETS.items()
+            },
+        }
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         if args.markdown:

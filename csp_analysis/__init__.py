@@ -30,6 +30,7 @@ def __getattr__(name: str) -> object:
         return getattr(assessment, name)
     raise AttributeError(f"module 'csp_analysis' has no attribute '{name}'")
 
+
 __version__ = "0.1.0"
 
 __all__ = [

@@ -280,10 +280,15 @@ def assess(
     """
     if saved:
         return open_assessment(saved)
-    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
-            or suppress_below < 1:
-        raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
-                         f"not {suppress_below!r}")
+    if (
+        isinstance(suppress_below, bool)
+        or not isinstance(suppress_below, int)
+        or suppress_below < 1
+    ):
+        raise UsageError(
+            f"the suppression threshold must be a whole number of at least 1, "
+            f"not {suppress_below!r}"
+        )
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
@@ -292,11 +297,25 @@ def assess(
     results: dict[str, SectionResult] = {}
     force = ds.area_force.get(area)
     for s in registry():
-        ctx = Context(dataset=ds, area=area, year=year, force=force, alpha=alpha,
-                      suppress_below=suppress_below, results=dict(results))
+        ctx = Context(
+            dataset=ds,
+            area=area,
+            year=year,
+            force=force,
+            alpha=alpha,
+            suppress_below=suppress_below,
+            results=dict(results),
+        )
         results[s.name] = s.build(ctx)
-    return Assessment(area=area, year=year, force=force, synthetic=ds.synthetic, alpha=alpha,
-                      suppress_below=suppress_below, results=results)
+    return Assessment(
+        area=area,
+        year=year,
+        force=force,
+        synthetic=ds.synthetic,
+        alpha=alpha,
+        suppress_below=suppress_below,
+        results=results,
+    )
 
 
 def show(assessment: Assessment, name: str) -> list[Any]:
@@ -331,10 +350,11 @@ def _fix_xlsx_timestamps(path: Path) -> None:
             if info.filename == "docProps/core.xml":
                 import re
 
-                data = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
-                              rb"<dcterms:\1\2>2000-01-01T00:00:00Z<", data)  # fmt: skip
+                data = re.sub(
+                    rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
+                    rb"<dcterms:\1\2>2000-01-01T00:00:00Z<",
+                    data,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=fixed)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(zi, data)
-
-

@@ -15,7 +15,6 @@ pass a folder with edited copies to :func:`load_category_map`):
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -165,7 +164,9 @@ def _read_category_map(folder: Path) -> CategoryMap:
         i = bad.index[0]
         raise DataError(
             f"kind '{bad.loc[i, 'kind']}' is not one of {', '.join(KINDS)}",
-            file=cats_path.name, line=int(i) + 2, column="kind",
+            file=cats_path.name,
+            line=int(i) + 2,
+            column="kind",
         )
     if "description" not in cats.columns:
         cats["description"] = ""
@@ -182,7 +183,9 @@ def _read_category_map(folder: Path) -> CategoryMap:
         if cat != EXCLUDE and cat not in known:
             raise DataError(
                 f"category '{cat}' is not in categories.csv",
-                file=map_path.name, line=int(i) + 2, column="category",
+                file=map_path.name,
+                line=int(i) + 2,
+                column="category",
             )
         mapping[(row["source"].strip(), row["field"].strip(), _key(row["value"]))] = cat
     return CategoryMap(categories=cats, mapping=mapping)

@@ -30,8 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         ``csp-assess`` with its subcommands; a bad option raises
         :class:`~csp_analysis.exceptions.UsageError` instead of exiting.
     """
-    p = _Parser(prog="csp-assess", description="Community Safety Partnership strategic "
-                "assessment: from crime data to a self-contained HTML report.")  # fmt: skip
+    p = _Parser(
+        prog="csp-assess",
+        description="Community Safety Partnership strategic "
+        "assessment: from crime data to a self-contained HTML report.",
+    )
     p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="build one area's strategic assessment")
@@ -39,13 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--area", help="partnership area (default: the demo area)")
     run.add_argument("--year", help="financial year, e.g. 2025/26 (default: latest complete)")
     run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
-    run.add_argument("--classification", default=defaults.MARKING,
-                     help="protective marking on every page (default: %(default)s)")  # fmt: skip
-    run.add_argument("--category",
-                     help="build the one-category deep dive instead (e.g. Shoplifting)")
-    run.add_argument("--notebook", metavar="PATH",
-                     help="run your own edited copy of the report notebook (.ipynb or its "
-                          ".md text form; it must keep its 'parameters' cell)")  # fmt: skip
+    run.add_argument(
+        "--classification",
+        default=defaults.MARKING,
+        help="protective marking on every page (default: %(default)s)",
+    )
+    run.add_argument(
+        "--category", help="build the one-category deep dive instead (e.g. Shoplifting)"
+    )
+    run.add_argument(
+        "--notebook",
+        metavar="PATH",
+        help="run your own edited copy of the report notebook (.ipynb or its "
+        ".md text form; it must keep its 'parameters' cell)",
+    )
     _suppress_option(run)
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
@@ -54,19 +64,29 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--force", help="every partnership of this police force")
     which.add_argument("--areas", help="a comma-separated list of partnership areas")
     which.add_argument("--all", action="store_true", help="every partnership area in the data")
-    batch.add_argument("--year", help="financial year, e.g. 2018/19 (default: each area's "
-                       "latest complete year)")  # fmt: skip
+    batch.add_argument(
+        "--year", help="financial year, e.g. 2018/19 (default: each area's latest complete year)"
+    )
     batch.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     batch.add_argument("--jobs", type=_positive, help="worker processes (default: one per core)")
-    batch.add_argument("--classification", default=defaults.MARKING,
-                       help="protective marking on every page (default: %(default)s)")  # fmt: skip
+    batch.add_argument(
+        "--classification",
+        default=defaults.MARKING,
+        help="protective marking on every page (default: %(default)s)",
+    )
     _suppress_option(batch)
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    val = sub.add_parser("validate", help="read every file and report rows and problems "
-                         "(and fill the cache, so later runs skip parsing)")  # fmt: skip
+    val = sub.add_parser(
+        "validate",
+        help="read every file and report rows and problems "
+        "(and fill the cache, so later runs skip parsing)",
+    )
     val.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
-    val.add_argument("--quarantine", metavar="CSV",
-                     help="write every rejected row (file, line, column, reason) to this CSV")
+    val.add_argument(
+        "--quarantine",
+        metavar="CSV",
+        help="write every rejected row (file, line, column, reason) to this CSV",
+    )
     val.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks with the project's kernel")
     lab.add_argument("--port", type=_positive, help="port to serve on (default: JupyterLab's)")
@@ -87,9 +107,13 @@ def _positive(text: str) -> int:
 
 
 def _suppress_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--suppress-below", type=_positive, default=defaults.SUPPRESS_BELOW,
-                        metavar="N", help="in small-area tables show counts from 1 to N-1 as "
-                                          "'<N' (default: %(default)s)")  # fmt: skip
+    parser.add_argument(
+        "--suppress-below",
+        type=_positive,
+        default=defaults.SUPPRESS_BELOW,
+        metavar="N",
+        help="in small-area tables show counts from 1 to N-1 as '<N' (default: %(default)s)",
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -107,9 +131,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     from csp_analysis.report.run import run_report
 
-    html = run_report(args.data, args.area, args.year, args.out, args.classification,
-                      notebook=args.notebook, category=args.category,
-                      suppress_below=args.suppress_below)  # fmt: skip
+    html = run_report(
+        args.data,
+        args.area,
+        args.year,
+        args.out,
+        args.classification,
+        notebook=args.notebook,
+        category=args.category,
+        suppress_below=args.suppress_below,
+    )
     print(html)
     return 0
 
@@ -135,13 +166,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     areas = [a.strip() for a in args.areas.split(",") if a.strip()] if args.areas else None
     if args.areas is not None and not areas:
         raise UsageError("--areas needs at least one area name")
-    runs = run_batch(args.data, force=args.force, areas=areas, all_areas=args.all,
-                     year=args.year, out=args.out, jobs=args.jobs,
-                     classification=args.classification,
-                     suppress_below=args.suppress_below)  # fmt: skip
+    runs = run_batch(
+        args.data,
+        force=args.force,
+        areas=areas,
+        all_areas=args.all,
+        year=args.year,
+        out=args.out,
+        jobs=args.jobs,
+        classification=args.classification,
+        suppress_below=args.suppress_below,
+    )
     failed = [r for r in runs if r.state != "done"]
-    print(f"{len(runs) - len(failed)} of {len(runs)} reports built in "
-          f"{time.perf_counter() - start:.0f} s; index: {Path(args.out) / INDEX_NAME}")
+    print(
+        f"{len(runs) - len(failed)} of {len(runs)} reports built in "
+        f"{time.perf_counter() - start:.0f} s; index: {Path(args.out) / INDEX_NAME}"
+    )
     for r in failed:
         print(f"failed: {r.area}: {r.error}")
     return 1 if failed else 0
@@ -196,8 +236,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     width = max([len(s) for s in ds.files["source"]] + [4])
     print(f"{'file':<{width}}  {'layout':<24} {'read':>9} {'used':>9} {'rejected':>9}")
     for r in ds.files.itertuples():
-        print(f"{r.source:<{width}}  {r.layout:<24} {r.rows_read:>9,} {r.rows_used:>9,} "
-              f"{r.rows_rejected:>9,}")  # fmt: skip
+        print(
+            f"{r.source:<{width}}  {r.layout:<24} {r.rows_read:>9,} {r.rows_used:>9,} "
+            f"{r.rows_rejected:>9,}"
+        )
     if "notes" in ds.files.columns and (ds.files["notes"].fillna("") != "").any():
         print("\nNotes:")
         for source, notes in zip(ds.files["source"], ds.files["notes"].fillna(""), strict=True):
@@ -212,16 +254,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
             lines = f"; lines {p.lines}" if p.lines and p.lines == p.lines else ""
             extra = f" ({p.rows:,} row{'s' if p.rows != 1 else ''}{lines})" if p.rows else ""
             print(f"- {where}: {p.message}{extra}")
-    shown = ", ".join(ds.areas[:20]) + (f" … ({len(ds.areas)} in all)" if len(ds.areas) > 20
-                                         else "")  # fmt: skip
+    shown = ", ".join(ds.areas[:20]) + (
+        f" … ({len(ds.areas)} in all)" if len(ds.areas) > 20 else ""
+    )
     print(f"\n{len(ds.files)} files; areas: {shown or 'none'}")
     if args.quarantine:
         target = Path(args.quarantine)
         try:
             ds.rejected.to_csv(target, index=False, lineterminator="\n")
         except OSError as exc:
-            raise UsageError(f"cannot write the quarantine list to '{target}' "
-                             f"({exc.strerror})") from None  # fmt: skip
+            raise UsageError(
+                f"cannot write the quarantine list to '{target}' ({exc.strerror})"
+            ) from None
         print(f"{len(ds.rejected):,} rejected rows listed in {target}")
     unreadable = ds.files[ds.files["layout"] == "unreadable"]
     return 1 if len(unreadable) else 0
@@ -245,8 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
-        commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
-                    "lab": cmd_lab}  # fmt: skip
+        commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate, "lab": cmd_lab}
         return commands[args.command](args)
     except CspError as exc:
         if debug:

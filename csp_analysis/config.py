@@ -60,8 +60,9 @@ def _score_1_to_5(value: float) -> float:
 
 def _four_increasing(values: list[float]) -> list[float]:
     if len(values) != 4:
-        raise PydanticCustomError("cut_points", "must be a list of four cut-points, e.g. "
-                                  "[10, 20, 35, 50]")  # fmt: skip
+        raise PydanticCustomError(
+            "cut_points", "must be a list of four cut-points, e.g. [10, 20, 35, 50]"
+        )
     if any(b <= a for a, b in zip(values, values[1:], strict=False)):
         raise PydanticCustomError("cut_points", "cut-points must increase")
     return values
@@ -69,8 +70,11 @@ def _four_increasing(values: list[float]) -> list[float]:
 
 def _all_trend_labels(scores: dict[str, float]) -> dict[str, float]:
     if set(scores) != set(TREND_LABELS):
-        raise PydanticCustomError("trend_scores", "must give a score for each of: {labels}",
-                                  {"labels": ", ".join(TREND_LABELS)})  # fmt: skip
+        raise PydanticCustomError(
+            "trend_scores",
+            "must give a score for each of: {labels}",
+            {"labels": ", ".join(TREND_LABELS)},
+        )
     return {label: scores[label] for label in TREND_LABELS}
 
 
@@ -167,8 +171,11 @@ _BY_FIELD = {
 
 
 def _num(value: object) -> str:
-    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) \
-        else repr(value)  # fmt: skip
+    return (
+        f"{value:g}"
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else repr(value)
+    )
 
 
 def _message(err: dict, top_known: set[str], factor_known: set[str]) -> str:
@@ -189,8 +196,12 @@ def _message(err: dict, top_known: set[str], factor_known: set[str]) -> str:
         return f"must be a {'whole ' if whole else ''}number, not {given!r}"
     if kind == "finite_number":
         return "must be a finite number"
-    bounds = {"greater_than_equal": ("ge", "≥"), "greater_than": ("gt", ">"),
-              "less_than_equal": ("le", "≤"), "less_than": ("lt", "<")}  # fmt: skip
+    bounds = {
+        "greater_than_equal": ("ge", "≥"),
+        "greater_than": ("gt", ">"),
+        "less_than_equal": ("le", "≤"),
+        "less_than": ("lt", "<"),
+    }
     if kind in bounds:
         name, sign = bounds[kind]
         return f"must be {sign} {_num(ctx[name])}, not {_num(given)}"
@@ -227,22 +238,31 @@ def _factor(name: str, spec: FactorSpec, file: str) -> FactorConfig:
     allowed = SCORINGS.get(name, ("manual",))
     if spec.scoring not in allowed:
         extra = "" if name in SCORINGS else " (a factor of your own is scored by hand)"
-        raise ConfigError(f"must be {' or '.join(allowed)}{extra}, not {spec.scoring!r}",
-                          file=file, key=f"{key}.scoring")  # fmt: skip
+        raise ConfigError(
+            f"must be {' or '.join(allowed)}{extra}, not {spec.scoring!r}",
+            file=file,
+            key=f"{key}.scoring",
+        )
     if spec.scoring == "thresholds" and spec.thresholds is None:
-        raise ConfigError("must be a list of four cut-points, e.g. [10, 20, 35, 50]", file=file,
-                          key=f"{key}.thresholds")  # fmt: skip
+        raise ConfigError(
+            "must be a list of four cut-points, e.g. [10, 20, 35, 50]",
+            file=file,
+            key=f"{key}.thresholds",
+        )
     if spec.scoring != "thresholds" and spec.thresholds is not None:
-        raise ConfigError(f"only used with scoring: thresholds (this factor is {spec.scoring})",
-                          file=file, key=f"{key}.thresholds")  # fmt: skip
+        raise ConfigError(
+            f"only used with scoring: thresholds (this factor is {spec.scoring})",
+            file=file,
+            key=f"{key}.thresholds",
+        )
     trend_only = {"alpha": spec.alpha, "flat_pct": spec.flat_pct, "scores": spec.scores}
     for setting, value in trend_only.items():
         if name != "trend" and value is not None:
-            raise ConfigError("only used for the trend factor", file=file,
-                              key=f"{key}.{setting}")  # fmt: skip
+            raise ConfigError("only used for the trend factor", file=file, key=f"{key}.{setting}")
     if name not in ("harm", "cost") and spec.aggregate is not None:
-        raise ConfigError("only used for the harm and cost factors", file=file,
-                          key=f"{key}.aggregate")  # fmt: skip
+        raise ConfigError(
+            "only used for the harm and cost factors", file=file, key=f"{key}.aggregate"
+        )
     return FactorConfig(
         name=name,
         weight=float(spec.weight),
@@ -302,27 +322,42 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
                 raise ConfigError(f"'{f}' is not one of the factors", file=file, key=key)
     both = set(impact) & set(likelihood)
     if both:
-        raise ConfigError(f"'{sorted(both)[0]}' is in both impact and likelihood", file=file,
-                          key="likelihood")  # fmt: skip
+        raise ConfigError(
+            f"'{sorted(both)[0]}' is in both impact and likelihood", file=file, key="likelihood"
+        )
     if spec.combination == "impact_likelihood":
         for key, group in (("impact", impact), ("likelihood", likelihood)):
             if not any(factors[f].weight > 0 for f in group):
-                raise ConfigError("needs at least one factor with a weight above 0 for "
-                                  "impact_likelihood", file=file, key=key)  # fmt: skip
-    concern_map = {_fold(k): (v.strip() if v is not None else None)
-                   for k, v in (spec.concern_map or {}).items()}  # fmt: skip
+                raise ConfigError(
+                    "needs at least one factor with a weight above 0 for impact_likelihood",
+                    file=file,
+                    key=key,
+                )
+    concern_map = {
+        _fold(k): (v.strip() if v is not None else None)
+        for k, v in (spec.concern_map or {}).items()
+    }
     manual: dict[str, dict[str, float]] = {}
     for f, cats in (spec.manual_scores or {}).items():
         if f not in factors or factors[f].scoring != "manual":
-            raise ConfigError("is not a factor scored by hand (scoring: manual)", file=file,
-                              key=f"manual_scores.{f}")  # fmt: skip
+            raise ConfigError(
+                "is not a factor scored by hand (scoring: manual)",
+                file=file,
+                key=f"manual_scores.{f}",
+            )
         manual[f] = {str(cat).strip(): float(s) for cat, s in cats.items()}
     return RiskConfig(
-        factors=factors, combination=spec.combination, impact=impact, likelihood=likelihood,
-        min_factors=spec.min_factors, include_kinds=tuple(spec.include_kinds),
-        concern_map=concern_map, manual_scores=manual, exclude_categories=(ALL_CRIME,),
+        factors=factors,
+        combination=spec.combination,
+        impact=impact,
+        likelihood=likelihood,
+        min_factors=spec.min_factors,
+        include_kinds=tuple(spec.include_kinds),
+        concern_map=concern_map,
+        manual_scores=manual,
+        exclude_categories=(ALL_CRIME,),
         source=file,
-    )  # fmt: skip
+    )
 
 
 def _file(path: str | Path | None, name: str) -> Path | Traversable:
@@ -361,8 +396,9 @@ def load_config(path: str | Path | None = None) -> RiskConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=p.name,
-                          line=line) from None  # fmt: skip
+        raise ConfigError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})", file=p.name, line=line
+        ) from None
     return config_from_dict(data, file=p.name)
 
 
@@ -380,16 +416,25 @@ def _read_reference(path: Path | Traversable, value: str, group: str) -> pd.Data
     for pos in range(len(df)):
         line = pos + 2
         if df["category"].iloc[pos].strip() not in known:
-            raise DataError(f"category '{df['category'].iloc[pos]}' is not in categories.csv",
-                            file=path.name, line=line, column="category")  # fmt: skip
+            raise DataError(
+                f"category '{df['category'].iloc[pos]}' is not in categories.csv",
+                file=path.name,
+                line=line,
+                column="category",
+            )
         if df[group].iloc[pos].strip() == "":
             raise DataError(f"blank {group}", file=path.name, line=line, column=group)
         if pd.isna(nums.iloc[pos]) or nums.iloc[pos] < 0 or not math.isfinite(nums.iloc[pos]):
-            raise DataError(f"'{df[value].iloc[pos]}' is not a number of at least 0",
-                            file=path.name, line=line, column=value)  # fmt: skip
+            raise DataError(
+                f"'{df[value].iloc[pos]}' is not a number of at least 0",
+                file=path.name,
+                line=line,
+                column=value,
+            )
         if df["source"].iloc[pos].strip() == "":
-            raise DataError("every figure needs its source", file=path.name, line=line,
-                            column="source")  # fmt: skip
+            raise DataError(
+                "every figure needs its source", file=path.name, line=line, column="source"
+            )
     df[value] = nums.astype("float64")
     for col in df.columns:
         if col != value:

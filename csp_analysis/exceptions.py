@@ -125,8 +125,15 @@ class ConfigError(CspError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = [w for w in (self.file, f"line {self.line}" if self.line else None,
-                             f"key '{self.key}'" if self.key else None) if w]  # fmt: skip
+        where = [
+            w
+            for w in (
+                self.file,
+                f"line {self.line}" if self.line else None,
+                f"key '{self.key}'" if self.key else None,
+            )
+            if w
+        ]
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -164,8 +171,14 @@ class TableError(ValueError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = [w for w in (f"row {self.row}" if self.row is not None else None,
-                             f"column '{self.column}'" if self.column else None) if w]  # fmt: skip
+        where = [
+            w
+            for w in (
+                f"row {self.row}" if self.row is not None else None,
+                f"column '{self.column}'" if self.column else None,
+            )
+            if w
+        ]
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 

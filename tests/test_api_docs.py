@@ -67,19 +67,26 @@ def found() -> dict[str, list[tuple[str, str, str]]]:
 def test_the_checked_objects_cover_the_public_api() -> None:
     names = {q for q, _ in public_objects()}
     expected = {
-        "csp_analysis.model.load.load", "csp_analysis.assessment.assess",
-        "csp_analysis.model.dataset.Dataset", "csp_analysis.assessment.Assessment",
+        "csp_analysis.model.load.load",
+        "csp_analysis.assessment.assess",
+        "csp_analysis.model.dataset.Dataset",
+        "csp_analysis.assessment.Assessment",
         "csp_analysis.model.dataset.Dataset.resolve_area",
-        "csp_analysis.model.dataset.Dataset.areas", "csp_analysis.sections.registry",
+        "csp_analysis.model.dataset.Dataset.areas",
+        "csp_analysis.sections.registry",
         "csp_analysis.analyses.change.category_change",
         "csp_analysis.statistics.trends.mann_kendall",
         "csp_analysis.statistics.risk_matrix.score_risk",
-        "csp_analysis.statistics.risk_matrix.RiskConfig", "csp_analysis.config.load_config",
-        "csp_analysis.plots.trends.plot_monthly_trend", "csp_analysis.plots.spc.plot_spc",
-        "csp_analysis.report.display.cover", "csp_analysis.report.run.run_report",
+        "csp_analysis.statistics.risk_matrix.RiskConfig",
+        "csp_analysis.config.load_config",
+        "csp_analysis.plots.trends.plot_monthly_trend",
+        "csp_analysis.plots.spc.plot_spc",
+        "csp_analysis.report.display.cover",
+        "csp_analysis.report.run.run_report",
         "csp_analysis.report.run.read_report_notebook",
-        "csp_analysis.report.interactive.sortable_table", "csp_analysis.lab.open_lab",
-    }  # fmt: skip
+        "csp_analysis.report.interactive.sortable_table",
+        "csp_analysis.lab.open_lab",
+    }
     assert expected <= names, sorted(expected - names)
     assert not [q for q in names if "._" in q]  # private names are left out
     assert "csp_analysis.report.display.plot_monthly_trend" not in names  # imported there
@@ -95,8 +102,9 @@ def test_public_docstrings_pass_numpydoc_validation(
         for qualname, code, message in rows
         if code not in PENDING.get(module, frozenset())
     ]
-    assert not offenders, (
-        f"{len(offenders)} numpydoc problems in public docstrings:\n" + "\n".join(offenders))
+    assert not offenders, f"{len(offenders)} numpydoc problems in public docstrings:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_pending_list_only_shrinks(found: dict[str, list[tuple[str, str, str]]]) -> None:
@@ -236,9 +244,13 @@ def test_the_api_reference_builds_offline(tmp_path: Path) -> None:
     index = build(tmp_path / "site")
     assert index.is_file()
     site = tmp_path / "site"
-    for page in ("csp_analysis.html", "csp_analysis/model.html",
-                 "csp_analysis/statistics/trends.html", "csp_analysis/report/run.html",
-                 "csp_analysis/lab.html"):  # fmt: skip
+    for page in (
+        "csp_analysis.html",
+        "csp_analysis/model.html",
+        "csp_analysis/statistics/trends.html",
+        "csp_analysis/report/run.html",
+        "csp_analysis/lab.html",
+    ):
         assert (site / page).is_file(), page
     top = (site / "csp_analysis.html").read_text(encoding="utf-8")
     assert 'id="assess"' in top and 'id="load"' in top  # assess is imported on first use

@@ -81,8 +81,9 @@ def _missing(value: object) -> bool:
 def _message_has(message: str, wanted: list[Any]) -> bool:
     """Every wanted substring (a list: any of them) is in the message, ignoring case."""
     text = message.casefold()
-    return all(any(o.casefold() in text for o in (w if isinstance(w, list) else [w]))
-               for w in wanted)  # fmt: skip
+    return all(
+        any(o.casefold() in text for o in (w if isinstance(w, list) else [w])) for w in wanted
+    )
 
 
 def problem_matches(actual: dict[str, Any], exp: dict[str, Any]) -> bool:
@@ -136,16 +137,22 @@ def check_files(chk: Check, spec: dict[str, Any], ds: Dataset, out: str) -> None
     files = {r.source: r for r in ds.files.itertuples()}
     chk.equal("files read", sorted(files), sorted(spec["files"]))
     for r in ds.files.itertuples():
-        chk.true(f"{r.source}: rows_read {r.rows_read} != used {r.rows_used} + rejected "
-                 f"{r.rows_rejected}", r.rows_read == r.rows_used + r.rows_rejected)  # fmt: skip
+        chk.true(
+            f"{r.source}: rows_read {r.rows_read} != used {r.rows_used} + rejected "
+            f"{r.rows_rejected}",
+            r.rows_read == r.rows_used + r.rows_rejected,
+        )
     for source, exp in spec["files"].items():
         exp_read = exp["rows_used"] + exp["rows_rejected"]
         chk.equal(f"{source}: case.json accounting", exp["rows_read"], exp_read)
         if source not in files:
             continue
         r = files[source]
-        got = {"rows_read": int(r.rows_read), "rows_used": int(r.rows_used),
-               "rows_rejected": int(r.rows_rejected)}  # fmt: skip
+        got = {
+            "rows_read": int(r.rows_read),
+            "rows_used": int(r.rows_used),
+            "rows_rejected": int(r.rows_rejected),
+        }
         if "layout" in exp:
             got["layout"] = r.layout
         want = {k: v for k, v in exp.items() if k in got}
@@ -153,10 +160,14 @@ def check_files(chk: Check, spec: dict[str, Any], ds: Dataset, out: str) -> None
         for s in exp.get("issue_contains", []):
             chk.true(f"{source}: issue {r.issue!r} lacks {s!r}", s.casefold() in r.issue.casefold())
         layout = re.escape(exp["layout"]) if "layout" in exp else r"\S+"
-        line = (rf"^{re.escape(source)}\s+{layout}\s+{exp['rows_read']:,}\s+"
-                rf"{exp['rows_used']:,}\s+{exp['rows_rejected']:,}\s*$")  # fmt: skip
-        chk.true(f"validate stdout has no line for {source} with its layout and rows:\n{out}",
-                 re.search(line, out, re.MULTILINE) is not None)  # fmt: skip
+        line = (
+            rf"^{re.escape(source)}\s+{layout}\s+{exp['rows_read']:,}\s+"
+            rf"{exp['rows_used']:,}\s+{exp['rows_rejected']:,}\s*$"
+        )
+        chk.true(
+            f"validate stdout has no line for {source} with its layout and rows:\n{out}",
+            re.search(line, out, re.MULTILINE) is not None,
+        )
 
 
 def check_problems(chk: Check, spec: dict[str, Any], ds: Dataset, out: str) -> None:
@@ -172,13 +183,18 @@ def check_problems(chk: Check, spec: dict[str, Any], ds: Dataset, out: str) -> N
             continue
         unused.remove(hit)
         issue = str(issues.get(exp["source"], ""))
-        chk.true(f"the data-quality issue of {exp['source']} does not give the reason of {exp}: "
-                 f"{issue!r}", _message_has(issue, exp["message_contains"]))  # fmt: skip
+        chk.true(
+            f"the data-quality issue of {exp['source']} does not give the reason of {exp}: "
+            f"{issue!r}",
+            _message_has(issue, exp["message_contains"]),
+        )
         printed = [ln for ln in out.splitlines() if ln.startswith(f"- {exp['source']}")]
         if isinstance(exp.get("line"), int):
             printed = [ln for ln in printed if f"line {exp['line']}" in ln]
-        chk.true(f"validate does not print the problem {exp} with its file and line:\n{out}",
-                 any(_message_has(ln, exp["message_contains"]) for ln in printed))  # fmt: skip
+        chk.true(
+            f"validate does not print the problem {exp} with its file and line:\n{out}",
+            any(_message_has(ln, exp["message_contains"]) for ln in printed),
+        )
     extra = [actual[i] for i in unused]
     chk.true(f"unexpected problems {extra}", not extra)
 
@@ -194,9 +210,15 @@ def check_results(chk: Check, spec: dict[str, Any], ds: Dataset) -> None:
             hit &= r[key].astype("string") == value if key in r.columns else False
         chk.true(f"no record {rec} in ds.records:\n{r.to_string()}", bool(hit.any()))
     if "population" in spec:
-        pop = sorted([str(a), int(y), int(n)] for a, y, n in
-                     zip(ds.population["area"], ds.population["year"],
-                         ds.population["population"], strict=True))  # fmt: skip
+        pop = sorted(
+            [str(a), int(y), int(n)]
+            for a, y, n in zip(
+                ds.population["area"],
+                ds.population["year"],
+                ds.population["population"],
+                strict=True,
+            )
+        )
         chk.equal("ds.population", pop, sorted(spec["population"]))
     for source, periods in spec.get("coverage_periods", {}).items():
         cov = ds.coverage[ds.coverage["source"] == source]
@@ -205,19 +227,25 @@ def check_results(chk: Check, spec: dict[str, Any], ds: Dataset) -> None:
         chk.equal(f"financial years of {area}", ds.financial_years(area), years)
     if "missing_months" in spec:
         m = spec["missing_months"]
-        chk.equal(f"missing months of {m['area']} {m['year']}",
-                  missing_months(ds, m["area"], m["year"]), m["months"])  # fmt: skip
+        chk.equal(
+            f"missing months of {m['area']} {m['year']}",
+            missing_months(ds, m["area"], m["year"]),
+            m["months"],
+        )
     if "monthly" in spec or "monthly_absent" in spec:
         area = (spec.get("monthly") or spec["monthly_absent"])["area"]
         mc = monthly_counts(ds, area)
-        got = {(m, c): int(n) for m, c, n in zip(mc["month"], mc["category"], mc["count"],
-                                                 strict=True)}  # fmt: skip
+        got = {
+            (m, c): int(n) for m, c, n in zip(mc["month"], mc["category"], mc["count"], strict=True)
+        }
         for month, category, n in spec.get("monthly", {}).get("values", []):
             chk.equal(f"monthly count {month} {category}", got.get((month, category)), n)
         for month in spec.get("monthly_absent", {}).get("months", []):
             present = sorted(c for m, c in got if m == month)
-            chk.true(f"missing month {month} has monthly counts {present} (missing is not "
-                     "zero)", not present)  # fmt: skip
+            chk.true(
+                f"missing month {month} has monthly counts {present} (missing is not zero)",
+                not present,
+            )
     if "quality_contains" in spec:
         q = spec["quality_contains"]
         issues = " | ".join(data_quality(ds, q["area"], q["year"])["issue"].dropna())
@@ -247,8 +275,12 @@ def _corpus_script() -> ModuleType:
 def test_committed_corpus_is_exactly_what_the_script_makes() -> None:
     """No byte of the corpus was changed by an editor or by line-ending conversion."""
     built: dict[str, bytes] = _corpus_script().build()
-    committed = {p.relative_to(CORPUS).as_posix(): p.read_bytes()
-                 for case in CASE_DIRS for p in case.rglob("*") if p.is_file()}  # fmt: skip
+    committed = {
+        p.relative_to(CORPUS).as_posix(): p.read_bytes()
+        for case in CASE_DIRS
+        for p in case.rglob("*")
+        if p.is_file()
+    }
     assert sorted(committed) == sorted(built)
     assert [k for k in built if committed[k] != built[k]] == []
 

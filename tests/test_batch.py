@@ -22,7 +22,8 @@ from tests.conftest import shared_path
 def test_select_areas_by_force_list_or_all(demo_dataset: Dataset) -> None:
     ds = demo_dataset
     assert select_areas(ds, force="WESSMOOR constabulary") == ds.areas_of_force(
-        "Wessmoor Constabulary")  # fmt: skip
+        "Wessmoor Constabulary"
+    )
     assert len(select_areas(ds, force="Wessmoor Constabulary")) == 14
     assert select_areas(ds, areas=["elderbrook", "Greywater"]) == ["Elderbrook", "Greywater"]
     assert select_areas(ds, all_areas=True) == ds.areas
@@ -44,11 +45,13 @@ def test_select_areas_refuses_with_the_names_that_exist(
         select_areas(demo_dataset, **kwargs)
 
 
-def test_usage_errors_exit_2_before_any_report(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture) -> None:  # fmt: skip
+def test_usage_errors_exit_2_before_any_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["batch", "--force", "Nowhere Police", "--out", str(tmp_path)]) == 2
-    assert main(["batch", "--areas", "Elderbrook", "--year", "1999/00",
-                 "--out", str(tmp_path)]) == 2  # fmt: skip
+    assert (
+        main(["batch", "--areas", "Elderbrook", "--year", "1999/00", "--out", str(tmp_path)]) == 2
+    )
     assert main(["batch", "--out", str(tmp_path)]) == 2  # no choice of areas
     assert main(["batch", "--all", "--jobs", "0"]) == 2
     err = capsys.readouterr().err
@@ -81,10 +84,24 @@ def test_batch_builds_every_report_and_carries_on_past_a_failing_area(
     extra.mkdir()
     (extra / "demo").symlink_to(demo_dir(), target_is_directory=True)
     (extra / "old_area.csv").write_text(
-        "area,period,category,count\nOldtown,2019-04,Burglary,12\n", encoding="utf-8")
+        "area,period,category,count\nOldtown,2019-04,Burglary,12\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
-    code = main(["batch", "--data", str(extra), "--areas", "Elderbrook,Greywater,Oldtown",
-                 "--year", "2025/26", "--out", str(out), "--jobs", "2"])  # fmt: skip
+    code = main(
+        [
+            "batch",
+            "--data",
+            str(extra),
+            "--areas",
+            "Elderbrook,Greywater,Oldtown",
+            "--year",
+            "2025/26",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1  # one area failed
     assert "2 of 3 reports built" in captured.out
@@ -124,8 +141,22 @@ def test_essex_batch_builds_the_fourteen_reports_and_an_index(
 ) -> None:
     data = shared_path("police_uk")
     out = tmp_path / "essex"
-    assert main(["batch", "--data", str(data), "--force", "Essex Police", "--year", "2018/19",
-                 "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "batch",
+                "--data",
+                str(data),
+                "--force",
+                "Essex Police",
+                "--year",
+                "2018/19",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     essex = load(data).areas_of_force("Essex Police")
     assert len(essex) == 14
     rows = _index_rows(out / "index.html")
@@ -171,8 +202,12 @@ def test_index_page_escapes_names_links_relatively_and_marks_top_and_bottom(
     rows = _index_rows(index)
     assert rows["A & B <Vale>"]["href"] == "a-b/2025-26/strategic_assessment.html"
     assert rows["A & B <Vale>"]["All crime"] == "–"  # no tables: missing, never zero
-    assert rows["Oldtown"] == {**rows["Oldtown"], "href": "", "Year": "–",
-                               "Report": "failed: year 2025/26 has <no> data"}  # fmt: skip
+    assert rows["Oldtown"] == {
+        **rows["Oldtown"],
+        "href": "",
+        "Year": "–",
+        "Report": "failed: year 2025/26 has <no> data",
+    }
 
 
 class _Terminal(io.StringIO):
@@ -198,5 +233,4 @@ def test_progress_lines_and_a_bar_only_on_a_terminal(stream_type: type[io.String
     if stream_type is _Terminal:
         assert "2/2" in text and "1 done, 0 running, 1 failed" in text
     else:
-        assert text == ("ok     Elderbrook: 12.3 s\n"
-                        "FAILED Greywater: year 2025/26 has no data\n")  # fmt: skip
+        assert text == ("ok     Elderbrook: 12.3 s\nFAILED Greywater: year 2025/26 has no data\n")

@@ -29,14 +29,24 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _same(a: Dataset, b: Dataset) -> None:
-    for name in ("counts", "coverage", "population", "small_area_population", "lookup",
-                 "files", "problems", "records"):  # fmt: skip
-        pd.testing.assert_frame_equal(_as_text(getattr(a, name)), _as_text(getattr(b, name)),
-                                      check_dtype=False, obj=name)  # fmt: skip
+    for name in (
+        "counts",
+        "coverage",
+        "population",
+        "small_area_population",
+        "lookup",
+        "files",
+        "problems",
+        "records",
+    ):
+        pd.testing.assert_frame_equal(
+            _as_text(getattr(a, name)), _as_text(getattr(b, name)), check_dtype=False, obj=name
+        )
     assert sorted(a.tables) == sorted(b.tables)
     for k in a.tables:
-        pd.testing.assert_frame_equal(_as_text(a.tables[k]), _as_text(b.tables[k]),
-                                      check_dtype=False, obj=k)  # fmt: skip
+        pd.testing.assert_frame_equal(
+            _as_text(a.tables[k]), _as_text(b.tables[k]), check_dtype=False, obj=k
+        )
 
 
 @pytest.fixture
@@ -102,8 +112,7 @@ def test_a_different_category_mapping_does_not_reuse_results(tmp_path: Path) -> 
     assert FileCache(tmp_path, cmap).entries != FileCache(tmp_path, changed).entries
 
 
-def test_cache_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                           tmp_path: Path) -> None:  # fmt: skip
+def test_cache_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CSP_ASSESS_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path
     monkeypatch.setenv("CSP_ASSESS_CACHE_DIR", "off")
@@ -121,17 +130,20 @@ def _both_paths(raw: bytes, name: str) -> tuple[FileResult, FileResult]:
     cmap = load_category_map()
     fast = read_police_uk_fast(raw)
     assert fast is not None, f"{name}: expected the fast path to take this clean file"
-    return (read_table(fast, name, cmap, None),
-            read_table(_exact(raw, name), name, cmap, None))  # fmt: skip
+    return (read_table(fast, name, cmap, None), read_table(_exact(raw, name), name, cmap, None))
 
 
 def _assert_same_result(a: FileResult, b: FileResult) -> None:
-    assert (a.rows_read, a.rows_used, a.rows_rejected) == (b.rows_read, b.rows_used,
-                                                           b.rows_rejected)  # fmt: skip
+    assert (a.rows_read, a.rows_used, a.rows_rejected) == (
+        b.rows_read,
+        b.rows_used,
+        b.rows_rejected,
+    )
     assert [vars(p) for p in a.problems] == [vars(p) for p in b.problems]
     for name in ("counts", "coverage", "records"):
-        pd.testing.assert_frame_equal(_as_text(getattr(a, name)), _as_text(getattr(b, name)),
-                                      check_dtype=False, obj=name)  # fmt: skip
+        pd.testing.assert_frame_equal(
+            _as_text(getattr(a, name)), _as_text(getattr(b, name)), check_dtype=False, obj=name
+        )
 
 
 @pytest.mark.parametrize("sub", ["original_header", "essex_2018_snake_header"])
@@ -166,7 +178,7 @@ HEAD = b"Crime ID,Month,Falls within,LSOA name,Crime type\n"
     "raw",
     [
         HEAD + b"\nc1,2024-04,K,Dover 001A,Burglary\n",
-        HEAD + b"c1,2024-04,K,\"Dover\n001A\",Burglary\n",
+        HEAD + b'c1,2024-04,K,"Dover\n001A",Burglary\n',
         HEAD + b"c1,2024-04,K,D\xe9 001A,Burglary\n",
         b"area,period,category,count\nX,2024-04,Burglary,5\n",
         HEAD + b"c1,2024-04,K\n",

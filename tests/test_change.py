@@ -23,10 +23,34 @@ from csp_analysis.statistics.change import pct_change
 
 ASB = "Anti-social behaviour"
 AREA = "Testborough"
-PREV = ["2023-04", "2023-05", "2023-06", "2023-07", "2023-08", "2023-09",
-        "2023-10", "2023-11", "2023-12", "2024-01", "2024-02", "2024-03"]  # fmt: skip
-CUR = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09",
-       "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]  # fmt: skip
+PREV = [
+    "2023-04",
+    "2023-05",
+    "2023-06",
+    "2023-07",
+    "2023-08",
+    "2023-09",
+    "2023-10",
+    "2023-11",
+    "2023-12",
+    "2024-01",
+    "2024-02",
+    "2024-03",
+]
+CUR = [
+    "2024-04",
+    "2024-05",
+    "2024-06",
+    "2024-07",
+    "2024-08",
+    "2024-09",
+    "2024-10",
+    "2024-11",
+    "2024-12",
+    "2025-01",
+    "2025-02",
+    "2025-03",
+]
 MISSING = {"2024-08", "2024-09"}  # no row at all in these months of the current year
 
 
@@ -46,8 +70,10 @@ def like_for_like_rows() -> list[tuple[str, str, int]]:
 
 @pytest.fixture
 def lfl(tmp_path: Path) -> Dataset:
-    lines = ["area,period,category,count", *(f"{AREA},{m},{c},{n}" for m, c, n in
-                                             like_for_like_rows())]  # fmt: skip
+    lines = [
+        "area,period,category,count",
+        *(f"{AREA},{m},{c},{n}" for m, c, n in like_for_like_rows()),
+    ]
     (tmp_path / "counts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return load(tmp_path)
 
@@ -86,7 +112,9 @@ def test_like_for_like_when_months_missing(lfl: Dataset) -> None:
 def test_previous_zero_gives_missing_pct(lfl: Dataset) -> None:
     t = category_change(lfl, AREA, "2024/25").set_index("category")
     assert (int(t.loc["Bicycle theft", "previous"]), int(t.loc["Bicycle theft", "current"])) == (
-        0, 2)  # fmt: skip
+        0,
+        2,
+    )
     assert int(t.loc["Bicycle theft", "change"]) == 2
     assert pd.isna(t.loc["Bicycle theft", "pct_change"])
 
@@ -94,8 +122,9 @@ def test_previous_zero_gives_missing_pct(lfl: Dataset) -> None:
 def test_no_previous_year_is_missing_not_zero(lfl: Dataset) -> None:
     t = category_change(lfl, AREA, "2023/24").set_index("category")
     rows = like_for_like_rows()
-    assert int(t.loc["Burglary", "current"]) == sum(n for m, c, n in rows
-                                                    if m in PREV and c == "Burglary")  # fmt: skip
+    assert int(t.loc["Burglary", "current"]) == sum(
+        n for m, c, n in rows if m in PREV and c == "Burglary"
+    )
     assert pd.isna(t.loc["Burglary", "previous"])
     assert pd.isna(t.loc["Burglary", "change"]) and pd.isna(t.loc["Burglary", "pct_change"])
     assert int(t.loc["Burglary", "months_compared"]) == 0
@@ -174,7 +203,8 @@ def test_resolve_year_refuses_unknown_with_list_and_closest(lfl: Dataset) -> Non
 
 def test_resolve_year_without_complete_year(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text(
-        "area,period,category,count\nX,2024-04,Drugs,1\nX,2025-05,Drugs,2\n", encoding="utf-8")
+        "area,period,category,count\nX,2024-04,Drugs,1\nX,2025-05,Drugs,2\n", encoding="utf-8"
+    )
     ds = load(tmp_path)
     assert complete_years(ds, "X") == []
     assert resolve_year(ds, "X", None) == "2025/26"  # latest with data
@@ -207,16 +237,25 @@ def test_demo_latest_complete_year(demo_dataset: Dataset) -> None:
 
     def fy_sum(start: int, crime: bool | None, ctype: str | None = None) -> int:
         months = {f"{start + (m < 4)}-{m:02d}" for m in range(1, 13)}
-        return sum(n for (m, c), n in raw.items() if m in months
-                   and (c == ctype if ctype else (c != ASB) == crime))  # fmt: skip
+        return sum(
+            n
+            for (m, c), n in raw.items()
+            if m in months and (c == ctype if ctype else (c != ASB) == crime)
+        )
 
     assert (int(t.loc["All crime", "previous"]), int(t.loc["All crime", "current"])) == (
-        fy_sum(2024, True), fy_sum(2025, True))  # fmt: skip
+        fy_sum(2024, True),
+        fy_sum(2025, True),
+    )
     assert (int(t.loc[ASB, "previous"]), int(t.loc[ASB, "current"])) == (
-        fy_sum(2024, False), fy_sum(2025, False))  # fmt: skip
+        fy_sum(2024, False),
+        fy_sum(2025, False),
+    )
     for cat in ("Shoplifting", "Burglary", "Robbery"):
         assert (int(t.loc[cat, "previous"]), int(t.loc[cat, "current"])) == (
-            fy_sum(2024, None, cat), fy_sum(2025, None, cat)), cat  # fmt: skip
+            fy_sum(2024, None, cat),
+            fy_sum(2025, None, cat),
+        ), cat
 
 
 # ---------------------------------------------------------------- real data, months missing
@@ -241,9 +280,9 @@ def test_thurrock_like_for_like_on_real_data(shared_file: Callable[[str], Path])
     assert (int(t.loc["All crime", "previous"]), int(t.loc["All crime", "current"])) == (
         raw[("2018-01", False)] + raw[("2018-02", False)],
         raw[("2019-01", False)] + raw[("2019-02", False)],
-    )  # fmt: skip
+    )
     assert (int(t.loc[ASB, "previous"]), int(t.loc[ASB, "current"])) == (
         raw[("2018-01", True)] + raw[("2018-02", True)],
         raw[("2019-01", True)] + raw[("2019-02", True)],
-    )  # fmt: skip
+    )
     assert "2 months" in t.loc["All crime", "note"]

@@ -84,8 +84,19 @@ def test_default_peers_are_the_force_areas(world: Dataset) -> None:
     assert "other 4 partnership areas of Test Police" in note
     assert "no peer list" in note
     assert set(PEER_COLUMNS) <= set(table.columns)
-    for col in ("area", "category", "count", "population", "rate_per_1000", "ci_lower",
-                "ci_upper", "group_rate", "band", "comparison", "rank"):  # fmt: skip
+    for col in (
+        "area",
+        "category",
+        "count",
+        "population",
+        "rate_per_1000",
+        "ci_lower",
+        "ci_upper",
+        "group_rate",
+        "band",
+        "comparison",
+        "rank",
+    ):
         assert col in table.columns
     # report order (csp_analysis/reference/categories.csv): All crime first, ASB after the crimes
     cats = list(dict.fromkeys(table["category"]))
@@ -94,8 +105,10 @@ def test_default_peers_are_the_force_areas(world: Dataset) -> None:
 
 def test_all_crime_group_rate_band_verdicts_by_hand(world: Dataset) -> None:
     table, _ = peer_table(world, "A", YEAR)
-    crime = {a: sum(n for c, n in cats.items() if c != "Anti-social behaviour")
-             for a, cats in ANNUAL.items()}  # fmt: skip
+    crime = {
+        a: sum(n for c, n in cats.items() if c != "Anti-social behaviour")
+        for a, cats in ANNUAL.items()
+    }
     # Members with a rate: A, B, C (D has no population, E misses two months).
     members = ["A", "B", "C"]
     rates = {a: crime[a] / POPULATION[a] * 1000 for a in members}  # A 30.0, B 23.75, C 27.5
@@ -120,7 +133,10 @@ def test_all_crime_group_rate_band_verdicts_by_hand(world: Dataset) -> None:
         assert r["group_size"] == 3
     # By hand: A 28.5-31.6 is above 26.33, B 22.7-24.8 below, C 25.2-29.9 contains it.
     assert [row(table, a, "All crime")["comparison"] for a in members] == [
-        "higher", "lower", "similar"]  # fmt: skip
+        "higher",
+        "lower",
+        "similar",
+    ]
     assert [row(table, a, "All crime")["rank"] for a in members] == [1, 3, 2]
 
 

@@ -46,8 +46,15 @@ def test_survey_two_periods_about_1100_respondents(demo: Path) -> None:
     raw = pd.read_csv(demo / "survey.csv")
     assert sorted(raw["period"].astype(str).unique()) == ["2024", "2025"]
     assert raw["respondents"].between(1000, 1200).all()
-    expected = {"People using or dealing drugs", "Anti-social behaviour", "Speeding traffic",
-                "Burglary", "Shoplifting", "Violence", "Knife crime"}  # fmt: skip
+    expected = {
+        "People using or dealing drugs",
+        "Anti-social behaviour",
+        "Speeding traffic",
+        "Burglary",
+        "Shoplifting",
+        "Violence",
+        "Knife crime",
+    }
     assert set(raw["concern"]) == expected
     concern = read_survey(demo / "survey.csv")
     top = concern.iloc[0]
@@ -79,8 +86,14 @@ def test_end_to_end_on_the_demo_data(demo: Path, demo_dataset: Dataset) -> None:
     change = category_change(ds, DEMO_AREA, ds.financial_years(DEMO_AREA)[-1])
     concern = read_survey(demo / "survey.csv")
     config = rmc.load_config()
-    risk = rm.score_risk(change, config, harm=rmc.load_harm_weights(), costs=rmc.load_unit_costs(),
-                         concern=concern, manual=read_risk_scores(demo / "risk_scores.csv"))
+    risk = rm.score_risk(
+        change,
+        config,
+        harm=rmc.load_harm_weights(),
+        costs=rmc.load_unit_costs(),
+        concern=concern,
+        manual=read_risk_scores(demo / "risk_scores.csv"),
+    )
     assert risk.attrs["unmapped_concerns"] == []  # every demo concern is in concern_map
     assert risk["rank"].notna().sum() >= 5
     assert risk["vulnerability_score"].notna().all()

@@ -19,10 +19,21 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 POLICE = SHARED / "police_uk"
 CENSUS = SHARED / "population" / "census_lad_2011_2021.csv"
 ESSEX_CSPS = [
-    "Basildon", "Braintree", "Brentwood", "Castle Point", "Chelmsford", "Colchester",
-    "Epping Forest", "Harlow", "Maldon", "Rochford", "Southend-on-Sea", "Tendring", "Thurrock",
+    "Basildon",
+    "Braintree",
+    "Brentwood",
+    "Castle Point",
+    "Chelmsford",
+    "Colchester",
+    "Epping Forest",
+    "Harlow",
+    "Maldon",
+    "Rochford",
+    "Southend-on-Sea",
+    "Tendring",
+    "Thurrock",
     "Uttlesford",
-]  # fmt: skip
+]
 
 pytestmark = pytest.mark.shared
 

@@ -23,18 +23,29 @@ NOTEBOOK = notebooks_dir() / "explore.ipynb"
 
 def _run(tmp_path: Path, **parameters: object) -> tuple[nbformat.NotebookNode, str]:
     executed = tmp_path / "explore.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=parameters,
-                        kernel_name=kernel_name(), cwd=str(tmp_path), progress_bar=False,
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"])  # fmt: skip
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(executed),
+        parameters=parameters,
+        kernel_name=kernel_name(),
+        cwd=str(tmp_path),
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     nb = nbformat.read(executed, as_version=4)
-    html = export_html(executed, tmp_path / "explore.html", classification="OFFICIAL",
-                       title="Exploration").read_text(encoding="utf-8")  # fmt: skip
+    html = export_html(
+        executed, tmp_path / "explore.html", classification="OFFICIAL", title="Exploration"
+    ).read_text(encoding="utf-8")
     return nb, html
 
 
 def _errors(nb: nbformat.NotebookNode) -> list[str]:
-    return [o.get("evalue", "") for c in nb.cells for o in c.get("outputs", [])
-            if o.get("output_type") == "error"]  # fmt: skip
+    return [
+        o.get("evalue", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 def test_explore_runs_on_the_demo_with_sortable_tables(tmp_path: Path) -> None:
@@ -55,8 +66,9 @@ def test_explore_runs_on_the_demo_with_sortable_tables(tmp_path: Path) -> None:
 @pytest.mark.shared
 def test_explore_runs_on_a_real_police_uk_download(tmp_path: Path) -> None:
     data = shared_path("police_uk")
-    nb, html = _run(tmp_path, data=str(data), area="thurrock", year="2018/19",
-                    category="vehicle crime")  # fmt: skip
+    nb, html = _run(
+        tmp_path, data=str(data), area="thurrock", year="2018/19", category="vehicle crime"
+    )
     assert _errors(nb) == []
     assert "Exploring <strong>Vehicle crime</strong> in <strong>Thurrock</strong>" in html
     assert "Essex Police" in html and "Thurrock 0" in html  # force table, LSOAs in places

@@ -53,8 +53,11 @@ def test_hotspots_sum_to_the_area_total(demo: Dataset, raw: pd.DataFrame) -> Non
     # and independently from the records: crime rows (not ASB) of the area in the year
     rec = demo.records
     months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in (1, 2, 3)]
-    mine = rec[(rec["area"] == AREA) & rec["month"].isin(months)
-               & (rec["category"] != "Anti-social behaviour")]  # fmt: skip
+    mine = rec[
+        (rec["area"] == AREA)
+        & rec["month"].isin(months)
+        & (rec["category"] != "Anti-social behaviour")
+    ]
     assert int(raw["count"].sum()) == len(mine)
     assert set(HOTSPOT_COLUMNS) <= set(raw.columns)
 
@@ -109,11 +112,13 @@ def test_lsoa_population_gives_rates_and_zero_lsoas(tmp_path: Path) -> None:
     ds0 = load(tmp_path)
     raw0 = hotspots(ds0, AREA, YEAR, publishable=False)
     first, second = raw0["lsoa"].iloc[0], raw0["lsoa"].iloc[1]
-    lines = ["period,area_code,area_name,geography,sex,all_ages",
-             f"2025-06-30,{first},{raw0['name'].iloc[0]},LSOA,Persons,1500",
-             f"2025-06-30,{second},{raw0['name'].iloc[1]},LSOA,Persons,2000",
-             "2025-06-30,X01999999,Elderbrook 099Z,LSOA,Persons,1200",
-             "2025-06-30,X01999998,Elsewhere 001A,LSOA,Persons,1300"]  # fmt: skip
+    lines = [
+        "period,area_code,area_name,geography,sex,all_ages",
+        f"2025-06-30,{first},{raw0['name'].iloc[0]},LSOA,Persons,1500",
+        f"2025-06-30,{second},{raw0['name'].iloc[1]},LSOA,Persons,2000",
+        "2025-06-30,X01999999,Elderbrook 099Z,LSOA,Persons,1200",
+        "2025-06-30,X01999998,Elsewhere 001A,LSOA,Persons,1300",
+    ]
     (tmp_path / "lsoa_population_2025.csv").write_text("\n".join(lines) + "\n")
     ds = load(tmp_path)
     assert len(ds.small_area_population) == 4
@@ -236,8 +241,11 @@ def test_hot_spots_by_ward_through_a_lookup(demo: Dataset, tmp_path: Path) -> No
     wards = a.table("hotspots_wards")
     expected: dict[str, int] = {}
     for code, n in zip(full["lsoa"], pd.to_numeric(full["count"]), strict=True):
-        ward = (f"Ward {codes.index(code) // 4:02d}" if code != codes[-1]
-                else "(LSOA not in the ward lookup)")  # fmt: skip
+        ward = (
+            f"Ward {codes.index(code) // 4:02d}"
+            if code != codes[-1]
+            else "(LSOA not in the ward lookup)"
+        )
         expected[ward] = expected.get(ward, 0) + int(n)
     for ward, count in zip(wards["ward"], wards["count"], strict=True):
         if count == "<5":

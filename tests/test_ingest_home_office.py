@@ -52,9 +52,7 @@ def test_calderdale_recognised_wide(calderdale: Dataset, calderdale_path: Path) 
 
 
 @pytest.mark.shared
-def test_calderdale_all_crime_equals_total_row(
-    calderdale: Dataset, calderdale_path: Path
-) -> None:
+def test_calderdale_all_crime_equals_total_row(calderdale: Dataset, calderdale_path: Path) -> None:
     rows = _csv(calderdale_path)
     total = [r for r in rows if r["OffenceCode"] == "All codes"]
     assert len(total) == 1
@@ -113,8 +111,7 @@ def test_wide_without_force_column(tmp_path: Path) -> None:
     assert counts.to_dict() == {("2016/17", "Burglary"): 5, ("2017/18", "Burglary"): 6}
 
 
-WIDE_HEADER = ("Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,"
-               "OffenceCode")  # fmt: skip
+WIDE_HEADER = "Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,OffenceCode"
 ROBBERY = "Robbery of personal property,Robbery,Robbery of personal property,34B"
 SHOP = "Shoplifting,Theft offences,Shoplifting,46"
 
@@ -122,12 +119,18 @@ SHOP = "Shoplifting,Theft offences,Shoplifting,46"
 def test_wide_bad_cell_leaves_out_only_that_year(tmp_path: Path) -> None:
     """Rows are lines: a line with one bad year is used for its other years, and the problem
     names the line and the year column; a line with no good year is rejected."""
-    (tmp_path / "wide.csv").write_text("\n".join([
-        f"{WIDE_HEADER},2016/17,2017/18",
-        f"Essex,Thurrock,{ROBBERY},12,13",     # line 2
-        f"Essex,Thurrock,{SHOP},40,x",         # line 3: 2017/18 is not a count
-        f"Essex,Basildon,{SHOP},,n/a",         # line 4: no year is a count
-    ]) + "\n", encoding="utf-8")  # fmt: skip
+    (tmp_path / "wide.csv").write_text(
+        "\n".join(
+            [
+                f"{WIDE_HEADER},2016/17,2017/18",
+                f"Essex,Thurrock,{ROBBERY},12,13",  # line 2
+                f"Essex,Thurrock,{SHOP},40,x",  # line 3: 2017/18 is not a count
+                f"Essex,Basildon,{SHOP},,n/a",  # line 4: no year is a count
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     ds = load(tmp_path, cache=False)
     f = ds.files.iloc[0]
     assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (3, 2, 1)
@@ -137,18 +140,22 @@ def test_wide_bad_cell_leaves_out_only_that_year(tmp_path: Path) -> None:
     assert probs[(3, "2017/18")][0] == 0 and "whole number" in probs[(3, "2017/18")][1]
     assert probs[(4, "2016/17")][0] == 1
     counts = ds.counts.set_index(["area", "period", "category"])["count"].to_dict()
-    assert counts == {("Thurrock", "2016/17", "Robbery"): 12,
-                      ("Thurrock", "2017/18", "Robbery"): 13,
-                      ("Thurrock", "2016/17", "Shoplifting"): 40}  # fmt: skip
+    assert counts == {
+        ("Thurrock", "2016/17", "Robbery"): 12,
+        ("Thurrock", "2017/18", "Robbery"): 13,
+        ("Thurrock", "2016/17", "Shoplifting"): 40,
+    }
 
 
 def test_wide_tables_with_overlapping_years_not_summed(tmp_path: Path) -> None:
     """A later extract repeating 2017/18 and adding 2018/19: 2017/18 counted once."""
-    (tmp_path / "a.csv").write_text(f"{WIDE_HEADER},2016/17,2017/18\n"
-                                    f"Essex,Thurrock,{ROBBERY},12,13\n", encoding="utf-8")
-    (tmp_path / "b.csv").write_text(f"{WIDE_HEADER},2017/18,2018/19\n"
-                                    f"Essex,Thurrock,{ROBBERY},13,15\n"
-                                    f"Essex,Thurrock,{SHOP},,\n", encoding="utf-8")
+    (tmp_path / "a.csv").write_text(
+        f"{WIDE_HEADER},2016/17,2017/18\nEssex,Thurrock,{ROBBERY},12,13\n", encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text(
+        f"{WIDE_HEADER},2017/18,2018/19\nEssex,Thurrock,{ROBBERY},13,15\nEssex,Thurrock,{SHOP},,\n",
+        encoding="utf-8",
+    )
     ds = load(tmp_path, cache=False)
     counts = ds.counts.set_index("period")["count"].to_dict()
     assert counts == {"2016/17": 12, "2017/18": 13, "2018/19": 15}
@@ -164,7 +171,10 @@ def test_copied_long_table_counted_once(tmp_path: Path) -> None:
     ds = load(tmp_path, cache=False)
     files = ds.files.set_index("source")
     assert tuple(files.loc["prc_copy.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (
-        6, 0, 6)  # fmt: skip
+        6,
+        0,
+        6,
+    )
     copy = ds.problems[ds.problems["source"] == "prc_copy.csv"]
     assert copy["rows"].sum() == 6  # 1 fraud row (its own reason) + 5 repeated rows
     repeated = copy[copy["message"].str.contains("prc.csv")]
@@ -175,12 +185,28 @@ def test_copied_long_table_counted_once(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- long layout
 
 
-OFFICIAL = ["Financial Year", "Financial Quarter", "Force Name", "CSP Name",
-            "Offence Description", "Offence Group", "Offence Subgroup", "Offence Code",
-            "Number of Offences"]  # fmt: skip
-RECENT = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name",
-          "Offence Description", "Offence Group", "Offence Subgroup", "Offence Code",
-          "Offence Count"]  # fmt: skip
+OFFICIAL = [
+    "Financial Year",
+    "Financial Quarter",
+    "Force Name",
+    "CSP Name",
+    "Offence Description",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence Code",
+    "Number of Offences",
+]
+RECENT = [
+    "Financial Year",
+    "Financial Quarter",
+    "Police Force",
+    "CSP Name",
+    "Offence Description",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence Code",
+    "Offence Count",
+]
 
 # (quarter, offence description, group, subgroup, code, count); line numbers start at 2
 LONG_ROWS = [
@@ -188,10 +214,16 @@ LONG_ROWS = [
     ("1", "Burglary - residential", "Theft offences", "Domestic burglary", "28E", "-2"),  # 3
     ("1", "Shoplifting", "Theft offences", "Shoplifting", "46", "7"),  # 4
     ("2", "Fraud", "Fraud offences", "Fraud offences", "53A", "40"),  # 5
-    ("2", "Robbery of personal property", "Robbery", "Robbery of personal property", "34B",
-     "3"),  # 6
+    (
+        "2",
+        "Robbery of personal property",
+        "Robbery",
+        "Robbery of personal property",
+        "34B",
+        "3",
+    ),  # 6
     ("4", "Possession of cannabis", "Drug offences", "Possession of drugs", "92E", "4"),  # 7
-]  # fmt: skip
+]
 
 
 def _write_long(path: Path, header: list[str], fy: str) -> None:

@@ -15,9 +15,28 @@ from csp_analysis.statistics.plan import parse_status
 from csp_analysis.statistics.survey import validate_survey
 
 
-@pytest.mark.parametrize("status", ["Red", " amber ", "GREEN", "Complete", "completed", "done",
-                                    "0%", "75", "99.5 %", "100%", "100.5%", "120%", "On hold",
-                                    "", "nan", "-5%", "Amber/Green"])  # fmt: skip
+@pytest.mark.parametrize(
+    "status",
+    [
+        "Red",
+        " amber ",
+        "GREEN",
+        "Complete",
+        "completed",
+        "done",
+        "0%",
+        "75",
+        "99.5 %",
+        "100%",
+        "100.5%",
+        "120%",
+        "On hold",
+        "",
+        "nan",
+        "-5%",
+        "Amber/Green",
+    ],
+)
 def test_plan_status_rule_agrees_with_statistics(status: str) -> None:
     """ingest cannot import statistics (a higher layer): its copy of the status rule must
     accept exactly what statistics.plan.parse_status accepts."""
@@ -32,11 +51,11 @@ def test_plan_status_rule_agrees_with_statistics(status: str) -> None:
 def test_survey_count_above_respondents_is_rejected_when_read(tmp_path: Path) -> None:
     """The example of issue 12: 250 answers out of 100 respondents used to pass validation."""
     (tmp_path / "survey.csv").write_text(
-        "concern,respondents,count\nBurglary,100,250\nDrugs,100,30\n")
+        "concern,respondents,count\nBurglary,100,250\nDrugs,100,30\n"
+    )
     ds = load(tmp_path, cache=False)
     f = ds.files.set_index("source").loc["survey.csv"]
-    assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == \
-        ("survey", 2, 1, 1)
+    assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == ("survey", 2, 1, 1)
     rejected = ds.rejected.to_dict("records")
     assert len(rejected) == 1
     assert (rejected[0]["line"], rejected[0]["column"]) == (2, "count")
@@ -54,9 +73,11 @@ def test_a_table_with_every_row_rejected_keeps_an_empty_table(tmp_path: Path) ->
 
 
 def test_ons_ward_lookup_names_columns_as_written(tmp_path: Path) -> None:
-    (tmp_path / "wards.csv").write_text("LSOA21CD,LSOA21NM,WD24CD,WD24NM\n"
-                                        "E01000001,Ashvale 001A,E05000001,Ash\n"
-                                        "E01000002,Ashvale 001B,E05000002,\n")
+    (tmp_path / "wards.csv").write_text(
+        "LSOA21CD,LSOA21NM,WD24CD,WD24NM\n"
+        "E01000001,Ashvale 001A,E05000001,Ash\n"
+        "E01000002,Ashvale 001B,E05000002,\n"
+    )
     ds = load(tmp_path, cache=False)
     assert ds.tables["ward_lookup"]["ward"].tolist() == ["Ash"]
     assert ds.rejected[["line", "column"]].values.tolist() == [[3, "WD24NM"]]
@@ -67,10 +88,15 @@ def test_registry_names_are_unique_and_tried_in_order() -> None:
     assert len(names) == len(set(names))
     # A survey has a count column; tidy counts have area, period, category, count: the
     # survey entry comes first, so a survey with those columns too is still a survey.
-    assert detect_layout(["area", "period", "category", "count", "concern", "respondents"]) \
-        == "survey"
-    assert recognise(["CSP Name", "Offence Code", "Financial Year", "Number of Offences",
-                      "2019/20"]).name == "home_office_long"  # fmt: skip
+    assert (
+        detect_layout(["area", "period", "category", "count", "concern", "respondents"]) == "survey"
+    )
+    assert (
+        recognise(
+            ["CSP Name", "Offence Code", "Financial Year", "Number of Offences", "2019/20"]
+        ).name
+        == "home_office_long"
+    )
     assert recognise(["no", "such", "header"]) is None
     assert layout_named("police_uk").source == "police_uk"
     with pytest.raises(KeyError):

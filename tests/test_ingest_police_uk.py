@@ -20,18 +20,42 @@ from csp_analysis.model import Dataset, load
 ASB = "Anti-social behaviour"
 # The 14 police.uk crime types (DOMAIN.md, "Data a CSP analyst really receives").
 POLICE_UK_TYPES = [
-    "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs",
-    "Other crime", "Other theft", "Possession of weapons", "Public order", "Robbery",
-    "Shoplifting", "Theft from the person", "Vehicle crime", "Violence and sexual offences",
-]  # fmt: skip
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+]
 # The 14 Essex CSPs listed in ../shared/data/SOURCES.md.
 ESSEX_CSPS = [
-    "Basildon", "Braintree", "Brentwood", "Castle Point", "Chelmsford", "Colchester",
-    "Epping Forest", "Harlow", "Maldon", "Rochford", "Southend-on-Sea", "Tendring", "Thurrock",
+    "Basildon",
+    "Braintree",
+    "Brentwood",
+    "Castle Point",
+    "Chelmsford",
+    "Colchester",
+    "Epping Forest",
+    "Harlow",
+    "Maldon",
+    "Rochford",
+    "Southend-on-Sea",
+    "Tendring",
+    "Thurrock",
     "Uttlesford",
-]  # fmt: skip
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-          "LSOA name,Crime type,Last outcome category,Context")  # fmt: skip
+]
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
 
 
 def _key(name: str) -> str:
@@ -72,8 +96,9 @@ def police_ds(police_dir: Path) -> Dataset:
 
 @pytest.mark.shared
 def test_both_header_variants_present(police_files: dict[str, Path]) -> None:
-    firsts = {p.read_text(encoding="utf-8-sig").split("\n", 1)[0].strip()
-              for p in police_files.values()}  # fmt: skip
+    firsts = {
+        p.read_text(encoding="utf-8-sig").split("\n", 1)[0].strip() for p in police_files.values()
+    }
     assert HEADER in firsts
     assert HEADER.lower().replace(" ", "_") in firsts  # the snake_case copy
 
@@ -104,8 +129,7 @@ def test_rows_read_equal_published_totals(police_ds: Dataset) -> None:
     files = police_ds.files
     by = {s: int(n) for s, n in zip(files["source"], files["rows_read"], strict=True)}
     snake = sum(n for s, n in by.items() if s.startswith("essex_2018_snake_header/"))
-    essex_orig = sum(n for s, n in by.items()
-                     if s.startswith("original_header/") and "essex" in s)  # fmt: skip
+    essex_orig = sum(n for s, n in by.items() if s.startswith("original_header/") and "essex" in s)
     assert snake == 115_065
     assert essex_orig == 84_233
     assert by["original_header/2019-02-kent-street.csv"] == 16_291
@@ -121,8 +145,10 @@ def test_no_location_rows_rejected_with_reason(
     for name, rows in raw.items():
         blank = [r for r in rows if r["lsoaname"] == ""]
         assert all(r["location"] == "No Location" for r in blank), name
-        mine = problems[(problems["source"] == name)
-                        & problems["message"].str.contains("no location", case=False)]  # fmt: skip
+        mine = problems[
+            (problems["source"] == name)
+            & problems["message"].str.contains("no location", case=False)
+        ]
         assert int(mine["rows"].sum()) == len(blank), name
         if blank:
             assert mine["message"].str.len().min() > 20  # a reason, not just a flag
@@ -163,8 +189,9 @@ def test_thurrock_monthly_counts_equal_raw_rows(
     mc = monthly_counts(police_ds, "Thurrock")
     got = {(m, c): int(n) for m, c, n in mc.itertuples(index=False)}
     assert set(mc["month"]) == months
-    full = {(m, c): expected.get((m, c), 0)
-            for m in months for c in ["All crime", *POLICE_UK_TYPES]}  # fmt: skip
+    full = {
+        (m, c): expected.get((m, c), 0) for m in months for c in ["All crime", *POLICE_UK_TYPES]
+    }
     assert got == full
     assert sum(expected[(m, ASB)] for m in months) > 0
 
@@ -185,8 +212,12 @@ def test_every_essex_csp_all_crime_and_asb(
 def test_asb_never_counted_as_crime(
     police_ds: Dataset, raw: dict[str, list[dict[str, str]]]
 ) -> None:
-    thurrock = [r for rows in raw.values() for r in rows
-                if re.fullmatch(r"Thurrock \d{3}[A-Z]", r["lsoaname"])]  # fmt: skip
+    thurrock = [
+        r
+        for rows in raw.values()
+        for r in rows
+        if re.fullmatch(r"Thurrock \d{3}[A-Z]", r["lsoaname"])
+    ]
     asb = [r for r in thurrock if r["crimetype"] == ASB]
     assert asb and all(r["crimeid"] == "" for r in asb)  # SOURCES.md: ASB has no Crime ID
     mc = monthly_counts(police_ds, "Thurrock")
@@ -203,8 +234,9 @@ def test_asb_never_counted_as_crime(
 def test_essex_csps(police_ds: Dataset, raw: dict[str, list[dict[str, str]]]) -> None:
     assert police_ds.areas_of_force("Essex Police") == sorted(ESSEX_CSPS)
     # Havering has stray rows in the Essex files but is not an Essex partnership
-    havering = sum(1 for rows in raw.values() for r in rows
-                   if r["lsoaname"].startswith("Havering "))  # fmt: skip
+    havering = sum(
+        1 for rows in raw.values() for r in rows if r["lsoaname"].startswith("Havering ")
+    )
     assert havering > 0
     assert "Havering" not in police_ds.areas_of_force("Essex Police")
     assert police_ds.area_force.get("Havering") != "Essex Police"
@@ -212,8 +244,20 @@ def test_essex_csps(police_ds: Dataset, raw: dict[str, list[dict[str, str]]]) ->
 
 @pytest.mark.shared
 def test_thurrock_covered_months(police_ds: Dataset) -> None:
-    expected = ["2018-01", "2018-02", "2018-03", "2018-04", "2018-05", "2018-06", "2018-07",
-                "2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]  # fmt: skip
+    expected = [
+        "2018-01",
+        "2018-02",
+        "2018-03",
+        "2018-04",
+        "2018-05",
+        "2018-06",
+        "2018-07",
+        "2018-10",
+        "2018-11",
+        "2018-12",
+        "2019-01",
+        "2019-02",
+    ]
     assert police_ds.covered_months("Thurrock", "police_uk") == expected
     mc = monthly_counts(police_ds, "Thurrock")
     assert sorted(set(mc["month"])) == expected
@@ -226,12 +270,12 @@ def test_thurrock_covered_months(police_ds: Dataset) -> None:
 # ---------------------------------------------------------------- small written files
 
 
-def _row(crime_id: str, month: str, location: str, lsoa: str, crime_type: str,
-         force: str = "Test Police") -> str:  # fmt: skip
+def _row(
+    crime_id: str, month: str, location: str, lsoa: str, crime_type: str, force: str = "Test Police"
+) -> str:
     code = "E01000001" if lsoa else ""
     lon, lat = ("0.1", "51.5") if lsoa else ("", "")
-    return (f"{crime_id},{month},{force},{force},{lon},{lat},{location},{code},{lsoa},"
-            f"{crime_type},,")  # fmt: skip
+    return f"{crime_id},{month},{force},{force},{lon},{lat},{location},{code},{lsoa},{crime_type},,"
 
 
 def test_crlf_and_bom(tmp_path: Path) -> None:
@@ -265,18 +309,20 @@ def test_windows_1252_file(tmp_path: Path) -> None:
     assert ds.files.loc[0, "layout"] == "police_uk"
     assert "Windows-1252" in ds.files.loc[0, "issue"]
     assert sorted(ds.records["location"].astype(str)) == [
-        "On or near Café Royal", "On or near £1 Shop"]  # fmt: skip
+        "On or near Café Royal",
+        "On or near £1 Shop",
+    ]
     assert ds.files.loc[0, "rows_used"] == 2
 
 
 def test_bad_month_and_unknown_crime_type_named_by_line_and_column(tmp_path: Path) -> None:
     lines = [
-        HEADER,                                                                     # line 1
-        _row("c1", "2018-12", "On or near A", "Testshire 001A", "Robbery"),         # line 2
-        _row("c2", "2018-13", "On or near B", "Testshire 001A", "Robbery"),         # line 3
-        _row("c3", "2018-12", "On or near C", "Testshire 001A", "Jaywalking"),      # line 4
-        _row("c4", "2018-12", "On or near D", "Testshire 001A", "Drugs"),           # line 5
-    ]  # fmt: skip
+        HEADER,  # line 1
+        _row("c1", "2018-12", "On or near A", "Testshire 001A", "Robbery"),  # line 2
+        _row("c2", "2018-13", "On or near B", "Testshire 001A", "Robbery"),  # line 3
+        _row("c3", "2018-12", "On or near C", "Testshire 001A", "Jaywalking"),  # line 4
+        _row("c4", "2018-12", "On or near D", "Testshire 001A", "Drugs"),  # line 5
+    ]
     (tmp_path / "x.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     ds = load(tmp_path)
     f = ds.files.iloc[0]
@@ -285,7 +331,10 @@ def test_bad_month_and_unknown_crime_type_named_by_line_and_column(tmp_path: Pat
     month = probs[probs["message"].str.contains("month", case=False)]
     assert len(month) == 1
     assert (int(month.iloc[0]["line"]), month.iloc[0]["column"], int(month.iloc[0]["rows"])) == (
-        3, "Month", 1)  # fmt: skip
+        3,
+        "Month",
+        1,
+    )
     ctype = probs[probs["message"].str.contains("crime type", case=False)]
     assert len(ctype) == 1
     assert (int(ctype.iloc[0]["line"]), ctype.iloc[0]["column"]) == (4, "Crime type")
@@ -295,8 +344,9 @@ def test_bad_month_and_unknown_crime_type_named_by_line_and_column(tmp_path: Pat
 
 
 def test_copied_file_not_counted_twice(tmp_path: Path) -> None:
-    rows = [_row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary")
-            for i in range(3)]  # fmt: skip
+    rows = [
+        _row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary") for i in range(3)
+    ]
     rows.append(_row("", "2024-04", "On or near A", "Testshire 001A", ASB))
     text = "\n".join([HEADER, *rows]) + "\n"
     (tmp_path / "2024-04").mkdir()
@@ -319,12 +369,16 @@ def _overlapping(tmp_path: Path) -> Path:
     """a.csv gives April; b.csv repeats April (with a row the reader rejects) and adds May."""
     data = tmp_path / "data"
     data.mkdir()
-    april = [_row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary")
-             for i in range(3)]  # fmt: skip
+    april = [
+        _row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary") for i in range(3)
+    ]
     (data / "a.csv").write_text("\n".join([HEADER, *april]) + "\n", encoding="utf-8")
-    b = [*april, _row("c9", "2024-04", "On or near A", "Testshire 001A", "Jaywalking"),
-         _row("m1", "2024-05", "On or near B", "Testshire 002B", "Robbery"),
-         _row("", "2024-05", "On or near B", "Testshire 002B", ASB)]  # fmt: skip
+    b = [
+        *april,
+        _row("c9", "2024-04", "On or near A", "Testshire 001A", "Jaywalking"),
+        _row("m1", "2024-05", "On or near B", "Testshire 002B", "Robbery"),
+        _row("", "2024-05", "On or near B", "Testshire 002B", ASB),
+    ]
     (data / "b.csv").write_text("\n".join([HEADER, *b]) + "\n", encoding="utf-8")
     return data
 
@@ -338,8 +392,7 @@ def _check_overlap(ds: Dataset) -> None:
     assert len(dup) == 1 and "2024-04" in dup[0] and int(probs[dup[0]]) == 3
     assert any("crime type" in m for m in probs.index)  # the reader's own reason is kept
     counts = ds.counts.set_index(["period", "category"])["count"].to_dict()
-    assert counts == {("2024-04", "Burglary"): 3, ("2024-05", "Robbery"): 1,
-                      ("2024-05", ASB): 1}  # fmt: skip
+    assert counts == {("2024-04", "Burglary"): 3, ("2024-05", "Robbery"): 1, ("2024-05", ASB): 1}
     assert sorted(set(ds.coverage["period"])) == ["2024-04", "2024-05"]
     rec = ds.records
     assert len(rec) == 5
@@ -365,14 +418,20 @@ def test_overlapping_file_rejects_only_the_repeated_force_months(
 
 
 def test_trailing_comma_on_every_row_ignored_unless_not_empty(tmp_path: Path) -> None:
-    rows = [_row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary") + ","
-            for i in range(3)]  # fmt: skip
+    rows = [
+        _row(f"c{i}", "2024-04", "On or near A", "Testshire 001A", "Burglary") + ","
+        for i in range(3)
+    ]
     rows[1] += "oops"  # line 3: the extra field holds a value
     (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     ds = load(tmp_path, cache=False)
     f = ds.files.iloc[0]
     assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == (
-        "police_uk", 3, 2, 1)  # fmt: skip
+        "police_uk",
+        3,
+        2,
+        1,
+    )
     p = ds.problems.iloc[0]
     assert (int(p["line"]), int(p["rows"])) == (3, 1)
     assert "13 fields" in p["message"] and "not empty" in p["message"]
@@ -381,9 +440,11 @@ def test_trailing_comma_on_every_row_ignored_unless_not_empty(tmp_path: Path) ->
 
 
 def test_row_with_too_many_fields_quarantined(tmp_path: Path) -> None:
-    rows = [_row("c1", "2024-04", "On or near A", "Testshire 001A", "Burglary"),
-            _row("c2", "2024-04", "On or near Smith, Jones", "Testshire 001A", "Burglary"),
-            _row("c3", "2024-04", "On or near B", "Testshire 001A", "Robbery")]  # fmt: skip
+    rows = [
+        _row("c1", "2024-04", "On or near A", "Testshire 001A", "Burglary"),
+        _row("c2", "2024-04", "On or near Smith, Jones", "Testshire 001A", "Burglary"),
+        _row("c3", "2024-04", "On or near B", "Testshire 001A", "Robbery"),
+    ]
     (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     ds = load(tmp_path, cache=False)
     f = ds.files.iloc[0]
@@ -411,14 +472,20 @@ def test_missing_crime_type_column_named(tmp_path: Path) -> None:
     ds = load(tmp_path, cache=False)
     f = ds.files.iloc[0]
     assert (f["layout"], f["rows_read"], f["rows_used"], f["rows_rejected"]) == (
-        "police_uk", 1, 0, 1)  # fmt: skip
+        "police_uk",
+        1,
+        0,
+        1,
+    )
     assert "'Crime type'" in ds.problems.iloc[0]["message"]
     assert "not recognised" not in ds.problems.iloc[0]["message"]
 
 
 def test_quoted_line_break_keeps_later_line_numbers(tmp_path: Path) -> None:
-    rows = [_row("c1", "2024-04", '"On or near A\nB"', "Testshire 001A", "Burglary"),
-            _row("c2", "2024-04", "On or near C", "Testshire 001A", "Jaywalking")]  # fmt: skip
+    rows = [
+        _row("c1", "2024-04", '"On or near A\nB"', "Testshire 001A", "Burglary"),
+        _row("c2", "2024-04", "On or near C", "Testshire 001A", "Jaywalking"),
+    ]
     (tmp_path / "x.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     ds = load(tmp_path, cache=False)
     assert int(ds.problems.iloc[0]["line"]) == 4  # the row starts on line 4 of the file

@@ -174,8 +174,11 @@ def test_tidy_population(tmp_path: Path) -> None:
     f = ds.files.iloc[0]
     assert f["layout"] == "population"
     assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (3, 3, 0)
-    assert pop(ds) == {("Testshire", 2019): 100000, ("Testshire", 2021): 120000,
-                       ("Otherby", 2021): 5000}  # fmt: skip
+    assert pop(ds) == {
+        ("Testshire", 2019): 100000,
+        ("Testshire", 2021): 120000,
+        ("Otherby", 2021): 5000,
+    }
 
 
 def test_tidy_population_rejected_rows(tidy_pop: Dataset) -> None:

@@ -30,8 +30,10 @@ def data_rows(path: Path) -> int:
 
 def counts_of(ds: Dataset) -> dict[tuple[str, str, str], int]:
     c = ds.counts
-    return {(a, p, k): int(n)
-            for a, p, k, n in zip(c["area"], c["period"], c["category"], c["count"], strict=True)}
+    return {
+        (a, p, k): int(n)
+        for a, p, k, n in zip(c["area"], c["period"], c["category"], c["count"], strict=True)
+    }
 
 
 def only_file(ds: Dataset) -> pd.Series:
@@ -46,12 +48,16 @@ def only_file(ds: Dataset) -> pd.Series:
 
 
 def test_financial_years_both_spellings(tmp_path: Path) -> None:
-    path = write(tmp_path, [HEADER, "X,2016/17,Burglary,5", "X,2017-18,Burglary,6",
-                            "X,2018/2019,Burglary,7"])  # fmt: skip
+    path = write(
+        tmp_path, [HEADER, "X,2016/17,Burglary,5", "X,2017-18,Burglary,6", "X,2018/2019,Burglary,7"]
+    )
     ds = load(path)
     only_file(ds)
-    assert counts_of(ds) == {("X", "2016/17", "Burglary"): 5, ("X", "2017/18", "Burglary"): 6,
-                             ("X", "2018/19", "Burglary"): 7}  # fmt: skip
+    assert counts_of(ds) == {
+        ("X", "2016/17", "Burglary"): 5,
+        ("X", "2017/18", "Burglary"): 6,
+        ("X", "2018/19", "Burglary"): 7,
+    }
     assert ds.covered_months("X", "tidy")[0] == "2016-04"
     assert len(ds.covered_months("X", "tidy")) == 36
 
@@ -72,8 +78,9 @@ def test_ambiguous_2011_12(tmp_path: Path) -> None:
 
 
 def test_unknown_period_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, [HEADER, "X,2016/18,Burglary,5", "X,spring,Burglary,6",
-                            "X,2016/17,Burglary,7"])  # fmt: skip
+    path = write(
+        tmp_path, [HEADER, "X,2016/18,Burglary,5", "X,spring,Burglary,6", "X,2016/17,Burglary,7"]
+    )
     ds = load(path)
     f = only_file(ds)
     assert (f["rows_used"], f["rows_rejected"]) == (1, 2)
@@ -96,13 +103,16 @@ def test_unknown_period_rejected(tmp_path: Path) -> None:
     ],
 )
 def test_bad_count_rejected_with_line_and_column(tmp_path: Path, count: str, words: str) -> None:
-    path = write(tmp_path, [
-        HEADER,
-        "X,2016/17,Burglary,5",          # line 2
-        "",                              # line 3 (blank, tolerated)
-        f"X,2016/17,Robbery,{count}",    # line 4
-        "X,2016/17,Drugs,2",             # line 5
-    ])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            "X,2016/17,Burglary,5",  # line 2
+            "",  # line 3 (blank, tolerated)
+            f"X,2016/17,Robbery,{count}",  # line 4
+            "X,2016/17,Drugs,2",  # line 5
+        ],
+    )
     ds = load(path)
     f = only_file(ds)
     assert f["rows_read"] == data_rows(path) == 3
@@ -132,8 +142,15 @@ def test_unknown_category_rejected(tmp_path: Path) -> None:
 
 
 def test_category_labels_mapped(tmp_path: Path) -> None:
-    path = write(tmp_path, [HEADER, "X,2016/17,ASB,5", "X,2016/17,domestic  abuse flag,3",
-                            "X,2016/17,Criminal damage,4"])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            "X,2016/17,ASB,5",
+            "X,2016/17,domestic  abuse flag,3",
+            "X,2016/17,Criminal damage,4",
+        ],
+    )
     assert counts_of(load(path)) == {
         ("X", "2016/17", "Anti-social behaviour"): 5,
         ("X", "2016/17", "Domestic abuse"): 3,
@@ -145,13 +162,16 @@ def test_category_labels_mapped(tmp_path: Path) -> None:
 
 
 def test_exact_duplicate_rejected_once(tmp_path: Path) -> None:
-    path = write(tmp_path, [
-        HEADER,
-        "X,2016/17,Burglary,5",   # line 2
-        "X,2016/17,Burglary,5",   # line 3: duplicate
-        "X,2016-17,Burglary,5",   # line 4: the same row, other spelling
-        "X,2016/17,Robbery,1",    # line 5
-    ])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            "X,2016/17,Burglary,5",  # line 2
+            "X,2016/17,Burglary,5",  # line 3: duplicate
+            "X,2016-17,Burglary,5",  # line 4: the same row, other spelling
+            "X,2016/17,Robbery,1",  # line 5
+        ],
+    )
     ds = load(path)
     f = only_file(ds)
     assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (4, 2, 2)
@@ -162,13 +182,16 @@ def test_exact_duplicate_rejected_once(tmp_path: Path) -> None:
 
 
 def test_conflicting_duplicates_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, [
-        HEADER,
-        "X,2016/17,Burglary,5",   # line 2
-        "X,2016/17,Robbery,4",    # line 3
-        "X,2016/17,Robbery,6",    # line 4: conflicts with line 3
-        "Y,2016/17,Robbery,6",    # line 5: another area, fine
-    ])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            "X,2016/17,Burglary,5",  # line 2
+            "X,2016/17,Robbery,4",  # line 3
+            "X,2016/17,Robbery,6",  # line 4: conflicts with line 3
+            "Y,2016/17,Robbery,6",  # line 5: another area, fine
+        ],
+    )
     ds = load(path)
     f = only_file(ds)
     assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (4, 2, 2)
@@ -183,15 +206,15 @@ def test_conflicting_duplicates_rejected(tmp_path: Path) -> None:
 def test_trailing_empty_column_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "counts.csv"
     path.write_text(
-        "\n"                                   # line 1: blank before the header
-        "area,period,category,count,\n"        # line 2: header with a trailing empty column
-        "X,2016/17,Burglary,5,\n"              # line 3
-        "\n"                                   # line 4
-        "X,2016/17,Robbery,x,\n"               # line 5: rejected
-        "X,2016/17,Drugs,2,\n"                 # line 6
+        "\n"  # line 1: blank before the header
+        "area,period,category,count,\n"  # line 2: header with a trailing empty column
+        "X,2016/17,Burglary,5,\n"  # line 3
+        "\n"  # line 4
+        "X,2016/17,Robbery,x,\n"  # line 5: rejected
+        "X,2016/17,Drugs,2,\n"  # line 6
         "\n\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     ds = load(path)
     f = only_file(ds)
     assert f["rows_read"] == 3
@@ -201,8 +224,13 @@ def test_trailing_empty_column_and_blank_lines(tmp_path: Path) -> None:
 
 
 def test_optional_force_and_note_columns(tmp_path: Path) -> None:
-    path = write(tmp_path, ["area,force,period,category,count,note",
-                            "X,Test Police,2016-04,Burglary,5,Synthetic demo data"])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            "area,force,period,category,count,note",
+            "X,Test Police,2016-04,Burglary,5,Synthetic demo data",
+        ],
+    )
     ds = load(path)
     assert ds.synthetic
     assert ds.area_force == {"X": "Test Police"}
@@ -213,13 +241,17 @@ def test_optional_force_and_note_columns(tmp_path: Path) -> None:
 
 def test_asb_and_flags_never_in_all_crime(tmp_path: Path) -> None:
     rows = [
-        ("2015/16", "Burglary", 5), ("2015/16", "Robbery", 1),
-        ("2015/16", "Anti-social behaviour", 50), ("2015/16", "Domestic abuse", 2),
+        ("2015/16", "Burglary", 5),
+        ("2015/16", "Robbery", 1),
+        ("2015/16", "Anti-social behaviour", 50),
+        ("2015/16", "Domestic abuse", 2),
         ("2015/16", "Hate crime", 1),
-        ("2016/17", "Burglary", 7), ("2016/17", "Robbery", 2),
-        ("2016/17", "Anti-social behaviour", 100), ("2016/17", "Domestic abuse", 9),
+        ("2016/17", "Burglary", 7),
+        ("2016/17", "Robbery", 2),
+        ("2016/17", "Anti-social behaviour", 100),
+        ("2016/17", "Domestic abuse", 9),
         ("2016/17", "Hate crime", 3),
-    ]  # fmt: skip
+    ]
     write(tmp_path, [HEADER, *(f"X,{p},{c},{n}" for p, c, n in rows)])
     ds = load(tmp_path)
     crimes = {"Burglary", "Robbery"}
@@ -242,12 +274,22 @@ def test_asb_and_flags_never_in_all_crime(tmp_path: Path) -> None:
 
 def test_every_spelling_the_period_parsers_accept(tmp_path: Path) -> None:
     """Financial years and months are read by csp_analysis.periods, the project's one parser."""
-    fy = load(write(tmp_path, [HEADER, "X,FY2018/19,Burglary,1", "X,FY 2018-19,Robbery,2",
-                               "X,2018/2019,Drugs,3"], "fy.csv"))  # fmt: skip
+    fy = load(
+        write(
+            tmp_path,
+            [HEADER, "X,FY2018/19,Burglary,1", "X,FY 2018-19,Robbery,2", "X,2018/2019,Drugs,3"],
+            "fy.csv",
+        )
+    )
     assert set(fy.counts["period"]) == {"2018/19"}
     assert only_file(fy)["rows_rejected"] == 0
-    mo = load(write(tmp_path, [HEADER, "X,2018-06-01,Burglary,1", "X,2018-7,Burglary,2",
-                               "X,2018-13,Burglary,3"], "mo.csv"))  # fmt: skip
+    mo = load(
+        write(
+            tmp_path,
+            [HEADER, "X,2018-06-01,Burglary,1", "X,2018-7,Burglary,2", "X,2018-13,Burglary,3"],
+            "mo.csv",
+        )
+    )
     assert set(mo.counts["period"]) == {"2018-06", "2018-07"}
     assert int(mo.problems.iloc[0]["line"]) == 4
 
@@ -257,17 +299,27 @@ def test_every_spelling_the_period_parsers_accept(tmp_path: Path) -> None:
 
 def test_rows_a_copied_file_repeats_are_rejected_naming_the_first(tmp_path: Path) -> None:
     write(tmp_path, [HEADER, "X,2016/17,Burglary,5", "X,2016/17,Robbery,1"], "a.csv")
-    write(tmp_path, [HEADER, "X,2016/17,Burglary,5",   # line 2: given by a.csv
-                     "X,2016/17,Robbery,2",            # line 3: given by a.csv (other count)
-                     "X,2017/18,Burglary,7"], "b.csv")  # fmt: skip
+    write(
+        tmp_path,
+        [
+            HEADER,
+            "X,2016/17,Burglary,5",  # line 2: given by a.csv
+            "X,2016/17,Robbery,2",  # line 3: given by a.csv (other count)
+            "X,2017/18,Burglary,7",
+        ],
+        "b.csv",
+    )
     ds = load(tmp_path, cache=False)
     files = ds.files.set_index("source")
     assert tuple(files.loc["b.csv", ["rows_read", "rows_used", "rows_rejected"]]) == (3, 1, 2)
     p = ds.problems.iloc[0]
     assert (p["source"], int(p["line"]), int(p["rows"]), p["lines"]) == ("b.csv", 2, 2, "2, 3")
     assert "a.csv" in p["message"] and "twice" in p["message"]
-    assert counts_of(ds) == {("X", "2016/17", "Burglary"): 5, ("X", "2016/17", "Robbery"): 1,
-                             ("X", "2017/18", "Burglary"): 7}  # fmt: skip
+    assert counts_of(ds) == {
+        ("X", "2016/17", "Burglary"): 5,
+        ("X", "2016/17", "Robbery"): 1,
+        ("X", "2017/18", "Burglary"): 7,
+    }
 
 
 # ---------------------------------------------------------------- encodings and structure
@@ -287,12 +339,23 @@ def test_utf16_tab_separated_file_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "line", "words"),
     [
-        (b"area,period,category,count\nYnys M\xc3\xb4n,2016/17,Burglary,5\n"
-         b"Ynys M\xf4n,2016/17,Drugs,2\n", 3, "mixes encodings"),
-        (b"area,period,category,count\nYnys M\xf4n,2016/17,Burglary,5\n"
-         b"Ynys M\xc3\xb4n,2016/17,Drugs,2\n", 2, "mixes encodings"),
-        (b"area,period,category,count\nX,2016/17,Burglary,5\nX\x9d,2016/17,Drugs,2\n", 3,
-         "neither UTF-8 nor Windows-1252"),
+        (
+            b"area,period,category,count\nYnys M\xc3\xb4n,2016/17,Burglary,5\n"
+            b"Ynys M\xf4n,2016/17,Drugs,2\n",
+            3,
+            "mixes encodings",
+        ),
+        (
+            b"area,period,category,count\nYnys M\xf4n,2016/17,Burglary,5\n"
+            b"Ynys M\xc3\xb4n,2016/17,Drugs,2\n",
+            2,
+            "mixes encodings",
+        ),
+        (
+            b"area,period,category,count\nX,2016/17,Burglary,5\nX\x9d,2016/17,Drugs,2\n",
+            3,
+            "neither UTF-8 nor Windows-1252",
+        ),
     ],
     ids=["utf8-then-1252", "1252-then-utf8", "undecodable-byte"],
 )
@@ -307,20 +370,24 @@ def test_file_refused_naming_the_line_it_cannot_decode(
 
 
 def test_windows_1252_file_with_a_byte_order_mark_read(tmp_path: Path) -> None:
-    (tmp_path / "counts.csv").write_bytes(b"\xef\xbb\xbfarea,period,category,count\n"
-                                          b"Ynys M\xf4n,2016/17,Burglary,5\n")  # fmt: skip
+    (tmp_path / "counts.csv").write_bytes(
+        b"\xef\xbb\xbfarea,period,category,count\nYnys M\xf4n,2016/17,Burglary,5\n"
+    )
     ds = load(tmp_path, cache=False)
     assert counts_of(ds) == {("Ynys Môn", "2016/17", "Burglary"): 5}
 
 
 def test_ragged_and_multi_line_rows_keep_file_line_numbers(tmp_path: Path) -> None:
-    path = write(tmp_path, [
-        HEADER,
-        'X,2016/17,"Burglary",5',        # line 2
-        "X,2016/17,Robbery,1,234",       # line 3: five fields (unquoted thousands separator)
-        '"X\nY",2016/17,Drugs,2',        # lines 4-5: a line break inside quotes
-        "X,2016/17,Shoplifting,x",       # line 6: rejected by the reader
-    ])  # fmt: skip
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            'X,2016/17,"Burglary",5',  # line 2
+            "X,2016/17,Robbery,1,234",  # line 3: five fields (unquoted thousands separator)
+            '"X\nY",2016/17,Drugs,2',  # lines 4-5: a line break inside quotes
+            "X,2016/17,Shoplifting,x",  # line 6: rejected by the reader
+        ],
+    )
     ds = load(path, cache=False)
     f = only_file(ds)
     assert (f["rows_read"], f["rows_used"], f["rows_rejected"]) == (4, 2, 2)

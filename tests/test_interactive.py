@@ -23,11 +23,13 @@ PWNED = "data-pwned"
 
 
 def _areas() -> pd.DataFrame:
-    return pd.DataFrame({
-        "area": ["Area 10", "Area 2", "North Ward", "Area 1", "northgate"],
-        "count": [1200, 35, None, 7, 35],
-        "note": ["", "<b>bold?</b>", None, "a & b", "ok"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area": ["Area 10", "Area 2", "North Ward", "Area 1", "northgate"],
+            "count": [1200, 35, None, 7, 35],
+            "note": ["", "<b>bold?</b>", None, "a & b", "ok"],
+        }
+    )
 
 
 def _soup(df: pd.DataFrame, **kwargs: object) -> BeautifulSoup:
@@ -67,13 +69,15 @@ def test_same_input_same_html_and_id_from_content() -> None:
 
 
 def test_missing_values_are_en_dashes_that_sort_last() -> None:
-    df = pd.DataFrame({
-        "float": [1.5, np.nan, 2.25],
-        "int": pd.array([1, None, 3], dtype="Int64"),
-        "text": pd.array(["a", None, "c"], dtype="string"),
-        "object": ["a", None, float("nan")],
-        "when": pd.to_datetime(["2025-04-01", None, "2025-05-01"]),
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "float": [1.5, np.nan, 2.25],
+            "int": pd.array([1, None, 3], dtype="Int64"),
+            "text": pd.array(["a", None, "c"], dtype="string"),
+            "object": ["a", None, float("nan")],
+            "when": pd.to_datetime(["2025-04-01", None, "2025-05-01"]),
+        }
+    )
     soup = _soup(df)
     missing = soup.select("td.csp-missing")
     assert len(missing) == 6
@@ -86,10 +90,15 @@ def test_missing_values_are_en_dashes_that_sort_last() -> None:
 
 
 def test_numeric_columns_are_right_aligned_and_sort_on_raw_values() -> None:
-    df = pd.DataFrame({
-        "area": ["A", "B"], "count": [1234567, 8], "rate": [2.5, 10.125], "flag": [True, False],
-        "ratio": [1.0, 2.0],
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "area": ["A", "B"],
+            "count": [1234567, 8],
+            "rate": [2.5, 10.125],
+            "flag": [True, False],
+            "ratio": [1.0, 2.0],
+        }
+    )
     soup = _soup(df)
     heads = soup.select("thead th")
     assert [th.get("data-type") for th in heads] == ["text", "num", "num", "text", "num"]
@@ -170,13 +179,15 @@ _DRIVER = """
 def _tables() -> str:
     df = _areas()
     attack = pd.DataFrame({"x": [f"<script>document.body.setAttribute('{PWNED}', '1')</script>"]})
-    return "\n".join([
-        sortable_table(df, "ascending", table_id="t-asc").data,
-        sortable_table(df, "descending", table_id="t-desc").data,
-        sortable_table(df, "by area then count", table_id="t-text").data,
-        sortable_table(df, "filtered", table_id="t-filter").data,
-        sortable_table(attack, "attack").data,
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            sortable_table(df, "ascending", table_id="t-asc").data,
+            sortable_table(df, "descending", table_id="t-desc").data,
+            sortable_table(df, "by area then count", table_id="t-text").data,
+            sortable_table(df, "filtered", table_id="t-filter").data,
+            sortable_table(attack, "attack").data,
+        ]
+    )
 
 
 def _first_column(dom: BeautifulSoup, tid: str) -> list[str]:
@@ -194,14 +205,28 @@ def _check_dom(dom: BeautifulSoup) -> None:
     # numeric sort on the raw values (1,200 after 35), ties in table order, missing last
     assert _first_column(dom, "t-asc") == ["Area 1", "Area 2", "northgate", "Area 10", "North Ward"]
     assert [th.get("aria-sort") for th in dom.select("#t-asc thead th")] == [
-        None, "ascending", None]
-    assert _first_column(dom, "t-desc") == ["Area 10", "Area 2", "northgate", "Area 1",
-                                            "North Ward"]  # fmt: skip
+        None,
+        "ascending",
+        None,
+    ]
+    assert _first_column(dom, "t-desc") == [
+        "Area 10",
+        "Area 2",
+        "northgate",
+        "Area 1",
+        "North Ward",
+    ]
     assert [th.get("aria-sort") for th in dom.select("#t-desc thead th")] == [
-        None, "descending", None]
+        None,
+        "descending",
+        None,
+    ]
     # sorting another column moves aria-sort to it
     assert [th.get("aria-sort") for th in dom.select("#t-text thead th")] == [
-        None, "ascending", None]
+        None,
+        "ascending",
+        None,
+    ]
     # filtering: case-insensitive, hides the other rows, says how many are shown
     rows = dom.select("#t-filter tbody tr")
     shown = [tr.find("td").get_text() for tr in rows if not tr.has_attr("hidden")]
@@ -225,9 +250,11 @@ def test_sorting_and_filtering_in_chromium(tmp_path: Path) -> None:
 @needs_browser
 def test_natural_text_sort_in_chromium(tmp_path: Path) -> None:
     df = pd.DataFrame({"area": ["Area 10", "area 2", "Area 1", None, "Bramble"]})
-    driver = ('<script>document.querySelector("#nat th button").click();'
-              'document.querySelector("#nat th button").click();'
-              'document.querySelector("#nat th button").click();</script>')  # fmt: skip
+    driver = (
+        '<script>document.querySelector("#nat th button").click();'
+        'document.querySelector("#nat th button").click();'
+        'document.querySelector("#nat th button").click();</script>'
+    )
     page = tmp_path / "natural.html"
     page.write_text(
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>t</title></head>"
@@ -247,12 +274,17 @@ def test_tables_work_in_the_exported_report(tmp_path: Path) -> None:
     from csp_analysis.report.export import check_offline, export_html
 
     outputs = [new_output("display_data", data={"text/html": _tables(), "text/plain": "tables"})]
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Tables"),
-        new_code_cell("show()", outputs=outputs, execution_count=1),
-    ])  # fmt: skip
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}  # fmt: skip
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Tables"),
+            new_code_cell("show()", outputs=outputs, execution_count=1),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     html_path = export_html(nb, tmp_path / "report.html", title="Tables")
     text = html_path.read_text(encoding="utf-8")
     assert check_offline(text) == []

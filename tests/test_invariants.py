@@ -51,26 +51,48 @@ _CATS = pd.read_csv(REFERENCE / "categories.csv", dtype=str, keep_default_na=Fal
 _MAP = pd.read_csv(REFERENCE / "category_mapping.csv", dtype=str, keep_default_na=False)
 KIND_OF: dict[str, str] = dict(zip(_CATS["category"], _CATS["kind"], strict=True))
 ORDER = list(_CATS.sort_values("order", key=lambda s: s.astype(int))["category"])
-KINDS: dict[str, list[str]] = {k: [c for c in ORDER if KIND_OF[c] == k]
-                               for k in ("crime", "asb", "flag")}  # fmt: skip
+KINDS: dict[str, list[str]] = {
+    k: [c for c in ORDER if KIND_OF[c] == k] for k in ("crime", "asb", "flag")
+}
 CRIME = KINDS["crime"]
 _POLICE = _MAP[_MAP["source"] == "police_uk"]
 POLICE_TYPES: dict[str, str] = dict(zip(_POLICE["value"], _POLICE["category"], strict=True))
 TIDY_LABELS: dict[str, list[str]] = defaultdict(list)
-for _value, _cat in zip(_MAP.loc[_MAP["source"] == "tidy", "value"],
-                        _MAP.loc[_MAP["source"] == "tidy", "category"], strict=True):  # fmt: skip
+for _value, _cat in zip(
+    _MAP.loc[_MAP["source"] == "tidy", "value"],
+    _MAP.loc[_MAP["source"] == "tidy", "category"],
+    strict=True,
+):
     TIDY_LABELS[_cat].append(_value)
 
 AREAS = ["Thurrock", "Castle Point", "Southend-on-Sea", "Basildon"]
 FORCES = ["Essex Police", "Kent Police"]
-POLICE_HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-                 "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category",
-                 "Context"]  # fmt: skip
+POLICE_HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 SNAKE_HEADER = [h.lower().replace(" ", "_") for h in POLICE_HEADER]
-LOCATIONS = ["On or near High Street", "On or near Parking Area", "On or near Supermarket",
-             "On or near Smith's Road, Grays"]  # fmt: skip
-OUTCOMES = ["Under investigation", "Investigation complete; no suspect identified",
-            "Unable to prosecute suspect"]  # fmt: skip
+LOCATIONS = [
+    "On or near High Street",
+    "On or near Parking Area",
+    "On or near Supermarket",
+    "On or near Smith's Road, Grays",
+]
+OUTCOMES = [
+    "Under investigation",
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+]
 # Police.uk rows rejected by exactly one rule each.
 BAD_POLICE = ("month", "lsoa_blank", "lsoa_form", "crime_type", "force")
 BAD_MONTHS = ["2023-13", "2023-00", "April 2023", "", "n/a"]
@@ -121,8 +143,9 @@ def written(files: list[TextFile]) -> Iterator[Path]:
 
 def spelled(label: str) -> st.SearchStrategy[str]:
     """Ways an analyst's file may spell a label that the mapping matches (case, spacing)."""
-    return st.sampled_from([label, label, label.lower(), label.upper(), f" {label} ",
-                            label.replace(" ", "  ")])  # fmt: skip
+    return st.sampled_from(
+        [label, label, label.lower(), label.upper(), f" {label} ", label.replace(" ", "  ")]
+    )
 
 
 def lay_out(
@@ -188,9 +211,11 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
     year = format_financial_year(start)
     monthly = draw(st.booleans())
     if monthly:
-        pool = (months_of_financial_year(format_financial_year(start - 2))[-3:]
-                + months_of_financial_year(format_financial_year(start - 1))
-                + months_of_financial_year(year))  # fmt: skip
+        pool = (
+            months_of_financial_year(format_financial_year(start - 2))[-3:]
+            + months_of_financial_year(format_financial_year(start - 1))
+            + months_of_financial_year(year)
+        )
     else:
         pool = [format_financial_year(y) for y in (start - 2, start - 1, start)]
     in_year = [p for p in pool if (p if "/" in p else financial_year_of_month(p)) == year]
@@ -204,16 +229,27 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
     force = dict(zip(areas, draw(st.permutations(FORCES)), strict=False))
 
     def cells(area: str, period: str, label: str, count: str) -> dict[str, str]:
-        return {"area": area, "force": force[area], "period": period, "category": label,
-                "count": count}  # fmt: skip
+        return {
+            "area": area,
+            "force": force[area],
+            "period": period,
+            "category": label,
+            "count": count,
+        }
 
     rows: list[dict[str, str]] = []
     good: list[bool] = []
     key_of = list(data)  # the key of each row written from ``data``, in order
     for (area, period, cat), n in data.items():
         label = draw(spelled(draw(st.sampled_from(TIDY_LABELS[cat]))))
-        rows.append(cells(area, draw(st.sampled_from(_period_spellings(period))), label,
-                          draw(st.sampled_from(_count_spellings(n)))))  # fmt: skip
+        rows.append(
+            cells(
+                area,
+                draw(st.sampled_from(_period_spellings(period))),
+                label,
+                draw(st.sampled_from(_count_spellings(n))),
+            )
+        )
         good.append(True)
     kept = {k: n for k, n in data.items()}
     if bad:
@@ -231,8 +267,12 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
             good.append(False)
         for kind in draw(st.lists(st.sampled_from(BAD_TIDY), max_size=8)):
             area = draw(st.sampled_from(areas))
-            row = cells(area, draw(st.sampled_from(pool)), draw(st.sampled_from(CRIME)),
-                        str(draw(st.integers(0, 80))))  # fmt: skip
+            row = cells(
+                area,
+                draw(st.sampled_from(pool)),
+                draw(st.sampled_from(CRIME)),
+                str(draw(st.integers(0, 80))),
+            )
             if kind == "negative":
                 row["count"] = str(-draw(st.integers(1, 80)))
             elif kind == "not_number":
@@ -254,8 +294,11 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
     where = [draw(st.integers(0, n_files - 1)) for _ in rows]
     if bad:  # duplicates and conflicts are found within one file
         where = [0] * len(rows)
-    header = ["area", "force", "period", "category", "count"] if with_force else \
-        ["area", "period", "category", "count"]
+    header = (
+        ["area", "force", "period", "category", "count"]
+        if with_force
+        else ["area", "period", "category", "count"]
+    )
     header = list(draw(st.permutations(header)))
     files, read, used, plain, used_plain = [], {}, {}, set(), {}
     for f in range(n_files):
@@ -263,16 +306,27 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
         if not mine:
             continue
         name = f"counts_{f}.csv"
-        lines, extra = lay_out(draw, header, [[rows[i][h] for h in header] for i in mine],
-                               trailing)  # fmt: skip
+        lines, extra = lay_out(draw, header, [[rows[i][h] for h in header] for i in mine], trailing)
         files.append(TextFile(name, lines, crlf=draw(st.booleans()), bom=draw(st.booleans())))
         read[name] = len(mine)
         used[name] = sum(good[i] for i in mine)
         used_plain[name] = sum(good[i] and not odd for i, odd in zip(mine, extra, strict=True))
-        plain |= {key_of[i] for i, odd in zip(mine, extra, strict=True)
-                  if not odd and good[i] and i < len(key_of)}  # fmt: skip
-    return TidyCase(files=files, kept=kept, read=read, used=used, plain=plain,
-                    used_plain=used_plain, area=areas[0], year=year, monthly=monthly)  # fmt: skip
+        plain |= {
+            key_of[i]
+            for i, odd in zip(mine, extra, strict=True)
+            if not odd and good[i] and i < len(key_of)
+        }
+    return TidyCase(
+        files=files,
+        kept=kept,
+        read=read,
+        used=used,
+        plain=plain,
+        used_plain=used_plain,
+        area=areas[0],
+        year=year,
+        monthly=monthly,
+    )
 
 
 # ---------------------------------------------------------------------------- police.uk files
@@ -292,7 +346,12 @@ class PoliceCase:
 
 @st.composite
 def police_row(
-    draw: st.DrawFn, force: str, month: str, areas: list[str], bad: str | None, uid: int,
+    draw: st.DrawFn,
+    force: str,
+    month: str,
+    areas: list[str],
+    bad: str | None,
+    uid: int,
     types: list[str] | None = None,
 ) -> tuple[list[str], tuple[str, str] | None]:
     """One street-level row (crimes get a Crime ID unique to ``uid``; crime type among
@@ -335,11 +394,18 @@ def police_cases(
     """1-3 police.uk files, one per force and month, with bad rows, duplicated rows, blank
     lines and possibly a copied file (which must not be counted twice) mixed in."""
     start = draw(st.integers(2019, 2024))
-    pool = (months_of_financial_year(format_financial_year(start - 1))
-            + months_of_financial_year(format_financial_year(start)))  # fmt: skip
+    pool = months_of_financial_year(format_financial_year(start - 1)) + months_of_financial_year(
+        format_financial_year(start)
+    )
     forces = FORCES[:1] if one_force else FORCES
-    pairs = draw(st.lists(st.tuples(st.sampled_from(forces), st.sampled_from(pool)),
-                          min_size=1, max_size=3, unique=True))  # fmt: skip
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(forces), st.sampled_from(pool)),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     files, read, used, covers = [], {}, {}, {}
     kept: Counter[tuple[str, str, str, str]] = Counter()
     plain: Counter[tuple[str, str, str, str]] = Counter()
@@ -348,8 +414,7 @@ def police_cases(
         areas = draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True))
         kinds = st.sampled_from([None] * 6 + list(BAD_POLICE)) if bad else st.none()
         spec = draw(st.lists(kinds, min_size=1, max_size=25))
-        rows = [draw(police_row(force, month, areas, k, 1000 * i + j))
-                for j, k in enumerate(spec)]  # fmt: skip
+        rows = [draw(police_row(force, month, areas, k, 1000 * i + j)) for j, k in enumerate(spec)]
         if bad:  # duplicated rows: a repeated Crime ID is rejected, a repeated ASB row is not
             rows += [rows[j] for j in draw(st.lists(st.integers(0, len(rows) - 1), max_size=3))]
         rows = [rows[j] for j in draw(st.permutations(range(len(rows))))]
@@ -376,8 +441,16 @@ def police_cases(
         read[files[-1].name] = read[original.name]
         used[files[-1].name] = used_plain[files[-1].name] = 0
     months = sorted({m for _, m in pairs})
-    return PoliceCase(files=files, read=read, used=used, covers=covers, kept=kept, plain=plain,
-                      used_plain=used_plain, months=months)  # fmt: skip
+    return PoliceCase(
+        files=files,
+        read=read,
+        used=used,
+        covers=covers,
+        kept=kept,
+        plain=plain,
+        used_plain=used_plain,
+        months=months,
+    )
 
 
 # ---------------------------------------------------------------------------- oracles
@@ -390,9 +463,11 @@ def _slot(period: str) -> str:
 
 
 def expected_change(
-    counts: dict[tuple[str, str], int], covered: dict[str, set[str]],
-    present: dict[str, list[str]], year: str,
-) -> dict[str, tuple[int | None, int | None, int]]:  # fmt: skip
+    counts: dict[tuple[str, str], int],
+    covered: dict[str, set[str]],
+    present: dict[str, list[str]],
+    year: str,
+) -> dict[str, tuple[int | None, int | None, int]]:
     """Independent year-on-year table: ``category -> (previous, current, months_compared)``.
 
     ``counts`` is ``(period, category) -> count`` for one area, ``covered`` the periods each
@@ -409,12 +484,15 @@ def expected_change(
         common = cur & old
         months = 0 if not common else 12 if common == {"Y"} else len(common)
         cats = present[kind]
-        for name in ([ALL_CRIME, *cats] if kind == "crime" else cats):
+        for name in [ALL_CRIME, *cats] if kind == "crime" else cats:
             want = set(cats) if name == ALL_CRIME else {name}
 
             def total(fy: str, slots: set[str] | None, want: set[str] = want) -> int:
-                return sum(n for (p, c), n in counts.items() if c in want and _fy(p) == fy
-                           and (slots is None or _slot(p) in slots))  # fmt: skip
+                return sum(
+                    n
+                    for (p, c), n in counts.items()
+                    if c in want and _fy(p) == fy and (slots is None or _slot(p) in slots)
+                )
 
             if common:
                 out[name] = (total(prev, common), total(year, common), months)
@@ -426,9 +504,10 @@ def expected_change(
 
 
 def expected_monthly(
-    counts: dict[tuple[str, str], int], covered: dict[str, set[str]],
+    counts: dict[tuple[str, str], int],
+    covered: dict[str, set[str]],
     present: dict[str, list[str]],
-) -> dict[tuple[str, str], int]:  # fmt: skip
+) -> dict[tuple[str, str], int]:
     """Independent monthly table ``(month, category) -> count``: zero only in covered months."""
     out: dict[tuple[str, str], int] = {}
     for kind, periods in covered.items():
@@ -452,11 +531,14 @@ def tidy_expectations(
 
 def table_of(change: pd.DataFrame) -> dict[str, tuple[int | None, int | None, int]]:
     """The category table as ``category -> (previous, current, months_compared)``."""
+
     def val(v: object) -> int | None:
         return None if pd.isna(v) else int(v)
 
-    return {str(r.category): (val(r.previous), val(r.current), int(r.months_compared))
-            for r in change.itertuples()}  # fmt: skip
+    return {
+        str(r.category): (val(r.previous), val(r.current), int(r.months_compared))
+        for r in change.itertuples()
+    }
 
 
 def monthly_of(monthly: pd.DataFrame) -> dict[tuple[str, str], int]:
@@ -468,8 +550,11 @@ def monthly_of(monthly: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 def assert_same(got: dict, expected: dict, what: str) -> None:
     """Equal dictionaries, or an error listing the keys that differ."""
-    diff = {k: (got.get(k), expected.get(k)) for k in set(got) | set(expected)
-            if got.get(k) != expected.get(k)}  # fmt: skip
+    diff = {
+        k: (got.get(k), expected.get(k))
+        for k in set(got) | set(expected)
+        if got.get(k) != expected.get(k)
+    }
     assert not diff, f"{what}: (got, expected) differ at {sorted(diff.items(), key=str)[:6]}"
 
 
@@ -497,12 +582,17 @@ def check_all_crime_sum(change: pd.DataFrame, monthly: pd.DataFrame) -> None:
         assert (change[col].dropna() >= 0).all(), f"a negative {col}"
 
 
-def check_pct_signs(table: pd.DataFrame, previous: str = "previous", current: str = "current",
-                    change: str = "change") -> None:  # fmt: skip
+def check_pct_signs(
+    table: pd.DataFrame,
+    previous: str = "previous",
+    current: str = "current",
+    change: str = "change",
+) -> None:
     """% change has the sign of the change; missing (never 0 or inf) when previous is 0 or
     missing; rounds to 0.0 only when the exact change is under 0.05% (sign kept)."""
-    for p, c, d, pct in zip(table[previous], table[current], table[change], table["pct_change"],
-                            strict=True):  # fmt: skip
+    for p, c, d, pct in zip(
+        table[previous], table[current], table[change], table["pct_change"], strict=True
+    ):
         if pd.isna(p) or pd.isna(c):
             assert pd.isna(pct) and pd.isna(d), (p, c, d, pct)
             continue
@@ -531,8 +621,12 @@ def check_rr_intervals(change: pd.DataFrame) -> None:
     for r in change.itertuples():
         if pd.isna(r.rate_ratio):
             continue
-        assert r.rr_lower <= r.rate_ratio <= r.rr_upper, (r.category, r.rr_lower, r.rate_ratio,
-                                                          r.rr_upper)  # fmt: skip
+        assert r.rr_lower <= r.rate_ratio <= r.rr_upper, (
+            r.category,
+            r.rr_lower,
+            r.rate_ratio,
+            r.rr_upper,
+        )
         assert 0 <= r.p_value <= 1
 
 
@@ -543,14 +637,26 @@ def check_rr_intervals(change: pd.DataFrame) -> None:
 # must still carry its columns.
 @example(
     case=TidyCase(
-        files=[TextFile(name="counts_0.csv", lines=[
-            "area,period,category,count", "Thurrock,2019/20,Violence and sexual offences,0"])],
+        files=[
+            TextFile(
+                name="counts_0.csv",
+                lines=[
+                    "area,period,category,count",
+                    "Thurrock,2019/20,Violence and sexual offences,0",
+                ],
+            )
+        ],
         kept={("Thurrock", "2019/20", "Violence and sexual offences"): 0},
-        read={"counts_0.csv": 1}, used={"counts_0.csv": 1},
+        read={"counts_0.csv": 1},
+        used={"counts_0.csv": 1},
         plain={("Thurrock", "2019/20", "Violence and sexual offences")},
-        used_plain={"counts_0.csv": 1}, area="Thurrock", year="2019/20", monthly=False,
+        used_plain={"counts_0.csv": 1},
+        area="Thurrock",
+        year="2019/20",
+        monthly=False,
     ),
-    with_population=False, seed=10000,
+    with_population=False,
+    seed=10000,
 )
 def test_all_crime_is_sum_of_crime_categories_tidy(
     case: TidyCase, with_population: bool, seed: int
@@ -560,8 +666,11 @@ def test_all_crime_is_sum_of_crime_categories_tidy(
     files = list(case.files)
     if with_population:
         start = int(case.year[:4])
-        pop = ["area,year,population", f"{case.area},{start - 1},{seed}",
-               f"{case.area},{start},{seed + seed // 20}"]  # fmt: skip
+        pop = [
+            "area,year,population",
+            f"{case.area},{start - 1},{seed}",
+            f"{case.area},{start},{seed + seed // 20}",
+        ]
         files.append(TextFile("population.csv", pop))
     with written(files) as folder:
         ds = csp_analysis.load(folder)
@@ -569,10 +678,14 @@ def test_all_crime_is_sum_of_crime_categories_tidy(
     yoy = a.table("yoy_categories")
     check_all_crime_sum(a.table("yoy_categories"), a.table("monthly_counts"))
     counts, covered, present = tidy_expectations(case)
-    assert_same(table_of(yoy), expected_change(counts, covered, present, case.year),
-                "category table")
-    assert_same(monthly_of(a.table("monthly_counts")), expected_monthly(counts, covered, present),
-                "monthly table")
+    assert_same(
+        table_of(yoy), expected_change(counts, covered, present, case.year), "category table"
+    )
+    assert_same(
+        monthly_of(a.table("monthly_counts")),
+        expected_monthly(counts, covered, present),
+        "monthly table",
+    )
     check_pct_signs(a.table("yoy_categories"))
     check_rr_intervals(a.table("yoy_categories"))
     if len(a.table("same_month_last_year")):
@@ -589,8 +702,11 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
         by_area[name] += n
     area = min(by_area, key=lambda x: (-by_area[x], x))  # the largest: always a member
     # A year with crime records for the area (see test_assess_area_with_only_asb_records).
-    years = [financial_year_of_month(m) for (ar, _, m, c) in case.kept
-             if ar == area and KIND_OF[c] == "crime"]  # fmt: skip
+    years = [
+        financial_year_of_month(m)
+        for (ar, _, m, c) in case.kept
+        if ar == area and KIND_OF[c] == "crime"
+    ]
     assume(years)  # before reading the files: a rejected example costs nothing
     year = max(years)
     with written(case.files) as folder:
@@ -604,10 +720,12 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
     kinds = {KIND_OF[c] for _, c in counts}
     covered = {k: set(case.months) for k in ("crime", "asb") if k in kinds}
     present = {"crime": CRIME, "asb": KINDS["asb"]}
-    assert_same(table_of(yoy), expected_change(counts, covered, present, year),
-                "category table")
-    assert_same(monthly_of(a.table("monthly_counts")), expected_monthly(counts, covered, present),
-                "monthly table")
+    assert_same(table_of(yoy), expected_change(counts, covered, present, year), "category table")
+    assert_same(
+        monthly_of(a.table("monthly_counts")),
+        expected_monthly(counts, covered, present),
+        "monthly table",
+    )
     check_pct_signs(a.table("yoy_categories"))
     check_rr_intervals(a.table("yoy_categories"))
     if len(a.table("district_change")):
@@ -628,21 +746,57 @@ def asb_only_cases(draw: st.DrawFn) -> tuple[list[TextFile], str]:
     files = []
     plan = [(month, draw(st.integers(1, 4)), asb)]
     if draw(st.booleans()):
-        plan.append((months_of_financial_year(format_financial_year(start - 1))[0],
-                     draw(st.integers(1, 4)), crimes))  # fmt: skip
+        plan.append(
+            (
+                months_of_financial_year(format_financial_year(start - 1))[0],
+                draw(st.integers(1, 4)),
+                crimes,
+            )
+        )
     for i, (m, n, types) in enumerate(plan):
-        rows = [draw(police_row(FORCES[0], m, ["Thurrock"], None, 100 * i + j, types))[0]
-                for j in range(n)]  # fmt: skip
-        rows += [draw(police_row(FORCES[0], m, AREAS[1:], None, 100 * i + 50 + j, crimes))[0]
-                 for j in range(draw(st.integers(0, 4)))]  # fmt: skip
-        files.append(TextFile(f"{m}-essex-street.csv", [csv_line(POLICE_HEADER)]
-                              + [csv_line(r) for r in rows]))  # fmt: skip
+        rows = [
+            draw(police_row(FORCES[0], m, ["Thurrock"], None, 100 * i + j, types))[0]
+            for j in range(n)
+        ]
+        rows += [
+            draw(police_row(FORCES[0], m, AREAS[1:], None, 100 * i + 50 + j, crimes))[0]
+            for j in range(draw(st.integers(0, 4)))
+        ]
+        files.append(
+            TextFile(
+                f"{m}-essex-street.csv", [csv_line(POLICE_HEADER)] + [csv_line(r) for r in rows]
+            )
+        )
     return files, year
 
 
-ASB_ONLY_EXAMPLE = ([TextFile("2024-04-essex-street.csv", [csv_line(POLICE_HEADER), csv_line(
-    ["", "2024-04", "Essex Police", "Essex Police", "0.1", "51.5", "On or near High Street",
-     "E01000001", "Thurrock 001A", "Anti-social behaviour", "", ""])])], "2024/25")  # fmt: skip
+ASB_ONLY_EXAMPLE = (
+    [
+        TextFile(
+            "2024-04-essex-street.csv",
+            [
+                csv_line(POLICE_HEADER),
+                csv_line(
+                    [
+                        "",
+                        "2024-04",
+                        "Essex Police",
+                        "Essex Police",
+                        "0.1",
+                        "51.5",
+                        "On or near High Street",
+                        "E01000001",
+                        "Thurrock 001A",
+                        "Anti-social behaviour",
+                        "",
+                        "",
+                    ]
+                ),
+            ],
+        )
+    ],
+    "2024/25",
+)
 
 
 @settings(BASE, max_examples=6, phases=NO_SHRINK)
@@ -666,8 +820,11 @@ def test_year_on_year_uses_months_compared_only(case: TidyCase) -> None:
     with written(case.files) as folder:
         ds = csp_analysis.load(folder)
     counts, covered, present = tidy_expectations(case)
-    assert_same(table_of(category_change(ds, case.area, case.year)),
-                expected_change(counts, covered, present, case.year), "category table")
+    assert_same(
+        table_of(category_change(ds, case.area, case.year)),
+        expected_change(counts, covered, present, case.year),
+        "category table",
+    )
     monthly = monthly_counts(ds, case.area)
     assert_same(monthly_of(monthly), expected_monthly(counts, covered, present), "monthly table")
     written_months = {p for (a, p, _) in case.kept if a == case.area and "/" not in p}
@@ -689,20 +846,26 @@ def test_pct_change_sign_matches_change(previous: int, current: int) -> None:
 
 
 @settings(BASE, max_examples=50)
-@given(current=st.one_of(st.integers(0, 5000), st.none(), st.just(float("nan")),
-                         st.just(pd.NA)),
-       previous=st.sampled_from([None, float("nan"), pd.NA, 0, np.int64(0), 0.0]))  # fmt: skip
-def test_pct_change_missing_when_previous_zero_or_missing(current: object,
-                                                          previous: object) -> None:
+@given(
+    current=st.one_of(st.integers(0, 5000), st.none(), st.just(float("nan")), st.just(pd.NA)),
+    previous=st.sampled_from([None, float("nan"), pd.NA, 0, np.int64(0), 0.0]),
+)
+def test_pct_change_missing_when_previous_zero_or_missing(
+    current: object, previous: object
+) -> None:
     """No previous value (or 0) gives a missing % change, never 0, inf or an error."""
     assert math.isnan(pct_change(previous, current))  # type: ignore[arg-type]
 
 
 @settings(BASE, max_examples=100)
-@given(previous=st.integers(1, 200_000), current=st.integers(0, 200_000),
-       kind=st.sampled_from(["int64", "Int64", "float64"]))  # fmt: skip
-def test_pct_change_same_for_numpy_and_pandas_numbers(previous: int, current: int,
-                                                      kind: str) -> None:
+@given(
+    previous=st.integers(1, 200_000),
+    current=st.integers(0, 200_000),
+    kind=st.sampled_from(["int64", "Int64", "float64"]),
+)
+def test_pct_change_same_for_numpy_and_pandas_numbers(
+    previous: int, current: int, kind: str
+) -> None:
     """Counts from a table (numpy or pandas scalars) give the same % change as ints."""
     values = pd.array([previous, current], dtype=kind)
     assert pct_change(values[0], values[1]) == pct_change(previous, current)
@@ -713,8 +876,12 @@ LEVEL = st.one_of(st.sampled_from([0.9, 0.95, 0.99, 0.998]), st.floats(0.5, 0.99
 
 
 @settings(BASE, max_examples=300)
-@given(count=st.integers(0, 1_000_000), population=st.integers(1, 5_000_000), level=LEVEL,
-       per=st.sampled_from([1000, 100_000, 1]))  # fmt: skip
+@given(
+    count=st.integers(0, 1_000_000),
+    population=st.integers(1, 5_000_000),
+    level=LEVEL,
+    per=st.sampled_from([1000, 100_000, 1]),
+)
 def test_rate_ci_contains_rate(count: int, population: int, level: float, per: int) -> None:
     """rate_ci (exact below 10, Byar's from 10) contains count / population x per."""
     lo, hi = rate_ci(count, population, per=per, level=level)
@@ -725,8 +892,11 @@ def test_rate_ci_contains_rate(count: int, population: int, level: float, per: i
 
 
 @settings(BASE, max_examples=100)
-@given(rows=st.lists(st.tuples(st.integers(0, 100_000), st.integers(1, 2_000_000)),
-                     min_size=1, max_size=20))  # fmt: skip
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 100_000), st.integers(1, 2_000_000)), min_size=1, max_size=20
+    )
+)
 def test_calculate_rates_intervals_nested_and_contain_rate(rows: list[tuple[int, int]]) -> None:
     """calculate_rates: each rate is inside its 95% interval, inside its 99.8% interval."""
     df = pd.DataFrame(rows, columns=["count", "population"])
@@ -739,9 +909,14 @@ def test_calculate_rates_intervals_nested_and_contain_rate(rows: list[tuple[int,
 
 
 @settings(BASE, max_examples=300)
-@given(previous=st.integers(0, 20_000), current=st.integers(0, 20_000), level=LEVEL,
-       pops=st.one_of(st.none(), st.tuples(st.integers(1_000, 2_000_000),
-                                           st.integers(1_000, 2_000_000))))  # fmt: skip
+@given(
+    previous=st.integers(0, 20_000),
+    current=st.integers(0, 20_000),
+    level=LEVEL,
+    pops=st.one_of(
+        st.none(), st.tuples(st.integers(1_000, 2_000_000), st.integers(1_000, 2_000_000))
+    ),
+)
 def test_rate_ratio_interval_contains_rate_ratio(
     previous: int, current: int, level: float, pops: tuple[int, int] | None
 ) -> None:
@@ -766,20 +941,35 @@ def test_wilson_interval_contains_proportion(data: st.DataObject, n: int, level:
 
 
 @settings(BASE, max_examples=60)
-@given(data=st.data(), concerns=st.lists(st.sampled_from(
-    ["Drugs", "Speeding", "Burglary", "Litter", "ASB", "Knife crime", "Shoplifting"]),
-    min_size=1, max_size=7, unique=True), two_periods=st.booleans())  # fmt: skip
+@given(
+    data=st.data(),
+    concerns=st.lists(
+        st.sampled_from(
+            ["Drugs", "Speeding", "Burglary", "Litter", "ASB", "Knife crime", "Shoplifting"]
+        ),
+        min_size=1,
+        max_size=7,
+        unique=True,
+    ),
+    two_periods=st.booleans(),
+)
 def test_survey_intervals_contain_percentages(
     data: st.DataObject, concerns: list[str], two_periods: bool
 ) -> None:
     """public_concern: every share lies inside its Wilson interval, 0 <= lower, upper <= 100."""
     rows = []
-    for period in (["2024", "2025"] if two_periods else [None]):
+    for period in ["2024", "2025"] if two_periods else [None]:
         n = data.draw(st.integers(1, 5000))
         for concern in concerns:
             x = data.draw(st.one_of(st.integers(0, n), st.sampled_from([0, n])))
-            rows.append({"concern": concern, "respondents": str(n), "count": str(x),
-                         **({"period": period} if period else {})})  # fmt: skip
+            rows.append(
+                {
+                    "concern": concern,
+                    "respondents": str(n),
+                    "count": str(x),
+                    **({"period": period} if period else {}),
+                }
+            )
     out = public_concern(pd.DataFrame(rows))
     assert len(out) == len(concerns)
     assert (out["ci_lower"] >= 0).all() and (out["ci_upper"] <= 100).all()
@@ -788,8 +978,9 @@ def test_survey_intervals_contain_percentages(
 
 
 @settings(BASE, max_examples=100)
-@given(rate=st.floats(0.01, 300), pops=st.lists(st.integers(500, 3_000_000), min_size=1,
-                                                 max_size=8))  # fmt: skip
+@given(
+    rate=st.floats(0.01, 300), pops=st.lists(st.integers(500, 3_000_000), min_size=1, max_size=8)
+)
 def test_funnel_limits_contain_target(rate: float, pops: list[int]) -> None:
     """Funnel limits: lower 99.8% <= lower 95% <= group rate <= upper 95% <= upper 99.8%."""
     lim = funnel_limits(rate, pops)
@@ -801,8 +992,9 @@ def test_funnel_limits_contain_target(rate: float, pops: list[int]) -> None:
 
 
 # ---------------------------------------------------------------------------- 4. accounting
-def check_accounting(ds: Dataset, read: dict[str, int], used: dict[str, int],
-                     at_least: dict[str, int] | None = None) -> None:  # fmt: skip
+def check_accounting(
+    ds: Dataset, read: dict[str, int], used: dict[str, int], at_least: dict[str, int] | None = None
+) -> None:
     """Each file: rows_read as written, read = used + rejected, every rejected row has a
     problem, rows_used as a correct reader would use (or, with ``at_least``, between the
     unambiguous rows and all valid rows)."""
@@ -813,8 +1005,7 @@ def check_accounting(ds: Dataset, read: dict[str, int], used: dict[str, int],
         assert f["rows_read"] == f["rows_used"] + f["rows_rejected"], name
         assert f["rows_read"] == n, (name, f["rows_read"], n, f["issue"])
         low = used[name] if at_least is None else at_least[name]
-        assert low <= f["rows_used"] <= used[name], (name, f["rows_used"], used[name],
-                                                     f["issue"])  # fmt: skip
+        assert low <= f["rows_used"] <= used[name], (name, f["rows_used"], used[name], f["issue"])
         problems = ds.problems[ds.problems["source"] == name]
         assert int(problems["rows"].sum()) == f["rows_rejected"], name
 
@@ -827,22 +1018,48 @@ def _two_forces_one_lsoa() -> PoliceCase:
     kept: Counter[tuple[str, str, str, str]] = Counter()
     for i, force in enumerate(FORCES):
         name = f"2018-04-{force.split()[0].lower()}-street-{i}.csv"
-        row = ["", "2018-04", force, "", "0.000000", "51.000000", "On or near High Street",
-               "E01000000", "Thurrock 001A", "Anti-social behaviour", "", ""]
+        row = [
+            "",
+            "2018-04",
+            force,
+            "",
+            "0.000000",
+            "51.000000",
+            "On or near High Street",
+            "E01000000",
+            "Thurrock 001A",
+            "Anti-social behaviour",
+            "",
+            "",
+        ]
         files.append(TextFile(name, [csv_line(POLICE_HEADER), csv_line(row)]))
         read[name] = used[name] = 1
         covers[name] = (force, "2018-04")
         kept[("Thurrock", force, "2018-04", "Anti-social behaviour")] += 1
-    return PoliceCase(files=files, read=read, used=used, covers=covers, kept=kept,
-                      plain=Counter(kept), used_plain=dict(used), months=["2018-04"])
+    return PoliceCase(
+        files=files,
+        read=read,
+        used=used,
+        covers=covers,
+        kept=kept,
+        plain=Counter(kept),
+        used_plain=dict(used),
+        months=["2018-04"],
+    )
 
 
 def _police_counts(ds: Dataset) -> Counter[tuple[str, str, str, str]]:
     """police.uk counts of a dataset by (area, force, period, category)."""
     police = ds.counts[ds.counts["source"] == "police_uk"]
     got: Counter[tuple[str, str, str, str]] = Counter()
-    for a, f, p, c, n in zip(police["area"], police["force"], police["period"],
-                             police["category"], police["count"], strict=True):  # fmt: skip
+    for a, f, p, c, n in zip(
+        police["area"],
+        police["force"],
+        police["period"],
+        police["category"],
+        police["count"],
+        strict=True,
+    ):
         got[(str(a), str(f), str(p), str(c))] += int(n)
     return got
 
@@ -866,9 +1083,11 @@ def test_police_uk_row_accounting(case: PoliceCase) -> None:
     for area in ds.areas:  # the series' nonzero cells (zeros fill the months covered)
         own = ds.area_force[area]
         series = ds.area_counts(area)
-        got = {(str(p), str(c)): int(n) for p, c, n in
-               zip(series["period"], series["category"], series["count"], strict=True)
-               if n}  # fmt: skip
+        got = {
+            (str(p), str(c)): int(n)
+            for p, c, n in zip(series["period"], series["category"], series["count"], strict=True)
+            if n
+        }
         expected = {(m, c): n for (a, f, m, c), n in case.kept.items() if a == area and f == own}
         assert_same(got, expected, f"{area}'s series ({own})")
 
@@ -882,9 +1101,16 @@ def test_tidy_row_accounting(case: TidyCase) -> None:
         ds = csp_analysis.load(folder)
     check_accounting(ds, case.read, case.used)
     assert all(int(n) >= 0 for n in ds.counts["count"])
-    got = {(str(a), str(p), str(c)): int(n) for a, p, c, n in
-           zip(ds.counts["area"], ds.counts["period"], ds.counts["category"],
-               ds.counts["count"], strict=True)}  # fmt: skip
+    got = {
+        (str(a), str(p), str(c)): int(n)
+        for a, p, c, n in zip(
+            ds.counts["area"],
+            ds.counts["period"],
+            ds.counts["category"],
+            ds.counts["count"],
+            strict=True,
+        )
+    }
     assert_same(got, case.kept, "tidy counts")
     assert sum(int(n) for n in ds.counts["count"]) == sum(case.kept.values())
 
@@ -911,9 +1137,16 @@ def test_tidy_trailing_comma_on_some_rows(case: TidyCase) -> None:
     with written(case.files) as folder:
         ds = csp_analysis.load(folder)
     check_accounting(ds, case.read, case.used, at_least=case.used_plain)
-    got = {(str(a), str(p), str(c)): int(n) for a, p, c, n in
-           zip(ds.counts["area"], ds.counts["period"], ds.counts["category"],
-               ds.counts["count"], strict=True)}  # fmt: skip
+    got = {
+        (str(a), str(p), str(c)): int(n)
+        for a, p, c, n in zip(
+            ds.counts["area"],
+            ds.counts["period"],
+            ds.counts["category"],
+            ds.counts["count"],
+            strict=True,
+        )
+    }
     assert len(got) == int(ds.files["rows_used"].sum())
     assert case.plain <= got.keys()
     assert_same(got, {k: case.kept[k] for k in got if k in case.kept}, "tidy counts")

@@ -33,10 +33,13 @@ def _expected_kernel() -> str:
 def test_dry_run_builds_the_command_for_the_project_notebooks() -> None:
     cmd = open_lab(dry_run=True)
     assert cmd == [
-        sys.executable, "-m", "jupyter", "lab",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
         f"--ServerApp.root_dir={notebooks_dir().resolve()}",
         f"{KERNEL_FLAG}{_expected_kernel()}",
-    ]  # fmt: skip
+    ]
     assert lab_command() == cmd
 
 
@@ -141,26 +144,33 @@ def test_jupyterlab_starts_on_the_folder_with_the_default_kernel(tmp_path: Path)
     pytest.importorskip("jupyterlab")
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    (folder / "probe.ipynb").write_text(json.dumps({
-        "cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))  # fmt: skip
+    (folder / "probe.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     # The project's pairing: every notebook saved with its MyST Markdown text form.
     (folder / "jupytext.toml").write_bytes((notebooks_dir() / "jupytext.toml").read_bytes())
     port, token = _free_port(), "csp-assess-test-token"
     extra = [
-        "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-    ]  # fmt: skip
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         extra.append("--allow-root")  # containers run tests as root
     cmd = open_lab(folder, dry_run=True, extra_args=extra)
-    env = {**os.environ,
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}  # fmt: skip
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     log_path = tmp_path / "lab.log"
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                stdin=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+        )
         try:
             started = time.monotonic()
             status = None
@@ -183,11 +193,18 @@ def test_jupyterlab_starts_on_the_folder_with_the_default_kernel(tmp_path: Path)
             names = sorted(item["name"] for item in contents["content"])
             assert names == ["jupytext.toml", "probe.ipynb"]
             # Saving from JupyterLab writes the paired text form too (jupytext's extension).
-            cell = {"cell_type": "markdown", "id": "cell-00", "metadata": {},
-                    "source": "## Saved from JupyterLab"}  # fmt: skip
+            cell = {
+                "cell_type": "markdown",
+                "id": "cell-00",
+                "metadata": {},
+                "source": "## Saved from JupyterLab",
+            }
             notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-            _put_json(f"{base}/api/contents/probe.ipynb", token,
-                      {"type": "notebook", "format": "json", "content": notebook})  # fmt: skip
+            _put_json(
+                f"{base}/api/contents/probe.ipynb",
+                token,
+                {"type": "notebook", "format": "json", "content": notebook},
+            )
             paired = folder / "probe.md"
             assert paired.is_file(), "JupyterLab saved no paired .md: is jupytext installed?"
             text = paired.read_text(encoding="utf-8")

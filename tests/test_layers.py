@@ -17,7 +17,8 @@ def test_import_contracts_are_kept() -> None:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert exe, "import-linter is a test dependency (pip install -e '.[test]')"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, not another
-    run = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True,
-                         check=False, env=env)  # fmt: skip
+    run = subprocess.run(
+        [exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False, env=env
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "BROKEN" not in run.stdout and "KEPT" in run.stdout

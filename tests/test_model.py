@@ -12,20 +12,43 @@ from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset, load, months_of_period
 
 ASB = "Anti-social behaviour"
-POLICE_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-                 "LSOA name,Crime type,Last outcome category,Context")  # fmt: skip
+POLICE_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
 # The 13 police.uk crime types other than ASB (DOMAIN.md)
 CRIME_TYPES = [
-    "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs", "Other crime",
-    "Other theft", "Possession of weapons", "Public order", "Robbery", "Shoplifting",
-    "Theft from the person", "Vehicle crime", "Violence and sexual offences",
-]  # fmt: skip
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+]
 # data/demo/README.md: Elderbrook and its 13 neighbours, one fictional force
 DEMO_AREAS = [
-    "Elderbrook", "Ashgrove Vale", "Brindlemoor", "Corrigan Bay", "Dunsvale", "Fallowmouth",
-    "Greywater", "Hartlecombe", "Kestlebury", "Lowenfield", "Marrowdene", "Ravensholt",
-    "Saltridge", "Tollerby Fen",
-]  # fmt: skip
+    "Elderbrook",
+    "Ashgrove Vale",
+    "Brindlemoor",
+    "Corrigan Bay",
+    "Dunsvale",
+    "Fallowmouth",
+    "Greywater",
+    "Hartlecombe",
+    "Kestlebury",
+    "Lowenfield",
+    "Marrowdene",
+    "Ravensholt",
+    "Saltridge",
+    "Tollerby Fen",
+]
 DEMO_FORCE = "Wessmoor Constabulary"
 
 
@@ -36,15 +59,17 @@ def write_tidy(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
     return path
 
 
-def write_police(path: Path, month: str, rows: list[tuple[str, str]],
-                 force: str = "Test Police") -> Path:  # fmt: skip
+def write_police(
+    path: Path, month: str, rows: list[tuple[str, str]], force: str = "Test Police"
+) -> Path:
     """rows: (LSOA name, crime type); ASB rows get no Crime ID, as on police.uk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     out = [POLICE_HEADER]
     for i, (lsoa, ctype) in enumerate(rows):
         cid = "" if ctype == ASB else f"id{force[0]}{month}{i}"
-        out.append(f"{cid},{month},{force},{force},0.1,51.5,On or near A,E01000001,"
-                   f"{lsoa},{ctype},,")  # fmt: skip
+        out.append(
+            f"{cid},{month},{force},{force},0.1,51.5,On or near A,E01000001,{lsoa},{ctype},,"
+        )
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
 
@@ -64,21 +89,28 @@ def test_months_of_period() -> None:
 
 
 def test_tidy_zero_fill_inside_covered_months(tmp_path: Path) -> None:
-    write_tidy(tmp_path / "counts.csv", [
-        ("Testborough", "2024-04", "Burglary", 5),
-        ("Testborough", "2024-05", "Robbery", 2),
-        ("Testborough", "2024-06", "Burglary", 7),
-        # 2024-07 has no row at all: not covered, so missing
-        ("Testborough", "2024-08", "Burglary", 1),
-    ])  # fmt: skip
+    write_tidy(
+        tmp_path / "counts.csv",
+        [
+            ("Testborough", "2024-04", "Burglary", 5),
+            ("Testborough", "2024-05", "Robbery", 2),
+            ("Testborough", "2024-06", "Burglary", 7),
+            # 2024-07 has no row at all: not covered, so missing
+            ("Testborough", "2024-08", "Burglary", 1),
+        ],
+    )
     ds = load(tmp_path)
     assert ds.covered_months("Testborough", "tidy") == ["2024-04", "2024-05", "2024-06", "2024-08"]
     assert series(ds, "Testborough") == {
-        ("2024-04", "Burglary"): 5, ("2024-04", "Robbery"): 0,
-        ("2024-05", "Burglary"): 0, ("2024-05", "Robbery"): 2,
-        ("2024-06", "Burglary"): 7, ("2024-06", "Robbery"): 0,
-        ("2024-08", "Burglary"): 1, ("2024-08", "Robbery"): 0,
-    }  # fmt: skip
+        ("2024-04", "Burglary"): 5,
+        ("2024-04", "Robbery"): 0,
+        ("2024-05", "Burglary"): 0,
+        ("2024-05", "Robbery"): 2,
+        ("2024-06", "Burglary"): 7,
+        ("2024-06", "Robbery"): 0,
+        ("2024-08", "Burglary"): 1,
+        ("2024-08", "Robbery"): 0,
+    }
     wide = monthly_wide(monthly_counts(ds, "Testborough"), ["All crime", "Burglary", "Robbery"])
     assert list(wide.index) == ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08"]
     assert wide.loc["2024-07"].isna().all()  # missing, not zero
@@ -87,12 +119,17 @@ def test_tidy_zero_fill_inside_covered_months(tmp_path: Path) -> None:
 
 
 def test_police_uk_zero_fill_over_force_months(tmp_path: Path) -> None:
-    write_police(tmp_path / "2024-04.csv", "2024-04",
-                 [("Testshire 001A", "Burglary"), ("Testshire 001A", ASB),
-                  ("Otherby 001A", "Drugs")])  # fmt: skip
+    write_police(
+        tmp_path / "2024-04.csv",
+        "2024-04",
+        [("Testshire 001A", "Burglary"), ("Testshire 001A", ASB), ("Otherby 001A", "Drugs")],
+    )
     # 2024-05: no file, so not covered
-    write_police(tmp_path / "2024-06.csv", "2024-06",
-                 [("Otherby 002A", "Robbery"), ("Otherby 002A", "Robbery")])  # fmt: skip
+    write_police(
+        tmp_path / "2024-06.csv",
+        "2024-06",
+        [("Otherby 002A", "Robbery"), ("Otherby 002A", "Robbery")],
+    )
     ds = load(tmp_path)
     assert ds.covered_months("Testshire", "police_uk") == ["2024-04", "2024-06"]
     got = series(ds, "Testshire")
@@ -110,13 +147,24 @@ def test_area_series_uses_only_its_own_forces_records(tmp_path: Path) -> None:
     ds.counts under Kent Police and are named in Thurrock's data-quality table."""
     from csp_analysis.analyses.quality import data_quality
 
-    write_police(tmp_path / "2024-04-essex.csv", "2024-04",
-                 [("Thurrock 001A", "Burglary"), ("Thurrock 001A", ASB),
-                  ("Basildon 001A", "Drugs")], force="Essex Police")  # fmt: skip
-    write_police(tmp_path / "2024-04-kent.csv", "2024-04",
-                 [("Thurrock 001A", "Burglary"), ("Thurrock 002B", ASB),
-                  ("Dartford 001A", "Robbery"), ("Dartford 001A", "Robbery"),
-                  ("Dartford 002A", "Robbery")], force="Kent Police")  # fmt: skip
+    write_police(
+        tmp_path / "2024-04-essex.csv",
+        "2024-04",
+        [("Thurrock 001A", "Burglary"), ("Thurrock 001A", ASB), ("Basildon 001A", "Drugs")],
+        force="Essex Police",
+    )
+    write_police(
+        tmp_path / "2024-04-kent.csv",
+        "2024-04",
+        [
+            ("Thurrock 001A", "Burglary"),
+            ("Thurrock 002B", ASB),
+            ("Dartford 001A", "Robbery"),
+            ("Dartford 001A", "Robbery"),
+            ("Dartford 002A", "Robbery"),
+        ],
+        force="Kent Police",
+    )
     ds = load(tmp_path, cache=False)
     assert ds.area_force["Thurrock"] == "Essex Police"
     got = series(ds, "Thurrock")
@@ -131,16 +179,21 @@ def test_area_series_uses_only_its_own_forces_records(tmp_path: Path) -> None:
     assert len(ds.other_force_counts("Dartford")) == 0
     quality = data_quality(ds, "Thurrock", "2024/25")
     note = quality[quality["entry"] == "other force's records"]["issue"].tolist()
-    assert note == ["2 records by Kent Police located in Thurrock are counted in Kent "
-                    "Police's figures, not Thurrock's"]
+    assert note == [
+        "2 records by Kent Police located in Thurrock are counted in Kent "
+        "Police's figures, not Thurrock's"
+    ]
 
 
 def test_month_with_only_asb_rows_is_missing_for_crime(tmp_path: Path) -> None:
-    write_tidy(tmp_path / "counts.csv", [
-        ("Testborough", "2024-04", "Burglary", 3),
-        ("Testborough", "2024-04", ASB, 2),
-        ("Testborough", "2024-05", ASB, 4),  # the crime extract stops in April
-    ])  # fmt: skip
+    write_tidy(
+        tmp_path / "counts.csv",
+        [
+            ("Testborough", "2024-04", "Burglary", 3),
+            ("Testborough", "2024-04", ASB, 2),
+            ("Testborough", "2024-05", ASB, 4),  # the crime extract stops in April
+        ],
+    )
     ds = load(tmp_path)
     mc = monthly_counts(ds, "Testborough")
     may = mc[mc["month"] == "2024-05"].set_index("category")["count"]
@@ -152,17 +205,29 @@ def test_month_with_only_asb_rows_is_missing_for_crime(tmp_path: Path) -> None:
 
 
 def test_tidy_and_police_uk_never_added(tmp_path: Path) -> None:
-    write_police(tmp_path / "police" / "2024-04-test-street.csv", "2024-04",
-                 [("Testshire 001A", "Burglary"), ("Testshire 001A", "Burglary"),
-                  ("Testshire 002A", "Robbery"), ("Testshire 001A", ASB)])  # fmt: skip
-    write_tidy(tmp_path / "local" / "counts.csv", [
-        ("Testshire", "2024-04", "Burglary", 10),
-        ("Testshire", "2024-04", "Shoplifting", 4),
-    ])  # fmt: skip
+    write_police(
+        tmp_path / "police" / "2024-04-test-street.csv",
+        "2024-04",
+        [
+            ("Testshire 001A", "Burglary"),
+            ("Testshire 001A", "Burglary"),
+            ("Testshire 002A", "Robbery"),
+            ("Testshire 001A", ASB),
+        ],
+    )
+    write_tidy(
+        tmp_path / "local" / "counts.csv",
+        [
+            ("Testshire", "2024-04", "Burglary", 10),
+            ("Testshire", "2024-04", "Shoplifting", 4),
+        ],
+    )
     ds = load(tmp_path)
     raw = ds.counts[(ds.counts["area"] == "Testshire") & (ds.counts["category"] == "Burglary")]
     assert dict(zip(raw["source"], raw["count"].astype(int), strict=True)) == {
-        "police_uk": 2, "tidy": 10}  # fmt: skip
+        "police_uk": 2,
+        "tidy": 10,
+    }
     assert ds.source_for("Testshire", "crime") == "tidy"
     assert ds.source_for("Testshire", "asb") == "police_uk"  # the tidy file has no ASB
     mc = monthly_counts(ds, "Testshire").set_index("category")["count"]
@@ -179,10 +244,13 @@ def test_tidy_and_police_uk_never_added(tmp_path: Path) -> None:
 
 @pytest.fixture
 def two_areas(tmp_path: Path) -> Dataset:
-    write_tidy(tmp_path / "counts.csv", [
-        ("Testshire", "2024-04", "Burglary", 1),
-        ("Castle Point", "2024-04", "Burglary", 2),
-    ])  # fmt: skip
+    write_tidy(
+        tmp_path / "counts.csv",
+        [
+            ("Testshire", "2024-04", "Burglary", 1),
+            ("Castle Point", "2024-04", "Burglary", 2),
+        ],
+    )
     return load(tmp_path)
 
 
@@ -233,7 +301,8 @@ def test_demo_dataset(demo: Dataset) -> None:
 def test_save_and_read_back(demo: Dataset, tmp_path: Path) -> None:
     again = load(demo.save(tmp_path / "saved"))
     pd.testing.assert_frame_equal(
-        again.counts.reset_index(drop=True), demo.counts.reset_index(drop=True),
+        again.counts.reset_index(drop=True),
+        demo.counts.reset_index(drop=True),
         check_dtype=False,
-    )  # fmt: skip
+    )
     assert again.synthetic and again.areas == demo.areas

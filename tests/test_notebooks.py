@@ -17,8 +17,7 @@ from csp_analysis.sections import registry
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 IPYNB = sorted(NOTEBOOKS.glob("*.ipynb"))
-PARAMETERS = ("data", "area", "year", "classification", "suppress_below",
-              "assessment_file")
+PARAMETERS = ("data", "area", "year", "classification", "suppress_below", "assessment_file")
 
 
 def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
@@ -28,7 +27,10 @@ def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
 
 def test_the_three_notebooks_are_there() -> None:
     assert [p.name for p in IPYNB] == [
-        "deep_dive.ipynb", "explore.ipynb", "strategic_assessment.ipynb"]  # fmt: skip
+        "deep_dive.ipynb",
+        "explore.ipynb",
+        "strategic_assessment.ipynb",
+    ]
 
 
 def test_pairing_is_configured_for_the_notebooks_folder() -> None:
@@ -61,18 +63,24 @@ def test_notebooks_are_committed_without_outputs(path: Path) -> None:
 
 
 def test_report_notebook_has_one_parameters_cell_with_the_expected_names() -> None:
-    for nb in (nbformat.read(NOTEBOOKS / "strategic_assessment.ipynb", as_version=4),
-               jupytext.read(NOTEBOOKS / "strategic_assessment.md")):  # fmt: skip
+    for nb in (
+        nbformat.read(NOTEBOOKS / "strategic_assessment.ipynb", as_version=4),
+        jupytext.read(NOTEBOOKS / "strategic_assessment.md"),
+    ):
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1 and tagged[0].cell_type == "code"
-        assigned = [line.split(" = ")[0] for line in tagged[0].source.splitlines()
-                    if " = " in line and not line.startswith("#")]  # fmt: skip
+        assigned = [
+            line.split(" = ")[0]
+            for line in tagged[0].source.splitlines()
+            if " = " in line and not line.startswith("#")
+        ]
         assert assigned == list(PARAMETERS)
         # The runner writes the tables itself: no notebook cell writes files.
         assert not any("save(" in c.source for c in nb.cells if c.cell_type == "code")
         # Every report section is shown by name, once, in registry order.
-        shown = re.findall(r'show\.section\(assessment, "(\w+)"\)',
-                           "\n".join(c.source for c in nb.cells))
+        shown = re.findall(
+            r'show\.section\(assessment, "(\w+)"\)', "\n".join(c.source for c in nb.cells)
+        )
         assert shown == [s.name for s in registry()]
 
 

@@ -49,9 +49,20 @@ def test_parse_financial_year(text: str, start: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2016/18", "2016/2018", "2016/16", "2017/16", "abc", "", "2016", "2016/1", "16/17",
-     "2016/017", "1999/01"],
-)  # fmt: skip
+    [
+        "2016/18",
+        "2016/2018",
+        "2016/16",
+        "2017/16",
+        "abc",
+        "",
+        "2016",
+        "2016/1",
+        "16/17",
+        "2016/017",
+        "1999/01",
+    ],
+)
 def test_parse_financial_year_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="financial year"):
         parse_financial_year(text)
@@ -95,9 +106,14 @@ def test_previous_financial_year_across_century() -> None:
 
 @pytest.mark.parametrize(
     ("text", "month"),
-    [("2018-04", "2018-04"), ("2018-4", "2018-04"), ("2018/04", "2018-04"),
-     ("2018-04-01", "2018-04"), (" 2018-12 ", "2018-12")],
-)  # fmt: skip
+    [
+        ("2018-04", "2018-04"),
+        ("2018-4", "2018-04"),
+        ("2018/04", "2018-04"),
+        ("2018-04-01", "2018-04"),
+        (" 2018-12 ", "2018-12"),
+    ],
+)
 def test_parse_month(text: str, month: str) -> None:
     assert parse_month(text) == month
 
@@ -126,9 +142,19 @@ def test_financial_year_of_month_april_boundary(month: str, fy: str) -> None:
 
 def test_months_of_financial_year() -> None:
     assert months_of_financial_year("2018/19") == [
-        "2018-04", "2018-05", "2018-06", "2018-07", "2018-08", "2018-09",
-        "2018-10", "2018-11", "2018-12", "2019-01", "2019-02", "2019-03",
-    ]  # fmt: skip
+        "2018-04",
+        "2018-05",
+        "2018-06",
+        "2018-07",
+        "2018-08",
+        "2018-09",
+        "2018-10",
+        "2018-11",
+        "2018-12",
+        "2019-01",
+        "2019-02",
+        "2019-03",
+    ]
     assert months_of_financial_year("1999-00")[-3:] == ["2000-01", "2000-02", "2000-03"]
 
 

@@ -24,13 +24,20 @@ def plan(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("text", "group", "percent"),
     [
-        ("Complete", "complete", 100.0), ("completed", "complete", 100.0),
-        ("DONE", "complete", 100.0), ("Green", "green", math.nan), (" amber ", "amber", math.nan),
-        ("RED", "red", math.nan), ("75%", "percent", 75.0), ("75 %", "percent", 75.0),
-        ("12.5%", "percent", 12.5), ("0%", "percent", 0.0), ("100%", "complete", 100.0),
+        ("Complete", "complete", 100.0),
+        ("completed", "complete", 100.0),
+        ("DONE", "complete", 100.0),
+        ("Green", "green", math.nan),
+        (" amber ", "amber", math.nan),
+        ("RED", "red", math.nan),
+        ("75%", "percent", 75.0),
+        ("75 %", "percent", 75.0),
+        ("12.5%", "percent", 12.5),
+        ("0%", "percent", 0.0),
+        ("100%", "complete", 100.0),
         ("40", "percent", 40.0),
     ],
-)  # fmt: skip
+)
 def test_parse_status(text: str, group: str, percent: float) -> None:
     g, p = parse_status(text)
     assert g == group
@@ -38,19 +45,41 @@ def test_parse_status(text: str, group: str, percent: float) -> None:
 
 
 def test_summary_by_priority_pinned_by_hand() -> None:
-    t = plan_progress(plan([
-        ("Drugs", "a", "Complete"), ("Drugs", "b", "75%"), ("Drugs", "c", "Amber"),
-        ("ASB", "d", "Green"), ("ASB", "e", "100%"), ("ASB", "f", "green"),
-        ("Violence", "g", "Red"), ("Violence", "h", "Amber"),
-    ]))  # fmt: skip
+    t = plan_progress(
+        plan(
+            [
+                ("Drugs", "a", "Complete"),
+                ("Drugs", "b", "75%"),
+                ("Drugs", "c", "Amber"),
+                ("ASB", "d", "Green"),
+                ("ASB", "e", "100%"),
+                ("ASB", "f", "green"),
+                ("Violence", "g", "Red"),
+                ("Violence", "h", "Amber"),
+            ]
+        )
+    )
     assert list(t.columns) == [
-        "priority", "activities", "complete", "green", "amber", "red", "reported_as_percent",
-        "mean_percent_complete", "summary",
-    ]  # fmt: skip
+        "priority",
+        "activities",
+        "complete",
+        "green",
+        "amber",
+        "red",
+        "reported_as_percent",
+        "mean_percent_complete",
+        "summary",
+    ]
     assert list(t["priority"]) == ["Drugs", "ASB", "Violence"]  # order of first appearance
     d, a, v = (t.iloc[i] for i in range(3))
-    assert (d["activities"], d["complete"], d["green"], d["amber"], d["red"],
-            d["reported_as_percent"]) == (3, 1, 0, 1, 0, 1)  # fmt: skip
+    assert (
+        d["activities"],
+        d["complete"],
+        d["green"],
+        d["amber"],
+        d["red"],
+        d["reported_as_percent"],
+    ) == (3, 1, 0, 1, 0, 1)
     assert d["mean_percent_complete"] == 87.5  # (100 + 75) / 2: the Amber row has no percent
     assert (a["complete"], a["green"], a["mean_percent_complete"]) == (1, 2, 100.0)
     assert pd.isna(v["mean_percent_complete"])  # RAG only: no percentage to average
@@ -105,12 +134,15 @@ def test_blank_outcome_and_timescale_allowed_and_extra_columns_ignored() -> None
 
 def test_read_plan_from_file(tmp_path: Path) -> None:
     p = tmp_path / "plan_2025.csv"
-    p.write_text("priority,activity,outcome,timescale,status\n"
-                 "Drugs,Closures,Fewer calls,Q2,Complete\nDrugs,Schools,,Q3,sixty\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "priority,activity,outcome,timescale,status\n"
+        "Drugs,Closures,Fewer calls,Q2,Complete\nDrugs,Schools,,Q3,sixty\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as err:
         read_plan(p)
     assert str(err.value).startswith("plan_2025.csv, line 3, column 'status'")
-    p.write_text("priority,activity,outcome,timescale,status\nDrugs,Closures,,,Complete\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "priority,activity,outcome,timescale,status\nDrugs,Closures,,,Complete\n", encoding="utf-8"
+    )
     assert read_plan(p).iloc[0]["complete"] == 1

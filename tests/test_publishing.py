@@ -54,8 +54,25 @@ def raw_thurrock(police_uk: Path) -> dict[str, set[str]]:
 
 
 def _build(police_uk: Path, out: Path, *extra: str) -> Path:
-    assert main(["run", "--data", str(police_uk), "--area", AREA, "--year", YEAR,
-                 "--out", str(out), "--classification", "OFFICIAL-SENSITIVE", *extra]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--data",
+                str(police_uk),
+                "--area",
+                AREA,
+                "--year",
+                YEAR,
+                "--out",
+                str(out),
+                "--classification",
+                "OFFICIAL-SENSITIVE",
+                *extra,
+            ]
+        )
+        == 0
+    )
     return out / "thurrock" / "2018-19"
 
 
@@ -71,8 +88,11 @@ def _xlsx_text(path: Path) -> str:
 
 
 def _published_texts(folder: Path) -> dict[str, str]:
-    texts = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-             for p in folder.rglob("*") if p.suffix in (".html", ".csv", ".md", ".ipynb")}
+    texts = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.suffix in (".html", ".csv", ".md", ".ipynb")
+    }
     texts["tables.xlsx"] = _xlsx_text(folder / "tables.xlsx")
     return texts
 
@@ -87,8 +107,15 @@ def test_no_crime_ids_or_exact_coordinates(report: Path, raw_thurrock: dict) -> 
 
 
 def test_no_local_paths_user_or_host_names(report: Path, police_uk: Path) -> None:
-    forbidden = [str(police_uk), str(police_uk.parent), str(report), str(Path.home()),
-                 "/tmp/", "/work/", "../shared"]  # fmt: skip
+    forbidden = [
+        str(police_uk),
+        str(police_uk.parent),
+        str(report),
+        str(Path.home()),
+        "/tmp/",
+        "/work/",
+        "../shared",
+    ]
     host = socket.gethostname()
     user = getpass.getuser()
     for name, text in _published_texts(report).items():

@@ -30,8 +30,9 @@ def test_quarantine_lists_exactly_the_blank_location_lines_of_a_real_file() -> N
     # An independent count: the csv module, lines numbered from 2 after the header
     with (folder / name).open(newline="", encoding="utf-8-sig") as fh:
         blank = {i for i, row in enumerate(csv.DictReader(fh), start=2) if not row["LSOA name"]}
-    mine = ds.rejected[(ds.rejected["source"] == name)
-                       & ds.rejected["reason"].str.startswith("no location")]  # fmt: skip
+    mine = ds.rejected[
+        (ds.rejected["source"] == name) & ds.rejected["reason"].str.startswith("no location")
+    ]
     assert set(mine["line"].astype(int)) == blank and len(blank) > 0
     assert (mine["column"] == "LSOA name").all()
 

@@ -111,8 +111,9 @@ def test_grid_against_phstatsmethods() -> None:
     # multiplier=1000) raises for a count of 0 (its byars_upper refuses 0), so it is called on
     # the non-zero counts and 0 is checked with its exact_upper below.
     nonzero = df[df["count"] > 0]
-    ref = ph.ph_rate(nonzero, "count", "population", "area", confidence=[0.95, 0.998],
-                     multiplier=1000).set_index("area")  # fmt: skip
+    ref = ph.ph_rate(
+        nonzero, "count", "population", "area", confidence=[0.95, 0.998], multiplier=1000
+    ).set_index("area")
     for area in ref.index:
         row, r = ours.loc[area], ref.loc[area]
         assert row["rate_per_1000"] == pytest.approx(r["Value"], rel=1e-12)
@@ -180,8 +181,12 @@ def test_wilson_vectorised_and_proportion_table() -> None:
 
 
 def test_missing_population_gives_missing_rate_not_zero() -> None:
-    df = pd.DataFrame({"count": pd.array([5, 12, None], dtype="Int64"),
-                       "population": pd.array([None, 1000, 1000], dtype="Int64")})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "count": pd.array([5, 12, None], dtype="Int64"),
+            "population": pd.array([None, 1000, 1000], dtype="Int64"),
+        }
+    )
     t = calculate_rates(df)
     assert t["rate_per_1000"].isna().tolist() == [True, False, True]
     for col in ("ci_lower", "ci_upper", "ci99_lower", "ci99_upper", "method"):
@@ -242,8 +247,12 @@ def test_interval_contains_estimate(count: int, population: int) -> None:
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(st.tuples(counts, st.one_of(st.none(), pops)), min_size=1, max_size=20))
 def test_missing_population_stays_missing(values: list[tuple[int, int | None]]) -> None:
-    df = pd.DataFrame({"count": [c for c, _ in values],
-                       "population": pd.array([p for _, p in values], dtype="Int64")})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "count": [c for c, _ in values],
+            "population": pd.array([p for _, p in values], dtype="Int64"),
+        }
+    )
     t = calculate_rates(df)
     missing = df["population"].isna().to_numpy()
     assert t["rate_per_1000"].isna().to_numpy().tolist() == missing.tolist()

@@ -32,12 +32,18 @@ def change(rows: list[tuple], **extra: list) -> pd.DataFrame:
     prev = [r[1] for r in rows]
     cur = [r[2] for r in rows]
     kinds = [r[3] if len(r) > 3 else "crime" for r in rows]
-    t = pd.DataFrame({"category": cats, "kind": kinds,
-                      "previous": pd.array(prev, dtype="Int64"),
-                      "current": pd.array(cur, dtype="Int64")})  # fmt: skip
+    t = pd.DataFrame(
+        {
+            "category": cats,
+            "kind": kinds,
+            "previous": pd.array(prev, dtype="Int64"),
+            "current": pd.array(cur, dtype="Int64"),
+        }
+    )
     t["change"] = t["current"] - t["previous"]
-    t["pct_change"] = [round(100 * (c - p) / p, 1) if p else np.nan for p, c in zip(prev, cur,
-                                                                                   strict=True)]
+    t["pct_change"] = [
+        round(100 * (c - p) / p, 1) if p else np.nan for p, c in zip(prev, cur, strict=True)
+    ]
     for k, v in extra.items():
         t[k] = v
     return t
@@ -50,41 +56,48 @@ def cfg(**overrides: object) -> rm.RiskConfig:
         "min_factors": 2,
         "factors": {
             "volume": {"weight": 1, "scoring": "thresholds", "thresholds": [10, 20, 30, 40]},
-            "public_concern": {"weight": 2, "scoring": "thresholds",
-                               "thresholds": [10, 20, 30, 40]},
+            "public_concern": {
+                "weight": 2,
+                "scoring": "thresholds",
+                "thresholds": [10, 20, 30, 40],
+            },
             "vulnerability": {"weight": 1, "scoring": "manual"},
         },
         "concern_map": {"Issue A": "A", "Issue C": "C", "Speeding": None},
         "manual_scores": {"vulnerability": {"A": 2, "B": 4}},
-    }  # fmt: skip
+    }
     data.update(overrides)
     return rmc.config_from_dict(data)
 
 
-CONCERN = pd.DataFrame({"concern": ["issue a", "Issue C", "Speeding", "Litter"],
-                        "pct": [45.0, 10.0, 60.0, 5.0]})  # fmt: skip
+CONCERN = pd.DataFrame(
+    {"concern": ["issue a", "Issue C", "Speeding", "Litter"], "pct": [45.0, 10.0, 60.0, 5.0]}
+)
 ABC = change([("A", 25, 25), ("B", 45, 45), ("C", 5, 5)])
 
 
 # ------------------------------------------------------------------------------- scoring rules
 def test_thresholds_rule_pinned() -> None:
-    got = rm.score_thresholds(np.array([0, 9.99, 10, 19, 20, 30, 39.9, 40, 1e9, np.nan]),
-                              (10, 20, 30, 40))  # fmt: skip
+    got = rm.score_thresholds(
+        np.array([0, 9.99, 10, 19, 20, 30, 39.9, 40, 1e9, np.nan]), (10, 20, 30, 40)
+    )
     np.testing.assert_array_equal(got, [1, 1, 2, 2, 3, 4, 4, 5, 5, np.nan])
 
 
 def test_quantile_rule_pinned_by_hand() -> None:
     # score = 1 + floor(5 (r - 1/2) / n), r = mean rank among present values.
-    np.testing.assert_array_equal(rm.score_quantiles(np.arange(10, 0, -1)),
-                                  [5, 5, 4, 4, 3, 3, 2, 2, 1, 1])  # fmt: skip
+    np.testing.assert_array_equal(
+        rm.score_quantiles(np.arange(10, 0, -1)), [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    )
     # n = 3: r = 1, 2, 3 -> 5(0.5)/3 = 0.83, 5(1.5)/3 = 2.5, 5(2.5)/3 = 4.17 -> 1, 3, 5.
     np.testing.assert_array_equal(rm.score_quantiles([30, 10, 20]), [5, 1, 3])
     # n = 6 with a tie: ranks 1, 2.5, 2.5, 4, 5, 6 -> 5(r - 0.5)/6 = 0.42, 1.67, 1.67, 2.92,
     # 3.75, 4.58 -> 1, 2, 2, 3, 4, 5.
     np.testing.assert_array_equal(rm.score_quantiles([1, 2, 2, 3, 4, 5]), [1, 2, 2, 3, 4, 5])
     # Zeros tie at the bottom, are not promoted: n = 8, six zeros share r = 3.5 -> 1 + 1 = 2.
-    np.testing.assert_array_equal(rm.score_quantiles([0, 0, 0, 0, 0, 0, 5, 10]),
-                                  [2, 2, 2, 2, 2, 2, 5, 5])  # fmt: skip
+    np.testing.assert_array_equal(
+        rm.score_quantiles([0, 0, 0, 0, 0, 0, 5, 10]), [2, 2, 2, 2, 2, 2, 5, 5]
+    )
     np.testing.assert_array_equal(rm.score_quantiles([7.0, np.nan, 7.0]), [3, np.nan, 3])
     np.testing.assert_array_equal(rm.score_quantiles([np.nan, np.nan]), [np.nan, np.nan])
     np.testing.assert_array_equal(rm.score_quantiles([42]), [3])
@@ -110,27 +123,46 @@ def test_trend_label(kwargs: dict, label: str | None) -> None:
 
 
 def test_trend_scores_with_and_without_significance_columns() -> None:
-    rows = [("Up", 100, 150), ("Down", 150, 100), ("Same", 100, 102), ("Rise", 100, 110),
-            ("New", None, 10)]  # fmt: skip
+    rows = [
+        ("Up", 100, 150),
+        ("Down", 150, 100),
+        ("Same", 100, 102),
+        ("Rise", 100, 110),
+        ("New", None, 10),
+    ]
     config = rmc.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
     plain = rm.score_risk(change(rows), config).set_index("category")
     assert plain.loc[["Up", "Down", "Same", "Rise"], "trend_score"].tolist() == [4, 2, 3, 4]
     assert pd.isna(plain.at["New", "trend_score"]) and pd.isna(plain.at["New", "trend_raw"])
-    sig = change(rows, p_value=[0.001, 0.001, 0.9, 0.3, np.nan],
-                 significant=pd.array([True, True, False, False, pd.NA], dtype="boolean"))
+    sig = change(
+        rows,
+        p_value=[0.001, 0.001, 0.9, 0.3, np.nan],
+        significant=pd.array([True, True, False, False, pd.NA], dtype="boolean"),
+    )
     s = rm.score_risk(sig, config).set_index("category")
     assert s.loc[["Up", "Down", "Same", "Rise"], "trend_raw"].tolist() == [
-        "significant rise", "significant fall", "flat", "rise"]
+        "significant rise",
+        "significant fall",
+        "flat",
+        "rise",
+    ]
     assert s.loc[["Up", "Down", "Same", "Rise"], "trend_score"].tolist() == [5, 1, 3, 4]
 
 
 def test_trends_table_used_when_given() -> None:
     config = rmc.config_from_dict({"factors": {"trend": {"weight": 1, "scoring": "trend"}}})
-    trends = pd.DataFrame({"category": ["Up", "Down"], "tau": [0.8, -0.2],
-                           "p_value": [0.01, 0.4], "sen_slope": [11.5, -2.0],
-                           "direction": ["increasing", "no significant trend"]})  # fmt: skip
-    t = rm.score_risk(change([("Up", 100, 90), ("Down", 100, 200), ("Other", 1, 2)]), config,
-                      trends=trends).set_index("category")  # fmt: skip
+    trends = pd.DataFrame(
+        {
+            "category": ["Up", "Down"],
+            "tau": [0.8, -0.2],
+            "p_value": [0.01, 0.4],
+            "sen_slope": [11.5, -2.0],
+            "direction": ["increasing", "no significant trend"],
+        }
+    )
+    t = rm.score_risk(
+        change([("Up", 100, 90), ("Down", 100, 200), ("Other", 1, 2)]), config, trends=trends
+    ).set_index("category")
     assert t.at["Up", "trend_raw"] == "significant rise" and t.at["Up", "trend_score"] == 5
     assert t.at["Down", "trend_raw"] == "fall" and t.at["Down", "trend_score"] == 2
     assert pd.isna(t.at["Other", "trend_score"])
@@ -140,8 +172,11 @@ def test_trends_table_used_when_given() -> None:
 def test_weighted_sum_pinned_by_hand_with_reweighting() -> None:
     r = rm.score_risk(ABC, cfg(), concern=CONCERN).set_index("category")
     # A: volume 25 -> 3, concern 45% -> 5, vulnerability 2: 1*3 + 2*5 + 1*2 = 15.
-    assert r.loc["A", ["volume_score", "public_concern_score", "vulnerability_score"]].tolist() \
-        == [3, 5, 2]
+    assert r.loc["A", ["volume_score", "public_concern_score", "vulnerability_score"]].tolist() == [
+        3,
+        5,
+        2,
+    ]
     assert r.at["A", "total_score"] == 15
     # B: no survey concern -> missing, never 0: (1*5 + 1*4) / (1 + 1) * (1 + 2 + 1) = 18.
     assert pd.isna(r.at["B", "public_concern_raw"]) and pd.isna(r.at["B", "public_concern_score"])
@@ -172,20 +207,25 @@ def test_missing_factor_without_any_data_stays_missing() -> None:
 
 
 def test_impact_times_likelihood_pinned_by_hand() -> None:
-    config = rmc.config_from_dict({
-        "combination": "impact_likelihood",
-        "impact": ["harm", "vulnerability"],
-        "likelihood": ["volume", "trend"],
-        "factors": {
-            "volume": {"weight": 1, "scoring": "thresholds", "thresholds": [10, 20, 30, 40]},
-            "trend": {"weight": 1, "scoring": "trend"},
-            "harm": {"weight": 2, "scoring": "thresholds",
-                     "thresholds": [100, 1000, 5000, 10000]},
-            "vulnerability": {"weight": 1, "scoring": "manual"},
-            "partnership_capacity": {"weight": 5, "scoring": "manual"},
-        },
-        "manual_scores": {"vulnerability": {"A": 2, "B": 4}, "partnership_capacity": {"A": 1}},
-    })  # fmt: skip
+    config = rmc.config_from_dict(
+        {
+            "combination": "impact_likelihood",
+            "impact": ["harm", "vulnerability"],
+            "likelihood": ["volume", "trend"],
+            "factors": {
+                "volume": {"weight": 1, "scoring": "thresholds", "thresholds": [10, 20, 30, 40]},
+                "trend": {"weight": 1, "scoring": "trend"},
+                "harm": {
+                    "weight": 2,
+                    "scoring": "thresholds",
+                    "thresholds": [100, 1000, 5000, 10000],
+                },
+                "vulnerability": {"weight": 1, "scoring": "manual"},
+                "partnership_capacity": {"weight": 5, "scoring": "manual"},
+            },
+            "manual_scores": {"vulnerability": {"A": 2, "B": 4}, "partnership_capacity": {"A": 1}},
+        }
+    )
     harm = pd.DataFrame({"category": ["A"], "weight": [500.0]})
     t = change([("A", 20, 25), ("B", 6, 5)], p_value=[0.01, 0.9])
     r = rm.score_risk(t, config, harm=harm).set_index("category")
@@ -202,18 +242,31 @@ def test_impact_times_likelihood_pinned_by_hand() -> None:
 
 
 def test_all_crime_and_flags_are_not_candidates() -> None:
-    t = change([("All crime", 100, 120), ("A", 25, 25), ("Domestic abuse", 10, 12, "flag"),
-                ("Anti-social behaviour", 50, 60, "asb")])  # fmt: skip
+    t = change(
+        [
+            ("All crime", 100, 120),
+            ("A", 25, 25),
+            ("Domestic abuse", 10, 12, "flag"),
+            ("Anti-social behaviour", 50, 60, "asb"),
+        ]
+    )
     assert set(rm.score_risk(t, cfg())["category"]) == {"Anti-social behaviour", "A"}
     with_flags = rm.score_risk(t, cfg(include_kinds=["crime", "asb", "flag"]))
     assert "Domestic abuse" in set(with_flags["category"])
 
 
 def test_harm_and_cost_from_reference_tables_asb_has_none() -> None:
-    t = change([("Robbery", 90, 100), ("Burglary", 300, 300),
-                ("Anti-social behaviour", 2000, 2100, "asb"), ("Other crime", 50, 60)])  # fmt: skip
-    r = rm.score_risk(t, rmc.load_config(), harm=rmc.load_harm_weights(),
-                      costs=rmc.load_unit_costs()).set_index("category")  # fmt: skip
+    t = change(
+        [
+            ("Robbery", 90, 100),
+            ("Burglary", 300, 300),
+            ("Anti-social behaviour", 2000, 2100, "asb"),
+            ("Other crime", 50, 60),
+        ]
+    )
+    r = rm.score_risk(
+        t, rmc.load_config(), harm=rmc.load_harm_weights(), costs=rmc.load_unit_costs()
+    ).set_index("category")
     assert r.at["Robbery", "harm_raw"] == pytest.approx(100 * 365)
     assert r.at["Burglary", "harm_raw"] == pytest.approx(300 * math.sqrt(273.5 * 183.5))
     assert r.at["Robbery", "cost_raw"] == pytest.approx(100 * 11_320)
@@ -225,8 +278,9 @@ def test_harm_and_cost_from_reference_tables_asb_has_none() -> None:
 
 def test_concerns_sharing_a_category_take_the_highest_share() -> None:
     config = cfg(concern_map={"Violence": "A", "Knife crime": "A", "Speeding": None})
-    concern = pd.DataFrame({"concern": ["Violence", "Knife crime", "Speeding"],
-                            "pct": [30.1, 26.2, 57.1]})  # fmt: skip
+    concern = pd.DataFrame(
+        {"concern": ["Violence", "Knife crime", "Speeding"], "pct": [30.1, 26.2, 57.1]}
+    )
     r = rm.score_risk(ABC, config, concern=concern).set_index("category")
     assert r.at["A", "public_concern_raw"] == 30.1
     assert r.attrs["unmapped_concerns"] == []  # Speeding is mapped to null on purpose
@@ -234,8 +288,9 @@ def test_concerns_sharing_a_category_take_the_highest_share() -> None:
 
 def test_manual_scores_from_csv_override_config(tmp_path: Path) -> None:
     p = tmp_path / "risk_scores.csv"
-    p.write_text("category,factor,score,note\nA,vulnerability,5,x\nC,vulnerability,1,x\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "category,factor,score,note\nA,vulnerability,5,x\nC,vulnerability,1,x\n", encoding="utf-8"
+    )
     r = rm.score_risk(ABC, cfg(), manual=read_risk_scores(p)).set_index("category")
     assert r.loc[["A", "B", "C"], "vulnerability_score"].tolist() == [5, 4, 1]
 
@@ -249,8 +304,9 @@ def test_manual_scores_from_csv_override_config(tmp_path: Path) -> None:
         ("A,vulnerability,3\nA,vulnerability,2\n", "factor", 3, "scored twice"),
     ],
 )
-def test_risk_scores_validation(tmp_path: Path, text: str, column: str, line: int,
-                                words: str) -> None:  # fmt: skip
+def test_risk_scores_validation(
+    tmp_path: Path, text: str, column: str, line: int, words: str
+) -> None:
     p = tmp_path / "risk_scores.csv"
     p.write_text("category,factor,score\n" + text, encoding="utf-8")
     with pytest.raises(DataError) as err:
@@ -290,8 +346,14 @@ def test_changing_harm_weight_in_yaml_changes_ranking(tmp_path: Path) -> None:
     data, so the total is re-weighted over them: total = (v + 3 + w h) / (2 + w) x W_all, where
     W_all = 6 + w is the sum of all seven default weights (the other five are 1).
     """
-    rows = [("Robbery", 100, 100), ("Shoplifting", 1000, 1000), ("Burglary", 300, 300),
-            ("Other theft", 600, 600), ("Drugs", 200, 200), ("Public order", 500, 500)]  # fmt: skip
+    rows = [
+        ("Robbery", 100, 100),
+        ("Shoplifting", 1000, 1000),
+        ("Burglary", 300, 300),
+        ("Other theft", 600, 600),
+        ("Drugs", 200, 200),
+        ("Public order", 500, 500),
+    ]
     harm = rmc.load_harm_weights()
     totals = {}
     for w in (1, 2, 3):
@@ -319,8 +381,15 @@ def test_default_config_loads_as_documented() -> None:
     c = rmc.load_config()
     assert c.combination == "weighted_sum" and c.min_factors == 3
     assert list(c.factors) == list(rm.FACTORS)
-    assert c.weights() == {"volume": 1, "trend": 1, "harm": 2, "cost": 1, "public_concern": 1,
-                           "vulnerability": 1, "partnership_capacity": 1}  # fmt: skip
+    assert c.weights() == {
+        "volume": 1,
+        "trend": 1,
+        "harm": 2,
+        "cost": 1,
+        "public_concern": 1,
+        "vulnerability": 1,
+        "partnership_capacity": 1,
+    }
     assert c.factors["public_concern"].thresholds == (10, 20, 35, 50)
     assert c.factors["trend"].scores == rm.DEFAULT_TREND_SCORES
     known = set(load_category_map().order)
@@ -341,46 +410,84 @@ def _bad(tmp_path: Path, edit: Callable[[dict], None]) -> ConfigError:
 @pytest.mark.parametrize(
     ("edit", "key", "words"),
     [
-        (lambda d: d["factors"]["harm"].update(weight=-1), "factors.harm.weight",
-         "must be ≥ 0, not -1"),
-        (lambda d: d["factors"]["harm"].update(weight="3"), "factors.harm.weight",
-         "must be a number, not '3'"),
-        (lambda d: d["factors"]["harm"].update(weight=True), "factors.harm.weight",
-         "must be a number"),
-        (lambda d: d["factors"]["harm"].update(weight=float("nan")), "factors.harm.weight",
-         "finite"),
+        (
+            lambda d: d["factors"]["harm"].update(weight=-1),
+            "factors.harm.weight",
+            "must be ≥ 0, not -1",
+        ),
+        (
+            lambda d: d["factors"]["harm"].update(weight="3"),
+            "factors.harm.weight",
+            "must be a number, not '3'",
+        ),
+        (
+            lambda d: d["factors"]["harm"].update(weight=True),
+            "factors.harm.weight",
+            "must be a number",
+        ),
+        (
+            lambda d: d["factors"]["harm"].update(weight=float("nan")),
+            "factors.harm.weight",
+            "finite",
+        ),
         (lambda d: d["factors"]["trend"].update(alpha=1.5), "factors.trend.alpha", "< 1"),
-        (lambda d: d["factors"]["volume"].update(alpha=0.1), "factors.volume.alpha",
-         "only used for the trend factor"),
+        (
+            lambda d: d["factors"]["volume"].update(alpha=0.1),
+            "factors.volume.alpha",
+            "only used for the trend factor",
+        ),
         (lambda d: d.update(include_kinds=["crime", "burglary"]), "include_kinds.1", "'asb'"),
-        (lambda d: d["factors"]["harm"].update(weight="high"), "factors.harm.weight",
-         "must be a number"),
+        (
+            lambda d: d["factors"]["harm"].update(weight="high"),
+            "factors.harm.weight",
+            "must be a number",
+        ),
         (lambda d: d["factors"]["harm"].pop("weight"), "factors.harm.weight", "missing"),
-        (lambda d: d["factors"]["volume"].update(scoring="manual"), "factors.volume.scoring",
-         "quantile or thresholds"),
-        (lambda d: d["factors"]["public_concern"].update(thresholds=[10, 5, 20, 30]),
-         "factors.public_concern.thresholds", "increase"),
-        (lambda d: d["factors"]["public_concern"].update(thresholds=[10, 20]),
-         "factors.public_concern.thresholds", "four cut-points"),
-        (lambda d: d["factors"]["harm"].update(aggregate="mode"), "factors.harm.aggregate",
-         "geometric_mean"),
+        (
+            lambda d: d["factors"]["volume"].update(scoring="manual"),
+            "factors.volume.scoring",
+            "quantile or thresholds",
+        ),
+        (
+            lambda d: d["factors"]["public_concern"].update(thresholds=[10, 5, 20, 30]),
+            "factors.public_concern.thresholds",
+            "increase",
+        ),
+        (
+            lambda d: d["factors"]["public_concern"].update(thresholds=[10, 20]),
+            "factors.public_concern.thresholds",
+            "four cut-points",
+        ),
+        (
+            lambda d: d["factors"]["harm"].update(aggregate="mode"),
+            "factors.harm.aggregate",
+            "geometric_mean",
+        ),
         (lambda d: d["factors"]["harm"].update(wieght=2), "factors.harm.wieght", "unknown"),
-        (lambda d: d["factors"].update(severity={"weight": 1, "scoring": "quantile"}),
-         "factors.severity.scoring", "scored by hand"),
+        (
+            lambda d: d["factors"].update(severity={"weight": 1, "scoring": "quantile"}),
+            "factors.severity.scoring",
+            "scored by hand",
+        ),
         (lambda d: d.update(combination="product"), "combination", "weighted_sum"),
         (lambda d: d.update(impact=["harm", "seriousness"]), "impact", "not one of the factors"),
         (lambda d: d.update(likelihood=["harm"]), "likelihood", "both"),
         (lambda d: d.update(min_factors=0), "min_factors", "must be ≥ 1, not 0"),
         (lambda d: d.update(weightz=1), "weightz", "unknown setting"),
-        (lambda d: d.update(manual_scores={"harm": {"Drugs": 3}}), "manual_scores.harm",
-         "by hand"),
-        (lambda d: d.update(manual_scores={"vulnerability": {"Drugs": 7}}),
-         "manual_scores.vulnerability.Drugs", "1 to 5"),
-        (lambda d: d["factors"]["trend"].update(scores={"rise": 4}), "factors.trend.scores",
-         "significant rise"),
+        (lambda d: d.update(manual_scores={"harm": {"Drugs": 3}}), "manual_scores.harm", "by hand"),
+        (
+            lambda d: d.update(manual_scores={"vulnerability": {"Drugs": 7}}),
+            "manual_scores.vulnerability.Drugs",
+            "1 to 5",
+        ),
+        (
+            lambda d: d["factors"]["trend"].update(scores={"rise": 4}),
+            "factors.trend.scores",
+            "significant rise",
+        ),
         (lambda d: d["concern_map"].update(Litter=3), "concern_map.Litter", "category name"),
     ],
-)  # fmt: skip
+)
 def test_config_errors_name_the_key(tmp_path: Path, edit: Callable, key: str, words: str) -> None:
     err = _bad(tmp_path, edit)
     assert err.key == key
@@ -413,13 +520,17 @@ def test_impact_likelihood_needs_weighted_groups(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- reference files
 def test_category_weights_rules() -> None:
-    t = pd.DataFrame({"category": ["X", "X", "Y"], "offence": ["a", "b", "c"],
-                      "unit_cost_gbp": [100.0, 10_000.0, 50.0]})  # fmt: skip
+    t = pd.DataFrame(
+        {
+            "category": ["X", "X", "Y"],
+            "offence": ["a", "b", "c"],
+            "unit_cost_gbp": [100.0, 10_000.0, 50.0],
+        }
+    )
     geo = rm.category_weights(t).set_index("category")
     assert geo.at["X", "weight"] == pytest.approx(1000.0)  # sqrt(100 * 10,000)
     assert geo.at["X", "subgroups"] == 2 and geo.at["X", "method"] == "geometric mean"
-    assert rm.category_weights(t, method="median").set_index("category").at["X", "weight"] \
-        == 5050
+    assert rm.category_weights(t, method="median").set_index("category").at["X", "weight"] == 5050
     vol = rm.category_weights(t, volumes={"a": 9, "b": 1}).set_index("category")
     assert vol.at["X", "weight"] == pytest.approx(1090.0)  # (9*100 + 1*10,000) / 10
     assert vol.at["X", "method"] == "volume-weighted mean"
@@ -430,10 +541,17 @@ def test_category_weights_rules() -> None:
 
 def test_unit_costs_are_the_domain_figures_with_sources() -> None:
     # DOMAIN.md, "Cost": Heeks et al. (2018), 2015/16 prices.
-    domain = {"Homicide": 3_200_000, "Rape": 39_360, "Violence with injury": 14_050,
-              "Robbery": 11_320, "Theft of vehicle": 10_290, "Arson": 8_420,
-              "Other sexual offences": 6_520, "Criminal damage (other)": 1_350,
-              "Theft from vehicle": 870}  # fmt: skip
+    domain = {
+        "Homicide": 3_200_000,
+        "Rape": 39_360,
+        "Violence with injury": 14_050,
+        "Robbery": 11_320,
+        "Theft of vehicle": 10_290,
+        "Arson": 8_420,
+        "Other sexual offences": 6_520,
+        "Criminal damage (other)": 1_350,
+        "Theft from vehicle": 870,
+    }
     c = rmc.load_unit_costs()
     assert dict(zip(c["offence"], c["unit_cost_gbp"], strict=True)) == domain
     assert (c["price_year"] == "2015/16").all()
@@ -451,17 +569,19 @@ def test_harm_weights_file_has_sources_and_no_asb() -> None:
 
 def test_reference_file_validation(tmp_path: Path) -> None:
     p = tmp_path / "harm_weights.csv"
-    p.write_text("category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,x\n"
-                 "Robbery,Robbery 2,lots,x\n", encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,x\nRobbery,Robbery 2,lots,x\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as err:
         rmc.load_harm_weights(p)
     assert (err.value.line, err.value.column) == (3, "cchi_days")
-    p.write_text("category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text("category,prc_subgroup,cchi_days,source\nRobbery,Robbery,365,\n", encoding="utf-8")
     with pytest.raises(DataError, match="source"):
         rmc.load_harm_weights(p)
-    p.write_text("category,prc_subgroup,cchi_days,source\nMugging,Robbery,365,x\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "category,prc_subgroup,cchi_days,source\nMugging,Robbery,365,x\n", encoding="utf-8"
+    )
     with pytest.raises(DataError) as err:
         rmc.load_harm_weights(p)
     assert err.value.column == "category"
@@ -469,16 +589,23 @@ def test_reference_file_validation(tmp_path: Path) -> None:
 
 # Home Office subgroups in the shared CCHI table whose value DOMAIN.md does not list, so they are
 # left out of data/reference/harm_weights.csv (see docs/risk_matrix.md).
-NOT_IN_DOMAIN = {"Death or serious injury - unlawful driving",
-                 "Miscellaneous crimes against society"}  # fmt: skip
+NOT_IN_DOMAIN = {
+    "Death or serious injury - unlawful driving",
+    "Miscellaneous crimes against society",
+}
 
 
 @pytest.mark.shared
 def test_harm_weights_equal_shared_cchi_table(shared_file: Callable[[str], Path]) -> None:
     shared = pd.read_csv(shared_file("reference/cchi_median_days_by_prc_subgroup.csv"))
     ours = rmc.load_harm_weights()
-    merged = ours.merge(shared, on=["category", "prc_subgroup"], how="left",
-                        suffixes=("", "_shared"), indicator=True)  # fmt: skip
+    merged = ours.merge(
+        shared,
+        on=["category", "prc_subgroup"],
+        how="left",
+        suffixes=("", "_shared"),
+        indicator=True,
+    )
     assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both"]
     np.testing.assert_array_equal(merged["cchi_days"], merged["cchi_days_shared"])
     assert set(shared["prc_subgroup"]) - set(ours["prc_subgroup"]) == NOT_IN_DOMAIN
@@ -498,23 +625,38 @@ def test_geometric_mean_close_to_national_volume_weighting(
     ratio = geo / nat["weight"]
     assert ratio.between(0.5, 2.0).all(), ratio
     b = shared[shared["category"] == "Burglary"]
-    expected = (b["cchi_days"] * b["national_count_2024_25"]).sum() / b["national_count_2024_25"
-                                                                          ].sum()
+    expected = (b["cchi_days"] * b["national_count_2024_25"]).sum() / b[
+        "national_count_2024_25"
+    ].sum()
     assert nat.at["Burglary", "weight"] == pytest.approx(expected)
 
 
 # -------------------------------------------------------------------------------- sensitivity
 def _seven() -> tuple[pd.DataFrame, rm.RiskConfig]:
-    rows = [(c, p, n) for c, p, n in [
-        ("Violence and sexual offences", 2801, 2872), ("Public order", 712, 725),
-        ("Criminal damage and arson", 676, 630), ("Shoplifting", 734, 842),
-        ("Burglary", 408, 371), ("Drugs", 216, 246), ("Robbery", 94, 93),
-        ("Possession of weapons", 87, 80)]]  # fmt: skip
+    rows = [
+        (c, p, n)
+        for c, p, n in [
+            ("Violence and sexual offences", 2801, 2872),
+            ("Public order", 712, 725),
+            ("Criminal damage and arson", 676, 630),
+            ("Shoplifting", 734, 842),
+            ("Burglary", 408, 371),
+            ("Drugs", 216, 246),
+            ("Robbery", 94, 93),
+            ("Possession of weapons", 87, 80),
+        ]
+    ]
     config = rmc.load_config()
-    concern = pd.DataFrame({"concern": ["Burglary", "People using or dealing drugs"],
-                            "pct": [26.8, 78.1]})  # fmt: skip
-    r = rm.score_risk(change(rows), config, harm=rmc.load_harm_weights(),
-                      costs=rmc.load_unit_costs(), concern=concern)  # fmt: skip
+    concern = pd.DataFrame(
+        {"concern": ["Burglary", "People using or dealing drugs"], "pct": [26.8, 78.1]}
+    )
+    r = rm.score_risk(
+        change(rows),
+        config,
+        harm=rmc.load_harm_weights(),
+        costs=rmc.load_unit_costs(),
+        concern=concern,
+    )
     return r, config
 
 
@@ -523,8 +665,7 @@ def test_sensitivity_deterministic_and_probabilities_sum_to_top() -> None:
     a = rm.sensitivity(risk, config, draws=500, seed=7)
     b = rm.sensitivity(risk, config, draws=500, seed=7)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["category", "rank", "p_top5", "median_rank", "rank_5th",
-                               "rank_95th"]  # fmt: skip
+    assert list(a.columns) == ["category", "rank", "p_top5", "median_rank", "rank_5th", "rank_95th"]
     assert a["p_top5"].between(0, 1).all()
     assert a["p_top5"].sum() == pytest.approx(5.0, abs=1e-9)
     assert (a["rank_5th"] <= a["median_rank"]).all() and (a["median_rank"] <= a["rank_95th"]).all()
@@ -553,21 +694,37 @@ def test_sensitivity_with_missing_totals_and_few_categories() -> None:
 
 # ----------------------------------------------------------------------- recommendation, words
 def test_recommend_priorities_reasons_in_words() -> None:
-    config = rmc.config_from_dict({
-        "factors": {
-            "volume": {"weight": 1, "scoring": "thresholds", "thresholds": [100, 200, 300, 400]},
-            "trend": {"weight": 1, "scoring": "trend"},
-            "harm": {"weight": 2, "scoring": "thresholds", "thresholds": [1e3, 1e4, 5e4, 1e5]},
-            "public_concern": {"weight": 1, "scoring": "thresholds",
-                               "thresholds": [10, 20, 35, 50]},
-        },
-        "concern_map": {"Drug dealing": "Drugs", "Shoplifting": "Shoplifting"},
-    })  # fmt: skip
-    t = change([("Robbery", 150, 200), ("Drugs", 400, 450),
-                ("Anti-social behaviour", 2000, 2100, "asb"), ("Shoplifting", 50, 50)],
-               p_value=[0.001, 0.2, 0.03, 0.9])  # fmt: skip
-    harm = pd.DataFrame({"category": ["Robbery", "Drugs", "Shoplifting"],
-                         "weight": [365.0, 4.0, 1.0]})  # fmt: skip
+    config = rmc.config_from_dict(
+        {
+            "factors": {
+                "volume": {
+                    "weight": 1,
+                    "scoring": "thresholds",
+                    "thresholds": [100, 200, 300, 400],
+                },
+                "trend": {"weight": 1, "scoring": "trend"},
+                "harm": {"weight": 2, "scoring": "thresholds", "thresholds": [1e3, 1e4, 5e4, 1e5]},
+                "public_concern": {
+                    "weight": 1,
+                    "scoring": "thresholds",
+                    "thresholds": [10, 20, 35, 50],
+                },
+            },
+            "concern_map": {"Drug dealing": "Drugs", "Shoplifting": "Shoplifting"},
+        }
+    )
+    t = change(
+        [
+            ("Robbery", 150, 200),
+            ("Drugs", 400, 450),
+            ("Anti-social behaviour", 2000, 2100, "asb"),
+            ("Shoplifting", 50, 50),
+        ],
+        p_value=[0.001, 0.2, 0.03, 0.9],
+    )
+    harm = pd.DataFrame(
+        {"category": ["Robbery", "Drugs", "Shoplifting"], "weight": [365.0, 4.0, 1.0]}
+    )
     concern = pd.DataFrame({"concern": ["Drug dealing", "Shoplifting"], "pct": [68.2, 12.0]})
     risk = rm.score_risk(t, config, harm=harm, concern=concern)
     rec = rm.recommend_priorities(risk, n=2).set_index("category")
@@ -579,36 +736,62 @@ def test_recommend_priorities_reasons_in_words() -> None:
     assert rec.at["Robbery", "reasons"] == "significant rise, high harm"
     assert rec.at["Robbery", "not_scored"] == "public concern"
     assert rec.at["Anti-social behaviour", "reasons"] == (
-        "high volume (2,100 incidents), significant rise")
+        "high volume (2,100 incidents), significant rise"
+    )
     full = rm.recommend_priorities(risk, n=4).set_index("category")
     assert full.at["Drugs", "reasons"] == (
-        "high volume (450 crimes), named by 68% of residents, rising")
+        "high volume (450 crimes), named by 68% of residents, rising"
+    )
     assert full["total_score"].tolist() == [25, 20, 18, 8]
     assert full.at["Shoplifting", "reasons"] == (
-        "no single factor scores high; ranked on the combined score")
+        "no single factor scores high; ranked on the combined score"
+    )
 
 
 def test_priority_findings_sentences() -> None:
     risk, config = _seven()
-    concern = public_concern(pd.DataFrame({
-        "concern": ["People using or dealing drugs", "Anti-social behaviour", "Burglary"] * 2,
-        "respondents": [1087] * 3 + [1112] * 3, "count": [774, 712, 339, 868, 712, 298],
-        "period": ["2024"] * 3 + ["2025"] * 3}))  # fmt: skip
-    plan = pd.DataFrame({"priority": ["Drugs", "Drugs"], "activities": [3, 0],
-                         "complete": [1, 0], "green": [1, 0], "amber": [0, 0], "red": [1, 0],
-                         "reported_as_percent": [0, 0]}).iloc[:1]  # fmt: skip
+    concern = public_concern(
+        pd.DataFrame(
+            {
+                "concern": ["People using or dealing drugs", "Anti-social behaviour", "Burglary"]
+                * 2,
+                "respondents": [1087] * 3 + [1112] * 3,
+                "count": [774, 712, 339, 868, 712, 298],
+                "period": ["2024"] * 3 + ["2025"] * 3,
+            }
+        )
+    )
+    plan = pd.DataFrame(
+        {
+            "priority": ["Drugs", "Drugs"],
+            "activities": [3, 0],
+            "complete": [1, 0],
+            "green": [1, 0],
+            "amber": [0, 0],
+            "red": [1, 0],
+            "reported_as_percent": [0, 0],
+        }
+    ).iloc[:1]
     sens = rm.sensitivity(risk, config, draws=200)
     lines = priority_findings(risk, concern, plan, sensitivity=sens)
     assert lines[0].startswith(
         "Residents ranked people using or dealing drugs highest (78.1%), followed by "
-        "anti-social behaviour (64.0%) and burglary (26.8%); 1,112 residents answered in 2025")
-    assert any(s.startswith("Concern about people using or dealing drugs rose from 71.2% in "
-                            "2024 to 78.1% in 2025") for s in lines)  # fmt: skip
-    assert ("Of the 3 activities in last year's plan, 1 is complete; 1 green and 1 red by RAG "
-            "rating.") in lines
+        "anti-social behaviour (64.0%) and burglary (26.8%); 1,112 residents answered in 2025"
+    )
+    assert any(
+        s.startswith(
+            "Concern about people using or dealing drugs rose from 71.2% in 2024 to 78.1% in 2025"
+        )
+        for s in lines
+    )
+    assert (
+        "Of the 3 activities in last year's plan, 1 is complete; 1 green and 1 red by RAG rating."
+    ) in lines
     rec = rm.recommend_priorities(risk)
-    assert f"The recommended priorities are: {', '.join(rec['category'][:-1])} and " \
-           f"{rec['category'].iloc[-1]}." in lines
+    assert (
+        f"The recommended priorities are: {', '.join(rec['category'][:-1])} and "
+        f"{rec['category'].iloc[-1]}." in lines
+    )
     assert any("top 5 in at least 90% of draws" in s for s in lines)
     assert priority_findings(None, None, None) == []
 
@@ -619,12 +802,16 @@ def test_plots_return_closed_figures_with_missing_marked() -> None:
     fig = plot_risk_heatmap(risk, None, "Risk matrix")
     assert isinstance(fig, Figure)
     texts = [t.get_text() for t in fig.axes[0].texts]
-    n_missing = int(risk[[c for c in risk.columns if c.endswith("_score")
-                          and c != "total_score"]].isna().sum().sum())  # fmt: skip
+    n_missing = int(
+        risk[[c for c in risk.columns if c.endswith("_score") and c != "total_score"]]
+        .isna()
+        .sum()
+        .sum()
+    )
     assert texts.count("n/a") == n_missing and n_missing > 0
     assert fig.axes[0].get_title(loc="left") == "Risk matrix"
-    concern = public_concern(pd.DataFrame({"concern": ["A", "B"], "respondents": [100, 100],
-                                           "count": [30, 60]}))  # fmt: skip
+    concern = public_concern(
+        pd.DataFrame({"concern": ["A", "B"], "respondents": [100, 100], "count": [30, 60]})
+    )
     assert isinstance(plot_concern(concern, "Concern"), Figure)
-    assert isinstance(plot_sensitivity(rm.sensitivity(risk, config, draws=50), "Stable?"),
-                      Figure)  # fmt: skip
+    assert isinstance(plot_sensitivity(rm.sensitivity(risk, config, draws=50), "Stable?"), Figure)

@@ -53,8 +53,9 @@ def test_the_text_form_is_read_with_stable_cell_ids(tmp_path: Path) -> None:
     assert first.cells[0].id == "cell-00"
     assert any(EDITED in c.source for c in first.cells)
     ipynb = read_report_notebook(notebooks_dir() / "strategic_assessment.ipynb")
-    assert [c.source for c in ipynb.cells] == [c.source for c in jupytext.read(
-        notebooks_dir() / "strategic_assessment.md").cells]  # fmt: skip
+    assert [c.source for c in ipynb.cells] == [
+        c.source for c in jupytext.read(notebooks_dir() / "strategic_assessment.md").cells
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".ipynb", ".md"])

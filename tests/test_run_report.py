@@ -29,10 +29,14 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_writes_the_whole_contract(demo_report: Path) -> None:
     names = {p.relative_to(demo_report).as_posix() for p in demo_report.rglob("*")}
     assert {
-        "strategic_assessment.html", "strategic_assessment.ipynb", "tables.xlsx",
-        "key_findings.md", "tables/yoy_categories.csv", "tables/monthly_counts.csv",
+        "strategic_assessment.html",
+        "strategic_assessment.ipynb",
+        "tables.xlsx",
+        "key_findings.md",
+        "tables/yoy_categories.csv",
+        "tables/monthly_counts.csv",
         "tables/data_quality.csv",
-    } <= names  # fmt: skip
+    } <= names
     assert not any("partial" in n or "dataset" in n for n in names)
 
 
@@ -147,8 +151,22 @@ def test_essex_thurrock_report_flags_the_missing_months(tmp_path: Path) -> None:
     folder = SHARED / "police_uk"
     if not folder.is_dir():
         pytest.skip(f"real police.uk files absent: {folder} not found")
-    assert main(["run", "--data", str(folder), "--area", "thurrock", "--year", "2018-19",
-                 "--out", str(tmp_path)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "run",
+                "--data",
+                str(folder),
+                "--area",
+                "thurrock",
+                "--year",
+                "2018-19",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     target = tmp_path / "thurrock" / "2018-19"
     dq = pd.read_csv(target / "tables" / "data_quality.csv")
     missing = dq[dq["issue"].str.startswith("missing month", na=False)]
@@ -188,8 +206,13 @@ def test_same_inputs_give_identical_outputs_but_the_generated_line(
 ) -> None:
     assert main(["run", "--out", str(tmp_path)]) == 0
     again = tmp_path / "elderbrook" / "2025-26"
-    for name in ("tables/yoy_categories.csv", "tables/monthly_counts.csv",
-                 "tables/data_quality.csv", "tables.xlsx", "key_findings.md"):  # fmt: skip
+    for name in (
+        "tables/yoy_categories.csv",
+        "tables/monthly_counts.csv",
+        "tables/data_quality.csv",
+        "tables.xlsx",
+        "key_findings.md",
+    ):
         assert (again / name).read_bytes() == (demo_report / name).read_bytes(), name
     pattern = re.compile(r"Generated on:</strong> \d{4}-\d{2}-\d{2}")
     first = (demo_report / "strategic_assessment.html").read_text(encoding="utf-8")
@@ -200,20 +223,50 @@ def test_same_inputs_give_identical_outputs_but_the_generated_line(
 
 def test_demo_report_has_every_section_and_table(demo_report: Path) -> None:
     html = (demo_report / "strategic_assessment.html").read_text(encoding="utf-8")
-    for heading in ("Trends over the years", "Unusual months", "Seasonality",
-                    "How the area compares", "The force", "Where crime happens",
-                    "What residents think", "Last year", "Choosing priorities",
-                    "Recommended priorities"):  # fmt: skip
+    for heading in (
+        "Trends over the years",
+        "Unusual months",
+        "Seasonality",
+        "How the area compares",
+        "The force",
+        "Where crime happens",
+        "What residents think",
+        "Last year",
+        "Choosing priorities",
+        "Recommended priorities",
+    ):
         assert heading in html, heading
     tables = demo_report / "tables"
     comp = pd.read_csv(tables / "comparators.csv")
-    assert list(comp.columns[:11]) == ["area", "category", "count", "population",
-                                       "rate_per_1000", "ci_lower", "ci_upper", "group_rate",
-                                       "band", "comparison", "rank"]  # fmt: skip
-    assert set(comp["area"]) == {"Elderbrook", "Ashgrove Vale", "Brindlemoor", "Corrigan Bay",
-                                 "Dunsvale", "Fallowmouth", "Greywater", "Hartlecombe",
-                                 "Kestlebury", "Lowenfield", "Marrowdene", "Ravensholt",
-                                 "Saltridge", "Tollerby Fen"}  # fmt: skip
+    assert list(comp.columns[:11]) == [
+        "area",
+        "category",
+        "count",
+        "population",
+        "rate_per_1000",
+        "ci_lower",
+        "ci_upper",
+        "group_rate",
+        "band",
+        "comparison",
+        "rank",
+    ]
+    assert set(comp["area"]) == {
+        "Elderbrook",
+        "Ashgrove Vale",
+        "Brindlemoor",
+        "Corrigan Bay",
+        "Dunsvale",
+        "Fallowmouth",
+        "Greywater",
+        "Hartlecombe",
+        "Kestlebury",
+        "Lowenfield",
+        "Marrowdene",
+        "Ravensholt",
+        "Saltridge",
+        "Tollerby Fen",
+    }
     districts = pd.read_csv(tables / "district_change.csv")
     assert len(districts) == 14
     assert districts["pct_change"].is_monotonic_decreasing
@@ -241,14 +294,40 @@ def test_essex_with_census_population_lists_the_14_partnerships(tmp_path: Path) 
     data.mkdir()
     (data / "police_uk").symlink_to(police, target_is_directory=True)
     (data / "census_lad_2011_2021.csv").symlink_to(census)
-    assert main(["run", "--data", str(data), "--area", "Thurrock", "--year", "2018/19",
-                 "--out", str(tmp_path / "out")]) == 0  # fmt: skip
-    districts = pd.read_csv(tmp_path / "out" / "thurrock" / "2018-19" / "tables"
-                            / "district_change.csv")  # fmt: skip
+    assert (
+        main(
+            [
+                "run",
+                "--data",
+                str(data),
+                "--area",
+                "Thurrock",
+                "--year",
+                "2018/19",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
+    districts = pd.read_csv(
+        tmp_path / "out" / "thurrock" / "2018-19" / "tables" / "district_change.csv"
+    )
     assert sorted(districts["area"]) == [
-        "Basildon", "Braintree", "Brentwood", "Castle Point", "Chelmsford", "Colchester",
-        "Epping Forest", "Harlow", "Maldon", "Rochford", "Southend-on-Sea", "Tendring",
-        "Thurrock", "Uttlesford",
-    ]  # fmt: skip
+        "Basildon",
+        "Braintree",
+        "Brentwood",
+        "Castle Point",
+        "Chelmsford",
+        "Colchester",
+        "Epping Forest",
+        "Harlow",
+        "Maldon",
+        "Rochford",
+        "Southend-on-Sea",
+        "Tendring",
+        "Thurrock",
+        "Uttlesford",
+    ]
     assert districts["note"].fillna("").str.contains("month").all()
     assert districts["rate_per_1000"].notna().all()

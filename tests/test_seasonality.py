@@ -106,8 +106,14 @@ def _monthly() -> pd.DataFrame:
 
 def test_compare_same_month() -> None:
     out = compare_same_month(_monthly())
-    assert list(out.columns) == ["month", "category", "count", "count_year_before", "change",
-                                 "pct_change"]  # fmt: skip
+    assert list(out.columns) == [
+        "month",
+        "category",
+        "count",
+        "count_year_before",
+        "change",
+        "pct_change",
+    ]
     rows = out.set_index(["category", "month"])
     assert rows.loc[("Robbery", "2024-01"), "count_year_before"] == 40
     assert rows.loc[("Robbery", "2024-01"), "change"] == 10

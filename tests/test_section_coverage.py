@@ -53,7 +53,8 @@ def test_thurrock_coverage_on_the_real_essex_files(shared_file: Callable[[str], 
         assert t.loc["crimes for Thurrock", col] == crimes
         assert t.loc["anti-social behaviour incidents for Thurrock", col] == asb
         assert t.loc["street-level records of Essex Police", col] == sum(
-            n for m, n in force_rows.items() if m in months)
+            n for m, n in force_rows.items() if m in months
+        )
     # Essex 2018/19: April to July 2018 and October 2018 to February 2019 (9 months)
     assert t.loc["months with data", "assessed_year"] == 9
     assert cov.facts["no_location"] == blank

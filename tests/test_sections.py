@@ -15,8 +15,22 @@ from csp_analysis.assessment import Assessment, assess
 from csp_analysis.model import load
 from csp_analysis.sections import registry, section
 
-EXPECTED = ["coverage", "change", "monthly", "trends", "spc", "seasonality", "comparators",
-            "districts", "hotspots", "survey", "plan", "risk", "priorities", "quality"]  # fmt: skip
+EXPECTED = [
+    "coverage",
+    "change",
+    "monthly",
+    "trends",
+    "spc",
+    "seasonality",
+    "comparators",
+    "districts",
+    "hotspots",
+    "survey",
+    "plan",
+    "risk",
+    "priorities",
+    "quality",
+]
 
 
 def test_registry_lists_every_section_module_in_report_order() -> None:
@@ -39,7 +53,8 @@ def test_a_new_section_is_one_module(tmp_path: Path, monkeypatch: pytest.MonkeyP
     tables are published and its findings join the key findings."""
     pkg = tmp_path / "extra"
     pkg.mkdir()
-    (pkg / "crime_share.py").write_text(textwrap.dedent('''
+    (pkg / "crime_share.py").write_text(
+        textwrap.dedent("""
         import pandas as pd
         from csp_analysis.sections.base import Section, SectionResult
         from csp_analysis.sections.format import md
@@ -55,7 +70,8 @@ def test_a_new_section_is_one_module(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
         SECTION = Section(name="crime_share", order=25, title="Share", build=build,
                           render=render)
-    '''))
+    """)
+    )
     monkeypatch.setattr(sections_pkg, "__path__", [*sections_pkg.__path__, str(pkg)])
     monkeypatch.setitem(sys.modules, "csp_analysis.sections.crime_share", None)
     del sys.modules["csp_analysis.sections.crime_share"]

@@ -27,8 +27,15 @@ if TYPE_CHECKING:
 Pops = tuple[float, float] | None
 
 # Populations (previous, current) covering equal, growing, shrinking and uneven exposures.
-POPULATIONS = [None, (1.0, 1.0), (84000.0, 86500.0), (2.0, 3.0), (3.0, 1.0), (1000.0, 1500.0),
-               (57.0, 13.0)]  # fmt: skip
+POPULATIONS = [
+    None,
+    (1.0, 1.0),
+    (84000.0, 86500.0),
+    (2.0, 3.0),
+    (3.0, 1.0),
+    (1000.0, 1500.0),
+    (57.0, 13.0),
+]
 
 
 def _share(pops: Pops) -> float:
@@ -68,8 +75,9 @@ def test_check_value_with_equal_populations_given() -> None:
 
 
 @pytest.mark.parametrize(("k", "n", "p", "pvalue", "low", "high"), ref.BINOMTEST)
-def test_pinned_scipy_binomtest(k: int, n: int, p: float, pvalue: float, low: float,
-                                high: float) -> None:  # fmt: skip
+def test_pinned_scipy_binomtest(
+    k: int, n: int, p: float, pvalue: float, low: float, high: float
+) -> None:
     # p = P2 / (P1 + P2): P1 = 1 - p, P2 = p.
     pops = None if p == 0.5 else (1.0 - p, p)
     res = sig.test_change(n - k, k, *(pops or (None, None)))
@@ -78,8 +86,9 @@ def test_pinned_scipy_binomtest(k: int, n: int, p: float, pvalue: float, low: fl
 
 
 @pytest.mark.parametrize(("c1", "e1", "c2", "e2", "pvalue"), ref.POISSON_2INDEP)
-def test_pinned_statsmodels_exact_cond(c1: int, e1: float, c2: int, e2: float,
-                                       pvalue: float) -> None:  # fmt: skip
+def test_pinned_statsmodels_exact_cond(
+    c1: int, e1: float, c2: int, e2: float, pvalue: float
+) -> None:
     res = sig.test_change(c1, c2, e1, e2)
     assert res["p_value"] == pytest.approx(pvalue, rel=1e-9)
 
@@ -105,13 +114,16 @@ def test_against_scipy_binomtest(previous: int, current: int, pops: Pops, level:
 # statsmodels divides by a zero rate when computing its ratio estimate for (3, 0): harmless.
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
 @pytest.mark.parametrize("pops", [p for p in POPULATIONS if p is not None])
-@pytest.mark.parametrize(("previous", "current"),
-                         [(0, 3), (3, 0), (1, 1), (5, 12), (40, 29), (116, 144), (734, 842),
-                          (2500, 2410)])  # fmt: skip
-def test_against_statsmodels_exact_cond(previous: int, current: int,
-                                        pops: tuple[float, float]) -> None:  # fmt: skip
-    expected = sm_rates.test_poisson_2indep(previous, pops[0], current, pops[1],
-                                            method="exact-cond")  # fmt: skip
+@pytest.mark.parametrize(
+    ("previous", "current"),
+    [(0, 3), (3, 0), (1, 1), (5, 12), (40, 29), (116, 144), (734, 842), (2500, 2410)],
+)
+def test_against_statsmodels_exact_cond(
+    previous: int, current: int, pops: tuple[float, float]
+) -> None:
+    expected = sm_rates.test_poisson_2indep(
+        previous, pops[0], current, pops[1], method="exact-cond"
+    )
     res = sig.test_change(previous, current, *pops)
     assert res["p_value"] == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-15)
 
@@ -176,12 +188,11 @@ def test_accepts_numpy_and_whole_float_counts() -> None:
         ({"previous": 5, "current": 6, "pop_current": 100}, "pop_previous"),
         ({"previous": 5, "current": 6, "pop_previous": 0, "pop_current": 100}, "pop_previous"),
         ({"previous": 5, "current": 6, "pop_previous": 10, "pop_current": -1}, "pop_current"),
-        ({"previous": 5, "current": 6, "pop_previous": 10, "pop_current": math.inf},
-         "pop_current"),
+        ({"previous": 5, "current": 6, "pop_previous": 10, "pop_current": math.inf}, "pop_current"),
         ({"previous": 5, "current": 6, "level": 1.0}, "level"),
         ({"previous": 5, "current": 6, "level": 95}, "level"),
     ],
-)  # fmt: skip
+)
 def test_invalid_arguments_are_named(kwargs: dict, named: str) -> None:
     with pytest.raises(ValueError, match=named):
         sig.test_change(**kwargs)
@@ -194,8 +205,7 @@ def test_invalid_arguments_are_named(kwargs: dict, named: str) -> None:
     pops=st.sampled_from(POPULATIONS),
     level=st.floats(0.5, 0.999),
 )
-def test_interval_contains_estimate(previous: int, current: int, pops: Pops,
-                                    level: float) -> None:  # fmt: skip
+def test_interval_contains_estimate(previous: int, current: int, pops: Pops, level: float) -> None:
     res = sig.test_change(previous, current, *(pops or (None, None)), level=level)
     assert 0.0 <= res["p_value"] <= 1.0
     if previous + current == 0:
@@ -228,19 +238,41 @@ def _yoy() -> pd.DataFrame:
     frame["current"] = frame["current"].astype("Int64")
     frame["change"] = frame["current"] - frame["previous"]
     frame["pct_change"] = pd.array(
-        [round(100 * (c - p) / p, 1) if pd.notna(p) and pd.notna(c) and p else None
-         for p, c in zip(frame["previous"], frame["current"], strict=True)],
-        dtype="Float64")  # fmt: skip
+        [
+            round(100 * (c - p) / p, 1) if pd.notna(p) and pd.notna(c) and p else None
+            for p, c in zip(frame["previous"], frame["current"], strict=True)
+        ],
+        dtype="Float64",
+    )
     frame["months_compared"] = 12
-    return frame[["category", "kind", "previous", "current", "change", "pct_change",
-                  "months_compared", "note"]]  # fmt: skip
+    return frame[
+        [
+            "category",
+            "kind",
+            "previous",
+            "current",
+            "change",
+            "pct_change",
+            "months_compared",
+            "note",
+        ]
+    ]
 
 
 def test_add_significance_columns_and_types() -> None:
     table = _yoy()
     out = sig.add_significance(table)
-    assert list(out.columns) == [*table.columns, "p_value", "significant", "rate_ratio",
-                                 "rr_lower", "rr_upper", "verdict", "method", "level"]  # fmt: skip
+    assert list(out.columns) == [
+        *table.columns,
+        "p_value",
+        "significant",
+        "rate_ratio",
+        "rr_lower",
+        "rr_upper",
+        "verdict",
+        "method",
+        "level",
+    ]
     assert str(out["significant"].dtype) == "boolean"
     assert str(out["p_value"].dtype) == "Float64"
     assert len(out) == len(table)
@@ -285,9 +317,15 @@ def test_add_significance_alpha_sets_test_and_interval_level() -> None:
 
 
 def test_add_significance_with_populations_rate_against_count() -> None:
-    table = _yoy().iloc[[1]].assign(previous=pd.array([100], dtype="Int64"),
-                                    current=pd.array([101], dtype="Int64"),
-                                    pct_change=pd.array([1.0], dtype="Float64"))  # fmt: skip
+    table = (
+        _yoy()
+        .iloc[[1]]
+        .assign(
+            previous=pd.array([100], dtype="Int64"),
+            current=pd.array([101], dtype="Int64"),
+            pct_change=pd.array([1.0], dtype="Float64"),
+        )
+    )
     out = sig.add_significance(table, pop_previous=100_000, pop_current=200_000)
     assert out["verdict"].iloc[0] == (
         "a rise of 1 (+1.0%), but a significant fall in the rate per resident"

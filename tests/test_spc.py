@@ -63,8 +63,9 @@ def test_hand_baseline_limits() -> None:
     chart = _chart([12.0])
     row = chart.iloc[0]
     assert (row["mean"], row["lower"], row["upper"]) == pytest.approx((11, 5.68, 16.32))
-    assert (row["near_lower"], row["near_upper"]) == pytest.approx((11 - 3.5467, 11 + 3.5467),
-                                                                   abs=1e-3)  # fmt: skip
+    assert (row["near_lower"], row["near_upper"]) == pytest.approx(
+        (11 - 3.5467, 11 + 3.5467), abs=1e-3
+    )
     assert _signals(chart) == {}
 
 
@@ -233,9 +234,19 @@ def _monthly() -> pd.DataFrame:
 
 def test_spc_signals_table() -> None:
     out = spc_signals(_monthly(), baseline=12)
-    assert list(out.columns) == ["category", "month", "count", "mean", "lower", "upper",
-                                 "near_lower", "near_upper", "trial", "signal",
-                                 "method"]  # fmt: skip
+    assert list(out.columns) == [
+        "category",
+        "month",
+        "count",
+        "mean",
+        "lower",
+        "upper",
+        "near_lower",
+        "near_upper",
+        "trial",
+        "signal",
+        "method",
+    ]
     robbery = out[out["category"] == "Robbery"].set_index("month")
     assert len(robbery) == 24  # every month, the missing one included
     assert pd.isna(robbery.loc["2024-09", "count"])
@@ -250,8 +261,9 @@ def test_spc_signals_table() -> None:
 
 def test_spc_signals_and_list_categories() -> None:
     monthly = _monthly()
-    monthly.loc[monthly["category"] == "Drugs", "count"] = [5, 6] * 6 + [5, 6, 5, 6, 30] + [
-        5, 6, 5, 6, 5, 6, 5]  # fmt: skip
+    monthly.loc[monthly["category"] == "Drugs", "count"] = (
+        [5, 6] * 6 + [5, 6, 5, 6, 30] + [5, 6, 5, 6, 5, 6, 5]
+    )
     # With limits from all 24 months the one 30 would lift the mean above every other month
     # (a shift); limits fixed on the first 12 months keep it a single outside point.
     out = spc_signals(monthly, baseline=12)
@@ -290,8 +302,9 @@ def test_plot_spc_names_rules_and_trial() -> None:
     assert OUTSIDE in labels and SHIFT in labels and TREND not in labels
     assert "end of the period fixing the limits" in labels
 
-    short = xmr(pd.Series([3.0, 4.0, 6.0, 2.0, np.nan, 5.0],
-                          index=month_range("2024-01", "2024-06")))  # fmt: skip
+    short = xmr(
+        pd.Series([3.0, 4.0, 6.0, 2.0, np.nan, 5.0], index=month_range("2024-01", "2024-06"))
+    )
     fig = plot_spc(short, "Short")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any("Trial limits" in t for t in texts)

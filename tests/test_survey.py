@@ -58,10 +58,20 @@ def test_extremes_zero_and_all() -> None:
 
 
 def test_columns_percent_and_rank_with_ties() -> None:
-    t = public_concern(survey([("Speeding", 200, 50), ("Drugs", 200, 150), ("Burglary", 200, 50),
-                               ("Litter", 200, 10)]))  # fmt: skip
-    assert list(t.columns) == ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper",
-                               "rank"]  # fmt: skip
+    t = public_concern(
+        survey(
+            [("Speeding", 200, 50), ("Drugs", 200, 150), ("Burglary", 200, 50), ("Litter", 200, 10)]
+        )
+    )
+    assert list(t.columns) == [
+        "concern",
+        "respondents",
+        "count",
+        "pct",
+        "ci_lower",
+        "ci_upper",
+        "rank",
+    ]
     assert list(t["concern"]) == ["Drugs", "Burglary", "Speeding", "Litter"]
     assert list(t["rank"]) == [1, 2, 2, 4]  # ties share the better rank
     assert list(t["pct"]) == [75.0, 25.0, 25.0, 5.0]
@@ -69,11 +79,13 @@ def test_columns_percent_and_rank_with_ties() -> None:
 
 def test_comparison_with_previous_period_pinned_by_hand() -> None:
     rows = [
-        ("Drugs", 120, 30, "2024"), ("Drugs", 120, 60, "2025"),       # 25% -> 50%
-        ("burglary ", 120, 30, "2024"), ("Burglary", 120, 36, "2025"),  # 25% -> 30%
-        ("Knife crime", 120, 12, "2025"),                             # new question
-        ("Litter", 120, 40, "2024"),                                  # dropped question
-    ]  # fmt: skip
+        ("Drugs", 120, 30, "2024"),
+        ("Drugs", 120, 60, "2025"),  # 25% -> 50%
+        ("burglary ", 120, 30, "2024"),
+        ("Burglary", 120, 36, "2025"),  # 25% -> 30%
+        ("Knife crime", 120, 12, "2025"),  # new question
+        ("Litter", 120, 40, "2024"),  # dropped question
+    ]
     t = public_concern(survey(rows)).set_index("concern")
     assert list(t.index) == ["Drugs", "Burglary", "Knife crime"]  # latest period only
     assert (t["period"] == "2025").all()
@@ -144,13 +156,15 @@ def test_missing_column_named() -> None:
 
 def test_read_survey_from_file_names_file_and_line(tmp_path: Path) -> None:
     p = tmp_path / "my_survey.csv"
-    p.write_text("concern,respondents,count,note\nDrugs,1112,868,x\nASB,1112,,x\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "concern,respondents,count,note\nDrugs,1112,868,x\nASB,1112,,x\n", encoding="utf-8"
+    )
     with pytest.raises(DataError) as err:
         read_survey(p)
     assert str(err.value).startswith("my_survey.csv, line 3, column 'count'")
-    p.write_text("concern,respondents,count\n People using or dealing drugs ,\"1,112\",868\n",
-                 encoding="utf-8")  # fmt: skip
+    p.write_text(
+        'concern,respondents,count\n People using or dealing drugs ,"1,112",868\n', encoding="utf-8"
+    )
     r = read_survey(p).iloc[0]
     assert r["concern"] == "People using or dealing drugs" and r["respondents"] == 1112
     assert math.isclose(r["pct"], 100 * 868 / 1112)

@@ -58,10 +58,14 @@ def test_markers_only_raise_the_tier(tiers: ModuleType) -> None:
     assert tier_of("tests/test_export.py::test_check_offline_finds_network_loads") == "e2e"
     assert tier_of("tests/test_run_report.py::test_x", {"shared"}) == "e2e"
     # the longest matching entry wins: one test of a unit module, and doctests
-    assert tier_of("tests/test_lab.py::test_dry_run_builds_the_command_for_the_project_"
-                   "notebooks") == "unit"  # fmt: skip
-    assert tier_of("tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_"
-                   "kernel") == "e2e"  # fmt: skip
+    assert (
+        tier_of("tests/test_lab.py::test_dry_run_builds_the_command_for_the_project_notebooks")
+        == "unit"
+    )
+    assert (
+        tier_of("tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_kernel")
+        == "e2e"
+    )
     assert tier_of("csp_analysis/periods.py::csp_analysis.periods.parse_month") == "unit"
     assert tier_of("csp_analysis/__init__.py::csp_analysis") == "integration"
     with pytest.raises(LookupError, match="not in the TIERS table"):
@@ -85,13 +89,19 @@ def test_tests_reading_shared_data_are_not_unit(tiers: ModuleType) -> None:
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
-        module_marks = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Assign)
-                        and any(ast.unparse(t) == "pytestmark" for t in n.targets)}  # fmt: skip
+        module_marks = {
+            ast.unparse(n)
+            for n in tree.body
+            if isinstance(n, ast.Assign) and any(ast.unparse(t) == "pytestmark" for t in n.targets)
+        }
         for node in tree.body:
             if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
                 continue
-            calls = {c.func.id for c in ast.walk(node)
-                     if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}  # fmt: skip
+            calls = {
+                c.func.id
+                for c in ast.walk(node)
+                if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+            }
             if "shared_path" not in calls:
                 continue
             marks = " ".join([*module_marks, *(ast.unparse(d) for d in node.decorator_list)])

@@ -74,8 +74,9 @@ def test_pinned_scipy_theilslopes_and_kendalltau(name: str) -> None:
 
 
 # Many ties (values 0..6) and lengths up to 40; about one value in ten missing.
-_series = st.lists(st.one_of(st.integers(0, 6).map(float), st.just(np.nan)), min_size=3,
-                   max_size=40)  # fmt: skip
+_series = st.lists(
+    st.one_of(st.integers(0, 6).map(float), st.just(np.nan)), min_size=3, max_size=40
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -99,11 +100,11 @@ def test_against_pymannkendall_live(values: list[float]) -> None:
 def test_against_scipy_live(values: list[float]) -> None:
     res = mann_kendall(values)
     x = np.arange(len(values))
-    assert res["sen_slope"] == pytest.approx(stats.theilslopes(values, x).slope,
-                                             rel=1e-9, abs=1e-9)  # fmt: skip
+    assert res["sen_slope"] == pytest.approx(stats.theilslopes(values, x).slope, rel=1e-9, abs=1e-9)
     if len(set(values)) == len(values):
-        assert res["tau"] == pytest.approx(stats.kendalltau(x, values).statistic,
-                                           rel=1e-9, abs=1e-12)  # fmt: skip
+        assert res["tau"] == pytest.approx(
+            stats.kendalltau(x, values).statistic, rel=1e-9, abs=1e-12
+        )
 
 
 def test_gap_is_not_zero_and_keeps_its_time() -> None:
@@ -124,8 +125,10 @@ def test_gap_is_not_zero_and_keeps_its_time() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(values=st.lists(st.floats(0, 100, allow_nan=False), min_size=3, max_size=25),
-       gaps=st.lists(st.integers(0, 24), max_size=5))  # fmt: skip
+@given(
+    values=st.lists(st.floats(0, 100, allow_nan=False), min_size=3, max_size=25),
+    gaps=st.lists(st.integers(0, 24), max_size=5),
+)
 def test_gaps_match_theilslopes_on_positions(values: list[float], gaps: list[int]) -> None:
     arr = np.array(values)
     arr[[g for g in gaps if g < len(arr)]] = np.nan
@@ -134,8 +137,9 @@ def test_gaps_match_theilslopes_on_positions(values: list[float], gaps: list[int
         return
     res = mann_kendall(arr)
     x = np.flatnonzero(keep)
-    assert res["sen_slope"] == pytest.approx(stats.theilslopes(arr[keep], x).slope,
-                                             rel=1e-9, abs=1e-9)  # fmt: skip
+    assert res["sen_slope"] == pytest.approx(
+        stats.theilslopes(arr[keep], x).slope, rel=1e-9, abs=1e-9
+    )
 
 
 def test_all_tied() -> None:
@@ -187,9 +191,10 @@ def test_pinned_pymannkendall_seasonal_test() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     start=st.integers(1, 12),
-    values=st.lists(st.one_of(st.integers(0, 9).map(float), st.just(np.nan)),
-                    min_size=25, max_size=72),
-)  # fmt: skip
+    values=st.lists(
+        st.one_of(st.integers(0, 9).map(float), st.just(np.nan)), min_size=25, max_size=72
+    ),
+)
 def test_seasonal_against_pymannkendall_live(start: int, values: list[float]) -> None:
     arr = np.array(values)
     months = month_range(f"2019-{start:02d}", "2030-12")[: len(arr)]
@@ -293,8 +298,19 @@ def _yearly() -> pd.DataFrame:
 
 def test_category_trends_table() -> None:
     out = category_trends(_yearly())
-    assert list(out.columns) == ["category", "periods", "first_period", "last_period", "S", "z",
-                                 "tau", "p_value", "sen_slope", "direction", "method"]  # fmt: skip
+    assert list(out.columns) == [
+        "category",
+        "periods",
+        "first_period",
+        "last_period",
+        "S",
+        "z",
+        "tau",
+        "p_value",
+        "sen_slope",
+        "direction",
+        "method",
+    ]
     rows = out.set_index("category")
     assert list(rows.index) == ["Robbery", "Burglary", "Drugs", "Bicycle theft"]
     assert rows.loc["Robbery", "direction"] == "increasing"
@@ -322,8 +338,13 @@ def test_category_trends_decreasing_and_alpha() -> None:
 
 
 def test_category_trends_missing_year_is_a_gap() -> None:
-    yearly = pd.DataFrame({"period": ["2019-20", "2020/21", "2022/23", "2023/24"],
-                           "category": "Robbery", "count": [10, 12, 16, 18]})  # fmt: skip
+    yearly = pd.DataFrame(
+        {
+            "period": ["2019-20", "2020/21", "2022/23", "2023/24"],
+            "category": "Robbery",
+            "count": [10, 12, 16, 18],
+        }
+    )
     row = category_trends(yearly).iloc[0]
     assert row["periods"] == 4
     assert row["sen_slope"] == 2.0  # per year, 2021/22 counted as elapsed time
@@ -331,12 +352,18 @@ def test_category_trends_missing_year_is_a_gap() -> None:
 
 def test_category_trends_with_monthly_adds_seasonal_columns() -> None:
     series = _seasonal_series()
-    monthly = pd.DataFrame({"month": series.index, "category": "Violence",
-                            "count": series.to_numpy().astype(int)})  # fmt: skip
+    monthly = pd.DataFrame(
+        {"month": series.index, "category": "Violence", "count": series.to_numpy().astype(int)}
+    )
     yearly = yearly_totals(monthly)
     out = category_trends(yearly, monthly)
-    assert {"seasonal_months", "seasonal_p_value", "seasonal_sen_slope", "seasonal_direction",
-            "seasonal_method"} <= set(out.columns)  # fmt: skip
+    assert {
+        "seasonal_months",
+        "seasonal_p_value",
+        "seasonal_sen_slope",
+        "seasonal_direction",
+        "seasonal_method",
+    } <= set(out.columns)
     row = out.iloc[0]
     # 4 complete financial years: tested, but 4 points can never reach p < 0.05 (min 0.089)
     assert row["periods"] == 4

@@ -46,9 +46,13 @@ def public_modules() -> list[str]:
 def _public_names(module: ModuleType) -> list[str]:
     if hasattr(module, "__all__"):
         return list(module.__all__)
-    return [name for name, obj in vars(module).items()
-            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-            and obj.__module__ == module.__name__]  # fmt: skip
+    return [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+    ]
 
 
 def public_objects() -> Iterator[tuple[str, object]]:
@@ -76,8 +80,9 @@ def public_objects() -> Iterator[tuple[str, object]]:
                 for member, raw in vars(obj).items():
                     if member.startswith("_"):
                         continue
-                    if isinstance(raw, property | classmethod | staticmethod) or \
-                            inspect.isfunction(raw):
+                    if isinstance(raw, property | classmethod | staticmethod) or inspect.isfunction(
+                        raw
+                    ):
                         yield f"{qualname}.{member}", raw
 
 
@@ -103,8 +108,9 @@ def build(out_dir: str | Path = SITE) -> Path:
     # the module's __dict__, so resolve them once here for the top-level page.
     for lazy in ("assess", "Assessment"):
         setattr(csp_analysis, lazy, getattr(csp_analysis, lazy))
-    pdoc.render.configure(docformat="numpy", footer_text="csp-assess API reference",
-                          search=True, show_source=False)  # fmt: skip
+    pdoc.render.configure(
+        docformat="numpy", footer_text="csp-assess API reference", search=True, show_source=False
+    )
     out = Path(out_dir)
     with warnings.catch_warnings():
         # A package's page brings its modules; naming them again is harmless (the top-level
@@ -127,10 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status (0).
     """
-    parser = argparse.ArgumentParser(prog="python -m tools.api_docs",
-                                     description="Build the API reference with pdoc.")
-    parser.add_argument("out_dir", nargs="?", default=str(SITE),
-                        help="destination folder (default: site/)")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.api_docs", description="Build the API reference with pdoc."
+    )
+    parser.add_argument(
+        "out_dir", nargs="?", default=str(SITE), help="destination folder (default: site/)"
+    )
     args = parser.parse_args(argv)
     index = build(args.out_dir)
     print(f"API reference written: {index}")

@@ -14,8 +14,16 @@ from csp_analysis.model import Dataset, months_of_period
 from csp_analysis.periods import financial_year_of_period, period_kind, previous_financial_year
 from csp_analysis.statistics.change import pct_change
 
-COLUMNS = ["category", "kind", "previous", "current", "change", "pct_change", "months_compared",
-           "note"]  # fmt: skip
+COLUMNS = [
+    "category",
+    "kind",
+    "previous",
+    "current",
+    "change",
+    "pct_change",
+    "months_compared",
+    "note",
+]
 
 
 def _slot(period: str) -> str:
@@ -44,8 +52,9 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
     """
     prev_year = previous_financial_year(year)
     counts = ds.area_counts(area)
-    counts = counts.assign(fy=counts["period"].map(financial_year_of_period),
-                           slot=counts["period"].map(_slot))  # fmt: skip
+    counts = counts.assign(
+        fy=counts["period"].map(financial_year_of_period), slot=counts["period"].map(_slot)
+    )
     rows = []
     for kind in ("crime", "asb", "flag"):
         sub = counts[counts["kind"] == kind]
@@ -80,8 +89,16 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
             p_val = pick(prev_sum) if common else None
             if not common and cur_slots:
                 c_val = pick(year_sum)
-            rows.append({"category": cat, "kind": kind, "previous": p_val, "current": c_val,
-                         "months_compared": months if common else 0, "note": note})  # fmt: skip
+            rows.append(
+                {
+                    "category": cat,
+                    "kind": kind,
+                    "previous": p_val,
+                    "current": c_val,
+                    "months_compared": months if common else 0,
+                    "note": note,
+                }
+            )
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("change", "pct_change")])
     out["previous"] = out["previous"].astype("Int64")
     out["current"] = out["current"].astype("Int64")

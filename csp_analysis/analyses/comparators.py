@@ -46,11 +46,30 @@ PER = 1000
 ROLE_AREA = "assessed area"
 ROLE_PEER = "peer"
 PEER_COLUMNS = [
-    "area", "role", "category", "kind", "count", "population", "rate_per_1000",
-    "ci_lower", "ci_upper", "ci99_lower", "ci99_upper", "group_rate", "group_mean",
-    "band_lower", "band_upper", "band", "group_size", "comparison", "comparison_99_8", "rank",
-    "method", "confidence", "note",
-]  # fmt: skip
+    "area",
+    "role",
+    "category",
+    "kind",
+    "count",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+    "ci99_lower",
+    "ci99_upper",
+    "group_rate",
+    "group_mean",
+    "band_lower",
+    "band_upper",
+    "band",
+    "group_size",
+    "comparison",
+    "comparison_99_8",
+    "rank",
+    "method",
+    "confidence",
+    "note",
+]
 
 __all__ = [
     "PEER_COLUMNS",
@@ -88,21 +107,25 @@ def read_peers(df: pd.DataFrame) -> dict[str, list[str]]:
     cols = {norm(c): c for c in df.columns}
     for col in ("area", "peer"):
         if col not in cols:
-            raise DataError("the peer list has no such column (expected: area, peer)",
-                            file="peers.csv", column=col)  # fmt: skip
+            raise DataError(
+                "the peer list has no such column (expected: area, peer)",
+                file="peers.csv",
+                column=col,
+            )
     area = df[cols["area"]].astype("string").str.strip().fillna("")
     peer = df[cols["peer"]].astype("string").str.strip().fillna("")
     out: dict[str, list[str]] = {}
     for a, p in zip(area, peer, strict=True):
         if a == "":
-            raise DataError(f"area is blank (on the row with peer '{p}')", file="peers.csv",
-                            column=cols["area"])  # fmt: skip
+            raise DataError(
+                f"area is blank (on the row with peer '{p}')", file="peers.csv", column=cols["area"]
+            )
         if p == "":
-            raise DataError(f"peer is blank for area '{a}'", file="peers.csv",
-                            column=cols["peer"])  # fmt: skip
+            raise DataError(f"peer is blank for area '{a}'", file="peers.csv", column=cols["peer"])
         if p.casefold() == a.casefold():
-            raise DataError(f"'{a}' is listed as its own peer", file="peers.csv",
-                            column=cols["peer"])  # fmt: skip
+            raise DataError(
+                f"'{a}' is listed as its own peer", file="peers.csv", column=cols["peer"]
+            )
         peers = out.setdefault(a, [])
         if p.casefold() not in {x.casefold() for x in peers}:
             peers.append(p)
@@ -117,17 +140,20 @@ def _fy(year: str) -> str:
         raise UsageError(str(exc)) from None
 
 
-def _resolve_peers(ds: Dataset, area: str, peers: Sequence[str] | None,
-                   areas: list[str]) -> tuple[list[str], str]:  # fmt: skip
+def _resolve_peers(
+    ds: Dataset, area: str, peers: Sequence[str] | None, areas: list[str]
+) -> tuple[list[str], str]:
     """The peers to use and the sentence saying where they came from."""
     if peers is None:
         force = ds.area_force.get(area)
         if force is None:
             raise UsageError(f"no police force is known for '{area}': give a list of peers")
-        chosen = sorted(a for a, f in ds.area_force.items()
-                        if f == force and a != area and a in areas)  # fmt: skip
-        return chosen, (f"Peers: the other {len(chosen)} partnership areas of {force} "
-                        "(no peer list was given).")  # fmt: skip
+        chosen = sorted(
+            a for a, f in ds.area_force.items() if f == force and a != area and a in areas
+        )
+        return chosen, (
+            f"Peers: the other {len(chosen)} partnership areas of {force} (no peer list was given)."
+        )
     by_fold = {a.casefold(): a for a in areas}
     chosen = []
     for p in peers:
@@ -137,8 +163,9 @@ def _resolve_peers(ds: Dataset, area: str, peers: Sequence[str] | None,
     return chosen, f"Peers: {len(chosen)} areas from the peer list given ({', '.join(chosen)})."
 
 
-def _member_year(ds: Dataset, member: str, fy: str,
-                 areas: list[str]) -> tuple[dict[str, int], dict[str, list]]:  # fmt: skip
+def _member_year(
+    ds: Dataset, member: str, fy: str, areas: list[str]
+) -> tuple[dict[str, int], dict[str, list]]:
     """A member's counts by category for a financial year and the months missing by kind."""
     all_months = months_of_financial_year(fy)
     if member not in areas:
@@ -232,8 +259,9 @@ def peer_table(
     kinds = {c: ds.cmap.kind(c) for c in ds.cmap.of_kind("crime") + ds.cmap.of_kind("asb")}
     kinds[ALL_CRIME] = "crime"
     present = {c for values, _ in data.values() for c in values}
-    categories = [ALL_CRIME] + [c for c in ds.cmap.of_kind("crime") + ds.cmap.of_kind("asb")
-                                if c in present]  # fmt: skip
+    categories = [ALL_CRIME] + [
+        c for c in ds.cmap.of_kind("crime") + ds.cmap.of_kind("asb") if c in present
+    ]
 
     pops: dict[str, int | None] = {}
     pop_notes: dict[str, str] = {}
@@ -252,8 +280,9 @@ def peer_table(
                 notes.append("not in the data" + (f" (did you mean {close[0]}?)" if close else ""))
                 usable = False
             elif missing[kind] and len(missing[kind]) == 12:
-                notes.append(f"no {'anti-social behaviour' if kind == 'asb' else 'crime'} "
-                             f"data for {fy}")  # fmt: skip
+                notes.append(
+                    f"no {'anti-social behaviour' if kind == 'asb' else 'crime'} data for {fy}"
+                )
                 count, usable = None, False
             elif missing[kind]:
                 notes.append(_missing_text(missing[kind]))
@@ -263,10 +292,18 @@ def peer_table(
                 usable = False
             if pops[m] is None:
                 notes.append("no population: no rate")
-            rows.append({"area": m, "role": ROLE_AREA if m == area else ROLE_PEER,
-                         "category": cat, "kind": kind, "count": count,
-                         "population": pops[m] if usable else None,
-                         "shown_population": pops[m], "note": "; ".join(notes)})  # fmt: skip
+            rows.append(
+                {
+                    "area": m,
+                    "role": ROLE_AREA if m == area else ROLE_PEER,
+                    "category": cat,
+                    "kind": kind,
+                    "count": count,
+                    "population": pops[m] if usable else None,
+                    "shown_population": pops[m],
+                    "note": "; ".join(notes),
+                }
+            )
     table = pd.DataFrame(rows)
     table["count"] = table["count"].astype("Int64")
     table["population"] = table["population"].astype("Int64")
@@ -290,8 +327,11 @@ def _group_figures(table: pd.DataFrame) -> pd.DataFrame:
         grp = grp.copy()
         ok = grp["rate_per_1000"].notna()
         rates = grp.loc[ok, "rate_per_1000"]
-        pooled = (grp.loc[ok, "count"].sum() / grp.loc[ok, "population"].sum() * PER
-                  if ok.any() else np.nan)  # fmt: skip
+        pooled = (
+            grp.loc[ok, "count"].sum() / grp.loc[ok, "population"].sum() * PER
+            if ok.any()
+            else np.nan
+        )
         mean = rates.mean() if len(rates) else np.nan
         sd = rates.std(ddof=1) if len(rates) > 1 else np.nan
         grp["group_rate"] = float(pooled)
@@ -300,34 +340,45 @@ def _group_figures(table: pd.DataFrame) -> pd.DataFrame:
         grp["band_upper"] = mean + sd if pd.notna(sd) else np.nan
         grp["group_size"] = int(ok.sum())
         grp["comparison"] = compare_with_benchmark(grp["ci_lower"], grp["ci_upper"], pooled)
-        grp["comparison_99_8"] = compare_with_benchmark(grp["ci99_lower"], grp["ci99_upper"],
-                                                        pooled)  # fmt: skip
+        grp["comparison_99_8"] = compare_with_benchmark(
+            grp["ci99_lower"], grp["ci99_upper"], pooled
+        )
         grp["rank"] = grp["rate_per_1000"].rank(ascending=False, method="min").astype("Int64")
         parts.append(grp)
     out = pd.concat(parts)
-    band = [f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else pd.NA
-            for lo, hi in zip(out["band_lower"], out["band_upper"], strict=True)]  # fmt: skip
+    band = [
+        f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else pd.NA
+        for lo, hi in zip(out["band_lower"], out["band_upper"], strict=True)
+    ]
     out["band"] = pd.Series(band, index=out.index, dtype="string")
     return out
 
 
-def _peer_note(area: str, start: int, where: str, pops: dict, pop_notes: dict,
-               table: pd.DataFrame) -> str:  # fmt: skip
+def _peer_note(
+    area: str, start: int, where: str, pops: dict, pop_notes: dict, table: pd.DataFrame
+) -> str:
     parts = [where]
     if pops[area] is not None:
         parts.append(f"Population of {area}: {pops[area]:,} ({pop_notes[area]}).")
     no_pop = [m for m, p in pops.items() if p is None]
     if no_pop:
         parts.append(f"No population for {', '.join(no_pop)}: listed without rates.")
-    flagged = table.loc[(table["category"] == ALL_CRIME) & (table["note"] != "")
-                        & table["note"].str.contains("incomplete|no crime|not in the data"),
-                        "area"]  # fmt: skip
+    flagged = table.loc[
+        (table["category"] == ALL_CRIME)
+        & (table["note"] != "")
+        & table["note"].str.contains("incomplete|no crime|not in the data"),
+        "area",
+    ]
     if len(flagged):
-        parts.append(f"Not compared (incomplete or no data for the year): "
-                     f"{', '.join(flagged)}; see the note column.")  # fmt: skip
-    parts.append("Group rate: pooled over the members with a rate; band: mean ± 1 SD of member "
-                 f"rates; verdicts at 95% and 99.8% against the group rate (mid-{start} "
-                 "population).")  # fmt: skip
+        parts.append(
+            f"Not compared (incomplete or no data for the year): "
+            f"{', '.join(flagged)}; see the note column."
+        )
+    parts.append(
+        "Group rate: pooled over the members with a rate; band: mean ± 1 SD of member "
+        f"rates; verdicts at 95% and 99.8% against the group rate (mid-{start} "
+        "population)."
+    )
     return " ".join(parts)
 
 

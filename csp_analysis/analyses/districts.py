@@ -19,9 +19,20 @@ from csp_analysis.periods import normalise_financial_year, parse_financial_year
 from csp_analysis.statistics.rates import calculate_rates
 
 COLUMNS = [
-    "rank", "area", "previous", "current", "change", "pct_change", "months_compared",
-    "population", "rate_per_1000", "ci_lower", "ci_upper", "rate_rank", "note",
-]  # fmt: skip
+    "rank",
+    "area",
+    "previous",
+    "current",
+    "change",
+    "pct_change",
+    "months_compared",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+    "rate_rank",
+    "note",
+]
 
 __all__ = ["COLUMNS", "district_change"]
 
@@ -84,20 +95,28 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
         notes = []
         if len(row):
             r = row.iloc[0]
-            values = {k: r[k] for k in ("previous", "current", "change", "pct_change",
-                                         "months_compared")}  # fmt: skip
+            values = {
+                k: r[k] for k in ("previous", "current", "change", "pct_change", "months_compared")
+            }
             if r["note"]:
                 notes.append(str(r["note"]))
         else:
-            values = {"previous": pd.NA, "current": pd.NA, "change": pd.NA,
-                      "pct_change": pd.NA, "months_compared": 0}  # fmt: skip
+            values = {
+                "previous": pd.NA,
+                "current": pd.NA,
+                "change": pd.NA,
+                "pct_change": pd.NA,
+                "months_compared": 0,
+            }
             notes.append("no crime counts")
         population, pop_note = ds.population_of(area, start)
         if population is None:
             notes.append("no population: no rate")
         else:
-            exact = ds.population[(ds.population["area"].str.casefold() == area.casefold())
-                                  & (ds.population["year"] == start)]  # fmt: skip
+            exact = ds.population[
+                (ds.population["area"].str.casefold() == area.casefold())
+                & (ds.population["year"] == start)
+            ]
             if not len(exact):
                 notes.append(f"population: {pop_note}")
             months = int(values["months_compared"])
@@ -107,13 +126,32 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
                 gaps = missing_months(ds, area, fy)
                 if gaps:
                     notes.append(f"rate over the {12 - len(gaps)} months of {fy} with data")
-        rows.append({"area": area, **values, "population": population,
-                     "note": "; ".join(notes)})  # fmt: skip
-    out = pd.DataFrame(rows, columns=["area", "previous", "current", "change", "pct_change",
-                                      "months_compared", "population", "note"])  # fmt: skip
-    out = out.astype({"area": "string", "previous": "Int64", "current": "Int64",
-                      "change": "Int64", "pct_change": "Float64", "months_compared": "int64",
-                      "population": "Int64", "note": "string"})  # fmt: skip
+        rows.append({"area": area, **values, "population": population, "note": "; ".join(notes)})
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "area",
+            "previous",
+            "current",
+            "change",
+            "pct_change",
+            "months_compared",
+            "population",
+            "note",
+        ],
+    )
+    out = out.astype(
+        {
+            "area": "string",
+            "previous": "Int64",
+            "current": "Int64",
+            "change": "Int64",
+            "pct_change": "Float64",
+            "months_compared": "int64",
+            "population": "Int64",
+            "note": "string",
+        }
+    )
     out = calculate_rates(out, "current", "population")
     out = out.sort_values(["pct_change", "area"], ascending=[False, True], na_position="last")
     out = out.reset_index(drop=True)

@@ -47,7 +47,7 @@ def describe_change(previous: int, current: int, pct: float | None) -> str:
 
 
 def _significance_clause(row: pd.Series) -> str:
-    """", a statistically significant change" or ", within normal year-to-year variation"."""
+    """ ", a statistically significant change" or ", within normal year-to-year variation"."""
     if "significant" not in row or pd.isna(row["significant"]):
         return ""
     if bool(row["significant"]):
@@ -73,8 +73,10 @@ def trend_findings(trends: pd.DataFrame) -> list[str]:
     out = []
     seasonal = "seasonal_direction" in trends.columns
     for r in trends.itertuples():
-        if seasonal and isinstance(r.seasonal_direction, str) and r.seasonal_direction in (
-            "increasing", "decreasing"
+        if (
+            seasonal
+            and isinstance(r.seasonal_direction, str)
+            and r.seasonal_direction in ("increasing", "decreasing")
         ):
             slope = r.seasonal_sen_slope
             out.append(
@@ -137,8 +139,10 @@ def key_findings(
                 f"crimes against {int(r['previous']):,}{_significance_clause(r)}."
             )
         elif pd.notna(r["current"]):
-            out.append(f"{area} recorded {int(r['current']):,} crimes in {year}; "
-                       f"there is no data for {prev} to compare with.")  # fmt: skip
+            out.append(
+                f"{area} recorded {int(r['current']):,} crimes in {year}; "
+                f"there is no data for {prev} to compare with."
+            )
     if ASB in rows.index:
         r = rows.loc[ASB]
         if pd.notna(r["previous"]) and pd.notna(r["current"]):
@@ -172,7 +176,8 @@ def key_findings(
         if len(sig):
             parts = [
                 f"{r.category.lower()} ({'up' if r.change > 0 else 'down'} {abs(int(r.change)):,}"
-                + ("" if pd.isna(r.pct_change) else f", {r.pct_change:+.1f}%") + ")"
+                + ("" if pd.isna(r.pct_change) else f", {r.pct_change:+.1f}%")
+                + ")"
                 for r in sig.sort_values("change", ascending=False).itertuples()
             ]
             out.append("Changes beyond normal year-to-year variation: " + "; ".join(parts) + ".")

@@ -34,16 +34,16 @@ def _concern_sentences(concern: pd.DataFrame, most: int = 3) -> list[str]:
     if not len(ranked):
         return out
     first = ranked.iloc[0]
-    text = (f"Residents ranked {_lower_first(str(first['concern']))} highest "
-            f"({first['pct']:.1f}%)")  # fmt: skip
-    rest = [f"{_lower_first(str(r['concern']))} ({r['pct']:.1f}%)"
-            for _, r in ranked.iloc[1:most].iterrows()]  # fmt: skip
+    text = f"Residents ranked {_lower_first(str(first['concern']))} highest ({first['pct']:.1f}%)"
+    rest = [
+        f"{_lower_first(str(r['concern']))} ({r['pct']:.1f}%)"
+        for _, r in ranked.iloc[1:most].iterrows()
+    ]
     if rest:
         text += f", followed by {_join(rest)}"
     period = f" in {first['period']}" if "period" in ranked.columns else ""
     n = ranked["respondents"].max()
-    out.append(f"{text}; {int(n):,} residents answered{period} and could name more than one "
-               "issue.")  # fmt: skip
+    out.append(f"{text}; {int(n):,} residents answered{period} and could name more than one issue.")
     if "intervals_overlap" in ranked.columns:
         moved = ranked[ranked["intervals_overlap"].eq(False).fillna(False)]
         for _, r in moved.iterrows():
@@ -63,8 +63,10 @@ def _plan_sentences(plan: pd.DataFrame) -> list[str]:
     tot = {k: int(plan[k].sum()) for k in ("activities", "complete", "green", "amber", "red")}
     pct = int(plan["reported_as_percent"].sum()) if "reported_as_percent" in plan else 0
     done = tot["complete"]
-    text = (f"Of the {tot['activities']} activities in last year's plan, {done} "
-            f"{'is' if done == 1 else 'are'} complete")  # fmt: skip
+    text = (
+        f"Of the {tot['activities']} activities in last year's plan, {done} "
+        f"{'is' if done == 1 else 'are'} complete"
+    )
     rag = [f"{tot[k]} {k}" for k in ("green", "amber", "red") if tot[k]]
     if rag:
         text += f"; {_join(rag)} by RAG rating"
@@ -74,14 +76,14 @@ def _plan_sentences(plan: pd.DataFrame) -> list[str]:
     red = plan[plan["red"] > 0]
     for _, r in red.iterrows():
         n = int(r["red"])
-        out.append(f"Under '{r['priority']}', {n} {'activity is' if n == 1 else 'activities are'}"
-                   " rated red (not on track).")  # fmt: skip
+        out.append(
+            f"Under '{r['priority']}', {n} {'activity is' if n == 1 else 'activities are'}"
+            " rated red (not on track)."
+        )
     return out
 
 
-def _risk_sentences(
-    risk: pd.DataFrame, n: int, sens: pd.DataFrame | None
-) -> list[str]:
+def _risk_sentences(risk: pd.DataFrame, n: int, sens: pd.DataFrame | None) -> list[str]:
     rec = recommend_priorities(risk, n=n)
     if not len(rec):
         return ["No category has enough scored factors to recommend priorities."]
@@ -97,21 +99,28 @@ def _risk_sentences(
     if sens is not None and len(sens):
         p_col = next((c for c in sens.columns if c.startswith("p_top")), None)
         if p_col:
-            top = p_col[len("p_top"):]
+            top = p_col[len("p_top") :]
             stable = sens[sens[p_col] >= 0.9]["category"].tolist()
-            unstable = [c for c in names
-                        if c in set(sens["category"])
-                        and float(sens.set_index("category").at[c, p_col]) < 0.5]  # fmt: skip
+            unstable = [
+                c
+                for c in names
+                if c in set(sens["category"])
+                and float(sens.set_index("category").at[c, p_col]) < 0.5
+            ]
             spread = sens.attrs.get("spread")
             varied = f"by up to ±{100 * spread:.0f}%" if spread is not None else "at random"
             if stable:
-                out.append(f"With every weight varied {varied}, {_join(stable)} "
-                           f"{'stays' if len(stable) == 1 else 'stay'} in the top {top} in at "
-                           "least 90% of draws.")  # fmt: skip
+                out.append(
+                    f"With every weight varied {varied}, {_join(stable)} "
+                    f"{'stays' if len(stable) == 1 else 'stay'} in the top {top} in at "
+                    "least 90% of draws."
+                )
             if unstable:
-                out.append(f"{_join(unstable)} {'is' if len(unstable) == 1 else 'are'} in the "
-                           f"top {top} in fewer than half of the draws: the choice depends on "
-                           "the weights.")  # fmt: skip
+                out.append(
+                    f"{_join(unstable)} {'is' if len(unstable) == 1 else 'are'} in the "
+                    f"top {top} in fewer than half of the draws: the choice depends on "
+                    "the weights."
+                )
     return out
 
 

@@ -42,9 +42,17 @@ from csp_analysis.statistics.rates import calculate_rates
 THRESHOLD = defaults.SUPPRESS_BELOW
 NO_LOCATION = "no location"
 HOTSPOT_COLUMNS = [
-    "rank", "lsoa", "name", "count", "share", "cumulative_share", "population",
-    "rate_per_1000", "ci_lower", "ci_upper",
-]  # fmt: skip
+    "rank",
+    "lsoa",
+    "name",
+    "count",
+    "share",
+    "cumulative_share",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+]
 #: Columns that would reveal a suppressed count, blanked on suppressed rows.
 DERIVED = ["share", "cumulative_share", "rate_per_1000", "ci_lower", "ci_upper"]
 
@@ -174,8 +182,10 @@ def _categories(ds: Dataset, categories: Sequence[str] | None) -> list[str]:
             continue
         name = known.get(str(cat).strip().casefold())
         if name is None:
-            raise UsageError(f"category '{cat}' is not a report category: "
-                             f"{', '.join([ALL_CRIME, *ds.cmap.order])}")  # fmt: skip
+            raise UsageError(
+                f"category '{cat}' is not a report category: "
+                f"{', '.join([ALL_CRIME, *ds.cmap.order])}"
+            )
         if ds.cmap.kind(name) == "flag":
             raise UsageError(f"'{name}' is a flag: street-level records carry no flags")
         chosen.append(name)
@@ -216,18 +226,21 @@ def select_records(
     cats = _categories(ds, categories)
     area = ds.resolve_area(area)
     if not ds.record_parts:
-        raise DataError("hot spots need data.police.uk street-level records, and this data "
-                        "has none")  # fmt: skip
+        raise DataError(
+            "hot spots need data.police.uk street-level records, and this data has none"
+        )
     rec = ds.records_of(area)
     if not len(rec) or "lsoa_code" not in rec.columns:
         raise DataError(f"no street-level records for '{area}'")
-    keep = (rec["month"].isin(months_of_financial_year(fy))
-            & rec["category"].astype("string").isin(cats))  # fmt: skip
+    keep = rec["month"].isin(months_of_financial_year(fy)) & rec["category"].astype("string").isin(
+        cats
+    )
     return rec[keep.fillna(False).astype(bool)].reset_index(drop=True)
 
 
-def _lsoa_population(ds: Dataset, lsoa_population: pd.DataFrame | None,
-                     year: int) -> pd.DataFrame | None:  # fmt: skip
+def _lsoa_population(
+    ds: Dataset, lsoa_population: pd.DataFrame | None, year: int
+) -> pd.DataFrame | None:
     """``code, name, population`` of LSOAs for the year (nearest year if absent), or None."""
     if lsoa_population is None:
         small = ds.small_area_population
@@ -306,9 +319,12 @@ def hotspots(
     fy = _fy(year)
     area = ds.resolve_area(area)
     rec = select_records(ds, area, fy, categories)
-    counts = (rec.groupby("lsoa_code", observed=True)
-              .agg(name=("lsoa_name", "first"), count=("month", "size"))
-              .reset_index().rename(columns={"lsoa_code": "lsoa"}))  # fmt: skip
+    counts = (
+        rec.groupby("lsoa_code", observed=True)
+        .agg(name=("lsoa_name", "first"), count=("month", "size"))
+        .reset_index()
+        .rename(columns={"lsoa_code": "lsoa"})
+    )
     counts["lsoa"] = counts["lsoa"].astype("string")
     counts["name"] = counts["name"].astype("string")
     pop = _lsoa_population(ds, lsoa_population, parse_financial_year(fy))
@@ -330,11 +346,11 @@ def hotspots(
     out = counts[HOTSPOT_COLUMNS]
     missing = missing_months(ds, area, fy)
     if publishable:
-        out = _unordered_small(suppress_small(out, ["count"], threshold, derived=DERIVED),
-                               "lsoa")  # fmt: skip
+        out = _unordered_small(suppress_small(out, ["count"], threshold, derived=DERIVED), "lsoa")
     if missing:
-        out.attrs["note"] = (f"{fy} is missing {len(missing)} months: "
-                             f"{', '.join(month_label(m) for m in missing)}")  # fmt: skip
+        out.attrs["note"] = (
+            f"{fy} is missing {len(missing)} months: {', '.join(month_label(m) for m in missing)}"
+        )
     else:
         out.attrs["note"] = ""
     return out
@@ -364,8 +380,10 @@ class Concentration:
     @property
     def text(self) -> str:
         """One sentence for the report."""
-        return (f"The {self.fraction:.0%} of LSOAs with most crime ({self.top_lsoas} of "
-                f"{self.lsoas}) hold {self.top_share:.1%} of it.")  # fmt: skip
+        return (
+            f"The {self.fraction:.0%} of LSOAs with most crime ({self.top_lsoas} of "
+            f"{self.lsoas}) hold {self.top_share:.1%} of it."
+        )
 
     def __str__(self) -> str:
         return self.text
@@ -404,14 +422,19 @@ def concentration(hot: pd.DataFrame, fraction: float = 0.10) -> Concentration:
     if not 0 < fraction <= 1:
         raise ValueError(f"fraction must be in (0, 1], not {fraction!r}")
     if "count" not in hot.columns or not is_numeric_dtype(hot["count"]):
-        raise ValueError("concentration needs the unsuppressed counts: "
-                         "hotspots(..., publishable=False)")  # fmt: skip
+        raise ValueError(
+            "concentration needs the unsuppressed counts: hotspots(..., publishable=False)"
+        )
     counts = hot["count"].astype("int64").sort_values(ascending=False).to_numpy()
     if not len(counts) or counts.sum() == 0:
         raise ValueError("no crime in the table")
     top = max(1, math.ceil(fraction * len(counts)))
-    return Concentration(lsoas=len(counts), top_lsoas=top, fraction=fraction,
-                         top_share=float(counts[:top].sum() / counts.sum()))  # fmt: skip
+    return Concentration(
+        lsoas=len(counts),
+        top_lsoas=top,
+        fraction=fraction,
+        top_share=float(counts[:top].sum() / counts.sum()),
+    )
 
 
 def top_locations(
@@ -529,10 +552,16 @@ def density_cells(records: pd.DataFrame, min_count: int = 5, gridsize: int = 30)
     first = near1 < near2
     cx = np.where(first, xmin + ix1 * sx, xmin + (ix2 + 0.5) * sx)
     cy = np.where(first, ymin + iy1 * sy, ymin + (iy2 + 0.5) * sy)
-    cells = (pd.DataFrame({"hex_centre_lon": cx.round(4), "hex_centre_lat": cy.round(4)})
-             .value_counts().rename("count").reset_index())  # fmt: skip
+    cells = (
+        pd.DataFrame({"hex_centre_lon": cx.round(4), "hex_centre_lat": cy.round(4)})
+        .value_counts()
+        .rename("count")
+        .reset_index()
+    )
     cells = cells[cells["count"] >= min_count]
-    cells = cells.sort_values(["count", "hex_centre_lon", "hex_centre_lat"],
-                              ascending=[False, True, True]).reset_index(drop=True)  # fmt: skip
-    return cells.assign(count=cells["count"].astype("int64"), hex_width=round(sx, 6),
-                        hex_height=round(sy, 6))[DENSITY_COLUMNS]  # fmt: skip
+    cells = cells.sort_values(
+        ["count", "hex_centre_lon", "hex_centre_lat"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+    return cells.assign(
+        count=cells["count"].astype("int64"), hex_width=round(sx, 6), hex_height=round(sy, 6)
+    )[DENSITY_COLUMNS]

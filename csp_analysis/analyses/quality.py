@@ -43,36 +43,57 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
             continue
         where = f"; lines {p.lines}" if isinstance(p.lines, str) and p.lines else ""
         column = f" (column '{p.column}')" if isinstance(p.column, str) and p.column else ""
-        quarantined.append({
-            "entry": "rejected rows", "source": p.source, "rows_read": pd.NA, "rows_used": pd.NA,
-            "rows_rejected": int(p.rows), "issue": f"{p.message}{column}{where}",
-        })  # fmt: skip
+        quarantined.append(
+            {
+                "entry": "rejected rows",
+                "source": p.source,
+                "rows_read": pd.NA,
+                "rows_used": pd.NA,
+                "rows_rejected": int(p.rows),
+                "issue": f"{p.message}{column}{where}",
+            }
+        )
     others = []
     for other in ds.other_force_counts(area).itertuples():
         n, force = int(other.count), str(other.force)
         records = f"{n} record by" if n == 1 else f"{n} records by"
         verb = "is" if n == 1 else "are"
-        others.append({
-            "entry": "other force's records", "source": SOURCE_LABELS["police_uk"],
-            "rows_read": pd.NA, "rows_used": pd.NA, "rows_rejected": pd.NA,
-            "issue": f"{records} {force} located in {area} {verb} counted in {force}'s "
-                     f"figures, not {area}'s",
-        })  # fmt: skip
+        others.append(
+            {
+                "entry": "other force's records",
+                "source": SOURCE_LABELS["police_uk"],
+                "rows_read": pd.NA,
+                "rows_used": pd.NA,
+                "rows_rejected": pd.NA,
+                "issue": f"{records} {force} located in {area} {verb} counted in {force}'s "
+                f"figures, not {area}'s",
+            }
+        )
     source = ds.source_for(area, "crime") or ds.source_for(area, "asb")
     label = SOURCE_LABELS.get(source or "", "no source")
     rows = []
     for fy, role in ((year, "assessed year"), (previous_financial_year(year), "comparison year")):
         for m in missing_months(ds, area, fy):
-            rows.append({
-                "entry": "missing month",
-                "source": f"{label} for {area}",
-                "rows_read": pd.NA, "rows_used": pd.NA, "rows_rejected": pd.NA,
-                "issue": f"missing month {m} ({month_label(m)}, {role} {fy}): no data, "
-                         "not treated as zero",
-            })  # fmt: skip
-    out = pd.concat([files, pd.DataFrame(quarantined, columns=COLUMNS),
-                     pd.DataFrame(others, columns=COLUMNS),
-                     pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True)  # fmt: skip
+            rows.append(
+                {
+                    "entry": "missing month",
+                    "source": f"{label} for {area}",
+                    "rows_read": pd.NA,
+                    "rows_used": pd.NA,
+                    "rows_rejected": pd.NA,
+                    "issue": f"missing month {m} ({month_label(m)}, {role} {fy}): no data, "
+                    "not treated as zero",
+                }
+            )
+    out = pd.concat(
+        [
+            files,
+            pd.DataFrame(quarantined, columns=COLUMNS),
+            pd.DataFrame(others, columns=COLUMNS),
+            pd.DataFrame(rows, columns=COLUMNS),
+        ],
+        ignore_index=True,
+    )
     for c in ("rows_read", "rows_used", "rows_rejected"):
         out[c] = out[c].astype("Int64")
     return out.astype({"entry": "string", "source": "string", "issue": "string"})

@@ -12,5 +12,13 @@ from csp_analysis.ingest.folder import list_files, read_file, read_folder
 from csp_analysis.ingest.read import read_table
 from csp_analysis.ingest.registry import LAYOUTS, Layout
 
-__all__ = ["LAYOUTS", "FileResult", "Layout", "Problem", "list_files", "read_file",
-           "read_folder", "read_table"]  # fmt: skip
+__all__ = [
+    "LAYOUTS",
+    "FileResult",
+    "Layout",
+    "Problem",
+    "list_files",
+    "read_file",
+    "read_folder",
+    "read_table",
+]

@@ -196,8 +196,9 @@ def decode(raw: bytes, source: str) -> tuple[str, str]:
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise DataError("the file starts as UTF-16 text but is not valid UTF-16",
-                            file=source) from exc  # fmt: skip
+            raise DataError(
+                "the file starts as UTF-16 text but is not valid UTF-16", file=source
+            ) from exc
         if not text.strip():
             raise DataError("the file is empty", file=source)
         return _lf(text), "utf-16"
@@ -263,7 +264,9 @@ def _refuse_unless_windows_1252(raw: bytes, first_bad: int, bom: int, source: st
         if not _is_utf8(raw[start:end]):
             raise DataError(
                 "this line is neither UTF-8 nor Windows-1252 text (a byte neither can decode)",
-                file=source, line=_line_no(raw, m.start()))  # fmt: skip
+                file=source,
+                line=_line_no(raw, m.start()),
+            )
         pos = end + 1
     bad_line = _line_no(raw, first_bad)
     start, end = _line_at(raw, first_bad)
@@ -278,9 +281,13 @@ def _refuse_unless_windows_1252(raw: bytes, first_bad: int, bom: int, source: st
                 utf8_pos = m.start()
             pos = e + 1
     if utf8_pos is not None:
-        raise DataError(f"the file mixes encodings: line {bad_line} is not UTF-8 "
-                        f"(Windows-1252?) but line {_line_no(raw, utf8_pos)} is UTF-8; save "
-                        "the whole file as UTF-8", file=source, line=bad_line)  # fmt: skip
+        raise DataError(
+            f"the file mixes encodings: line {bad_line} is not UTF-8 "
+            f"(Windows-1252?) but line {_line_no(raw, utf8_pos)} is UTF-8; save "
+            "the whole file as UTF-8",
+            file=source,
+            line=bad_line,
+        )
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -387,8 +394,7 @@ _SAMPLE = 1000
 
 def _records(lines: list[str], start: int, delim: str) -> Iterator[list[str]]:
     """csv-module reader over the lines from ``start`` (its ``line_num`` counts lines)."""
-    return csv.reader((ln + "\n" for ln in itertools.islice(lines, start, None)),
-                      delimiter=delim)  # fmt: skip
+    return csv.reader((ln + "\n" for ln in itertools.islice(lines, start, None)), delimiter=delim)
 
 
 def _trailing_empty_field(records: list[list[str]], n: int) -> bool:
@@ -427,12 +433,14 @@ def _column_names(header: list[str]) -> list[str]:
 
 
 def _last_not_empty(n: int) -> str:
-    return f"{n + 1} fields where the header has {n}, and the last is not empty: the row is " \
-        "not used"
+    return (
+        f"{n + 1} fields where the header has {n}, and the last is not empty: the row is not used"
+    )
 
 
-def _read_trailing(text: str, lines: list[str], start: int, first: int, header: list[str],
-                   delim: str) -> pd.DataFrame | None:  # fmt: skip
+def _read_trailing(
+    text: str, lines: list[str], start: int, first: int, header: list[str], delim: str
+) -> pd.DataFrame | None:
     """Read a file whose rows end with one more field than the header (C parser, one extra
     column), or ``None`` when some row has more fields still (see :func:`_read_ragged`).
 
@@ -441,9 +449,18 @@ def _read_trailing(text: str, lines: list[str], start: int, first: int, header: 
     n = len(header)
     names = _column_names([*header, ""])
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
-                         skip_blank_lines=False, skiprows=start + 1, header=None, names=names,
-                         quoting=csv.QUOTE_MINIMAL, index_col=False)  # fmt: skip
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=delim,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            skiprows=start + 1,
+            header=None,
+            names=names,
+            quoting=csv.QUOTE_MINIMAL,
+            index_col=False,
+        )
     except pd.errors.ParserError:
         return None
     df.index = _physical_lines(df, lines, first)
@@ -472,8 +489,9 @@ def _read_ragged(lines: list[str], start: int, delim: str, source: str) -> pd.Da
             prev = reader.line_num
             records.append(rec)
     except csv.Error as exc:
-        raise DataError(f"cannot be read as a table ({exc})", file=source,
-                        line=start + reader.line_num) from exc  # fmt: skip
+        raise DataError(
+            f"cannot be read as a table ({exc})", file=source, line=start + reader.line_num
+        ) from exc
     n = len(header)
     width = n + 1 if _trailing_empty_field(records, n) else n
     sep = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delim, delim)
@@ -482,8 +500,10 @@ def _read_ragged(lines: list[str], start: int, delim: str, source: str) -> pd.Da
     good_lines: list[int] = []
     for rec, line in zip(records, where, strict=True):
         if len(rec) > width and any(f.strip() for f in rec):
-            why = (f"{len(rec)} fields where the header has {n} (a value with an unquoted "
-                   f"{sep}?): the row is not used")  # fmt: skip
+            why = (
+                f"{len(rec)} fields where the header has {n} (a value with an unquoted "
+                f"{sep}?): the row is not used"
+            )
         elif width > n and len(rec) == width and rec[-1].strip():
             why = _last_not_empty(n)
         else:
@@ -492,8 +512,11 @@ def _read_ragged(lines: list[str], start: int, delim: str, source: str) -> pd.Da
             continue
         rejected.setdefault(why, []).append(line)
     names = _column_names(header + [""] * (width - n))
-    df = pd.DataFrame(good, columns=names, dtype=object) if good else \
-        pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    df = (
+        pd.DataFrame(good, columns=names, dtype=object)
+        if good
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    )
     df.index = pd.Index(good_lines, dtype="int64")
     df = tidy_frame(df)
     df.attrs["rejected_lines"] = list(rejected.items())

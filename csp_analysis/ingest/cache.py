@@ -299,17 +299,24 @@ class FileCache:
         out = []
         for i, m in enumerate(meta):
             name = source + m["suffix"]
-            res = FileResult(source=name, layout=m["layout"], rows_read=m["rows_read"],
-                             rows_used=m["rows_used"], rows_rejected=m["rows_rejected"],
-                             notes=list(m["notes"]), synthetic=m["synthetic"])  # fmt: skip
+            res = FileResult(
+                source=name,
+                layout=m["layout"],
+                rows_read=m["rows_read"],
+                rows_used=m["rows_used"],
+                rows_rejected=m["rows_rejected"],
+                notes=list(m["notes"]),
+                synthetic=m["synthetic"],
+            )
             res.problems = [Problem(name, **p) for p in m["problems"]]
             for frame in m["frames"]:
                 if frame == "records":
                     res.records_file = folder / f"{i}.records.parquet"
                 else:
                     setattr(res, frame, _from_json(m["small"][frame]))
-            res.tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet")
-                          for k in m["tables"]}  # fmt: skip
+            res.tables = {
+                k: pd.read_parquet(folder / f"{i}.table.{k}.parquet") for k in m["tables"]
+            }
             out.append(res)
         return out
 
@@ -345,13 +352,21 @@ class FileCache:
                     {f.name: getattr(p, f.name) for f in fields(p) if f.name != "source"}
                     for p in r.problems
                 ]
-                meta.append({
-                    "suffix": r.source[len(source):] if r.source.startswith(source) else "",
-                    "layout": r.layout, "rows_read": r.rows_read, "rows_used": r.rows_used,
-                    "rows_rejected": r.rows_rejected, "notes": r.notes, "problems": problems,
-                    "synthetic": r.synthetic, "frames": frames, "tables": sorted(r.tables),
-                    "small": small,
-                })  # fmt: skip
+                meta.append(
+                    {
+                        "suffix": r.source[len(source) :] if r.source.startswith(source) else "",
+                        "layout": r.layout,
+                        "rows_read": r.rows_read,
+                        "rows_used": r.rows_used,
+                        "rows_rejected": r.rows_rejected,
+                        "notes": r.notes,
+                        "problems": problems,
+                        "synthetic": r.synthetic,
+                        "frames": frames,
+                        "tables": sorted(r.tables),
+                        "small": small,
+                    }
+                )
             (tmp / "results.json").write_text(json.dumps(meta))
             try:
                 os.replace(tmp, folder)
@@ -376,14 +391,18 @@ def _to_json(frame: pd.DataFrame) -> dict:
     for c in frame.columns:
         values = frame[c].astype(object).where(frame[c].notna(), None).tolist()
         data[str(c)] = [v.item() if hasattr(v, "item") else v for v in values]
-    return {"columns": [str(c) for c in frame.columns],
-            "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}, "data": data}
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()},
+        "data": data,
+    }
 
 
 def _from_json(spec: dict) -> pd.DataFrame:
     frame = pd.DataFrame({c: spec["data"][c] for c in spec["columns"]}, columns=spec["columns"])
-    dtypes = {c: ("string" if t in ("str", "string", "object") else t)
-              for c, t in spec["dtypes"].items()}
+    dtypes = {
+        c: ("string" if t in ("str", "string", "object") else t) for c, t in spec["dtypes"].items()
+    }
     return frame.astype(dtypes)
 
 

@@ -49,7 +49,7 @@ def read_police_uk_fast(raw: bytes) -> pd.DataFrame | None:
     >>> read_police_uk_fast(raw.replace(b"\\n", b"\\n\\n")) is None  # blank lines: exact path
     True
     """
-    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     end = body.find(b"\n")
     if end <= 0:
         return None
@@ -65,20 +65,26 @@ def read_police_uk_fast(raw: bytes) -> pd.DataFrame | None:
         return None
     include = [keys[k] for k in USED if k in keys]
     types = {
-        keys[k]: pa.float64() if k in _NUMERIC
-        else pa.string() if k in _PLAIN
+        keys[k]: pa.float64()
+        if k in _NUMERIC
+        else pa.string()
+        if k in _PLAIN
         else pa.dictionary(pa.int32(), pa.string())
-        for k in USED if k in keys
-    }  # fmt: skip
+        for k in USED
+        if k in keys
+    }
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(use_threads=False, block_size=64 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                include_columns=include, column_types=types, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
-        )  # fmt: skip
+                include_columns=include,
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     rows = body.count(b"\n") - (1 if body.endswith(b"\n") else 0)

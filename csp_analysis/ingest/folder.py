@@ -133,8 +133,20 @@ def read_folder(
         # Much to parse: worker processes (parsing holds the interpreter lock in places).
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as procs:
-            parsed = dict(zip(todo, procs.map(_read_in_worker, todo, repeat(root), repeat(cmap),
-                                              repeat(cache), chunksize=4), strict=True))
+            parsed = dict(
+                zip(
+                    todo,
+                    procs.map(
+                        _read_in_worker,
+                        todo,
+                        repeat(root),
+                        repeat(cmap),
+                        repeat(cache),
+                        chunksize=4,
+                    ),
+                    strict=True,
+                )
+            )
     else:
         parsed = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -142,7 +154,8 @@ def read_folder(
     return [r for part in parts for r in part]
 
 
-def _read_in_worker(path: Path, root: Path, cmap: CategoryMap,
-                    cache: FileCache | None) -> list[FileResult]:  # fmt: skip
+def _read_in_worker(
+    path: Path, root: Path, cmap: CategoryMap, cache: FileCache | None
+) -> list[FileResult]:
     """:func:`read_file` in a worker process (a top-level function, so it can be pickled)."""
     return read_file(path, root, cmap, cache)

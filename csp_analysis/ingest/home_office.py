@@ -255,13 +255,12 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     years are good leaves out that year's value only: the line counts as used and the value is
     a problem naming the line and its year column (with ``rows`` 0, as no row is rejected).
     """
-    fy_of = {c: _fy(pd.Series([str(c)])).iloc[0] for c in df.columns
-             if YEAR_COLUMN.match(str(c))}  # fmt: skip
+    fy_of = {c: _fy(pd.Series([str(c)])).iloc[0] for c in df.columns if YEAR_COLUMN.match(str(c))}
     year_cols = [c for c, fy in fy_of.items() if pd.notna(fy)]
     if not year_cols:
         read_home_office_unusable(
-            df, res, f"no column heading is a financial year ({', '.join(fy_of)}: not "
-            "understood)")
+            df, res, f"no column heading is a financial year ({', '.join(fy_of)}: not understood)"
+        )
         return
     csp_col = _col(df, "cspname")
     force_col = _col(df, "forcename", "policeforce", "force")
@@ -288,9 +287,12 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     values = pd.DataFrame({y: _counts(df[y]) for y in year_cols}, index=df.index)
     good = values.notna()
     none_good = ~good.any(axis=1) & ~bad
-    res.reject(none_good, lines, year_cols[0],
-               f"no yearly count ({', '.join(year_cols)}) is a whole number "
-               "(missing is not zero)")  # fmt: skip
+    res.reject(
+        none_good,
+        lines,
+        year_cols[0],
+        f"no yearly count ({', '.join(year_cols)}) is a whole number (missing is not zero)",
+    )
     bad |= none_good
     left_out = 0
     for y in year_cols:
@@ -298,14 +300,23 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         if cells.any():
             at = lines[cells].tolist()
             where = ", ".join(str(x) for x in at[:5]) + (" …" if len(at) > 5 else "")
-            res.problems.append(Problem(
-                res.source, int(at[0]), str(y),
-                f"{y} count is not a whole number (missing is not zero): that year's value is "
-                "left out, the line's other years are used", 0, where))  # fmt: skip
+            res.problems.append(
+                Problem(
+                    res.source,
+                    int(at[0]),
+                    str(y),
+                    f"{y} count is not a whole number (missing is not zero): that year's value is "
+                    "left out, the line's other years are used",
+                    0,
+                    where,
+                )
+            )
             left_out += len(at)
     if left_out:
-        res.notes.append(f"{left_out} yearly values left out on lines otherwise used (rows "
-                         "here are the table's lines; a line is used when any of its years is)")
+        res.notes.append(
+            f"{left_out} yearly values left out on lines otherwise used (rows "
+            "here are the table's lines; a line is used when any of its years is)"
+        )
     res.rows_used = res.rows_read - res.rows_rejected
     ok = df[~bad]
     long = values[~bad].stack().dropna()  # one value per line and year; bad values left out
@@ -379,4 +390,5 @@ def read_home_office_force_rolling(df: pd.DataFrame, res: FileResult) -> None:
         Filled in place: the row accounting and a problem per rejected row.
     """
     read_home_office_unusable(
-        df, res, "skipped: force-level rolling totals are not used for partnership figures")
+        df, res, "skipped: force-level rolling totals are not used for partnership figures"
+    )

@@ -44,7 +44,7 @@ def _has(name: str) -> Callable[[Header], bool]:
 
     recognise.__name__ = f"is_{name}"
     columns = ", ".join(sorted(TABLE_COLUMNS[name]))
-    recognise.__doc__ = f"""A {name.replace('_', ' ')} table: {columns}.
+    recognise.__doc__ = f"""A {name.replace("_", " ")} table: {columns}.
 
     Parameters
     ----------
@@ -142,8 +142,9 @@ class _Rows:
         self.res.reject(pd.Series(m, index=self.table.index), self.lines, name, message)
         self.bad |= m
 
-    def reject_each(self, mask: pd.Series | np.ndarray, column: str,
-                    message: Callable[[int], str]) -> None:  # fmt: skip
+    def reject_each(
+        self, mask: pd.Series | np.ndarray, column: str, message: Callable[[int], str]
+    ) -> None:
         """Reject each row under ``mask`` with its own message (``message(position)``)."""
         m = np.asarray(pd.Series(np.asarray(mask)).fillna(False), dtype=bool) & ~self.bad
         for pos in np.flatnonzero(m):
@@ -162,20 +163,26 @@ class _Rows:
         nums = pd.to_numeric(cells.where(cells != ""), errors="coerce").astype("float64")
         raw = self.table[column]
         self.reject(cells == "", column, "blank value: a number is required")
-        self.reject_each(nums.isna().to_numpy(), column,
-                         lambda p: f"'{raw.iloc[p]}' is not a number")  # fmt: skip
-        self.reject_each((nums < 0).to_numpy(), column,
-                         lambda p: f"negative value {nums.iloc[p]:g}")  # fmt: skip
+        self.reject_each(
+            nums.isna().to_numpy(), column, lambda p: f"'{raw.iloc[p]}' is not a number"
+        )
+        self.reject_each(
+            (nums < 0).to_numpy(), column, lambda p: f"negative value {nums.iloc[p]:g}"
+        )
         fraction = (nums != nums.round()) | ~np.isfinite(nums)
-        self.reject_each(fraction.fillna(False).to_numpy(), column,
-                         lambda p: f"{nums.iloc[p]:g} is not a whole number of {what}")  # fmt: skip
+        self.reject_each(
+            fraction.fillna(False).to_numpy(),
+            column,
+            lambda p: f"{nums.iloc[p]:g} is not a whole number of {what}",
+        )
         return nums
 
     def repeats(self, keys: list[str], column: str, message: Callable[[int, int], str]) -> None:
         """Reject rows whose ``keys`` (compared ignoring case and spacing) an earlier kept row
         gave; ``message(position, first line)``."""
-        key = pd.DataFrame({k: self.text(k).str.replace(r"\s+", " ", regex=True).str.casefold()
-                            for k in keys})  # fmt: skip
+        key = pd.DataFrame(
+            {k: self.text(k).str.replace(r"\s+", " ", regex=True).str.casefold() for k in keys}
+        )
         kept = key[~self.bad]
         dup = kept.duplicated(keep="first")
         if not dup.any():
@@ -195,14 +202,18 @@ def _check_survey(rows: _Rows) -> None:
     n = rows.whole_numbers("respondents")
     x = rows.whole_numbers("count")
     rows.reject(n == 0, "respondents", "respondents must be more than 0")
-    rows.reject_each((x > n).fillna(False).to_numpy(), "count",
-                     lambda p: f"count {x.iloc[p]:g} is more than the {n.iloc[p]:g} respondents")
+    rows.reject_each(
+        (x > n).fillna(False).to_numpy(),
+        "count",
+        lambda p: f"count {x.iloc[p]:g} is more than the {n.iloc[p]:g} respondents",
+    )
     keys = [k for k in ("area", "period") if k in t.columns] + ["concern"]
 
     def twice(p: int, first: int) -> str:
         where = f" in period {rows.text('period').iloc[p]}" if "period" in t.columns else ""
-        return f"concern '{rows.text('concern').iloc[p]}' appears twice{where} " \
-            f"(first at line {first})"
+        return (
+            f"concern '{rows.text('concern').iloc[p]}' appears twice{where} (first at line {first})"
+        )
 
     rows.repeats(keys, "concern", twice)
 
@@ -217,8 +228,11 @@ def _check_plan(rows: _Rows) -> None:
 def _check_peers(rows: _Rows) -> None:
     rows.blank("area", "peer")
     area, peer = rows.text("area"), rows.text("peer")
-    rows.reject_each((area.str.casefold() == peer.str.casefold()).to_numpy(), "peer",
-                     lambda p: f"'{area.iloc[p]}' is listed as its own peer")  # fmt: skip
+    rows.reject_each(
+        (area.str.casefold() == peer.str.casefold()).to_numpy(),
+        "peer",
+        lambda p: f"'{area.iloc[p]}' is listed as its own peer",
+    )
 
 
 def _check_risk_scores(rows: _Rows) -> None:
@@ -226,12 +240,18 @@ def _check_risk_scores(rows: _Rows) -> None:
     cells = rows.text("score")
     score = pd.to_numeric(cells.where(cells != ""), errors="coerce")
     out = ~((score >= 1) & (score <= 5)).fillna(False)
-    rows.reject_each(out.to_numpy(), "score",
-                     lambda p: f"score '{cells.iloc[p]}' is not a number from 1 to 5")
+    rows.reject_each(
+        out.to_numpy(), "score", lambda p: f"score '{cells.iloc[p]}' is not a number from 1 to 5"
+    )
     keys = [k for k in ("area",) if k in rows.table.columns] + ["category", "factor"]
-    rows.repeats(keys, "factor", lambda p, first: (
-        f"{rows.text('category').iloc[p]} / {rows.text('factor').iloc[p]} is scored twice "
-        f"(first at line {first})"))  # fmt: skip
+    rows.repeats(
+        keys,
+        "factor",
+        lambda p, first: (
+            f"{rows.text('category').iloc[p]} / {rows.text('factor').iloc[p]} is scored twice "
+            f"(first at line {first})"
+        ),
+    )
 
 
 def _check_indicators(rows: _Rows) -> None:
@@ -240,9 +260,14 @@ def _check_indicators(rows: _Rows) -> None:
     value = pd.to_numeric(cells.where(cells != ""), errors="coerce").astype("float64")
     bad = ~np.isfinite(value.fillna(np.nan).to_numpy(dtype=float))
     rows.reject_each(bad, "value", lambda p: f"indicator value '{cells.iloc[p]}' is not a number")
-    rows.repeats(["area", "indicator"], "indicator", lambda p, first: (
-        f"indicator '{rows.text('indicator').iloc[p]}' given twice for "
-        f"'{rows.text('area').iloc[p]}' (first at line {first})"))  # fmt: skip
+    rows.repeats(
+        ["area", "indicator"],
+        "indicator",
+        lambda p, first: (
+            f"indicator '{rows.text('indicator').iloc[p]}' given twice for "
+            f"'{rows.text('area').iloc[p]}' (first at line {first})"
+        ),
+    )
 
 
 def _check_ward_lookup(rows: _Rows) -> None:

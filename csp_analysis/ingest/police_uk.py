@@ -22,22 +22,49 @@ from csp_analysis.ingest.base import FileResult, Header, norm
 SOURCE = "police_uk"
 LSOA_NAME = r"^(?P<area>.+?)\s+\d{3}[A-Z]$"
 RECORD_COLUMNS = [
-    "month", "area", "force", "lsoa_code", "lsoa_name", "location",
-    "crime_type", "category", "longitude", "latitude", "crime_id",
-]  # fmt: skip
+    "month",
+    "area",
+    "force",
+    "lsoa_code",
+    "lsoa_name",
+    "location",
+    "crime_type",
+    "category",
+    "longitude",
+    "latitude",
+    "crime_id",
+]
 #: Columns a police.uk file must have for its rows to be used (normalised names).
 REQUIRED = ("month", "crimetype", "lsoaname")
 #: Columns read from a police.uk file (normalised names); the rest are never loaded.
-USED = ("crimeid", "month", "reportedby", "fallswithin", "longitude", "latitude", "location",
-        "lsoacode", "lsoaname", "crimetype", "context")  # fmt: skip
+USED = (
+    "crimeid",
+    "month",
+    "reportedby",
+    "fallswithin",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoacode",
+    "lsoaname",
+    "crimetype",
+    "context",
+)
 #: The columns of a data.police.uk street-level file (normalised name: as written).
 COLUMNS = {
-    "crimeid": "Crime ID", "month": "Month", "reportedby": "Reported by",
-    "fallswithin": "Falls within", "longitude": "Longitude", "latitude": "Latitude",
-    "location": "Location", "lsoacode": "LSOA code", "lsoaname": "LSOA name",
-    "crimetype": "Crime type", "lastoutcomecategory": "Last outcome category",
+    "crimeid": "Crime ID",
+    "month": "Month",
+    "reportedby": "Reported by",
+    "fallswithin": "Falls within",
+    "longitude": "Longitude",
+    "latitude": "Latitude",
+    "location": "Location",
+    "lsoacode": "LSOA code",
+    "lsoaname": "LSOA name",
+    "crimetype": "Crime type",
+    "lastoutcomecategory": "Last outcome category",
     "context": "Context",
-}  # fmt: skip
+}
 #: The columns that make a header a police.uk street-level one.
 RECOGNISED_BY = ("month", "fallswithin", "lsoaname", "crimetype")
 
@@ -202,9 +229,11 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
     month = labels("month")
     month_ok = month.test(month.values.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"))
     falls, reported = labels("fallswithin"), labels("reportedby")
-    force_vals = np.where(falls.values.to_numpy()[falls.codes] != "",
-                          falls.values.to_numpy()[falls.codes],
-                          reported.values.to_numpy()[reported.codes])  # fmt: skip
+    force_vals = np.where(
+        falls.values.to_numpy()[falls.codes] != "",
+        falls.values.to_numpy()[falls.codes],
+        reported.values.to_numpy()[reported.codes],
+    )
     force = Labels(pd.Series(force_vals, dtype="string"), n)
     crime_type = labels("crimetype")
     category_of = cmap.lookup("police_uk", "crime_type", pd.Series(crime_type.values))
@@ -218,15 +247,27 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
 
     checks = [
         (~month_ok, col.get("month"), "month is not YYYY-MM"),
-        (~force.test(force.values != ""), col.get("fallswithin"),
-         "no police force (Falls within is blank)"),
-        (~crime_type.test(category_of.notna()), col.get("crimetype"),
-         "crime type not in the category mapping"),
-        (~lsoa.test(lsoa.values != ""), col.get("lsoaname"),
-         "no location (blank LSOA): in the force's total, in no partnership"),
-        (~lsoa.test(area_of.notna()), col.get("lsoaname"),
-         "LSOA name is not of the form 'Area 001A'"),
-    ]  # fmt: skip
+        (
+            ~force.test(force.values != ""),
+            col.get("fallswithin"),
+            "no police force (Falls within is blank)",
+        ),
+        (
+            ~crime_type.test(category_of.notna()),
+            col.get("crimetype"),
+            "crime type not in the category mapping",
+        ),
+        (
+            ~lsoa.test(lsoa.values != ""),
+            col.get("lsoaname"),
+            "no location (blank LSOA): in the force's total, in no partnership",
+        ),
+        (
+            ~lsoa.test(area_of.notna()),
+            col.get("lsoaname"),
+            "LSOA name is not of the form 'Area 001A'",
+        ),
+    ]
     bad = np.zeros(n, dtype=bool)
     for mask, column, message in checks:
         mask = mask & ~bad
@@ -242,8 +283,12 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
         mask = pd.Series(False, index=df.index)
         mask[repeat[repeat].index] = True
         line = int(candidates[repeat].map(first_line).iloc[0])
-        res.reject(mask, lines, col.get("crimeid"), "duplicate Crime ID: the same crime twice, "
-                   f"not counted twice (first at line {line})")  # fmt: skip
+        res.reject(
+            mask,
+            lines,
+            col.get("crimeid"),
+            f"duplicate Crime ID: the same crime twice, not counted twice (first at line {line})",
+        )
         bad |= mask.to_numpy()
 
     ok = ~bad

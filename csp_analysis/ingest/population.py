@@ -13,9 +13,17 @@ import pandas as pd
 
 from csp_analysis.ingest.base import FileResult, Header, norm
 
-AREA_GEOGRAPHIES = ("local authority", "lad", "local authority district", "unitary authority",
-                    "non-metropolitan district", "metropolitan district", "london borough",
-                    "csp", "community safety partnership")  # fmt: skip
+AREA_GEOGRAPHIES = (
+    "local authority",
+    "lad",
+    "local authority district",
+    "unitary authority",
+    "non-metropolitan district",
+    "metropolitan district",
+    "london borough",
+    "csp",
+    "community safety partnership",
+)
 SMALL_GEOGRAPHIES = ("lsoa", "ward", "msoa", "electoral ward")
 _SUFFIX = re.compile(r"\s+(UA|\(B\))$")
 CENSUS_COLUMN = re.compile(r"^(?:pop(\d{2})|allpersons(\d{4}))$")
@@ -92,8 +100,11 @@ def is_ons_mid_year(header: Header) -> bool:
     bool
         True when the header is of this layout.
     """
-    return ({"areaname", "geography", "allages"} <= header.cols
-            or {"name", "geography", "allages"} <= header.cols)  # fmt: skip
+    return {"areaname", "geography", "allages"} <= header.cols or {
+        "name",
+        "geography",
+        "allages",
+    } <= header.cols
 
 
 def is_population_no_year(header: Header) -> bool:
@@ -121,13 +132,20 @@ def _whole(values: pd.Series) -> pd.Series:
 
 def _year_of(values: pd.Series) -> pd.Series:
     """Year from ``2023``, ``mid-2023``, ``2023-06-30`` or a financial year ``2023/24``."""
-    return pd.to_numeric(values.astype("string").str.extract(r"(\d{4})", expand=False),
-                         errors="coerce")  # fmt: skip
+    return pd.to_numeric(
+        values.astype("string").str.extract(r"(\d{4})", expand=False), errors="coerce"
+    )
 
 
-def _finish(res: FileResult, df: pd.DataFrame, area: pd.Series, year: pd.Series,
-            pop: pd.Series, source_label: str | pd.Series,
-            skip: pd.Series | None = None) -> None:  # fmt: skip
+def _finish(
+    res: FileResult,
+    df: pd.DataFrame,
+    area: pd.Series,
+    year: pd.Series,
+    pop: pd.Series,
+    source_label: str | pd.Series,
+    skip: pd.Series | None = None,
+) -> None:
     lines = pd.Series(df.index, index=df.index)
     bad = pd.Series(False, index=df.index)
     if skip is not None:
@@ -167,8 +185,14 @@ def read_population(df: pd.DataFrame, res: FileResult) -> None:
     col = {norm(c): c for c in df.columns}
     res.rows_read = len(df)
     label = df[col["source"]].astype("string") if "source" in col else res.source
-    _finish(res, df, df[col["area"]].astype("string"), _year_of(df[col["year"]]),
-            _whole(df[col["population"]]), label)  # fmt: skip
+    _finish(
+        res,
+        df,
+        df[col["area"]].astype("string"),
+        _year_of(df[col["year"]]),
+        _whole(df[col["population"]]),
+        label,
+    )
 
 
 def read_ons_census(df: pd.DataFrame, res: FileResult) -> None:
@@ -189,13 +213,16 @@ def read_ons_census(df: pd.DataFrame, res: FileResult) -> None:
     parts = []
     for column, year in census_columns(df.columns).items():
         sub = FileResult(res.source, res.layout, rows_read=len(df))
-        _finish(sub, df, name, pd.Series(year, index=df.index), _whole(df[column]),
-                f"ONS Census {year}")  # fmt: skip
+        _finish(
+            sub, df, name, pd.Series(year, index=df.index), _whole(df[column]), f"ONS Census {year}"
+        )
         parts.append(sub)
     # A line is used if any of its census columns was used; the first column's accounting counts.
     first = parts[0]
     res.rows_used, res.rows_rejected, res.problems = (
-        first.rows_used, first.rows_rejected, first.problems
+        first.rows_used,
+        first.rows_rejected,
+        first.problems,
     )
     res.population = pd.concat([p.population for p in parts], ignore_index=True)
 
@@ -232,22 +259,29 @@ def read_ons_mid_year(df: pd.DataFrame, res: FileResult, year_hint: int | None =
     is_small = geog.isin(SMALL_GEOGRAPHIES)
     skip = ~persons | ~(is_area | is_small)
     small = (~skip & is_small).astype(bool)
-    _finish(res, df, name.where(~small, "small area"), year, pop,
-            "ONS mid-year estimate", skip=skip)  # fmt: skip
+    _finish(
+        res, df, name.where(~small, "small area"), year, pop, "ONS mid-year estimate", skip=skip
+    )
     keep_area = res.population is not None
     if keep_area:
         area_rows = (~skip & is_area & year.notna() & pop.notna()).astype(bool)
         res.population = pd.DataFrame(
-            {"area": name[area_rows].str.replace(_SUFFIX, "", regex=True),
-             "year": year[area_rows].astype("int64"),
-             "population": pop[area_rows].astype("int64"),
-             "source": "ONS mid-year estimate"}  # fmt: skip
+            {
+                "area": name[area_rows].str.replace(_SUFFIX, "", regex=True),
+                "year": year[area_rows].astype("int64"),
+                "population": pop[area_rows].astype("int64"),
+                "source": "ONS mid-year estimate",
+            }
         ).reset_index(drop=True)
     small_rows = (small & year.notna() & pop.notna()).astype(bool)
     res.small_area_population = pd.DataFrame(
-        {"code": code[small_rows].astype("string"), "name": name[small_rows],
-         "geography": geog[small_rows], "year": year[small_rows].astype("int64"),
-         "population": pop[small_rows].astype("int64")}  # fmt: skip
+        {
+            "code": code[small_rows].astype("string"),
+            "name": name[small_rows],
+            "geography": geog[small_rows],
+            "year": year[small_rows].astype("int64"),
+            "population": pop[small_rows].astype("int64"),
+        }
     ).reset_index(drop=True)
 
 
@@ -270,9 +304,19 @@ def read_population_no_year(df: pd.DataFrame, res: FileResult, year_hint: int | 
     area_col = next(col[k] for k in ("area", "areaname", "localauthority", "name") if k in col)
     if year_hint is None:
         lines = pd.Series(df.index, index=df.index)
-        res.reject(pd.Series(True, index=df.index), lines, None,
-                   "population without a year: add a 'year' column or a year to the file name")
+        res.reject(
+            pd.Series(True, index=df.index),
+            lines,
+            None,
+            "population without a year: add a 'year' column or a year to the file name",
+        )
         return
     res.notes.append(f"no year column: year {year_hint} taken from the file name")
-    _finish(res, df, df[area_col].astype("string"), pd.Series(year_hint, index=df.index),
-            _whole(df[col["population"]]), f"population {year_hint} ({res.source})")  # fmt: skip
+    _finish(
+        res,
+        df,
+        df[area_col].astype("string"),
+        pd.Series(year_hint, index=df.index),
+        _whole(df[col["population"]]),
+        f"population {year_hint} ({res.source})",
+    )

@@ -75,8 +75,10 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
             res.layout = "police_uk"
             names = " and ".join(f"'{m}'" for m in missing)
             plural = "s" if len(missing) > 1 else ""
-            message = f"police.uk street-level file without its {names} column{plural}: " \
+            message = (
+                f"police.uk street-level file without its {names} column{plural}: "
                 "rows cannot be used"
+            )
             skipped = message
         else:
             header = ", ".join(str(c) for c in list(df.columns)[:8])
@@ -104,8 +106,9 @@ def _without_repeated_headers(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tupl
     names = [str(c) for c in df.columns]
     if not len(df) or not names:
         return df, []
-    probe = next((c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)),
-                 df.columns[0])  # fmt: skip
+    probe = next(
+        (c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)), df.columns[0]
+    )
     hit = (df[probe] == str(probe)).to_numpy(dtype=bool, na_value=False)
     if not hit.any():
         return df, []

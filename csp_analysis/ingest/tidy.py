@@ -115,9 +115,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     lines = pd.Series(df.index, index=df.index)
     res.rows_read = len(df)
     area = df[col["area"]].astype("string")
-    force = (df[col["force"]] if "force" in col else pd.Series("", index=df.index)).astype(
-        "string"
-    )
+    force = (df[col["force"]] if "force" in col else pd.Series("", index=df.index)).astype("string")
     period = parse_periods(df[col["period"]])
     category = cmap.lookup("tidy", "category", df[col["category"]])
     raw = df[col["count"]].astype("string").str.replace(",", "", regex=False)
@@ -148,8 +146,14 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     label = df[col["category"]].astype("string").str.replace(r"\s+", " ", regex=True)
     label = label.str.strip().str.casefold()
     rows = pd.DataFrame(
-        {"area": area, "force": force, "period": period, "category": category, "count": num,
-         "label": label}  # fmt: skip
+        {
+            "area": area,
+            "force": force,
+            "period": period,
+            "category": category,
+            "count": num,
+            "label": label,
+        }
     )
     key = ["area", "period", "category"]
     dup_exact = rows.duplicated(keep="first") & ~bad
@@ -158,9 +162,13 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     clean = rows[~bad]
     conflict_keys = clean[clean.duplicated(key, keep=False)]
     conflict = rows.index.isin(conflict_keys.index)
-    res.reject(pd.Series(conflict, index=df.index), lines, col["count"],
-               "the same area, period and category given twice (different counts or labels): "
-               "neither is used")  # fmt: skip
+    res.reject(
+        pd.Series(conflict, index=df.index),
+        lines,
+        col["count"],
+        "the same area, period and category given twice (different counts or labels): "
+        "neither is used",
+    )
     bad |= conflict
     res.rows_used = res.rows_read - res.rows_rejected
     used = rows[~bad].copy()

@@ -21,6 +21,16 @@ from csp_analysis.model.schema import (
     months_of_period,
 )
 
-__all__ = ["ALL_CRIME", "COUNT_COLUMNS", "MEMBER_SHARE", "RECORD_KEYS", "SAVED_MARKER",
-           "SOURCE_LABELS", "SOURCE_PRIORITY", "Dataset", "concat_records", "load",
-           "months_of_period"]  # fmt: skip
+__all__ = [
+    "ALL_CRIME",
+    "COUNT_COLUMNS",
+    "MEMBER_SHARE",
+    "RECORD_KEYS",
+    "SAVED_MARKER",
+    "SOURCE_LABELS",
+    "SOURCE_PRIORITY",
+    "Dataset",
+    "concat_records",
+    "load",
+    "months_of_period",
+]

@@ -31,9 +31,7 @@ def assemble(results: list[FileResult]) -> dict:
     if len(counts):
         counts = (
             counts.astype({c: "string" for c in COUNT_COLUMNS if c != "count"})
-            .groupby(["area", "force", "period", "category", "source"], dropna=False)[
-                "count"
-            ]
+            .groupby(["area", "force", "period", "category", "source"], dropna=False)["count"]
             .sum()
             .astype("int64")
             .reset_index()[COUNT_COLUMNS]
@@ -41,8 +39,10 @@ def assemble(results: list[FileResult]) -> dict:
     coverage = frame_of([r.coverage for r in results], ["force", "area", "period", "source"])
     coverage = coverage.astype("string").drop_duplicates().reset_index(drop=True)
     population = _population([r.population for r in results])
-    small = frame_of([r.small_area_population for r in results],
-                   ["code", "name", "geography", "year", "population"])  # fmt: skip
+    small = frame_of(
+        [r.small_area_population for r in results],
+        ["code", "name", "geography", "year", "population"],
+    )
     lookup = frame_of([r.lookup for r in results], ["area", "force"]).drop_duplicates()
     record_parts: list[pd.DataFrame | Path] = [
         r.records if r.records is not None else r.records_file
@@ -68,14 +68,22 @@ def assemble(results: list[FileResult]) -> dict:
     tables: dict[str, pd.DataFrame] = {}
     for r in results:
         for key, table in r.tables.items():
-            tables[key] = pd.concat([tables[key], table], ignore_index=True) \
-                if key in tables else table
+            tables[key] = (
+                pd.concat([tables[key], table], ignore_index=True) if key in tables else table
+            )
     return {
-        "counts": counts, "coverage": coverage, "record_parts": record_parts,
-        "population": population, "small_area_population": small, "lookup": lookup,
-        "files": files, "problems": problems, "rejected": rejected,
-        "synthetic": any(r.synthetic for r in results), "tables": tables,
-    }  # fmt: skip
+        "counts": counts,
+        "coverage": coverage,
+        "record_parts": record_parts,
+        "population": population,
+        "small_area_population": small,
+        "lookup": lookup,
+        "files": files,
+        "problems": problems,
+        "rejected": rejected,
+        "synthetic": any(r.synthetic for r in results),
+        "tables": tables,
+    }
 
 
 def rejected_rows(results: list[FileResult]) -> pd.DataFrame:
@@ -110,13 +118,15 @@ def rejected_rows(results: list[FileResult]) -> pd.DataFrame:
             out["source"] += [p.source] * n
             out["column"] += [p.column] * n
             out["reason"] += [p.message] * n
-    frame = pd.DataFrame({
-        "source": pd.Series(out["source"], dtype="string"),
-        "line": pd.Series(out["line"], dtype="Int64"),
-        "column": pd.Series(out["column"], dtype="string"),
-        "reason": pd.Series(out["reason"], dtype="string"),
-        "rows": pd.Series(out["rows"], dtype="Int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "source": pd.Series(out["source"], dtype="string"),
+            "line": pd.Series(out["line"], dtype="Int64"),
+            "column": pd.Series(out["column"], dtype="string"),
+            "reason": pd.Series(out["reason"], dtype="string"),
+            "rows": pd.Series(out["rows"], dtype="Int64"),
+        }
+    )
     order = {r.source: i for i, r in enumerate(results)}
     frame["_file"] = frame["source"].map(order)
     frame = frame.sort_values(["_file", "line"], kind="stable", na_position="first")

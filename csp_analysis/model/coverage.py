@@ -177,8 +177,11 @@ class AreaSeries:
             rows = self._rows_by_area.get(area, self.counts.iloc[:0])
             own = self.area_force.get(area)
             other = (rows["source"] == "police_uk") & (rows["force"] != own)
-            memo[area] = rows[~other.fillna(True).to_numpy(dtype=bool)] if own else \
-                rows[(rows["source"] != "police_uk").to_numpy(dtype=bool)]
+            memo[area] = (
+                rows[~other.fillna(True).to_numpy(dtype=bool)]
+                if own
+                else rows[(rows["source"] != "police_uk").to_numpy(dtype=bool)]
+            )
         return memo[area]
 
     def other_force_counts(self, area: str) -> pd.DataFrame:
@@ -227,8 +230,7 @@ class AreaSeries:
                 present_cats = cats
             else:
                 present_cats = [c for c in cats if c in set(sub["category"])]
-            grid = pd.MultiIndex.from_product([periods, present_cats],
-                                              names=["period", "category"])  # fmt: skip
+            grid = pd.MultiIndex.from_product([periods, present_cats], names=["period", "category"])
             summed = sub.groupby(["period", "category"])["count"].sum()
             filled = summed.reindex(grid, fill_value=0).rename("count").reset_index()
             filled["kind"] = kind
@@ -237,6 +239,7 @@ class AreaSeries:
         if not parts:
             raise DataError(f"area '{area}' has no usable counts")
         out = pd.concat(parts, ignore_index=True)
-        out = out.astype({"period": "string", "category": "string", "kind": "string",
-                          "source": "string"})  # fmt: skip
+        out = out.astype(
+            {"period": "string", "category": "string", "kind": "string", "source": "string"}
+        )
         return out[["period", "category", "kind", "count", "source"]]

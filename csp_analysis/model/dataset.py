@@ -80,9 +80,7 @@ class Dataset(AreaSeries):
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_results(
-        cls, results: list[FileResult], cmap: CategoryMap, name: str = ""
-    ) -> Dataset:
+    def from_results(cls, results: list[FileResult], cmap: CategoryMap, name: str = "") -> Dataset:
         """Assemble file results into one dataset (see :func:`load`).
 
         Counts that share ``area, force, period, category, source`` are summed (so two files
@@ -119,8 +117,9 @@ class Dataset(AreaSeries):
         year of records fits in memory.
         """
         if not hasattr(self, "_records"):
-            parts = [p if isinstance(p, pd.DataFrame) else pd.read_parquet(p)
-                     for p in self.record_parts]  # fmt: skip
+            parts = [
+                p if isinstance(p, pd.DataFrame) else pd.read_parquet(p) for p in self.record_parts
+            ]
             self._records = concat_records(parts)
         return self._records
 
@@ -153,10 +152,12 @@ class Dataset(AreaSeries):
                 rec = self._records
                 parts = [rec[(rec["area"].astype("string") == area).fillna(False)]]
             else:
-                parts = [p[(p["area"].astype("string") == area).fillna(False)]
-                         if isinstance(p, pd.DataFrame)
-                         else pd.read_parquet(p, filters=[("area", "==", area)])
-                         for p in self.record_parts]  # fmt: skip
+                parts = [
+                    p[(p["area"].astype("string") == area).fillna(False)]
+                    if isinstance(p, pd.DataFrame)
+                    else pd.read_parquet(p, filters=[("area", "==", area)])
+                    for p in self.record_parts
+                ]
             out = concat_records(parts)
             for c in out.columns:
                 if isinstance(out[c].dtype, pd.CategoricalDtype):
@@ -337,8 +338,9 @@ class Dataset(AreaSeries):
             return by_fold[key]
         close = difflib.get_close_matches(str(name), self.forces, n=1, cutoff=0.5)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"force '{name}' is not in the data.{hint} "
-                         f"Forces: {', '.join(self.forces)}")  # fmt: skip
+        raise UsageError(
+            f"force '{name}' is not in the data.{hint} Forces: {', '.join(self.forces)}"
+        )
 
     def resolve_category(self, name: str) -> str:
         """Return the report category (or All crime) called ``name`` (any case), or refuse.
@@ -373,8 +375,9 @@ class Dataset(AreaSeries):
             return by_fold[name.strip().casefold()]
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"category '{name}' is not in the data.{hint} "
-                         f"Categories: {', '.join(known)}")  # fmt: skip
+        raise UsageError(
+            f"category '{name}' is not in the data.{hint} Categories: {', '.join(known)}"
+        )
 
     def population_of(self, area: str, year: int) -> tuple[int | None, str]:
         """Population of an area for a mid-year, with a note of what was used.

@@ -39,8 +39,9 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
         if r.layout != "police_uk" or r.coverage is None or not len(r.coverage):
             out.append(r)
             continue
-        keys = list(zip(r.coverage["force"].astype(str), r.coverage["period"].astype(str),
-                        strict=True))  # fmt: skip
+        keys = list(
+            zip(r.coverage["force"].astype(str), r.coverage["period"].astype(str), strict=True)
+        )
         clash = {k: seen[k] for k in keys if k in seen}
         for k in keys:
             seen.setdefault(k, r.source)
@@ -49,19 +50,27 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
 
 
 def _force_months(frame: pd.DataFrame, period: str) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays([frame["force"].astype("string").fillna(""),
-                                      frame[period].astype("string").fillna("")])  # fmt: skip
+    return pd.MultiIndex.from_arrays(
+        [frame["force"].astype("string").fillna(""), frame[period].astype("string").fillna("")]
+    )
 
 
 def _without_force_months(r: FileResult, clash: dict[tuple[str, str], str]) -> FileResult:
     """A copy of a police.uk result without the force-months in ``clash`` (each mapped to the
     earlier file that gave it), its rows there accounted as rejected."""
     counts = r.counts if r.counts is not None else pd.DataFrame(columns=COUNT_COLUMNS)
-    given_by = pd.Series(list(_force_months(counts, "period")), index=counts.index,
-                         dtype=object).map(clash)  # fmt: skip
+    given_by = pd.Series(
+        list(_force_months(counts, "period")), index=counts.index, dtype=object
+    ).map(clash)
     dup = given_by.notna().to_numpy()
-    out = replace(r, counts=counts[~dup].reset_index(drop=True), notes=list(r.notes),
-                  problems=list(r.problems), records=None, records_file=None)  # fmt: skip
+    out = replace(
+        r,
+        counts=counts[~dup].reset_index(drop=True),
+        notes=list(r.notes),
+        problems=list(r.problems),
+        records=None,
+        records_file=None,
+    )
     out.coverage = r.coverage[~_force_months(r.coverage, "period").isin(list(clash))]
     out.coverage = out.coverage.reset_index(drop=True)
     rejected = counts.loc[dup, "count"].groupby(given_by[dup], sort=False).sum()
@@ -71,8 +80,15 @@ def _without_force_months(r: FileResult, clash: dict[tuple[str, str], str]) -> F
             continue  # the force-months held no used rows (the reader rejected them all)
         months = sorted(f"{f} {p}" for (f, p), e in clash.items() if e == earlier)
         shown = ", ".join(months[:3]) + (f" … ({len(months)} in all)" if len(months) > 3 else "")
-        out.problems.append(Problem(r.source, None, None, f"the same force and month as "
-                                    f"{earlier} ({shown}): not counted twice", n))  # fmt: skip
+        out.problems.append(
+            Problem(
+                r.source,
+                None,
+                None,
+                f"the same force and month as {earlier} ({shown}): not counted twice",
+                n,
+            )
+        )
         out.rows_used -= n
         out.rows_rejected += n
     records = r.records
@@ -142,28 +158,49 @@ def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series)
     (``earlier``: that file's name, missing where the row is new)."""
     c = r.counts
     dup = earlier.notna().to_numpy()
-    out = replace(r, counts=c[~dup].reset_index(drop=True), notes=list(r.notes),
-                  problems=list(r.problems))  # fmt: skip
-    by_line = pd.DataFrame({"line": c["line"].to_numpy(), "dup": dup,
-                            "earlier": earlier.to_numpy(),
-                            "earlier_line": earlier_line.to_numpy()})  # fmt: skip
+    out = replace(
+        r, counts=c[~dup].reset_index(drop=True), notes=list(r.notes), problems=list(r.problems)
+    )
+    by_line = pd.DataFrame(
+        {
+            "line": c["line"].to_numpy(),
+            "dup": dup,
+            "earlier": earlier.to_numpy(),
+            "earlier_line": earlier_line.to_numpy(),
+        }
+    )
     whole = by_line.groupby("line")["dup"].transform("all").to_numpy(dtype=bool)
     # A line all of whose values are repeats is rejected, named by its first value's file.
     lines_out = by_line[whole].groupby("line", sort=True).first()
     for name, part in lines_out.groupby("earlier", sort=False):
         lines = [int(x) for x in part.index]
         where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
-        out.problems.append(Problem(
-            r.source, lines[0], None, f"the same area, period and category as {name} "
-            f"(line {int(part['earlier_line'].iloc[0])}): not counted twice", len(lines),
-            where))  # fmt: skip
+        out.problems.append(
+            Problem(
+                r.source,
+                lines[0],
+                None,
+                f"the same area, period and category as {name} "
+                f"(line {int(part['earlier_line'].iloc[0])}): not counted twice",
+                len(lines),
+                where,
+            )
+        )
         out.rows_used -= len(lines)
         out.rows_rejected += len(lines)
     # Repeated values on lines with new ones too (wide tables): left out, no row rejected.
     for name, part in by_line[dup & ~whole].groupby("earlier", sort=False):
         lines = sorted({int(x) for x in part["line"]})
         where = ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
-        out.problems.append(Problem(
-            r.source, lines[0], None, f"{len(part)} values repeat figures of {name}: left out "
-            "(not counted twice), the lines' other values are used", 0, where))  # fmt: skip
+        out.problems.append(
+            Problem(
+                r.source,
+                lines[0],
+                None,
+                f"{len(part)} values repeat figures of {name}: left out "
+                "(not counted twice), the lines' other values are used",
+                0,
+                where,
+            )
+        )
     return out

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from csp_analysis.model.dataset import Dataset
 
 
-def save_dataset(ds: Dataset, folder: str | Path, areas: list[str] | None = None,
-                 link_records: bool = False) -> Path:  # fmt: skip
+def save_dataset(
+    ds: Dataset, folder: str | Path, areas: list[str] | None = None, link_records: bool = False
+) -> Path:
     """Write a dataset to a folder of Parquet files (see :meth:`Dataset.save`).
 
     Parameters
@@ -37,8 +38,16 @@ def save_dataset(ds: Dataset, folder: str | Path, areas: list[str] | None = None
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("counts", "coverage", "population", "small_area_population",
-                 "lookup", "files", "problems", "rejected"):  # fmt: skip
+    for name in (
+        "counts",
+        "coverage",
+        "population",
+        "small_area_population",
+        "lookup",
+        "files",
+        "problems",
+        "rejected",
+    ):
         getattr(ds, name).to_parquet(folder / f"{name}.parquet", index=False)
     linked = [str(x) for x in ds.record_parts if isinstance(x, Path)]
     if link_records and areas is None and len(linked) == len(ds.record_parts):
@@ -86,16 +95,21 @@ def read_saved_tables(folder: str | Path) -> dict:
     meta = json.loads((folder / SAVED_MARKER).read_text())
     frames: dict = {
         n: pd.read_parquet(folder / f"{n}.parquet")
-        for n in ("counts", "coverage", "population", "small_area_population",
-                  "lookup", "files", "problems")  # fmt: skip
+        for n in (
+            "counts",
+            "coverage",
+            "population",
+            "small_area_population",
+            "lookup",
+            "files",
+            "problems",
+        )
     }
     if (folder / "rejected.parquet").is_file():
         frames["rejected"] = pd.read_parquet(folder / "rejected.parquet")
     if (folder / RECORD_FILES).is_file():
-        frames["record_parts"] = [Path(x) for x in
-                                  json.loads((folder / RECORD_FILES).read_text())]
+        frames["record_parts"] = [Path(x) for x in json.loads((folder / RECORD_FILES).read_text())]
     else:
         frames["record_parts"] = [folder / "records.parquet"]
-    tables = {k: pd.read_parquet(folder / f"table_{k}.parquet")
-              for k in meta.get("tables", [])}  # fmt: skip
+    tables = {k: pd.read_parquet(folder / f"table_{k}.parquet") for k in meta.get("tables", [])}
     return {**frames, "synthetic": meta["synthetic"], "name": meta["name"], "tables": tables}

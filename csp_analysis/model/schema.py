@@ -71,7 +71,6 @@ def frame_of(parts: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFra
     return pd.concat(parts, ignore_index=True)
 
 
-
 def concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack street-level record tables, keeping text columns categorical.
 

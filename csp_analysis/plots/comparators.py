@@ -69,14 +69,24 @@ def plot_peer_rates(
     drawn = ~np.isnan(rate)
     ax.barh(y[drawn], rate[drawn], color=np.array(colours)[drawn], height=0.7, zorder=2)
     err = np.vstack([rate - lo, hi - rate])[:, drawn]
-    ax.errorbar(rate[drawn], y[drawn], xerr=err, fmt="none", ecolor="#222222", elinewidth=1,
-                capsize=3, zorder=3)  # fmt: skip
+    ax.errorbar(
+        rate[drawn],
+        y[drawn],
+        xerr=err,
+        fmt="none",
+        ecolor="#222222",
+        elinewidth=1,
+        capsize=3,
+        zorder=3,
+    )
     if not np.isnan(group):
-        line = ax.axvline(group, color=PALETTE["blue"], linewidth=2, zorder=4,
-                          label=f"group rate {group:.2f}")  # fmt: skip
+        line = ax.axvline(
+            group, color=PALETTE["blue"], linewidth=2, zorder=4, label=f"group rate {group:.2f}"
+        )
         handles.insert(0, line)
-    labels = [f"{a} (no rate)" if np.isnan(r) else str(a)
-              for a, r in zip(rows["area"], rate, strict=True)]  # fmt: skip
+    labels = [
+        f"{a} (no rate)" if np.isnan(r) else str(a) for a, r in zip(rows["area"], rate, strict=True)
+    ]
     ax.set_yticks(y, labels)
     for tick, mine in zip(ax.get_yticklabels(), is_area, strict=True):
         if mine:
@@ -127,21 +137,41 @@ def plot_funnel(
     is_area = (rows["area"] == area).to_numpy(dtype=bool)
     x = _floats(limits["population"])
     fig, ax = plt.subplots()
-    ax.plot(x, _floats(limits["group_rate"]), color=PALETTE["blue"], linewidth=2,
-            label="group rate")  # fmt: skip
+    ax.plot(
+        x, _floats(limits["group_rate"]), color=PALETTE["blue"], linewidth=2, label="group rate"
+    )
     for suffix, style, label in (("95", "--", "95% limits"), ("99_8", ":", "99.8% limits")):
-        ax.plot(x, _floats(limits[f"lower_{suffix}"]), color=PALETTE["grey"], linestyle=style,
-                label=label)  # fmt: skip
+        ax.plot(
+            x,
+            _floats(limits[f"lower_{suffix}"]),
+            color=PALETTE["grey"],
+            linestyle=style,
+            label=label,
+        )
         ax.plot(x, _floats(limits[f"upper_{suffix}"]), color=PALETTE["grey"], linestyle=style)
     peers = ok & ~is_area
-    ax.scatter(pop[peers], rate[peers], color=PEER_COLOUR, edgecolor="#222222", zorder=3,
-               label="peers")  # fmt: skip
+    ax.scatter(
+        pop[peers], rate[peers], color=PEER_COLOUR, edgecolor="#222222", zorder=3, label="peers"
+    )
     mine = ok & is_area
     if mine.any():
-        ax.scatter(pop[mine], rate[mine], color=AREA_COLOUR, edgecolor="#222222", s=70,
-                   zorder=4, label=area)  # fmt: skip
-        ax.annotate(area, (pop[mine][0], rate[mine][0]), xytext=(6, 6),
-                    textcoords="offset points", fontsize=10, fontweight="bold")  # fmt: skip
+        ax.scatter(
+            pop[mine],
+            rate[mine],
+            color=AREA_COLOUR,
+            edgecolor="#222222",
+            s=70,
+            zorder=4,
+            label=area,
+        )
+        ax.annotate(
+            area,
+            (pop[mine][0], rate[mine][0]),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=10,
+            fontweight="bold",
+        )
     ax.set_xlabel("population")
     ax.set_ylabel("rate per 1,000 residents")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -56,8 +56,14 @@ def plot_density(cells: pd.DataFrame, title: str, min_count: int = 5) -> Figure:
             [[0.5, -0.5], [0.5, 0.5], [0.0, 1.0], [-0.5, 0.5], [-0.5, -0.5], [0.0, -1.0]]
         )
         centres = cells[["hex_centre_lon", "hex_centre_lat"]].to_numpy(dtype="float64")
-        hexes = PolyCollection([shape], offsets=centres, offset_transform=ax.transData,
-                               cmap="cividis", linewidths=0.2, edgecolors="face")  # fmt: skip
+        hexes = PolyCollection(
+            [shape],
+            offsets=centres,
+            offset_transform=ax.transData,
+            cmap="cividis",
+            linewidths=0.2,
+            edgecolors="face",
+        )
         hexes.set_array(cells["count"].to_numpy(dtype="float64"))
         ax.add_collection(hexes)
         cbar = fig.colorbar(hexes, ax=ax, shrink=0.7)

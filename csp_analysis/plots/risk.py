@@ -19,8 +19,9 @@ MISSING_FACE = "#eeeeee"
 
 
 def _factors_of(risk: pd.DataFrame) -> list[str]:
-    return [c[: -len("_score")] for c in risk.columns
-            if c.endswith("_score") and c != "total_score"]  # fmt: skip
+    return [
+        c[: -len("_score")] for c in risk.columns if c.endswith("_score") and c != "total_score"
+    ]
 
 
 def plot_risk_heatmap(
@@ -55,21 +56,45 @@ def plot_risk_heatmap(
         for j in range(n_cols):
             v = scores[i, j]
             if np.isnan(v):
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=MISSING_FACE,
-                                       edgecolor="#9a9a9a", hatch="///", linewidth=0))  # fmt: skip
-                ax.text(j, i, "n/a", ha="center", va="center", fontsize=9, color=PALETTE["grey"],
-                        bbox={"facecolor": MISSING_FACE, "edgecolor": "none", "pad": 1})
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        facecolor=MISSING_FACE,
+                        edgecolor="#9a9a9a",
+                        hatch="///",
+                        linewidth=0,
+                    )
+                )
+                ax.text(
+                    j,
+                    i,
+                    "n/a",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color=PALETTE["grey"],
+                    bbox={"facecolor": MISSING_FACE, "edgecolor": "none", "pad": 1},
+                )
             else:
                 text_colour = "white" if v < 3 else "black"
                 ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=10, color=text_colour)
     labels = []
     for _, r in risk.iterrows():
         rank = r.get("rank")
-        labels.append(f"{int(rank)}. {r['category']}" if pd.notna(rank) else
-                      f"–  {r['category']} (not ranked)")  # fmt: skip
+        labels.append(
+            f"{int(rank)}. {r['category']}"
+            if pd.notna(rank)
+            else f"–  {r['category']} (not ranked)"
+        )
     ax.set_yticks(range(n_rows), labels)
-    ax.set_xticks(range(n_cols), [LABELS.get(f, f.replace("_", " ")) for f in factors],
-                  rotation=30, ha="right")  # fmt: skip
+    ax.set_xticks(
+        range(n_cols),
+        [LABELS.get(f, f.replace("_", " ")) for f in factors],
+        rotation=30,
+        ha="right",
+    )
     ax.tick_params(length=0)
     ax.grid(False)
     for spine in ax.spines.values():
@@ -77,14 +102,20 @@ def plot_risk_heatmap(
     if "total_score" in risk.columns:
         for i, v in enumerate(risk["total_score"]):
             txt = "n/a" if pd.isna(v) else f"{v:.1f}"
-            ax.text(n_cols - 0.5 + 0.15, i, txt, ha="left", va="center", fontsize=10,
-                    fontweight="bold")  # fmt: skip
+            ax.text(
+                n_cols - 0.5 + 0.15, i, txt, ha="left", va="center", fontsize=10, fontweight="bold"
+            )
         ax.text(n_cols - 0.5 + 0.15, -0.75, "total", ha="left", va="bottom", fontsize=10)
     bar = fig.colorbar(img, ax=ax, ticks=[1, 2, 3, 4, 5], fraction=0.04, pad=0.12)
     bar.set_label("score (1 low – 5 high)")
     ax.set_title(title)
-    fig.text(0.01, 0.01, "Hatched grey 'n/a': no data for that factor (not a low score).",
-             fontsize=9, color=PALETTE["grey"])  # fmt: skip
+    fig.text(
+        0.01,
+        0.01,
+        "Hatched grey 'n/a': no data for that factor (not a low score).",
+        fontsize=9,
+        color=PALETTE["grey"],
+    )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     plt.close(fig)
     return fig
@@ -111,18 +142,41 @@ def plot_concern(concern: pd.DataFrame, title: str = "What residents want priori
     fig, ax = plt.subplots(figsize=(9, 0.45 * n + 1.6))
     y = np.arange(n)
     pct = df["pct"].to_numpy(dtype="float64")
-    err = np.vstack([pct - df["ci_lower"].to_numpy(dtype="float64"),
-                     df["ci_upper"].to_numpy(dtype="float64") - pct])  # fmt: skip
+    err = np.vstack(
+        [
+            pct - df["ci_lower"].to_numpy(dtype="float64"),
+            df["ci_upper"].to_numpy(dtype="float64") - pct,
+        ]
+    )
     label = f"{df['period'].iloc[0]}" if "period" in df.columns and n else "share"
     ax.barh(y, pct, color=PALETTE["blue"], label=label)
-    ax.errorbar(pct, y, xerr=err, fmt="none", ecolor="black", elinewidth=1.2, capsize=3,
-                label="95% interval (Wilson)")  # fmt: skip
+    ax.errorbar(
+        pct,
+        y,
+        xerr=err,
+        fmt="none",
+        ecolor="black",
+        elinewidth=1.2,
+        capsize=3,
+        label="95% interval (Wilson)",
+    )
     if "previous_pct" in df.columns and df["previous_pct"].notna().any():
-        prev_label = str(df["previous_period"].dropna().iloc[0]) if "previous_period" in df \
+        prev_label = (
+            str(df["previous_period"].dropna().iloc[0])
+            if "previous_period" in df
             else "previous survey"
-        ax.plot(df["previous_pct"].to_numpy(dtype="float64", na_value=np.nan), y, linestyle="none",
-                marker="D", markerfacecolor="white", markeredgecolor=PALETTE["orange"],
-                markeredgewidth=2, markersize=7, label=prev_label)  # fmt: skip
+        )
+        ax.plot(
+            df["previous_pct"].to_numpy(dtype="float64", na_value=np.nan),
+            y,
+            linestyle="none",
+            marker="D",
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["orange"],
+            markeredgewidth=2,
+            markersize=7,
+            label=prev_label,
+        )
     right = df["ci_upper"].to_numpy(dtype="float64")
     if "previous_pct" in df.columns:
         right = np.fmax(right, df["previous_pct"].to_numpy(dtype="float64", na_value=np.nan))
@@ -140,9 +194,7 @@ def plot_concern(concern: pd.DataFrame, title: str = "What residents want priori
     return fig
 
 
-def plot_sensitivity(
-    sens: pd.DataFrame, title: str = "How stable is the ranking?"
-) -> Figure:
+def plot_sensitivity(sens: pd.DataFrame, title: str = "How stable is the ranking?") -> Figure:
     """Rank ranges under random weights: the 5th–95th percentile of rank and the median.
 
     Parameters
@@ -166,15 +218,28 @@ def plot_sensitivity(
     n = len(df)
     fig, ax = plt.subplots(figsize=(9, 0.45 * n + 2.4))
     y = np.arange(n)
-    ax.hlines(y, df["rank_5th"], df["rank_95th"], color=PALETTE["sky"], linewidth=6,
-              label="5th–95th percentile of rank")  # fmt: skip
+    ax.hlines(
+        y,
+        df["rank_5th"],
+        df["rank_95th"],
+        color=PALETTE["sky"],
+        linewidth=6,
+        label="5th–95th percentile of rank",
+    )
     ax.plot(df["median_rank"], y, "o", color=PALETTE["blue"], label="median rank")
     if "rank" in df.columns:
-        ax.plot(df["rank"].astype("float64"), y, "|", color="black", markersize=14,
-                markeredgewidth=2, label="rank with the configured weights")  # fmt: skip
+        ax.plot(
+            df["rank"].astype("float64"),
+            y,
+            "|",
+            color="black",
+            markersize=14,
+            markeredgewidth=2,
+            label="rank with the configured weights",
+        )
     max_rank = max(float(df["rank_95th"].max()) if n else 1.0, 1.0)
     if p_col:
-        top = int(p_col[len("p_top"):])
+        top = int(p_col[len("p_top") :])
         ax.axvspan(0.5, top + 0.5, color=PALETTE["green"], alpha=0.08, label=f"top {top}")
         for yi, p in enumerate(df[p_col]):
             ax.text(max_rank + 0.8, yi, f"{100 * p:.0f}% in top {top}", va="center", fontsize=9)

@@ -51,8 +51,12 @@ def plot_decomposition(stl_frame: pd.DataFrame, title: str) -> Figure:
             ax.axhline(0, color=PALETTE["grey"], linewidth=0.8)
             ax.scatter(x, values, s=10, color=PALETTE["blue"])
         else:
-            ax.plot(x, values, color=PALETTE["blue"] if col != "trend" else PALETTE["green"],
-                    linewidth=1.8)  # fmt: skip
+            ax.plot(
+                x,
+                values,
+                color=PALETTE["blue"] if col != "trend" else PALETTE["green"],
+                linewidth=1.8,
+            )
         ax.set_ylabel(label, fontsize=10)
     axes[0].set_title(title)
     fig.tight_layout()
@@ -103,8 +107,7 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
     fig, ax = plt.subplots()
     pos = np.arange(len(sub))
     now = sub["count"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    before = sub["count_year_before"].astype("Float64").to_numpy(dtype="float64",
-                                                                  na_value=np.nan)  # fmt: skip
+    before = sub["count_year_before"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     width = 0.4
     ax.bar(pos - width / 2, before, width, color=PALETTE["sky"], label="same month a year before")
     ax.bar(pos + width / 2, now, width, color=PALETTE["blue"], label="this month")
@@ -119,8 +122,15 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
         else:
             text = f"{pct:+.0f}%"
         height = float(np.nanmax([now[i], before[i], 0.0]))
-        ax.text(pos[i], height + 0.02 * top, text, ha="center", va="bottom", fontsize=8,
-                color=PALETTE["grey"])  # fmt: skip
+        ax.text(
+            pos[i],
+            height + 0.02 * top,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=PALETTE["grey"],
+        )
     ax.set_xticks(pos, [f"{month_label(m)[:3]}\n{m[:4]}" for m in sub["month"]], fontsize=9)
     ax.set_ylim(0, top * 1.18 if top > 0 else 1)
     ax.set_ylabel("count per month")

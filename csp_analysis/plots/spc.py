@@ -72,27 +72,52 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
     trial = bool(xmr_frame["trial"].any()) if "trial" in xmr_frame.columns else False
     limit_label = " (trial limits: fewer than 12 points)" if trial else ""
     col = {c: xmr_frame[c].to_numpy(dtype="float64") for c in needed[1:-1]}
-    ax.fill_between(x, col["near_upper"], col["upper"], color=PALETTE["sky"], alpha=0.12,
-                    linewidth=0, label="near the limits")  # fmt: skip
-    ax.fill_between(x, col["lower"], col["near_lower"], color=PALETTE["sky"], alpha=0.12,
-                    linewidth=0)  # fmt: skip
+    ax.fill_between(
+        x,
+        col["near_upper"],
+        col["upper"],
+        color=PALETTE["sky"],
+        alpha=0.12,
+        linewidth=0,
+        label="near the limits",
+    )
+    ax.fill_between(
+        x, col["lower"], col["near_lower"], color=PALETTE["sky"], alpha=0.12, linewidth=0
+    )
     ax.plot(x, col["mean"], color=PALETTE["grey"], linewidth=1.5, label="mean")
-    ax.plot(x, col["upper"], color=PALETTE["grey"], linewidth=1.2, linestyle="--",
-            label=f"process limits{limit_label}")  # fmt: skip
+    ax.plot(
+        x,
+        col["upper"],
+        color=PALETTE["grey"],
+        linewidth=1.2,
+        linestyle="--",
+        label=f"process limits{limit_label}",
+    )
     ax.plot(x, col["lower"], color=PALETTE["grey"], linewidth=1.2, linestyle="--")
-    ax.plot(x, y, color=PALETTE["blue"], linewidth=1.5, marker="o", markersize=4,
-            label="value")  # fmt: skip
+    ax.plot(x, y, color=PALETTE["blue"], linewidth=1.5, marker="o", markersize=4, label="value")
     signal = xmr_frame["signal"].fillna("").astype(str).to_numpy()
     for rule in RULES:
         hit = signal == rule
         if hit.any():
             style = RULE_STYLE[rule]
-            ax.scatter(np.asarray(x)[hit], y[hit], s=48, zorder=3, color=style["color"],
-                       marker=style["marker"], label=rule)  # fmt: skip
+            ax.scatter(
+                np.asarray(x)[hit],
+                y[hit],
+                s=48,
+                zorder=3,
+                color=style["color"],
+                marker=style["marker"],
+                label=rule,
+            )
     if "baseline" in xmr_frame.columns and not xmr_frame["baseline"].all():
         last = int(np.flatnonzero(xmr_frame["baseline"].to_numpy(dtype=bool))[-1])
-        ax.axvline(np.asarray(x)[last], color=PALETTE["grey"], linewidth=0.8, linestyle=":",
-                   label="end of the period fixing the limits")  # fmt: skip
+        ax.axvline(
+            np.asarray(x)[last],
+            color=PALETTE["grey"],
+            linewidth=0.8,
+            linestyle=":",
+            label="end of the period fixing the limits",
+        )
     if isinstance(x, pd.DatetimeIndex):
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
@@ -101,13 +126,25 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
     ax.set_ylabel(value_col)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     if trial:
-        ax.text(0.0, -0.18, "Trial limits: fewer than 12 points set the limits, so treat "
-                "signals with caution.", transform=ax.transAxes, fontsize=9,
-                color=PALETTE["grey"])  # fmt: skip
+        ax.text(
+            0.0,
+            -0.18,
+            "Trial limits: fewer than 12 points set the limits, so treat signals with caution.",
+            transform=ax.transAxes,
+            fontsize=9,
+            color=PALETTE["grey"],
+        )
     gaps = int(np.isnan(y).sum())
     if gaps:
-        ax.text(1.0, -0.18, f"{gaps} missing point{'s' if gaps > 1 else ''} shown as gaps",
-                transform=ax.transAxes, ha="right", fontsize=9, color=PALETTE["grey"])  # fmt: skip
+        ax.text(
+            1.0,
+            -0.18,
+            f"{gaps} missing point{'s' if gaps > 1 else ''} shown as gaps",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=9,
+            color=PALETTE["grey"],
+        )
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -41,8 +41,13 @@ def plot_monthly_trend(
     if year is not None:
         months = months_of_financial_year(year)
         start, end = pd.Timestamp(months[0] + "-01"), pd.Timestamp(months[-1] + "-01")
-        ax.axvspan(start - pd.Timedelta(days=15), end + pd.Timedelta(days=15),
-                   color=PALETTE["sky"], alpha=0.15, label=f"{year} (assessed year)")  # fmt: skip
+        ax.axvspan(
+            start - pd.Timedelta(days=15),
+            end + pd.Timedelta(days=15),
+            color=PALETTE["sky"],
+            alpha=0.15,
+            label=f"{year} (assessed year)",
+        )
         ax.legend(loc="upper left", frameon=False)
     gaps = int(series.isna().sum())
     ax.set_title(title or category)
@@ -50,8 +55,9 @@ def plot_monthly_trend(
     ax.set_ylim(bottom=0)
     if gaps:
         label = f"{gaps} missing month{'s' if gaps > 1 else ''} shown as gaps, not zero"
-        ax.text(1.0, -0.18, label,
-                transform=ax.transAxes, ha="right", fontsize=9, color=PALETTE["grey"])  # fmt: skip
+        ax.text(
+            1.0, -0.18, label, transform=ax.transAxes, ha="right", fontsize=9, color=PALETTE["grey"]
+        )
     fig.tight_layout()
     plt.close(fig)
     return fig

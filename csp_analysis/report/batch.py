@@ -32,9 +32,12 @@ INDEX_TEMPLATE = "index.html.j2"
 #: The index page's template, shipped as package data (``report/templates/batch``).
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("csp_analysis.report", "templates/batch"),
-    autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -97,14 +100,16 @@ def select_areas(
     return found
 
 
-def _run_one(saved: str, area: str, year: str | None, out: str, classification: str,
-             suppress_below: int) -> tuple[str, str, str, dict[str, str]]:  # fmt: skip
+def _run_one(
+    saved: str, area: str, year: str | None, out: str, classification: str, suppress_below: int
+) -> tuple[str, str, str, dict[str, str]]:
     """Worker: build one area's report; returns (html path, year, error message, headline)."""
     from csp_analysis.report.run import build_report
 
     try:
-        path, assessment = build_report(saved, area, year, out, classification,
-                                        suppress_below=suppress_below)  # fmt: skip
+        path, assessment = build_report(
+            saved, area, year, out, classification, suppress_below=suppress_below
+        )
         return str(path), assessment.year, "", assessment.headline()
     except CspError as exc:
         return "", "", str(exc), {}
@@ -128,8 +133,14 @@ class Progress:
         self.stream = stream or sys.stderr
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         # Off a terminal (a log file, CI) only the per-area lines are written.
-        self.bar = tqdm(total=len(runs), file=self.stream, unit="area", desc="reports",
-                        disable=not tty, dynamic_ncols=True)  # fmt: skip
+        self.bar = tqdm(
+            total=len(runs),
+            file=self.stream,
+            unit="area",
+            desc="reports",
+            disable=not tty,
+            dynamic_ncols=True,
+        )
 
     def update(self, run: AreaRun | None = None) -> None:
         """Report a state change (a finished area gets its own line).
@@ -145,8 +156,10 @@ class Progress:
             tqdm.write(f"{mark} {run.area}: {detail}", file=self.stream)
             self.bar.update(1)
         states = [r.state for r in self.runs]
-        self.bar.set_postfix_str(f"{states.count('done')} done, {states.count('running')} "
-                                 f"running, {states.count('failed')} failed")  # fmt: skip
+        self.bar.set_postfix_str(
+            f"{states.count('done')} done, {states.count('running')} "
+            f"running, {states.count('failed')} failed"
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -226,8 +239,15 @@ def run_batch(
                 while queue and len(pending) < jobs:
                     run = queue.pop(0)
                     run.state = "running"
-                    fut = pool.submit(_run_one, str(saved), run.area, year, str(out),
-                                      classification, suppress_below)  # fmt: skip
+                    fut = pool.submit(
+                        _run_one,
+                        str(saved),
+                        run.area,
+                        year,
+                        str(out),
+                        classification,
+                        suppress_below,
+                    )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()
 
@@ -255,8 +275,14 @@ def run_batch(
 def _headline(run: AreaRun) -> dict[str, str]:
     """All crime and ASB this year, their change, and the top priority, as the worker's
     assessment gave them (``"–"`` where not computed or the area failed)."""
-    cells = {"all_crime": "–", "all_crime_change": "–", "asb": "–", "asb_change": "–",
-             "months": "–", "priority": "–"}  # fmt: skip
+    cells = {
+        "all_crime": "–",
+        "all_crime_change": "–",
+        "asb": "–",
+        "asb_change": "–",
+        "months": "–",
+        "priority": "–",
+    }
     if run.html is not None:
         cells.update(run.headline)
     return cells
@@ -288,13 +314,18 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
     for r in runs:
         href = Path(os.path.relpath(r.html, out)).as_posix() if r.html is not None else ""
         status = "built" if r.state == "done" else f"failed: {r.error}"
-        rows.append({"area": r.area, "href": href, "year": r.year or "–", "status": status,
-                     **_headline(r)})  # fmt: skip
+        rows.append(
+            {"area": r.area, "href": href, "year": r.year or "–", "status": status, **_headline(r)}
+        )
     failed = sum(r.state == "failed" for r in runs)
     page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
-        name=ds.name, classification=classification, rows=rows, built=len(runs) - failed,
-        failed=failed, synthetic=ds.synthetic,
-    )  # fmt: skip
+        name=ds.name,
+        classification=classification,
+        rows=rows,
+        built=len(runs) - failed,
+        failed=failed,
+        synthetic=ds.synthetic,
+    )
     path = out / INDEX_NAME
     tmp = path.with_name(f".{INDEX_NAME}.tmp")
     tmp.write_text(page, encoding="utf-8")

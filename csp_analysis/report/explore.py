@@ -17,8 +17,7 @@ from csp_analysis.model import Dataset
 from csp_analysis.report.display import resolve_category
 from csp_analysis.report.interactive import sortable_table
 
-__all__ = ["areas", "categories", "go_deeper", "overview", "problems", "selection",
-           "summary"]  # fmt: skip
+__all__ = ["areas", "categories", "go_deeper", "overview", "problems", "selection", "summary"]
 
 
 def summary(ds: Dataset) -> pd.DataFrame:
@@ -107,14 +106,16 @@ def selection(ds: Dataset, a: Assessment, category: str) -> None:
         If the category is not in the data (naming those that are).
     """
     category = resolve_category(a, category)
-    display(Markdown(
-        f"Exploring **{category}** in **{a.area}** ({a.force or 'force not known'}), "
-        f"financial year **{a.year}** against {a.previous_year}.\n\n"
-        f"- Other areas: {', '.join(ds.areas)}\n"
-        f"- Years with data for {a.area}: {', '.join(ds.financial_years(a.area))}\n"
-        f"- Categories: {', '.join([ALL_CRIME, *ds.categories])}\n\n"
-        "Change `area`, `year` or `category` in the first cell and run all cells again."
-    ))
+    display(
+        Markdown(
+            f"Exploring **{category}** in **{a.area}** ({a.force or 'force not known'}), "
+            f"financial year **{a.year}** against {a.previous_year}.\n\n"
+            f"- Other areas: {', '.join(ds.areas)}\n"
+            f"- Years with data for {a.area}: {', '.join(ds.financial_years(a.area))}\n"
+            f"- Categories: {', '.join([ALL_CRIME, *ds.categories])}\n\n"
+            "Change `area`, `year` or `category` in the first cell and run all cells again."
+        )
+    )
 
 
 def areas(a: Assessment) -> None:
@@ -130,8 +131,13 @@ def areas(a: Assessment) -> None:
         display(Markdown(f"_{result.gap}_"))
         return
     table = result.table("district_change")
-    display(sortable_table(table, f"All crime in every partnership of {a.force}, {a.year} "
-                           f"against {a.previous_year} (click a heading to sort)"))  # fmt: skip
+    display(
+        sortable_table(
+            table,
+            f"All crime in every partnership of {a.force}, {a.year} "
+            f"against {a.previous_year} (click a heading to sort)",
+        )
+    )
 
 
 def categories(a: Assessment) -> None:
@@ -142,13 +148,26 @@ def categories(a: Assessment) -> None:
     a : Assessment
         The assessment.
     """
-    cols = ["category", "kind", "previous", "current", "change", "pct_change",
-            "months_compared", "p_value", "significant", "rate_ratio", "rr_lower", "rr_upper",
-            "verdict"]  # fmt: skip
+    cols = [
+        "category",
+        "kind",
+        "previous",
+        "current",
+        "change",
+        "pct_change",
+        "months_compared",
+        "p_value",
+        "significant",
+        "rate_ratio",
+        "rr_lower",
+        "rr_upper",
+        "verdict",
+    ]
     change = a.table("yoy_categories")
     shown = change[[c for c in cols if c in change.columns]]
-    display(sortable_table(shown, f"Every category in {a.area}, {a.year} against "
-                           f"{a.previous_year}"))  # fmt: skip
+    display(
+        sortable_table(shown, f"Every category in {a.area}, {a.year} against {a.previous_year}")
+    )
 
 
 def go_deeper(a: Assessment, category: str) -> None:
@@ -162,7 +181,8 @@ def go_deeper(a: Assessment, category: str) -> None:
         The chosen category.
     """
     category = resolve_category(a, category)
-    display(Markdown(f"""Every table above is a pandas DataFrame you can take further:
+    display(
+        Markdown(f"""Every table above is a pandas DataFrame you can take further:
 
 ```python
 ds = csp.load(data)                              # the validated dataset
@@ -179,5 +199,5 @@ hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by L
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
 --year {a.year} --category "{category}"`. The API reference: `make docs`, then open
-`site/index.html`."""))
-
+`site/index.html`.""")
+    )

@@ -178,8 +178,9 @@ def _number_cells(values: list[object]) -> list[tuple[str, str]]:
         else:
             x = float(v)  # type: ignore[arg-type]
             if math.isinf(x):
-                out.append(("\u221e" if x > 0 else "\u2212\u221e",
-                            "Infinity" if x > 0 else "-Infinity"))  # fmt: skip
+                out.append(
+                    ("\u221e" if x > 0 else "\u2212\u221e", "Infinity" if x > 0 else "-Infinity")
+                )
             else:
                 text = f"{x:,.{places}f}"
                 if x != 0 and float(text.replace(",", "")) == 0:
@@ -195,31 +196,39 @@ def _table_html(df: pd.DataFrame, caption: str | None, note: str) -> str:
         series = df.iloc[:, j]
         name = html.escape(_label(df.columns[j]))
         values = series.tolist()
-        numeric = (is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype)
-                   and not is_complex_dtype(series.dtype))  # fmt: skip
+        numeric = (
+            is_numeric_dtype(series.dtype)
+            and not is_bool_dtype(series.dtype)
+            and not is_complex_dtype(series.dtype)
+        )
         if numeric:
             heads.append(f'<th scope="col" class="num" data-type="num">{name}</th>')
             cells = [
-                f'<td class="num csp-missing" data-sort="">{EN_DASH}</td>' if not key
+                f'<td class="num csp-missing" data-sort="">{EN_DASH}</td>'
+                if not key
                 else f'<td class="num" data-sort="{key}">{text}</td>'
                 for text, key in _number_cells(values)
-            ]  # fmt: skip
+            ]
         else:
             heads.append(f'<th scope="col" data-type="text">{name}</th>')
             cells = [
-                f'<td class="csp-missing" data-sort="">{EN_DASH}</td>' if _missing(v)
+                f'<td class="csp-missing" data-sort="">{EN_DASH}</td>'
+                if _missing(v)
                 else f"<td>{html.escape(str(v))}</td>"
                 for v in values
-            ]  # fmt: skip
+            ]
         columns.append(cells)
-    body = "\n".join(
-        "<tr>" + "".join(col[i] for col in columns) + "</tr>" for i in range(len(df))
-    )
+    body = "\n".join("<tr>" + "".join(col[i] for col in columns) + "</tr>" for i in range(len(df)))
     parts = ['<table class="csp-table csp-sortable-table">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
-    parts += ["<thead><tr>" + "".join(heads) + "</tr></thead>", "<tbody>", body, "</tbody>",
-              "</table>"]  # fmt: skip
+    parts += [
+        "<thead><tr>" + "".join(heads) + "</tr></thead>",
+        "<tbody>",
+        body,
+        "</tbody>",
+        "</table>",
+    ]
     if note:
         parts.append(f'<p class="csp-sortable-note">{html.escape(note)}</p>')
     return "\n".join(p for p in parts if p)
@@ -302,8 +311,10 @@ def sortable_table(
     note = ""
     if max_rows is not None and total > max_rows:
         df = df.iloc[:max_rows]
-        note = (f"Showing the first {max_rows:,} of {total:,} rows; sorting and filtering apply "
-                "to these rows only.")  # fmt: skip
+        note = (
+            f"Showing the first {max_rows:,} of {total:,} rows; sorting and filtering apply "
+            "to these rows only."
+        )
     table = _table_html(df, caption, note)
     tid = table_id or "csp-sortable-" + hashlib.sha256(table.encode("utf-8")).hexdigest()[:12]
     controls = (
@@ -313,12 +324,18 @@ def sortable_table(
         '<span class="csp-sortable-count" role="status" aria-live="polite"></span>'
         "</div>"
     )
-    markup = "\n".join([
-        f'<div class="csp-sortable" id="{tid}">',
-        "<style>", _CSS.format(tid=tid).rstrip("\n"), "</style>",
-        controls,
-        table,
-        "<script>", (_SCRIPT % {"tid": tid}).rstrip("\n"), "</script>",
-        "</div>",
-    ])  # fmt: skip
+    markup = "\n".join(
+        [
+            f'<div class="csp-sortable" id="{tid}">',
+            "<style>",
+            _CSS.format(tid=tid).rstrip("\n"),
+            "</style>",
+            controls,
+            table,
+            "<script>",
+            (_SCRIPT % {"tid": tid}).rstrip("\n"),
+            "</script>",
+            "</div>",
+        ]
+    )
     return HTML(markup)

@@ -140,8 +140,9 @@ def run_report(
     ReportError
         The notebook failed; the failed executed notebook is kept beside the outputs.
     """
-    return build_report(data, area, year, out, classification, notebook, category,
-                        suppress_below)[0]  # fmt: skip
+    return build_report(data, area, year, out, classification, notebook, category, suppress_below)[
+        0
+    ]
 
 
 def build_report(
@@ -189,10 +190,15 @@ def build_report(
     from csp_analysis.assessment import DEMO_AREA, assess
     from csp_analysis.report.display import resolve_category
 
-    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
-            or suppress_below < 1:
-        raise UsageError(f"the suppression threshold must be a whole number of at least 1, "
-                         f"not {suppress_below!r}")
+    if (
+        isinstance(suppress_below, bool)
+        or not isinstance(suppress_below, int)
+        or suppress_below < 1
+    ):
+        raise UsageError(
+            f"the suppression threshold must be a whole number of at least 1, "
+            f"not {suppress_below!r}"
+        )
     own_notebook = read_report_notebook(notebook) if notebook is not None else None
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
@@ -201,8 +207,13 @@ def build_report(
     area = ds.resolve_area(area)
     year = resolve_year(ds, area, year)
     assessment = assess(ds, area, year, suppress_below=suppress_below)
-    params = {"area": area, "year": year, "classification": classification,
-              "suppress_below": suppress_below, "assessment_file": ASSESSMENT_FILE}
+    params = {
+        "area": area,
+        "year": year,
+        "classification": classification,
+        "suppress_below": suppress_below,
+        "assessment_file": ASSESSMENT_FILE,
+    }
     if category is None:
         final = Path(out) / slug(area) / slug(year)
         nb_name, html_name = NOTEBOOK, HTML_NAME
@@ -227,12 +238,16 @@ def build_report(
             nbformat.write(own_notebook, source_nb)
         try:
             pm.execute_notebook(
-                str(source_nb), str(executed),
+                str(source_nb),
+                str(executed),
                 parameters=params,
-                kernel_name=kernel_name(), cwd=str(work), progress_bar=False,
-                log_output=False, report_mode=False,
+                kernel_name=kernel_name(),
+                cwd=str(work),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )  # fmt: skip
+            )
         except PapermillExecutionError as exc:
             nb = nbformat.read(executed, as_version=4)
             section, error = _failed_section(nb)
@@ -245,8 +260,9 @@ def build_report(
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["csp_report"] = {"classification": classification, "title": title}
         nbformat.write(nb, executed)
-        html_path = export_html(executed, work / html_name, classification=classification,
-                                title=title)  # fmt: skip
+        html_path = export_html(
+            executed, work / html_name, classification=classification, title=title
+        )
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
@@ -283,8 +299,7 @@ def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:
     if not file.is_file():
         raise UsageError(f"the notebook {file} does not exist")
     if file.suffix not in (".ipynb", ".md"):
-        raise UsageError(f"the notebook {file} is neither an .ipynb notebook nor its .md "
-                         "text form")  # fmt: skip
+        raise UsageError(f"the notebook {file} is neither an .ipynb notebook nor its .md text form")
     try:
         nb = nbformat.read(file, as_version=4) if file.suffix == ".ipynb" else jupytext.read(file)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -292,13 +307,16 @@ def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:
     if file.suffix == ".md":
         for i, cell in enumerate(nb.cells):
             cell.id = f"cell-{i:02d}"
-    tagged = [c for c in nb.cells
-              if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    tagged = [
+        c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+    ]
     if not tagged:
-        raise UsageError(f"the notebook {file} has no cell tagged 'parameters': keep the "
-                         "first code cell of the report notebook (data = None, area = None, "
-                         "...) with its 'parameters' tag so the report's settings can be "
-                         "filled in")  # fmt: skip
+        raise UsageError(
+            f"the notebook {file} has no cell tagged 'parameters': keep the "
+            "first code cell of the report notebook (data = None, area = None, "
+            "...) with its 'parameters' tag so the report's settings can be "
+            "filled in"
+        )
     return nb
 
 
@@ -325,8 +343,10 @@ def refuse_unreadable(ds: Dataset) -> None:
     first = bad.iloc[0]
     more = f" (and {len(bad) - 1} more unreadable files)" if len(bad) > 1 else ""
     reason = first["issue"] or "cannot be read"
-    raise DataError(f"{reason}{more}; remove or mend it and run again (csp-assess validate "
-                    "lists every file)", file=str(first["source"]))  # fmt: skip
+    raise DataError(
+        f"{reason}{more}; remove or mend it and run again (csp-assess validate lists every file)",
+        file=str(first["source"]),
+    )
 
 
 def _swap_into_place(work: Path, final: Path) -> None:

@@ -14,9 +14,23 @@ from csp_analysis.sections.format import md, num, pct, short_verdict, table_html
 from csp_analysis.statistics.significance import add_significance
 
 NAME = "change"
-PUBLISHED = ["category", "previous", "current", "change", "pct_change", "p_value", "significant",
-             "rate_ratio", "rr_lower", "rr_upper", "verdict", "months_compared", "note", "method",
-             "kind"]  # fmt: skip
+PUBLISHED = [
+    "category",
+    "previous",
+    "current",
+    "change",
+    "pct_change",
+    "p_value",
+    "significant",
+    "rate_ratio",
+    "rr_lower",
+    "rr_upper",
+    "verdict",
+    "months_compared",
+    "note",
+    "method",
+    "kind",
+]
 
 
 def build(ctx: Context) -> SectionResult:
@@ -41,11 +55,16 @@ def build(ctx: Context) -> SectionResult:
     pop_cur, _ = ds.population_of(area, start)
     pop_prev, _ = ds.population_of(area, start - 1)
     both = pop_cur is not None and pop_prev is not None
-    change = add_significance(category_change(ds, area, year), pop_prev if both else None,
-                              pop_cur if both else None, alpha=ctx.alpha)  # fmt: skip
+    change = add_significance(
+        category_change(ds, area, year),
+        pop_prev if both else None,
+        pop_cur if both else None,
+        alpha=ctx.alpha,
+    )
     findings = key_findings(area, year, change, [])
-    return SectionResult(name=NAME, tables={"yoy_categories": change[PUBLISHED]},
-                         findings=tuple(findings))  # fmt: skip
+    return SectionResult(
+        name=NAME, tables={"yoy_categories": change[PUBLISHED]}, findings=tuple(findings)
+    )
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -64,26 +83,33 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     df = result.table("yoy_categories")
-    shown = pd.DataFrame({
-        "Category": [f"{c} (not in all crime)" if k == "asb" else c
-                     for c, k in zip(df["category"], df["kind"], strict=True)],
-        a.previous_year: [num(v) for v in df["previous"]],
-        a.year: [num(v) for v in df["current"]],
-        "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
-        "% change": [pct(v) for v in df["pct_change"]],
-        "Is the change real?": [short_verdict(s, c) for s, c in
-                                zip(df["significant"], df["change"], strict=True)],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Category": [
+                f"{c} (not in all crime)" if k == "asb" else c
+                for c, k in zip(df["category"], df["kind"], strict=True)
+            ],
+            a.previous_year: [num(v) for v in df["previous"]],
+            a.year: [num(v) for v in df["current"]],
+            "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
+            "% change": [pct(v) for v in df["pct_change"]],
+            "Is the change real?": [
+                short_verdict(s, c) for s, c in zip(df["significant"], df["change"], strict=True)
+            ],
+        }
+    )
     blocks = [table_html(shown, "change", bold={"Category": ALL_CRIME})]
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
     if notes:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))
-    blocks.append(md(
-        f"_A change is called **significant** when a change that large would happen by chance "
-        f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
-        "Poisson test on the two counts, adjusted for population where it is known). Small "
-        "counts can move a long way by chance: +24% on 116 robberies can be noise._"
-    ))
+    blocks.append(
+        md(
+            f"_A change is called **significant** when a change that large would happen by chance "
+            f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
+            "Poisson test on the two counts, adjusted for population where it is known). Small "
+            "counts can move a long way by chance: +24% on 116 robberies can be noise._"
+        )
+    )
     return blocks
 
 
@@ -101,8 +127,13 @@ def headline(result: SectionResult) -> dict[str, str]:
         ``all_crime``, ``all_crime_change``, ``asb``, ``asb_change`` and ``months`` (months
         compared), each ``"–"`` when not known.
     """
-    cells = {"all_crime": "–", "all_crime_change": "–", "asb": "–", "asb_change": "–",
-             "months": "–"}  # fmt: skip
+    cells = {
+        "all_crime": "–",
+        "all_crime_change": "–",
+        "asb": "–",
+        "asb_change": "–",
+        "months": "–",
+    }
     yoy = result.table("yoy_categories")
     for key, cat in (("all_crime", ALL_CRIME), ("asb", "Anti-social behaviour")):
         row = yoy[yoy["category"] == cat] if len(yoy) else yoy
@@ -115,5 +146,11 @@ def headline(result: SectionResult) -> dict[str, str]:
     return cells
 
 
-SECTION = Section(name=NAME, order=20, title="Crime and anti-social behaviour by category",
-                  build=build, render=render, headline=headline)  # fmt: skip
+SECTION = Section(
+    name=NAME,
+    order=20,
+    title="Crime and anti-social behaviour by category",
+    build=build,
+    render=render,
+    headline=headline,
+)

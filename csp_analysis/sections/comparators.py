@@ -14,8 +14,19 @@ from csp_analysis.sections.format import figure_html, fmt, md, num, table_html
 from csp_analysis.statistics.comparators import funnel_limits, nearest_neighbours
 
 NAME = "comparators"
-FIRST = ["area", "category", "count", "population", "rate_per_1000", "ci_lower", "ci_upper",
-         "group_rate", "band", "comparison", "rank"]  # fmt: skip
+FIRST = [
+    "area",
+    "category",
+    "count",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+    "group_rate",
+    "band",
+    "comparison",
+    "rank",
+]
 
 
 def local_table(ctx: Context, name: str, by_area: bool = True) -> pd.DataFrame | None:
@@ -48,11 +59,14 @@ def _neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> list[str]:
     values = pd.to_numeric(indicators["value"], errors="coerce")
     if values.isna().any():
         line = int(indicators.index[values.isna()][0]) + 2
-        raise DataError("indicator value is not a number", file="indicators", line=line,
-                        column="value")  # fmt: skip
-    wide = (indicators.assign(value=values)
-            .pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
-            .reset_index())  # fmt: skip
+        raise DataError(
+            "indicator value is not a number", file="indicators", line=line, column="value"
+        )
+    wide = (
+        indicators.assign(value=values)
+        .pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
+        .reset_index()
+    )
     wide.columns.name = None
     try:
         near = nearest_neighbours(wide, area, k=min(k, len(wide) - 1))
@@ -88,15 +102,20 @@ def build(ctx: Context) -> SectionResult:
         indicators = local_table(ctx, "indicators", by_area=False)
         if peers is None and indicators is not None:
             peers = _neighbours(indicators, ctx.area)
-            built = (f"Peers built as the {len(peers)} nearest neighbours of {ctx.area} on "
-                     f"{indicators['indicator'].nunique()} standardised indicators "
-                     "(CIPFA-style, Euclidean distance). ")  # fmt: skip
+            built = (
+                f"Peers built as the {len(peers)} nearest neighbours of {ctx.area} on "
+                f"{indicators['indicator'].nunique()} standardised indicators "
+                "(CIPFA-style, Euclidean distance). "
+            )
         table, note = peer_table(ctx.dataset, ctx.area, ctx.year, peers)
     except CspError as exc:
         return gap(NAME, f"No comparison with similar areas: {exc}")
     if not len(table):
-        return gap(NAME, "No comparison: population for the areas is needed (add an ONS "
-                   "population file to the data folder).")  # fmt: skip
+        return gap(
+            NAME,
+            "No comparison: population for the areas is needed (add an ONS "
+            "population file to the data folder).",
+        )
     limits = []
     for cat in (ALL_CRIME, ASB):
         sub = table[table["category"] == cat]
@@ -110,8 +129,9 @@ def build(ctx: Context) -> SectionResult:
     tables = {"comparators": table[[c for c in FIRST if c in table.columns] + rest]}
     if limits:
         funnel = pd.concat(limits, ignore_index=True)
-        tables["funnel_limits"] = funnel[["category", *[c for c in funnel.columns
-                                                        if c != "category"]]]
+        tables["funnel_limits"] = funnel[
+            ["category", *[c for c in funnel.columns if c != "category"]]
+        ]
     return SectionResult(name=NAME, tables=tables, notes=((built + note).strip(),))
 
 
@@ -134,18 +154,24 @@ def render(result: SectionResult, a: Report) -> list:
         return [md(f"_{result.gap}_")]
     peers = result.table("comparators")
     own = peers[peers["area"] == a.area]
-    shown = pd.DataFrame({
-        "Category": own["category"],
-        "Crimes": [num(v) for v in own["count"]],
-        "Rate per 1,000": [fmt(v, 2) for v in own["rate_per_1000"]],
-        "95% interval": [f"{fmt(lo, 2)} to {fmt(hi, 2)}" if pd.notna(lo) else ""
-                         for lo, hi in zip(own["ci_lower"], own["ci_upper"], strict=True)],
-        "Group rate": [fmt(v, 2) for v in own["group_rate"]],
-        "Group band (±1 SD)": own["band"],
-        "Compared with the group": own["comparison"],
-        "Rank (1 = highest)": [f"{int(r)} of {int(n)}" if pd.notna(r) else ""
-                               for r, n in zip(own["rank"], own["group_size"], strict=True)],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Category": own["category"],
+            "Crimes": [num(v) for v in own["count"]],
+            "Rate per 1,000": [fmt(v, 2) for v in own["rate_per_1000"]],
+            "95% interval": [
+                f"{fmt(lo, 2)} to {fmt(hi, 2)}" if pd.notna(lo) else ""
+                for lo, hi in zip(own["ci_lower"], own["ci_upper"], strict=True)
+            ],
+            "Group rate": [fmt(v, 2) for v in own["group_rate"]],
+            "Group band (±1 SD)": own["band"],
+            "Compared with the group": own["comparison"],
+            "Rank (1 = highest)": [
+                f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                for r, n in zip(own["rank"], own["group_size"], strict=True)
+            ],
+        }
+    )
     blocks = [table_html(shown, "peers")]
     blocks += [md(f"_{n}_") for n in result.notes if n]
     funnel = result.table("funnel_limits")
@@ -155,22 +181,35 @@ def render(result: SectionResult, a: Report) -> list:
             continue
         verdict = own.loc[own["category"] == cat, "comparison"]
         word = str(verdict.iloc[0]) if len(verdict) else "not compared"
-        title = (f"{cat}: {a.area} is {word} than the group rate" if word in ("higher", "lower")
-                 else f"{cat}: {a.area} is similar to the group")  # fmt: skip
-        blocks.append(figure_html(
-            plot_peer_rates(peers, cat, a.area, title),
-            f"Bar chart of {cat.lower()} per 1,000 residents in {a.area} and its peers with 95% "
-            f"intervals, the group rate and a band of one standard deviation.",
-        ))
-        limits = funnel[funnel["category"] == cat].drop(columns="category") if len(funnel) \
-            else funnel
+        title = (
+            f"{cat}: {a.area} is {word} than the group rate"
+            if word in ("higher", "lower")
+            else f"{cat}: {a.area} is similar to the group"
+        )
+        blocks.append(
+            figure_html(
+                plot_peer_rates(peers, cat, a.area, title),
+                f"Bar chart of {cat.lower()} per 1,000 residents in {a.area} and its peers with "
+                "95% intervals, the group rate and a band of one standard deviation.",
+            )
+        )
+        limits = (
+            funnel[funnel["category"] == cat].drop(columns="category") if len(funnel) else funnel
+        )
         if len(limits):
-            blocks.append(figure_html(
-                plot_funnel(peers, limits.reset_index(drop=True), cat, a.area,
-                            f"{cat}: funnel plot of the group"),
-                f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% "
-                "limits around the group rate.",
-            ))  # fmt: skip
+            blocks.append(
+                figure_html(
+                    plot_funnel(
+                        peers,
+                        limits.reset_index(drop=True),
+                        cat,
+                        a.area,
+                        f"{cat}: funnel plot of the group",
+                    ),
+                    f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% "
+                    "limits around the group rate.",
+                )
+            )
     return blocks
 
 

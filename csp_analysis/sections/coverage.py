@@ -80,11 +80,14 @@ def build(ctx: Context) -> SectionResult:
     force = ctx.force
     police = ds.counts[ds.counts["source"] == "police_uk"]
     if force and len(police):
-        row = {"measure": f"street-level records of {force}",
-               "note": "crimes and anti-social behaviour with a location, every partnership"}
+        row = {
+            "measure": f"street-level records of {force}",
+            "note": "crimes and anti-social behaviour with a location, every partnership",
+        }
         for key, fy in zip(COLUMNS[1:3], years, strict=True):
-            sub = police[(police["force"] == force)
-                         & police["period"].isin(months_of_financial_year(fy))]
+            sub = police[
+                (police["force"] == force) & police["period"].isin(months_of_financial_year(fy))
+            ]
             row[key] = int(sub["count"].sum()) if len(sub) else pd.NA
         rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -98,8 +101,13 @@ def build(ctx: Context) -> SectionResult:
         name=NAME,
         tables={"data_coverage": table},
         findings=findings,
-        facts={"sources": sources, "population": population, "population_note": pop_note,
-               "missing": all_missing, "no_location": _no_location(ctx)},
+        facts={
+            "sources": sources,
+            "population": population,
+            "population_note": pop_note,
+            "missing": all_missing,
+            "no_location": _no_location(ctx),
+        },
     )
 
 
@@ -119,32 +127,43 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     t = result.table("data_coverage")
-    shown = pd.DataFrame({
-        "": t["measure"],
-        a.previous_year: [num(v) for v in t["previous_year"]],
-        a.year: [num(v) for v in t["assessed_year"]],
-        "Note": t["note"].fillna(""),
-    })
+    shown = pd.DataFrame(
+        {
+            "": t["measure"],
+            a.previous_year: [num(v) for v in t["previous_year"]],
+            a.year: [num(v) for v in t["assessed_year"]],
+            "Note": t["note"].fillna(""),
+        }
+    )
     blocks = [table_html(shown, "coverage")]
     missing = result.facts["missing"]
     if missing:
-        blocks.append(md(
-            f"**{len(missing)} month{'s' if len(missing) != 1 else ''} missing** from "
-            f"{a.year} or {a.previous_year}: " + ", ".join(month_label(m) for m in missing)
-            + ". A missing month is a gap in the data, not a month without crime: the change "
-            "between the years compares only the months both years have, and no figure here "
-            "is a whole year's unless both years are complete."
-        ))
+        blocks.append(
+            md(
+                f"**{len(missing)} month{'s' if len(missing) != 1 else ''} missing** from "
+                f"{a.year} or {a.previous_year}: "
+                + ", ".join(month_label(m) for m in missing)
+                + ". A missing month is a gap in the data, not a month without crime: the change "
+                "between the years compares only the months both years have, and no figure here "
+                "is a whole year's unless both years are complete."
+            )
+        )
     else:
         blocks.append(md(f"Both {a.previous_year} and {a.year} have all twelve months."))
     lost = result.facts["no_location"]
     if lost:
-        blocks.append(md(
-            f"{lost:,} street-level record{'s' if lost != 1 else ''} in the data have no "
-            "location: they count in their force's total but in no partnership's figures."
-        ))
-    blocks.append(md("_Every file read, with the rows used and not used, is listed in the "
-                     "appendix and in the table `data_quality.csv`._"))
+        blocks.append(
+            md(
+                f"{lost:,} street-level record{'s' if lost != 1 else ''} in the data have no "
+                "location: they count in their force's total but in no partnership's figures."
+            )
+        )
+    blocks.append(
+        md(
+            "_Every file read, with the rows used and not used, is listed in the "
+            "appendix and in the table `data_quality.csv`._"
+        )
+    )
     return blocks
 
 

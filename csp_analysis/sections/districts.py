@@ -28,8 +28,11 @@ def build(ctx: Context) -> SectionResult:
         periods); a gap when the force is not known.
     """
     if not ctx.force:
-        return gap(NAME, "No district table: the area's police force is not known (add the "
-                   "ONS local authority to police force lookup to the data folder).")
+        return gap(
+            NAME,
+            "No district table: the area's police force is not known (add the "
+            "ONS local authority to police force lookup to the data folder).",
+        )
     try:
         table = district_change(ctx.dataset, ctx.force, ctx.year)
     except CspError as exc:
@@ -37,8 +40,9 @@ def build(ctx: Context) -> SectionResult:
     if not len(table):
         return gap(NAME, "No district table: the force's other areas are not in the data.")
     rest = [c for c in table.columns if c not in FIRST]
-    return SectionResult(name=NAME, tables={"district_change": table[FIRST + rest]},
-                         facts={"force": ctx.force})  # fmt: skip
+    return SectionResult(
+        name=NAME, tables={"district_change": table[FIRST + rest]}, facts={"force": ctx.force}
+    )
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -59,20 +63,24 @@ def render(result: SectionResult, a: Report) -> list:
     if not result.available:
         return [md(f"_{result.gap}_")]
     d = result.table("district_change")
-    shown = pd.DataFrame({
-        "Rank": d["rank"],
-        "Area": d["area"],
-        a.previous_year: [num(v) for v in d["previous"]],
-        a.year: [num(v) for v in d["current"]],
-        "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
-        "% change": [pct(v) for v in d["pct_change"]],
-        "Rate per 1,000": [fmt(v, 1) for v in d["rate_per_1000"]],
-        "Note": d["note"].fillna(""),
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Rank": d["rank"],
+            "Area": d["area"],
+            a.previous_year: [num(v) for v in d["previous"]],
+            a.year: [num(v) for v in d["current"]],
+            "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
+            "% change": [pct(v) for v in d["pct_change"]],
+            "Rate per 1,000": [fmt(v, 1) for v in d["rate_per_1000"]],
+            "Note": d["note"].fillna(""),
+        }
+    )
     return [
         table_html(shown, "districts", bold={"Area": a.area}),
-        md(f"_All crime in every partnership of {result.facts['force']}, ranked by % change. "
-           "Rates are blank where population is unknown._"),
+        md(
+            f"_All crime in every partnership of {result.facts['force']}, ranked by % change. "
+            "Rates are blank where population is unknown._"
+        ),
     ]
 
 

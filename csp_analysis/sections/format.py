@@ -285,8 +285,7 @@ def suppression_note(suppress_below: int) -> str:
     limit = suppress_below
     small = "1" if limit == 2 else f"1 to {limit - 1}"
     rule = (
-        f"Counts of {small} are shown as <{limit} in small-area tables (hot spots, wards, "
-        "places)."
+        f"Counts of {small} are shown as <{limit} in small-area tables (hot spots, wards, places)."
         if limit > 1
         else "No small counts are suppressed (threshold 1)."
     )

@@ -42,17 +42,18 @@ def ward_counts(full: pd.DataFrame, lookup: pd.DataFrame, threshold: int = 5) ->
         are gathered under "(LSOA not in the ward lookup)".
     """
     ward_of = dict(zip(lookup["lsoa"], lookup["ward"], strict=False))
-    counts = pd.DataFrame({
-        "ward": [ward_of.get(code, "(LSOA not in the ward lookup)") for code in full["lsoa"]],
-        "count": pd.to_numeric(full["count"]).astype("int64"),
-    })  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "ward": [ward_of.get(code, "(LSOA not in the ward lookup)") for code in full["lsoa"]],
+            "count": pd.to_numeric(full["count"]).astype("int64"),
+        }
+    )
     by = counts.groupby("ward", as_index=False)["count"].sum()
     by = by.sort_values(["count", "ward"], ascending=[False, True]).reset_index(drop=True)
     total = by["count"].sum()
     by["share"] = by["count"] / total if total else float("nan")
     by["cumulative_share"] = by["share"].cumsum()
-    return suppress_small(by, ["count"], threshold=threshold,
-                          derived=["share", "cumulative_share"])  # fmt: skip
+    return suppress_small(by, ["count"], threshold=threshold, derived=["share", "cumulative_share"])
 
 
 def build(ctx: Context) -> SectionResult:
@@ -74,8 +75,11 @@ def build(ctx: Context) -> SectionResult:
     """
     ds, area, year, limit = ctx.dataset, ctx.area, ctx.year, ctx.suppress_below
     if not len(ds.records_of(area)):
-        return gap(NAME, "No hot spots: they need data.police.uk street-level files for the "
-                   "area (the other sources give no locations).")  # fmt: skip
+        return gap(
+            NAME,
+            "No hot spots: they need data.police.uk street-level files for the "
+            "area (the other sources give no locations).",
+        )
     crimes = ds.cmap.of_kind("crime")
     try:
         published = hotspots(ds, area, year, categories=crimes, threshold=limit)
@@ -95,8 +99,9 @@ def build(ctx: Context) -> SectionResult:
         tables["hotspots_places"] = places
     tables["density_cells"] = density_cells(records, min_count=limit)
     tables["hotspots_by_category"] = _by_category(ctx)
-    return SectionResult(name=NAME, tables=tables,
-                         facts={"concentration": concentration(full).text})  # fmt: skip
+    return SectionResult(
+        name=NAME, tables=tables, facts={"concentration": concentration(full).text}
+    )
 
 
 def _by_category(ctx: Context, most: int = 10) -> pd.DataFrame:
@@ -107,8 +112,9 @@ def _by_category(ctx: Context, most: int = 10) -> pd.DataFrame:
         if cat not in present:
             continue
         try:
-            hot = hotspots(ctx.dataset, ctx.area, ctx.year, categories=[cat],
-                           threshold=ctx.suppress_below)  # fmt: skip
+            hot = hotspots(
+                ctx.dataset, ctx.area, ctx.year, categories=[cat], threshold=ctx.suppress_below
+            )
         except CspError:
             continue
         if len(hot):
@@ -142,30 +148,59 @@ def render(result: SectionResult, a: Report) -> list:
         return [md(f"_{result.gap}_")]
     blocks = [md(f"**{result.facts['concentration']}**")]
     hot = result.table("hotspots").head(10)
-    blocks.append(table_html(pd.DataFrame({
-        "Rank": hot["rank"], "LSOA": hot["name"], "Crimes": hot["count"],
-        "Share": [_share(v) for v in hot["share"]],
-        "Cumulative share": [_share(v) for v in hot["cumulative_share"]],
-    }), "hotspots"))  # fmt: skip
+    blocks.append(
+        table_html(
+            pd.DataFrame(
+                {
+                    "Rank": hot["rank"],
+                    "LSOA": hot["name"],
+                    "Crimes": hot["count"],
+                    "Share": [_share(v) for v in hot["share"]],
+                    "Cumulative share": [_share(v) for v in hot["cumulative_share"]],
+                }
+            ),
+            "hotspots",
+        )
+    )
     wards = result.table("hotspots_wards")
     if len(wards):
         w = wards.head(10)
         blocks.append(md("Crime by ward (through the LSOA-to-ward lookup):"))
-        blocks.append(table_html(pd.DataFrame({
-            "Ward": w["ward"], "Crimes": w["count"], "Share": [_share(v) for v in w["share"]],
-        }), "wards"))  # fmt: skip
+        blocks.append(
+            table_html(
+                pd.DataFrame(
+                    {
+                        "Ward": w["ward"],
+                        "Crimes": w["count"],
+                        "Share": [_share(v) for v in w["share"]],
+                    }
+                ),
+                "wards",
+            )
+        )
     places = result.table("hotspots_places")
     if len(places):
         blocks.append(md("Places recorded most often (police.uk snap points, 'On or near'):"))
-        blocks.append(table_html(places.head(10).rename(columns={
-            "rank": "Rank", "location": "Place", "count": "Crimes"}), "places"))  # fmt: skip
+        blocks.append(
+            table_html(
+                places.head(10).rename(
+                    columns={"rank": "Rank", "location": "Place", "count": "Crimes"}
+                ),
+                "places",
+            )
+        )
     limit = a.suppress_below
-    blocks.append(figure_html(
-        plot_density(result.table("density_cells"),
-                     f"Where crime in {a.area} concentrates, {a.year}", min_count=limit),
-        f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
-        "not drawn, so no single record can be located.",
-    ))
+    blocks.append(
+        figure_html(
+            plot_density(
+                result.table("density_cells"),
+                f"Where crime in {a.area} concentrates, {a.year}",
+                min_count=limit,
+            ),
+            f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
+            "not drawn, so no single record can be located.",
+        )
+    )
     blocks.append(md(suppression_note(limit)))
     return blocks
 

@@ -31,10 +31,12 @@ def build(ctx: Context) -> SectionResult:
     order = [ALL_CRIME, *ctx.dataset.cmap.order]
     if not len(monthly):  # the (empty) table is still published: no month is covered
         return SectionResult(
-            name=NAME, tables={"monthly_counts": monthly}, facts={"order": order},
+            name=NAME,
+            tables={"monthly_counts": monthly},
+            facts={"order": order},
             gap="No monthly data: the sources give quarterly or yearly counts only; "
-                "data.police.uk street-level files or a monthly extract would give months.",
-        )  # fmt: skip
+            "data.police.uk street-level files or a monthly extract would give months.",
+        )
     return SectionResult(name=NAME, tables={"monthly_counts": monthly}, facts={"order": order})
 
 
@@ -71,8 +73,11 @@ def render(result: SectionResult, a: Report) -> list:
             f"Line chart of {cat.lower()} per month in {a.area} from {first} to {last}; "
             f"highest month {month_label(str(peak['month']))} with {int(peak['count']):,}; "
             f"financial year {a.year} shaded."
-            + (f" {int(series.isna().sum())} missing months shown as gaps."
-               if series.isna().any() else "")  # fmt: skip
+            + (
+                f" {int(series.isna().sum())} missing months shown as gaps."
+                if series.isna().any()
+                else ""
+            )
         )
         title = finding_title(change, a.area, a.year, cat)
         blocks.append(figure_html(plot_monthly_trend(wide, cat, a.year, title=title), alt))

@@ -29,8 +29,11 @@ def build(ctx: Context) -> SectionResult:
     """
     plan = local_table(ctx, "plan")
     if plan is None or not len(plan):
-        return gap(NAME, "No partnership plan was given: add last year's plan (plan.csv: "
-                   "priority, activity, outcome, timescale, status) to the data folder.")
+        return gap(
+            NAME,
+            "No partnership plan was given: add last year's plan (plan.csv: "
+            "priority, activity, outcome, timescale, status) to the data folder.",
+        )
     try:
         progress = plan_progress(plan)
     except TableError as exc:  # a bad value the reader did not catch
@@ -56,8 +59,14 @@ def render(result: SectionResult, a: Report) -> list:
     if not result.available:
         return [md(f"_{result.gap}_")]
     p = result.table("plan_progress")
-    return [table_html(pd.DataFrame({"Priority": p["priority"], "Activities": p["activities"],
-                                     "Delivery": p["summary"]}), "plan")]  # fmt: skip
+    return [
+        table_html(
+            pd.DataFrame(
+                {"Priority": p["priority"], "Activities": p["activities"], "Delivery": p["summary"]}
+            ),
+            "plan",
+        )
+    ]
 
 
 SECTION = Section(name=NAME, order=110, title="Last year's plan", build=build, render=render)

@@ -39,9 +39,13 @@ def build(ctx: Context) -> SectionResult:
     if len(sens):
         stay = dict(zip(sens["category"], sens["p_top5"], strict=True))
         chosen = chosen.assign(p_top5=[stay.get(c) for c in chosen["category"]])
-    findings = priority_findings(risk, concern if len(concern) else None,
-                                 plan if len(plan) else None, n=TOP,
-                                 sensitivity=sens if len(sens) else None)  # fmt: skip
+    findings = priority_findings(
+        risk,
+        concern if len(concern) else None,
+        plan if len(plan) else None,
+        n=TOP,
+        sensitivity=sens if len(sens) else None,
+    )
     return SectionResult(name=NAME, tables={"priorities": chosen}, findings=tuple(findings))
 
 
@@ -66,12 +70,14 @@ def render(result: SectionResult, a: Report) -> list:
     has_stay = "p_top5" in p.columns
     lines = [
         f"{int(r.rank)}. **{r.category}**: {r.reasons}"
-        + (f" (in the top {TOP} in {r.p_top5:.0%} of weight draws)"
-           if has_stay and r.p_top5 is not None and r.p_top5 == r.p_top5 else "")
+        + (
+            f" (in the top {TOP} in {r.p_top5:.0%} of weight draws)"
+            if has_stay and r.p_top5 is not None and r.p_top5 == r.p_top5
+            else ""
+        )
         for r in p.itertuples()
-    ]  # fmt: skip
+    ]
     return [md("\n".join(lines))]
 
 
-SECTION = Section(name=NAME, order=130, title="Recommended priorities", build=build,
-                  render=render)  # fmt: skip
+SECTION = Section(name=NAME, order=130, title="Recommended priorities", build=build, render=render)

@@ -24,8 +24,9 @@ def build(ctx: Context) -> SectionResult:
     SectionResult
         Table ``data_quality`` (``entry, source, rows_read, rows_used, rows_rejected, issue``).
     """
-    return SectionResult(name=NAME,
-                         tables={"data_quality": data_quality(ctx.dataset, ctx.area, ctx.year)})
+    return SectionResult(
+        name=NAME, tables={"data_quality": data_quality(ctx.dataset, ctx.area, ctx.year)}
+    )
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -45,13 +46,15 @@ def render(result: SectionResult, a: Report) -> list:
     """
     q = result.table("data_quality")
     files = q[q["entry"] == "file"]
-    shown = pd.DataFrame({
-        "File": files["source"],
-        "Rows read": [num(v) for v in files["rows_read"]],
-        "Used": [num(v) for v in files["rows_used"]],
-        "Not used": [num(v) for v in files["rows_rejected"]],
-        "Notes": files["issue"].fillna(""),
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "File": files["source"],
+            "Rows read": [num(v) for v in files["rows_read"]],
+            "Used": [num(v) for v in files["rows_used"]],
+            "Not used": [num(v) for v in files["rows_rejected"]],
+            "Notes": files["issue"].fillna(""),
+        }
+    )
     blocks = [table_html(shown, "quality")]
     missing = q[q["entry"] == "missing month"]
     if len(missing):

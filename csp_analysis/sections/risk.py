@@ -15,8 +15,11 @@ from csp_analysis.sections.format import figure_html, fmt, md, table_html
 from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "risk"
-DRAWS, SPREAD, SEED = (defaults.SENSITIVITY_DRAWS, defaults.SENSITIVITY_SPREAD,
-                       defaults.SENSITIVITY_SEED)  # fmt: skip
+DRAWS, SPREAD, SEED = (
+    defaults.SENSITIVITY_DRAWS,
+    defaults.SENSITIVITY_SPREAD,
+    defaults.SENSITIVITY_SEED,
+)
 
 
 def build(ctx: Context) -> SectionResult:
@@ -39,11 +42,20 @@ def build(ctx: Context) -> SectionResult:
     manual = local_table(ctx, "risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
     try:
-        risk = rm.score_risk(change, config, harm=load_harm_weights(), costs=load_unit_costs(),
-                             concern=concern if len(concern) else None, manual=manual)
+        risk = rm.score_risk(
+            change,
+            config,
+            harm=load_harm_weights(),
+            costs=load_unit_costs(),
+            concern=concern if len(concern) else None,
+            manual=manual,
+        )
     except TableError as exc:  # the partnership's risk scores hold a bad value
-        return gap(NAME, f"No risk matrix: the risk scores table could not be used: "
-                   f"{exc.in_file('risk_scores.csv')}")
+        return gap(
+            NAME,
+            f"No risk matrix: the risk scores table could not be used: "
+            f"{exc.in_file('risk_scores.csv')}",
+        )
     sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
     if not len(risk):
         return gap(NAME, "No risk matrix: the category table is needed.")
@@ -74,22 +86,33 @@ def render(result: SectionResult, a: Report) -> list:
             plot_risk_heatmap(r, title="Risk matrix: scores from 1 (low) to 5 (high)"),
             "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
         ),
-        table_html(pd.DataFrame({"Rank": r["rank"], "Category": r["category"],
-                                 "Total score": [fmt(v) for v in r["total_score"]],
-                                 "Factors without data": r["factors_missing"].fillna("")}),
-                   "risk"),
-    ]  # fmt: skip
+        table_html(
+            pd.DataFrame(
+                {
+                    "Rank": r["rank"],
+                    "Category": r["category"],
+                    "Total score": [fmt(v) for v in r["total_score"]],
+                    "Factors without data": r["factors_missing"].fillna(""),
+                }
+            ),
+            "risk",
+        ),
+    ]
     if len(sens):
-        blocks.append(figure_html(
-            plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
-            f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
-            f"weights within ±{SPREAD:.0%}.",
-        ))
-    blocks.append(md(
-        "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
-        "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
-        "crime (2018). A factor without data is shown as n/a and never counted as zero._"
-    ))
+        blocks.append(
+            figure_html(
+                plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
+                f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
+                f"weights within ±{SPREAD:.0%}.",
+            )
+        )
+    blocks.append(
+        md(
+            "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
+            "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
+            "crime (2018). A factor without data is shown as n/a and never counted as zero._"
+        )
+    )
     return blocks
 
 
@@ -112,5 +135,11 @@ def headline(result: SectionResult) -> dict[str, str]:
     return {"priority": str(risk.sort_values("rank")["category"].iloc[0])}
 
 
-SECTION = Section(name=NAME, order=120, title="Choosing priorities: the risk matrix",
-                  build=build, render=render, headline=headline)  # fmt: skip
+SECTION = Section(
+    name=NAME,
+    order=120,
+    title="Choosing priorities: the risk matrix",
+    build=build,
+    render=render,
+    headline=headline,
+)

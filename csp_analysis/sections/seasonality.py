@@ -21,8 +21,10 @@ def _decomposable(series: pd.Series) -> str | None:
     """Why a monthly series cannot be decomposed, in plain words, or None when it can."""
     values = series.dropna()
     if len(values) < len(series):
-        return (f"{len(series) - len(values)} month(s) are missing, and the seasonal pattern "
-                f"needs {MIN_MONTHS} months in a row with none missing")  # fmt: skip
+        return (
+            f"{len(series) - len(values)} month(s) are missing, and the seasonal pattern "
+            f"needs {MIN_MONTHS} months in a row with none missing"
+        )
     if len(values) < MIN_MONTHS:
         return f"only {len(values)} months of data; the seasonal pattern needs {MIN_MONTHS}"
     return None
@@ -47,8 +49,11 @@ def build(ctx: Context) -> SectionResult:
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
     if not len(monthly):
-        return gap(NAME, "No monthly data: seasonality needs monthly counts "
-                   "(data.police.uk street-level files or a monthly extract).")  # fmt: skip
+        return gap(
+            NAME,
+            "No monthly data: seasonality needs monthly counts "
+            "(data.police.uk street-level files or a monthly extract).",
+        )
     same = compare_same_month(monthly)
     if len(same):
         same = same[same["month"].isin(months_of_financial_year(ctx.year))]
@@ -64,14 +69,18 @@ def build(ctx: Context) -> SectionResult:
             continue
         stl = decompose_seasonal(wide[cat])
         parts.append(stl.rename_axis("month").reset_index().assign(category=cat))
-    stl_table = (pd.concat(parts, ignore_index=True)[STL_COLUMNS] if parts
-                 else pd.DataFrame(columns=STL_COLUMNS))  # fmt: skip
+    stl_table = (
+        pd.concat(parts, ignore_index=True)[STL_COLUMNS]
+        if parts
+        else pd.DataFrame(columns=STL_COLUMNS)
+    )
     tables = {}
     if len(same):
         tables["same_month_last_year"] = same
     if len(stl_table):
-        tables["seasonal_decomposition"] = stl_table.astype({"category": "string",
-                                                             "month": "string"})
+        tables["seasonal_decomposition"] = stl_table.astype(
+            {"category": "string", "month": "string"}
+        )
     return SectionResult(name=NAME, tables=tables, facts={"not_decomposed": reasons})
 
 
@@ -101,18 +110,25 @@ def render(result: SectionResult, a: Report) -> list:
             blocks.append(md(f"_{cat}: no seasonal pattern is drawn: {why}._"))
         elif len(stl) and cat in set(stl["category"]):
             frame = stl[stl["category"] == cat].set_index("month")
-            blocks.append(figure_html(
-                plot_decomposition(frame, f"{cat}: trend and seasonal pattern"),
-                f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern and "
-                "remainder (STL).",
-            ))
+            blocks.append(
+                figure_html(
+                    plot_decomposition(frame, f"{cat}: trend and seasonal pattern"),
+                    f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern and "
+                    "remainder (STL).",
+                )
+            )
         if len(same) and cat in set(same["category"]):
-            blocks.append(figure_html(
-                plot_same_month(same, cat, f"{cat}: each month of {a.year} against the same "
-                                "month a year earlier"),
-                f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
-                "a year earlier.",
-            ))  # fmt: skip
+            blocks.append(
+                figure_html(
+                    plot_same_month(
+                        same,
+                        cat,
+                        f"{cat}: each month of {a.year} against the same month a year earlier",
+                    ),
+                    f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
+                    "a year earlier.",
+                )
+            )
     return blocks
 
 

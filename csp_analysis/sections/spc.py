@@ -29,13 +29,19 @@ def build(ctx: Context) -> SectionResult:
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
     if not len(monthly):
-        return gap(NAME, "No monthly data: control charts need monthly counts "
-                   "(data.police.uk street-level files or a monthly extract).")  # fmt: skip
+        return gap(
+            NAME,
+            "No monthly data: control charts need monthly counts "
+            "(data.police.uk street-level files or a monthly extract).",
+        )
     signals = spc_signals(monthly)
     first = ["category", "month", "count", "mean", "lower", "upper", "signal"]
     signals = signals[first + [c for c in signals.columns if c not in first]]
-    return SectionResult(name=NAME, tables={"spc_signals": signals},
-                         facts={"order": ctx.earlier("monthly").facts["order"]})  # fmt: skip
+    return SectionResult(
+        name=NAME,
+        tables={"spc_signals": signals},
+        facts={"order": ctx.earlier("monthly").facts["order"]},
+    )
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -59,29 +65,44 @@ def render(result: SectionResult, a: Report) -> list:
     year_months = set(months_of_financial_year(a.year))
     flagged = spc[(spc["signal"].fillna("") != "") & spc["month"].isin(year_months)]
     present = set(spc["category"])
-    cats = [c for c in result.facts["order"] if c in present
-            and (c in (ALL_CRIME, ASB) or c in set(flagged["category"]))]  # fmt: skip
-    cats = [c for c in (ALL_CRIME, ASB) if c in cats] + [c for c in cats
-                                                          if c not in (ALL_CRIME, ASB)]
+    cats = [
+        c
+        for c in result.facts["order"]
+        if c in present and (c in (ALL_CRIME, ASB) or c in set(flagged["category"]))
+    ]
+    cats = [c for c in (ALL_CRIME, ASB) if c in cats] + [
+        c for c in cats if c not in (ALL_CRIME, ASB)
+    ]
     blocks = []
     for cat in cats:
         frame = spc[spc["category"] == cat].set_index("month")
         rules = sorted({s for s in frame["signal"].fillna("") if s})
-        alt = (f"Control chart of {cat.lower()} per month with mean and limits; "
-               + (f"signals: {', '.join(rules)}." if rules else "no special-cause signal."))
+        alt = f"Control chart of {cat.lower()} per month with mean and limits; " + (
+            f"signals: {', '.join(rules)}." if rules else "no special-cause signal."
+        )
         in_year = frame[frame.index.astype(str).isin(year_months)]
         unusual = int((in_year["signal"].fillna("") != "").sum())
-        title = (f"{cat}: {unusual} unusual month{'s' if unusual != 1 else ''} in {a.year}"
-                 if unusual else f"{cat}: no unusual month in {a.year}")  # fmt: skip
+        title = (
+            f"{cat}: {unusual} unusual month{'s' if unusual != 1 else ''} in {a.year}"
+            if unusual
+            else f"{cat}: no unusual month in {a.year}"
+        )
         blocks.append(figure_html(plot_spc(frame, title), alt))
-    blocks.append(md(
-        "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
-        "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
-        "falling; 2 of 3 points beyond two-thirds of the way to a limit; 7 points in a row on "
-        "one side of the mean. Crime is seasonal, so some signals reflect the time of year._"
-    ))
+    blocks.append(
+        md(
+            "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
+            "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
+            "falling; 2 of 3 points beyond two-thirds of the way to a limit; 7 points in a row on "
+            "one side of the mean. Crime is seasonal, so some signals reflect the time of year._"
+        )
+    )
     return blocks
 
 
-SECTION = Section(name=NAME, order=50, title="Unusual months: statistical process control",
-                  build=build, render=render)  # fmt: skip
+SECTION = Section(
+    name=NAME,
+    order=50,
+    title="Unusual months: statistical process control",
+    build=build,
+    render=render,
+)

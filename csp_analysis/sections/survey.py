@@ -31,8 +31,11 @@ def build(ctx: Context) -> SectionResult:
     """
     survey = local_table(ctx, "survey")
     if survey is None or not len(survey):
-        return gap(NAME, "No resident survey was given: add the survey results (survey.csv: "
-                   "concern, respondents, count) to the data folder.")  # fmt: skip
+        return gap(
+            NAME,
+            "No resident survey was given: add the survey results (survey.csv: "
+            "concern, respondents, count) to the data folder.",
+        )
     try:
         concern = public_concern(survey)
     except TableError as exc:  # a bad value the reader did not catch
@@ -59,23 +62,31 @@ def render(result: SectionResult, a: Report) -> list:
     if not result.available:
         return [md(f"_{result.gap}_")]
     c = result.table("public_concern")
-    shown = pd.DataFrame({
-        "Rank": c["rank"], "Concern": c["concern"],
-        "Residents naming it": [f"{fmt(p)}%" for p in c["pct"]],
-        "95% interval": [f"{fmt(lo)}% to {fmt(hi)}%" for lo, hi in
-                         zip(c["ci_lower"], c["ci_upper"], strict=True)],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Rank": c["rank"],
+            "Concern": c["concern"],
+            "Residents naming it": [f"{fmt(p)}%" for p in c["pct"]],
+            "95% interval": [
+                f"{fmt(lo)}% to {fmt(hi)}%"
+                for lo, hi in zip(c["ci_lower"], c["ci_upper"], strict=True)
+            ],
+        }
+    )
     if "previous_pct" in c.columns:
         shown["Previous survey"] = [f"{fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
     top = c.iloc[0]
     return [
         table_html(shown, "concern"),
         figure_html(
-            plot_concern(c, f"Residents ranked {str(top['concern']).lower()} highest "
-                            f"({float(top['pct']):.1f}%)"),
+            plot_concern(
+                c,
+                f"Residents ranked {str(top['concern']).lower()} highest "
+                f"({float(top['pct']):.1f}%)",
+            ),
             "Bar chart of the share of residents naming each concern, with 95% intervals.",
         ),
-    ]  # fmt: skip
+    ]
 
 
 SECTION = Section(name=NAME, order=100, title="What residents think", build=build, render=render)

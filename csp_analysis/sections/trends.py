@@ -51,11 +51,15 @@ def build(ctx: Context) -> SectionResult:
         the key findings on significant trends; a gap with fewer than three years of data.
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
-    trends = category_trends(_yearly(ctx.dataset, ctx.area, monthly),
-                             monthly if len(monthly) else None, alpha=ctx.alpha)  # fmt: skip
+    trends = category_trends(
+        _yearly(ctx.dataset, ctx.area, monthly), monthly if len(monthly) else None, alpha=ctx.alpha
+    )
     if not len(trends):
-        return gap(NAME, "No trend table: fewer than three financial years of data. Earlier "
-                   "years' files in the data folder would give a trend.")  # fmt: skip
+        return gap(
+            NAME,
+            "No trend table: fewer than three financial years of data. Earlier "
+            "years' files in the data folder would give a trend.",
+        )
     findings = trend_findings(trends) if "direction" in trends.columns else []
     return SectionResult(name=NAME, tables={"trends": trends}, findings=tuple(findings))
 
@@ -79,25 +83,34 @@ def render(result: SectionResult, a: Report) -> list:
         return [md(f"_{result.gap}_")]
     t = result.table("trends")
     seasonal = "seasonal_direction" in t.columns
-    shown = pd.DataFrame({
-        "Category": t["category"],
-        "Years": [f"{int(n)} ({f} to {last})" for n, f, last in
-                  zip(t["periods"], t["first_period"], t["last_period"], strict=True)],
-        "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
-        "Yearly trend": t["direction"],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Category": t["category"],
+            "Years": [
+                f"{int(n)} ({f} to {last})"
+                for n, f, last in zip(
+                    t["periods"], t["first_period"], t["last_period"], strict=True
+                )
+            ],
+            "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
+            "Yearly trend": t["direction"],
+        }
+    )
     if seasonal:
         shown["Monthly trend (same month a year on)"] = [
-            "" if not isinstance(d, str) else
-            (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
+            ""
+            if not isinstance(d, str)
+            else (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
             for d, v in zip(t["seasonal_direction"], t["seasonal_sen_slope"], strict=True)
-        ]  # fmt: skip
+        ]
     return [
         table_html(shown, "trends"),
-        md("_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
-           "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
-           "monthly counts (each month compared with the same month in other years) is shown "
-           "too._"),
+        md(
+            "_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
+            "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
+            "monthly counts (each month compared with the same month in other years) is shown "
+            "too._"
+        ),
     ]
 
 

@@ -74,8 +74,11 @@ def compare_with_benchmark(
     """
     lo = pd.to_numeric(lower).astype("float64")
     hi = pd.to_numeric(upper).astype("float64")
-    bench = (benchmark.astype("float64") if isinstance(benchmark, pd.Series)
-             else pd.Series(float(benchmark), index=lo.index))  # fmt: skip
+    bench = (
+        benchmark.astype("float64")
+        if isinstance(benchmark, pd.Series)
+        else pd.Series(float(benchmark), index=lo.index)
+    )
     verdict = np.select([lo > bench, hi < bench], [HIGHER, LOWER], SIMILAR)
     known = lo.notna() & hi.notna() & bench.notna()
     return pd.Series(verdict, index=lo.index, dtype="string").where(known, pd.NA)
@@ -152,8 +155,7 @@ def funnel_limits(
     if not len(pops) or np.isnan(pops).any() or (pops <= 0).any():
         raise ValueError("populations must be positive numbers, none missing")
     expected = group_rate * pops / per
-    out = pd.DataFrame({"population": pops, "expected": expected,
-                        "group_rate": float(group_rate)})  # fmt: skip
+    out = pd.DataFrame({"population": pops, "expected": expected, "group_rate": float(group_rate)})
     for level, suffix in zip(defaults.LEVELS, ("95", "99_8"), strict=True):
         alpha = 1 - level
         # lower limit x_L: exact upper limit of x_L, gammaincinv(x + 1, 1 - alpha/2), is E
@@ -195,8 +197,9 @@ def _validated_indicators(indicators: pd.DataFrame) -> tuple[pd.Series, pd.DataF
             which = ", ".join(names[s.isna()].head(5))
             raise TableError(f"indicator has missing values (areas: {which})", column=str(c))
         if s.astype("float64").std(ddof=1) == 0 or len(s) < 2:
-            raise TableError("indicator has the same value for every area: cannot be "
-                            "standardised", column=str(c))  # fmt: skip
+            raise TableError(
+                "indicator has the same value for every area: cannot be standardised", column=str(c)
+            )
     values = indicators[cols].astype("float64")
     values.index = pd.Index(names, name="area")
     return names, values

@@ -29,8 +29,17 @@ NOT_BLANK = ("priority", "activity", "status")
 RAG = {"red": "red", "amber": "amber", "green": "green"}
 COMPLETE = {"complete", "completed", "done"}
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
-COLUMNS = ["priority", "activities", "complete", "green", "amber", "red", "reported_as_percent",
-           "mean_percent_complete", "summary"]  # fmt: skip
+COLUMNS = [
+    "priority",
+    "activities",
+    "complete",
+    "green",
+    "amber",
+    "red",
+    "reported_as_percent",
+    "mean_percent_complete",
+    "summary",
+]
 
 
 def parse_status(text: object) -> tuple[str, float]:
@@ -128,8 +137,12 @@ def _activities(n: int) -> str:
 
 def _summary(row: dict) -> str:
     parts = []
-    for key, word in (("complete", "complete"), ("green", "green (on track)"),
-                      ("amber", "amber"), ("red", "red")):  # fmt: skip
+    for key, word in (
+        ("complete", "complete"),
+        ("green", "green (on track)"),
+        ("amber", "amber"),
+        ("red", "red"),
+    ):
         if row[key]:
             parts.append(f"{row[key]} {word}")
     if row["reported_as_percent"]:
@@ -137,8 +150,10 @@ def _summary(row: dict) -> str:
     text = f"{_activities(row['activities'])}: "
     text += ", ".join(parts)
     if pd.notna(row["mean_percent_complete"]):
-        text += (f"; activities reported as a percentage or complete are on average "
-                 f"{row['mean_percent_complete']:.0f}% complete")  # fmt: skip
+        text += (
+            f"; activities reported as a percentage or complete are on average "
+            f"{row['mean_percent_complete']:.0f}% complete"
+        )
     return text + "."
 
 

@@ -130,8 +130,9 @@ def _validated_columns(
     if (counts < 0).any():
         raise TableError("count is negative", column=count_col)
     if (pops <= 0).any():
-        raise TableError("population is zero or negative (leave it blank if unknown)",
-                        column=pop_col)  # fmt: skip
+        raise TableError(
+            "population is zero or negative (leave it blank if unknown)", column=pop_col
+        )
     return counts, pops
 
 

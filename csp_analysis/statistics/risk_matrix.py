@@ -55,7 +55,6 @@ lets one rare extreme subgroup such as homicide set the weight of all violence, 
 nor ignores it). See :func:`category_weights` and ``docs/risk_matrix.md``.
 """
 
-
 from __future__ import annotations
 
 import dataclasses
@@ -69,8 +68,15 @@ import pandas as pd
 from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
 
-FACTORS = ("volume", "trend", "harm", "cost", "public_concern", "vulnerability",
-           "partnership_capacity")  # fmt: skip
+FACTORS = (
+    "volume",
+    "trend",
+    "harm",
+    "cost",
+    "public_concern",
+    "vulnerability",
+    "partnership_capacity",
+)
 MEASURED = ("volume", "harm", "cost", "public_concern")
 SCORINGS = {
     "volume": ("quantile", "thresholds"),
@@ -84,8 +90,13 @@ SCORINGS = {
 COMBINATIONS = ("weighted_sum", "impact_likelihood")
 AGGREGATES = ("geometric_mean", "median", "mean", "min", "max")
 TREND_LABELS = ("significant rise", "rise", "flat", "fall", "significant fall")
-DEFAULT_TREND_SCORES = {"significant rise": 5, "rise": 4, "flat": 3, "fall": 2,
-                        "significant fall": 1}  # fmt: skip
+DEFAULT_TREND_SCORES = {
+    "significant rise": 5,
+    "rise": 4,
+    "flat": 3,
+    "fall": 2,
+    "significant fall": 1,
+}
 LABELS = {
     "volume": "volume",
     "trend": "trend",
@@ -183,9 +194,10 @@ class RiskConfig:
         group), in configuration order."""
         groups = set(self.impact) | set(self.likelihood)
         return [
-            f for f, c in self.factors.items()
+            f
+            for f, c in self.factors.items()
             if c.weight > 0 and (self.combination == "weighted_sum" or f in groups)
-        ]  # fmt: skip
+        ]
 
     def weights(self) -> dict[str, float]:
         """Factor → weight.
@@ -237,8 +249,9 @@ class RiskConfig:
         factors = dict(self.factors)
         for name, w in weights.items():
             if name not in factors:
-                raise ValueError(f"factors.{name}: no such factor (the factors are "
-                                 f"{', '.join(factors)})")  # fmt: skip
+                raise ValueError(
+                    f"factors.{name}: no such factor (the factors are {', '.join(factors)})"
+                )
             factors[name] = dataclasses.replace(factors[name], weight=float(w))
         return dataclasses.replace(self, factors=factors)
 
@@ -288,8 +301,9 @@ def category_weights(
     if method not in AGGREGATES:
         raise ValueError(f"method must be one of {', '.join(AGGREGATES)}, not {method!r}")
     if value is None:
-        value = next((c for c in ("cchi_days", "unit_cost_gbp", "weight") if c in table.columns),
-                     None)  # fmt: skip
+        value = next(
+            (c for c in ("cchi_days", "unit_cost_gbp", "weight") if c in table.columns), None
+        )
         if value is None:
             raise TableError("no value column (cchi_days, unit_cost_gbp or weight)")
     group = next((c for c in ("prc_subgroup", "offence") if c in table.columns), None)
@@ -359,13 +373,19 @@ def validate_manual_scores(manual: pd.DataFrame) -> pd.DataFrame:
                 raise TableError(f"blank {col}", row=pos + 1, column=col)
         s = scores.iloc[pos]
         if pd.isna(s) or not 1 <= s <= 5:
-            raise TableError(f"score '{df['score'].iloc[pos]}' is not a number from 1 to 5",
-                             row=pos + 1, column="score")  # fmt: skip
+            raise TableError(
+                f"score '{df['score'].iloc[pos]}' is not a number from 1 to 5",
+                row=pos + 1,
+                column="score",
+            )
     dup = df.duplicated(["category", "factor"])
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise TableError(f"{df['category'].iloc[pos]} / {df['factor'].iloc[pos]} is scored twice",
-                         row=pos + 1, column="factor")  # fmt: skip
+        raise TableError(
+            f"{df['category'].iloc[pos]} / {df['factor'].iloc[pos]} is scored twice",
+            row=pos + 1,
+            column="factor",
+        )
     df["score"] = scores.astype("float64")
     return df
 
@@ -513,8 +533,10 @@ def trend_label(
 
 def _check_config(config: object) -> None:
     if not isinstance(config, RiskConfig):
-        raise TypeError("config must be a RiskConfig (see csp_analysis.config.load_config), "
-                        f"not {type(config).__name__}")  # fmt: skip
+        raise TypeError(
+            "config must be a RiskConfig (see csp_analysis.config.load_config), "
+            f"not {type(config).__name__}"
+        )
 
 
 def _candidates(change_table: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
@@ -551,8 +573,9 @@ def _trend_raw(t: pd.DataFrame, fc: FactorConfig, trends: pd.DataFrame | None) -
         change = [None] * len(t)
     return [
         trend_label(c, p, s, pv, fc.alpha, fc.flat_pct)
-        for c, p, s, pv in zip(change, _col(t, "pct_change"), _col(t, "significant"),
-                               _col(t, "p_value"), strict=True)  # fmt: skip
+        for c, p, s, pv in zip(
+            change, _col(t, "pct_change"), _col(t, "significant"), _col(t, "p_value"), strict=True
+        )
     ]
 
 
@@ -578,15 +601,20 @@ def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) ->
     scores = {f: dict(v) for f, v in config.manual_scores.items()}
     if manual is not None:
         m = validate_manual_scores(manual)
-        for pos, (cat, f, s) in enumerate(zip(m["category"], m["factor"], m["score"],
-                                              strict=True)):  # fmt: skip
+        for pos, (cat, f, s) in enumerate(zip(m["category"], m["factor"], m["score"], strict=True)):
             if f not in config.factors or config.factors[f].scoring != "manual":
                 where = config.source or "the configuration"
-                raise TableError(f"factor '{f}' is not scored by hand in {where} "
-                                 "(scoring: manual)", row=pos + 1, column="factor")  # fmt: skip
+                raise TableError(
+                    f"factor '{f}' is not scored by hand in {where} (scoring: manual)",
+                    row=pos + 1,
+                    column="factor",
+                )
             if cat not in cats:
-                raise TableError(f"category '{cat}' is not one of the categories scored",
-                                 row=pos + 1, column="category")  # fmt: skip
+                raise TableError(
+                    f"category '{cat}' is not one of the categories scored",
+                    row=pos + 1,
+                    column="category",
+                )
             scores.setdefault(f, {})[cat] = float(s)
     return scores
 
@@ -601,8 +629,9 @@ def _weighted_mean(s: np.ndarray, w: np.ndarray) -> np.ndarray:
     return out.T
 
 
-def _combine(s: np.ndarray, w: np.ndarray, config: RiskConfig, factors: list[str]
-             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:  # fmt: skip
+def _combine(
+    s: np.ndarray, w: np.ndarray, config: RiskConfig, factors: list[str]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Totals for scores s (C, F) over ``factors`` and weight draws w (D, F) → (D, C)."""
     w = np.atleast_2d(np.asarray(w, dtype="float64"))
     present_n = (~np.isnan(s) & (w[0] > 0)[None, :]).sum(axis=1)
@@ -682,12 +711,22 @@ def score_risk(
     out["kind"] = list(t["kind"]) if "kind" in t.columns else pd.NA
     harm_w = costs_w = None
     if harm is not None:
-        h = category_weights(harm, volumes=volumes, method=config.factors["harm"].aggregate
-                             if "harm" in config.factors else "geometric_mean")  # fmt: skip
+        h = category_weights(
+            harm,
+            volumes=volumes,
+            method=config.factors["harm"].aggregate
+            if "harm" in config.factors
+            else "geometric_mean",
+        )
         harm_w = dict(zip(h["category"], h["weight"], strict=True))
     if costs is not None:
-        c = category_weights(costs, volumes=volumes, method=config.factors["cost"].aggregate
-                             if "cost" in config.factors else "geometric_mean")  # fmt: skip
+        c = category_weights(
+            costs,
+            volumes=volumes,
+            method=config.factors["cost"].aggregate
+            if "cost" in config.factors
+            else "geometric_mean",
+        )
         costs_w = dict(zip(c["category"], c["weight"], strict=True))
     concern_cat, unmapped = ({}, []) if concern is None else _concern_by_category(concern, config)
     manual_scores = _manual(config, manual, cats)
@@ -698,18 +737,23 @@ def score_risk(
         if f == "volume":
             raw = current.copy()
         elif f == "harm":
-            raw = np.array([np.nan if harm_w is None else harm_w.get(cat, np.nan)
-                            for cat in cats]) * current  # fmt: skip
+            raw = (
+                np.array([np.nan if harm_w is None else harm_w.get(cat, np.nan) for cat in cats])
+                * current
+            )
         elif f == "cost":
-            raw = np.array([np.nan if costs_w is None else costs_w.get(cat, np.nan)
-                            for cat in cats]) * current  # fmt: skip
+            raw = (
+                np.array([np.nan if costs_w is None else costs_w.get(cat, np.nan) for cat in cats])
+                * current
+            )
         elif f == "public_concern":
             raw = np.array([concern_cat.get(cat, np.nan) for cat in cats], dtype="float64")
         elif f == "trend":
             labels = _trend_raw(t, fc, trends)
             out["trend_raw"] = pd.array(labels, dtype="string")
-            score = np.array([np.nan if lab is None else fc.scores[lab] for lab in labels],
-                             dtype="float64")  # fmt: skip
+            score = np.array(
+                [np.nan if lab is None else fc.scores[lab] for lab in labels], dtype="float64"
+            )
             out["trend_score"] = score
             score_cols.append(score)
             continue
@@ -740,8 +784,11 @@ def score_risk(
         dtype="string",
     )
     order = {c: i for i, c in enumerate(cats)}
-    out = out.assign(_o=out["category"].map(order)).sort_values(
-        ["rank", "_o"], na_position="last", kind="stable").drop(columns="_o")  # fmt: skip
+    out = (
+        out.assign(_o=out["category"].map(order))
+        .sort_values(["rank", "_o"], na_position="last", kind="stable")
+        .drop(columns="_o")
+    )
     out = out.reset_index(drop=True).astype({"category": "string", "kind": "string"})
     out.attrs["unmapped_concerns"] = unmapped
     out.attrs["combination"] = config.combination
@@ -812,8 +859,9 @@ def sensitivity(
     total, _, _ = _combine(s, w, config, used)
     valid = ~np.isnan(total[0])
     # Tie-break by the original order (rank, then table order).
-    base_rank = pd.to_numeric(scores["rank"], errors="coerce").to_numpy(dtype="float64",
-                                                                       na_value=np.nan)
+    base_rank = pd.to_numeric(scores["rank"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
     order = np.lexsort((np.arange(len(scores)), np.nan_to_num(base_rank, nan=np.inf)))
     order = np.array([i for i in order if valid[i]], dtype="int64")
     ranks = np.full(total.shape, np.nan)
@@ -824,8 +872,7 @@ def sensitivity(
         np.put_along_axis(r, pos, np.arange(1, len(order) + 1)[None, :].repeat(draws, 0), axis=1)
         ranks[:, order] = r
     name = f"p_top{top}"
-    out = pd.DataFrame({"category": scores["category"].astype("string"),
-                        "rank": scores["rank"]})  # fmt: skip
+    out = pd.DataFrame({"category": scores["category"].astype("string"), "rank": scores["rank"]})
     with np.errstate(invalid="ignore"):
         out[name] = np.where(valid, (ranks <= top).mean(axis=0), np.nan)
     out["median_rank"] = np.where(valid, np.nanmedian(np.where(valid, ranks, 0), axis=0), np.nan)
@@ -878,8 +925,9 @@ def recommend_priorities(risk: pd.DataFrame, n: int = defaults.PRIORITIES) -> pd
         significant rise, named by 68% of residents"); ``not_scored`` names, in words, the
         factors without data.
     """
-    factors = [c[: -len("_score")] for c in risk.columns
-               if c.endswith("_score") and c != "total_score"]  # fmt: skip
+    factors = [
+        c[: -len("_score")] for c in risk.columns if c.endswith("_score") and c != "total_score"
+    ]
     ranked = risk[risk["rank"].notna() & (risk["rank"] <= n)]
     rows = []
     for _, r in ranked.iterrows():
@@ -890,20 +938,39 @@ def recommend_priorities(risk: pd.DataFrame, n: int = defaults.PRIORITIES) -> pd
             if why:
                 found.append((-float(r[f"{f}_score"]), factors.index(f), why))
         reasons = ", ".join(w for _, _, w in sorted(found)) or (
-            "no single factor scores high; ranked on the combined score")
+            "no single factor scores high; ranked on the combined score"
+        )
         missing = r.get("factors_missing")
         missing = [] if pd.isna(missing) or not missing else str(missing).split(", ")
-        rows.append({"rank": int(r["rank"]), "category": r["category"],
-                     "total_score": float(r["total_score"]), "reasons": reasons,
-                     "not_scored": ", ".join(LABELS.get(f, f.replace("_", " "))
-                                             for f in missing)})  # fmt: skip
+        rows.append(
+            {
+                "rank": int(r["rank"]),
+                "category": r["category"],
+                "total_score": float(r["total_score"]),
+                "reasons": reasons,
+                "not_scored": ", ".join(LABELS.get(f, f.replace("_", " ")) for f in missing),
+            }
+        )
     out = pd.DataFrame(rows, columns=["rank", "category", "total_score", "reasons", "not_scored"])
     return out.astype({"category": "string", "reasons": "string", "not_scored": "string"})
 
 
 __all__ = [
-    "AGGREGATES", "COMBINATIONS", "DEFAULT_TREND_SCORES", "FACTORS", "LABELS", "SCORINGS",
-    "TREND_LABELS", "FactorConfig", "RiskConfig", "category_weights", "recommend_priorities",
-    "score_quantiles", "score_risk", "score_thresholds", "sensitivity", "trend_label",
+    "AGGREGATES",
+    "COMBINATIONS",
+    "DEFAULT_TREND_SCORES",
+    "FACTORS",
+    "LABELS",
+    "SCORINGS",
+    "TREND_LABELS",
+    "FactorConfig",
+    "RiskConfig",
+    "category_weights",
+    "recommend_priorities",
+    "score_quantiles",
+    "score_risk",
+    "score_thresholds",
+    "sensitivity",
+    "trend_label",
     "validate_manual_scores",
 ]

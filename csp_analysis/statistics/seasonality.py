@@ -97,8 +97,10 @@ def decompose_seasonal(monthly: pd.Series, robust: bool = True) -> pd.DataFrame:
             "interpolated; pass the longest continuous stretch"
         )
     if len(series) < MIN_MONTHS:
-        raise ValueError(f"monthly has {len(series)} months: STL with a 12-month season needs "
-                         f"at least {MIN_MONTHS} continuous months (two full years)")  # fmt: skip
+        raise ValueError(
+            f"monthly has {len(series)} months: STL with a 12-month season needs "
+            f"at least {MIN_MONTHS} continuous months (two full years)"
+        )
     fit = STL(series.to_numpy(), period=12, robust=bool(robust)).fit()
     out = pd.DataFrame(
         {
@@ -109,8 +111,9 @@ def decompose_seasonal(monthly: pd.Series, robust: bool = True) -> pd.DataFrame:
         },
         index=pd.Index(full, dtype="string", name="month"),
     )
-    out["method"] = pd.array([STL_METHOD if robust else STL_METHOD.replace(", robust", "")]
-                             * len(out), dtype="string")  # fmt: skip
+    out["method"] = pd.array(
+        [STL_METHOD if robust else STL_METHOD.replace(", robust", "")] * len(out), dtype="string"
+    )
     return out
 
 
@@ -153,18 +156,25 @@ def compare_same_month(monthly: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("month", "category", "count") if c not in monthly.columns]
     if missing:
-        raise ValueError(f"monthly has no column {', '.join(repr(c) for c in missing)} "
-                         "(expected month, category, count)")  # fmt: skip
+        raise ValueError(
+            f"monthly has no column {', '.join(repr(c) for c in missing)} "
+            "(expected month, category, count)"
+        )
     data = monthly[["month", "category", "count"]].copy()
     data["month"] = [parse_month(str(m)) for m in data["month"]]
     dup = data.duplicated(["category", "month"])
     if dup.any():
         row = data[dup].iloc[0]
         raise ValueError(f"monthly: category {row['category']!r} has month {row['month']} twice")
-    lookup = {(c, m): v for c, m, v in zip(data["category"], data["month"], data["count"],
-                                           strict=True) if pd.notna(v)}  # fmt: skip
-    before = [lookup.get((c, _year_before(m)), pd.NA)
-              for c, m in zip(data["category"], data["month"], strict=True)]  # fmt: skip
+    lookup = {
+        (c, m): v
+        for c, m, v in zip(data["category"], data["month"], data["count"], strict=True)
+        if pd.notna(v)
+    }
+    before = [
+        lookup.get((c, _year_before(m)), pd.NA)
+        for c, m in zip(data["category"], data["month"], strict=True)
+    ]
     out = pd.DataFrame(
         {
             "month": pd.array(data["month"], dtype="string"),
@@ -175,8 +185,10 @@ def compare_same_month(monthly: pd.DataFrame) -> pd.DataFrame:
     )
     out["change"] = out["count"] - out["count_year_before"]
     out["pct_change"] = pd.array(
-        [pct_change(p, c) if pd.notna(p) and pd.notna(c) else pd.NA
-         for p, c in zip(out["count_year_before"], out["count"], strict=True)],
+        [
+            pct_change(p, c) if pd.notna(p) and pd.notna(c) else pd.NA
+            for p, c in zip(out["count_year_before"], out["count"], strict=True)
+        ],
         dtype="Float64",
-    )  # fmt: skip
+    )
     return out

@@ -48,8 +48,9 @@ def _check_populations(pop_previous: Any, pop_current: Any) -> tuple[float, floa
     for name, value in (("pop_previous", pop_previous), ("pop_current", pop_current)):
         if value is None:
             other = "pop_current" if name == "pop_previous" else "pop_previous"
-            raise ValueError(f"{name} is missing: give both populations or neither "
-                             f"({other} was given)")  # fmt: skip
+            raise ValueError(
+                f"{name} is missing: give both populations or neither ({other} was given)"
+            )
         if isinstance(value, bool) or not isinstance(value, Real):
             raise ValueError(f"{name} must be a positive number, got {value!r}")
         if not math.isfinite(value) or value <= 0:
@@ -161,8 +162,14 @@ def test_change(
     n = c1 + c2
     exposure_ratio = p1 / p2
     share = p2 / (p1 + p2)
-    out = {"p_value": 1.0, "rate_ratio": math.nan, "rr_lower": 0.0, "rr_upper": math.inf,
-           "method": METHOD, "level": level}  # fmt: skip
+    out = {
+        "p_value": 1.0,
+        "rate_ratio": math.nan,
+        "rr_lower": 0.0,
+        "rr_upper": math.inf,
+        "method": METHOD,
+        "level": level,
+    }
     if n == 0:
         return out
     out["p_value"] = _binomial_two_sided_p(c2, n, share)
@@ -258,14 +265,17 @@ def add_significance(
     """
     missing = [c for c in ("previous", "current") if c not in change.columns]
     if missing:
-        raise ValueError(f"change has no column {', '.join(repr(c) for c in missing)}: "
-                         "expected the year-on-year table (previous, current)")  # fmt: skip
+        raise ValueError(
+            f"change has no column {', '.join(repr(c) for c in missing)}: "
+            "expected the year-on-year table (previous, current)"
+        )
     alpha = _check_fraction(alpha, "alpha")
     _check_populations(pop_previous, pop_current)
     level = 1.0 - alpha
     out = change.copy()
-    cols: dict[str, list] = {k: [] for k in ("p_value", "significant", "rate_ratio", "rr_lower",
-                                             "rr_upper", "verdict")}  # fmt: skip
+    cols: dict[str, list] = {
+        k: [] for k in ("p_value", "significant", "rate_ratio", "rr_lower", "rr_upper", "verdict")
+    }
     pcts = out["pct_change"] if "pct_change" in out.columns else pd.Series(np.nan, out.index)
     notes = out["note"] if "note" in out.columns else pd.Series("", out.index)
     for prev, cur, pct, note in zip(out["previous"], out["current"], pcts, notes, strict=True):
@@ -288,8 +298,20 @@ def add_significance(
         out[key] = pd.array(cols[key], dtype="Float64")
     out["significant"] = pd.array(cols["significant"], dtype="boolean")
     out["verdict"] = pd.array(cols["verdict"], dtype="string")
-    out["method"] = pd.array([f"{METHOD}; rate ratio interval: {CI_METHOD}"] * len(out),
-                             dtype="string")  # fmt: skip
+    out["method"] = pd.array(
+        [f"{METHOD}; rate ratio interval: {CI_METHOD}"] * len(out), dtype="string"
+    )
     out["level"] = pd.array([level] * len(out), dtype="Float64")
-    return out[[*change.columns, "p_value", "significant", "rate_ratio", "rr_lower", "rr_upper",
-                "verdict", "method", "level"]]  # fmt: skip
+    return out[
+        [
+            *change.columns,
+            "p_value",
+            "significant",
+            "rate_ratio",
+            "rr_lower",
+            "rr_upper",
+            "verdict",
+            "method",
+            "level",
+        ]
+    ]

@@ -40,8 +40,18 @@ TWO_OF_THREE = "2 of 3 beyond near band"
 SHIFT = "shift of 7 on one side"
 RULES = (OUTSIDE, TREND, TWO_OF_THREE, SHIFT)
 
-XMR_COLUMNS = ["value", "mean", "mr", "lower", "upper", "near_lower", "near_upper", "trial",
-               "baseline", "signal"]  # fmt: skip
+XMR_COLUMNS = [
+    "value",
+    "mean",
+    "mr",
+    "lower",
+    "upper",
+    "near_lower",
+    "near_upper",
+    "trial",
+    "baseline",
+    "signal",
+]
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -156,8 +166,10 @@ def xmr(values: pd.Series, baseline: int | None = None) -> pd.DataFrame:
     mr = np.abs(np.diff(x, prepend=np.nan))
     base_x, base_mr = x[:b], mr[1:b]
     if np.isnan(base_mr).all():
-        raise ValueError("values: the limit period needs at least two consecutive non-missing "
-                         "values (one moving range)")  # fmt: skip
+        raise ValueError(
+            "values: the limit period needs at least two consecutive non-missing "
+            "values (one moving range)"
+        )
     mean = float(np.nanmean(base_x))
     mean_mr = float(np.nanmean(base_mr))
     upper, lower = mean + LIMIT_FACTOR * mean_mr, mean - LIMIT_FACTOR * mean_mr
@@ -232,8 +244,10 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
     """
     missing = [c for c in ("month", "category", "count") if c not in monthly.columns]
     if missing:
-        raise ValueError(f"monthly has no column {', '.join(repr(c) for c in missing)} "
-                         "(expected month, category, count)")  # fmt: skip
+        raise ValueError(
+            f"monthly has no column {', '.join(repr(c) for c in missing)} "
+            "(expected month, category, count)"
+        )
     if baseline is not None and (
         isinstance(baseline, bool) or not isinstance(baseline, int | np.integer) or baseline < 2
     ):
@@ -249,11 +263,13 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
         months = month_range(sub["month"].min(), sub["month"].max())
         series = sub.set_index("month")["count"].astype("Float64").reindex(months)
         try:
-            chart = xmr(series, baseline=baseline if baseline is None
-                        else min(baseline, len(series)))  # fmt: skip
+            chart = xmr(
+                series, baseline=baseline if baseline is None else min(baseline, len(series))
+            )
         except ValueError:
-            chart = pd.DataFrame({"value": series.to_numpy(dtype="float64", na_value=np.nan)},
-                                 index=series.index)  # fmt: skip
+            chart = pd.DataFrame(
+                {"value": series.to_numpy(dtype="float64", na_value=np.nan)}, index=series.index
+            )
             for col in ("mean", "lower", "upper", "near_lower", "near_upper"):
                 chart[col] = np.nan
             chart["trial"] = True
@@ -275,15 +291,32 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
             }
         )
         parts.append(part)
-    columns = ["category", "month", "count", "mean", "lower", "upper", "near_lower",
-               "near_upper", "trial", "signal"]  # fmt: skip
+    columns = [
+        "category",
+        "month",
+        "count",
+        "mean",
+        "lower",
+        "upper",
+        "near_lower",
+        "near_upper",
+        "trial",
+        "signal",
+    ]
     if not parts:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     else:
         out = pd.concat(parts, ignore_index=True)
     out["method"] = METHOD
-    return out.astype({"category": "string", "month": "string", "signal": "string",
-                       "method": "string", "trial": "bool"})  # fmt: skip
+    return out.astype(
+        {
+            "category": "string",
+            "month": "string",
+            "signal": "string",
+            "method": "string",
+            "trial": "bool",
+        }
+    )
 
 
 def list_signal_categories(signals: pd.DataFrame) -> pd.DataFrame:
@@ -319,9 +352,15 @@ def list_signal_categories(signals: pd.DataFrame) -> pd.DataFrame:
     for cat in pd.unique(hit["category"]):
         sub = hit[hit["category"] == cat]
         found = set(sub["signal"])
-        rows.append({"category": cat, "points": len(sub),
-                     "rules": "; ".join(r for r in RULES if r in found),
-                     "last_signal_month": sub["month"].max()})  # fmt: skip
+        rows.append(
+            {
+                "category": cat,
+                "points": len(sub),
+                "rules": "; ".join(r for r in RULES if r in found),
+                "last_signal_month": sub["month"].max(),
+            }
+        )
     out = pd.DataFrame(rows, columns=["category", "points", "rules", "last_signal_month"])
-    return out.astype({"category": "string", "points": "int64", "rules": "string",
-                       "last_signal_month": "string"})  # fmt: skip
+    return out.astype(
+        {"category": "string", "points": "int64", "rules": "string", "last_signal_month": "string"}
+    )

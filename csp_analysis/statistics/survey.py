@@ -39,8 +39,13 @@ from csp_analysis.statistics.rates import wilson_ci
 
 REQUIRED = ("concern", "respondents", "count")
 COLUMNS = ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper", "rank"]
-COMPARE_COLUMNS = ["period", "previous_period", "previous_pct", "change_pct_points",
-                   "intervals_overlap"]  # fmt: skip
+COMPARE_COLUMNS = [
+    "period",
+    "previous_period",
+    "previous_pct",
+    "change_pct_points",
+    "intervals_overlap",
+]
 
 
 def _wilson(
@@ -71,17 +76,15 @@ def _whole_numbers(df: pd.DataFrame, column: str) -> pd.Series:
     nums = pd.to_numeric(text, errors="coerce")
     for pos, (cell, value) in enumerate(zip(text, nums, strict=True)):
         if pd.isna(cell) or cell == "":
-            raise TableError("blank value: a number is required",
-                             row=pos + 1, column=column)
+            raise TableError("blank value: a number is required", row=pos + 1, column=column)
         if pd.isna(value):
-            raise TableError(f"'{raw.iloc[pos]}' is not a number",
-                             row=pos + 1, column=column)
+            raise TableError(f"'{raw.iloc[pos]}' is not a number", row=pos + 1, column=column)
         if value < 0:
-            raise TableError(f"negative value {value:g}",
-                             row=pos + 1, column=column)
+            raise TableError(f"negative value {value:g}", row=pos + 1, column=column)
         if value != int(value):
-            raise TableError(f"{value:g} is not a whole number of people",
-                             row=pos + 1, column=column)
+            raise TableError(
+                f"{value:g} is not a whole number of people", row=pos + 1, column=column
+            )
     return nums.astype("int64")
 
 
@@ -122,11 +125,11 @@ def validate_survey(survey: pd.DataFrame) -> pd.DataFrame:
     df["count"] = _whole_numbers(df, "count")
     for pos, (n, x) in enumerate(zip(df["respondents"], df["count"], strict=True)):
         if n == 0:
-            raise TableError("respondents must be more than 0",
-                             row=pos + 1, column="respondents")
+            raise TableError("respondents must be more than 0", row=pos + 1, column="respondents")
         if x > n:
-            raise TableError(f"count {x} is more than the {n} respondents",
-                             row=pos + 1, column="count")
+            raise TableError(
+                f"count {x} is more than the {n} respondents", row=pos + 1, column="count"
+            )
     df["_key"] = df["concern"].str.replace(r"\s+", " ", regex=True).str.casefold()
     keys = ["_key"]
     if "period" in df.columns:
@@ -140,8 +143,11 @@ def validate_survey(survey: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
         where = f" in period {df['period'].iloc[pos]}" if "period" in df.columns else ""
-        raise TableError(f"concern '{df['concern'].iloc[pos]}' appears twice{where}",
-                         row=pos + 1, column="concern")
+        raise TableError(
+            f"concern '{df['concern'].iloc[pos]}' appears twice{where}",
+            row=pos + 1,
+            column="concern",
+        )
     return df.drop(columns="_key")
 
 

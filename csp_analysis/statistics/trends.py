@@ -47,8 +47,9 @@ def _as_float_array(values: Sequence[float] | np.ndarray | pd.Series, name: str)
             arr = pd.to_numeric(pd.Series(values), errors="raise").astype("Float64")
             arr = arr.to_numpy(dtype="float64", na_value=np.nan)
         else:
-            arr = np.array([np.nan if v is None or v is pd.NA else v for v in values],
-                           dtype="float64")  # fmt: skip
+            arr = np.array(
+                [np.nan if v is None or v is pd.NA else v for v in values], dtype="float64"
+            )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numbers (missing values as NaN): {exc}") from None
     if arr.ndim != 1:
@@ -140,8 +141,9 @@ def mann_kendall(values: Sequence[float] | np.ndarray | pd.Series) -> dict:
     x, t = arr[keep], t[keep]
     n = len(x)
     if n < MIN_PERIODS:
-        raise ValueError(f"values: the Mann-Kendall test needs {MIN_PERIODS} or more non-missing "
-                         f"values, got {n}")  # fmt: skip
+        raise ValueError(
+            f"values: the Mann-Kendall test needs {MIN_PERIODS} or more non-missing values, got {n}"
+        )
     dx, _ = _pairs(x, t)
     s = float(np.sign(dx).sum())
     var_s = _variance_s(x)
@@ -240,8 +242,10 @@ def seasonal_mann_kendall(monthly: pd.Series) -> dict:
         slopes.append(dx / dt)
         used += 1
     if not used:
-        raise ValueError("monthly: the seasonal Mann-Kendall test needs the same calendar month "
-                         "in at least two years")  # fmt: skip
+        raise ValueError(
+            "monthly: the seasonal Mann-Kendall test needs the same calendar month "
+            "in at least two years"
+        )
     z, p = _z_and_p(s, var_s)
     return {
         "S": s,
@@ -265,8 +269,10 @@ def _direction(s: float, p: float, alpha: float) -> str:
 def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{name} has no column {', '.join(repr(c) for c in missing)} "
-                         f"(expected {', '.join(columns)})")  # fmt: skip
+        raise ValueError(
+            f"{name} has no column {', '.join(repr(c) for c in missing)} "
+            f"(expected {', '.join(columns)})"
+        )
 
 
 def yearly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -322,8 +328,9 @@ def yearly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
     grouped = grouped[grouped["months"] == 12]
     grouped = grouped.assign(_o=grouped["category"].map(order))
     grouped = grouped.sort_values(["_o", "period"]).drop(columns="_o").reset_index(drop=True)
-    out = grouped.astype({"period": "string", "category": "string", "count": "int64",
-                          "months": "int64"})  # fmt: skip
+    out = grouped.astype(
+        {"period": "string", "category": "string", "count": "int64", "months": "int64"}
+    )
     return out[["period", "category", "count", "months"]]
 
 
@@ -400,39 +407,83 @@ def category_trends(
             values = np.full(int(sub["start"].max()) - first + 1, np.nan)
             values[sub["start"].to_numpy() - first] = sub["count"].to_numpy(dtype="float64")
             res = mann_kendall(values)
-            row.update(S=res["S"], z=res["z"], tau=res["tau"], p_value=res["p_value"],
-                       sen_slope=res["sen_slope"],
-                       direction=_direction(res["S"], res["p_value"], alpha))  # fmt: skip
+            row.update(
+                S=res["S"],
+                z=res["z"],
+                tau=res["tau"],
+                p_value=res["p_value"],
+                sen_slope=res["sen_slope"],
+                direction=_direction(res["S"], res["p_value"], alpha),
+            )
         else:
-            row.update(S=np.nan, z=np.nan, tau=np.nan, p_value=np.nan, sen_slope=np.nan,
-                       direction=f"not tested: fewer than {MIN_PERIODS} periods")  # fmt: skip
+            row.update(
+                S=np.nan,
+                z=np.nan,
+                tau=np.nan,
+                p_value=np.nan,
+                sen_slope=np.nan,
+                direction=f"not tested: fewer than {MIN_PERIODS} periods",
+            )
         row["method"] = METHOD
         if monthly is not None:
             row.update(_seasonal_row(monthly, cat, alpha))
         rows.append(row)
-    columns = ["category", "periods", "first_period", "last_period", "S", "z", "tau", "p_value",
-               "sen_slope", "direction", "method"]  # fmt: skip
+    columns = [
+        "category",
+        "periods",
+        "first_period",
+        "last_period",
+        "S",
+        "z",
+        "tau",
+        "p_value",
+        "sen_slope",
+        "direction",
+        "method",
+    ]
     if monthly is not None:
-        columns += ["seasonal_months", "seasonal_p_value", "seasonal_sen_slope",
-                    "seasonal_direction", "seasonal_method"]  # fmt: skip
+        columns += [
+            "seasonal_months",
+            "seasonal_p_value",
+            "seasonal_sen_slope",
+            "seasonal_direction",
+            "seasonal_method",
+        ]
     out = pd.DataFrame(rows, columns=columns)
-    out = out.astype({"category": "string", "periods": "int64", "first_period": "string",
-                      "last_period": "string", "direction": "string",
-                      "method": "string"})  # fmt: skip
+    out = out.astype(
+        {
+            "category": "string",
+            "periods": "int64",
+            "first_period": "string",
+            "last_period": "string",
+            "direction": "string",
+            "method": "string",
+        }
+    )
     for col in ("S", "z", "tau", "p_value", "sen_slope"):
         out[col] = out[col].astype("float64")
     if monthly is not None:
-        out = out.astype({"seasonal_months": "int64", "seasonal_p_value": "float64",
-                          "seasonal_sen_slope": "float64", "seasonal_direction": "string",
-                          "seasonal_method": "string"})  # fmt: skip
+        out = out.astype(
+            {
+                "seasonal_months": "int64",
+                "seasonal_p_value": "float64",
+                "seasonal_sen_slope": "float64",
+                "seasonal_direction": "string",
+                "seasonal_method": "string",
+            }
+        )
     return out
 
 
 def _seasonal_row(monthly: pd.DataFrame, category: str, alpha: float) -> dict:
     sub = monthly[(monthly["category"] == category) & monthly["count"].notna()]
-    out = {"seasonal_months": len(sub), "seasonal_p_value": np.nan, "seasonal_sen_slope": np.nan,
-           "seasonal_direction": "not tested: fewer than 2 years of months",
-           "seasonal_method": SEASONAL_METHOD}  # fmt: skip
+    out = {
+        "seasonal_months": len(sub),
+        "seasonal_p_value": np.nan,
+        "seasonal_sen_slope": np.nan,
+        "seasonal_direction": "not tested: fewer than 2 years of months",
+        "seasonal_method": SEASONAL_METHOD,
+    }
     if not len(sub):
         return out
     series = pd.Series(sub["count"].to_numpy(dtype="float64"), index=sub["month"].astype(str))
@@ -440,6 +491,9 @@ def _seasonal_row(monthly: pd.DataFrame, category: str, alpha: float) -> dict:
         res = seasonal_mann_kendall(series)
     except ValueError:
         return out
-    out.update(seasonal_p_value=res["p_value"], seasonal_sen_slope=res["sen_slope"],
-               seasonal_direction=_direction(res["S"], res["p_value"], alpha))  # fmt: skip
+    out.update(
+        seasonal_p_value=res["p_value"],
+        seasonal_sen_slope=res["sen_slope"],
+        seasonal_direction=_direction(res["S"], res["p_value"], alpha),
+    )
     return out

@@ -6,8 +6,14 @@ exact call that produced it.
 
 # DOMAIN.md check value: 138 -> 192, equal populations: p = 0.0035, RR = 1.391,
 # 95% CI 1.112-1.744.
-CHECK = {"previous": 138, "current": 192, "p_value": 0.0035, "rate_ratio": 1.391,
-         "rr_lower": 1.112, "rr_upper": 1.744}  # fmt: skip
+CHECK = {
+    "previous": 138,
+    "current": 192,
+    "p_value": 0.0035,
+    "rate_ratio": 1.391,
+    "rr_lower": 1.112,
+    "rr_upper": 1.744,
+}
 
 # (current, total, p, p-value, CP lower, CP upper) from
 #   r = scipy.stats.binomtest(k, n, p)

@@ -39,31 +39,91 @@ SURVEY = (
 )
 
 PLAN = (
-    ("Tackling drugs and exploitation", "Closure orders on premises linked to drug dealing",
-     "Fewer drug-related calls from residents near closed premises", "Q2 2025/26", "Complete"),
-    ("Tackling drugs and exploitation", "Drug awareness sessions in secondary schools",
-     "Sessions delivered in all six secondary schools", "March 2026", "75%"),
-    ("Tackling drugs and exploitation", "County lines referral pathway with children's services",
-     "Every child at risk of exploitation referred within 48 hours", "December 2025", "Amber"),
-    ("Reducing anti-social behaviour", "Joint patrols in the town centre at weekends",
-     "Fewer ASB incidents in the town centre", "Ongoing", "Green"),
-    ("Reducing anti-social behaviour", "Community Protection Warning process with housing "
-     "providers", "One process used by all partners", "September 2025", "Complete"),
-    ("Reducing anti-social behaviour", "Youth diversion activities in the summer holidays",
-     "Activities running in three parks", "August 2025", "100%"),
-    ("Reducing violence, including domestic abuse", "Refresh the serious violence needs "
-     "assessment", "Refreshed assessment agreed by the board", "January 2026", "40%"),
-    ("Reducing violence, including domestic abuse", "Domestic abuse champions in GP practices",
-     "A trained champion in every practice", "March 2026", "Red"),
-    ("Reducing violence, including domestic abuse", "Night-time economy welfare hub",
-     "Hub open on Friday and Saturday nights", "Q3 2025/26", "Green"),
-    ("Reducing neighbourhood crime", "Target hardening for repeat burglary victims",
-     "Every repeat victim offered a home security visit", "Ongoing", "Green"),
-    ("Reducing neighbourhood crime", "Retail crime partnership with town centre shops",
-     "Shared information on prolific shoplifters", "December 2025", "Amber"),
-    ("Reducing neighbourhood crime", "Bicycle marking events", "Four events held",
-     "March 2026", "50%"),
-)  # fmt: skip
+    (
+        "Tackling drugs and exploitation",
+        "Closure orders on premises linked to drug dealing",
+        "Fewer drug-related calls from residents near closed premises",
+        "Q2 2025/26",
+        "Complete",
+    ),
+    (
+        "Tackling drugs and exploitation",
+        "Drug awareness sessions in secondary schools",
+        "Sessions delivered in all six secondary schools",
+        "March 2026",
+        "75%",
+    ),
+    (
+        "Tackling drugs and exploitation",
+        "County lines referral pathway with children's services",
+        "Every child at risk of exploitation referred within 48 hours",
+        "December 2025",
+        "Amber",
+    ),
+    (
+        "Reducing anti-social behaviour",
+        "Joint patrols in the town centre at weekends",
+        "Fewer ASB incidents in the town centre",
+        "Ongoing",
+        "Green",
+    ),
+    (
+        "Reducing anti-social behaviour",
+        "Community Protection Warning process with housing providers",
+        "One process used by all partners",
+        "September 2025",
+        "Complete",
+    ),
+    (
+        "Reducing anti-social behaviour",
+        "Youth diversion activities in the summer holidays",
+        "Activities running in three parks",
+        "August 2025",
+        "100%",
+    ),
+    (
+        "Reducing violence, including domestic abuse",
+        "Refresh the serious violence needs assessment",
+        "Refreshed assessment agreed by the board",
+        "January 2026",
+        "40%",
+    ),
+    (
+        "Reducing violence, including domestic abuse",
+        "Domestic abuse champions in GP practices",
+        "A trained champion in every practice",
+        "March 2026",
+        "Red",
+    ),
+    (
+        "Reducing violence, including domestic abuse",
+        "Night-time economy welfare hub",
+        "Hub open on Friday and Saturday nights",
+        "Q3 2025/26",
+        "Green",
+    ),
+    (
+        "Reducing neighbourhood crime",
+        "Target hardening for repeat burglary victims",
+        "Every repeat victim offered a home security visit",
+        "Ongoing",
+        "Green",
+    ),
+    (
+        "Reducing neighbourhood crime",
+        "Retail crime partnership with town centre shops",
+        "Shared information on prolific shoplifters",
+        "December 2025",
+        "Amber",
+    ),
+    (
+        "Reducing neighbourhood crime",
+        "Bicycle marking events",
+        "Four events held",
+        "March 2026",
+        "50%",
+    ),
+)
 
 # category: (vulnerability, partnership capacity), each 1-5.
 SCORES = {
@@ -96,8 +156,7 @@ def survey_rows() -> list[tuple[object, ...]]:
     """Rows of the synthetic ``survey.csv`` (both periods, 2024 first)."""
     rows: list[tuple[object, ...]] = []
     for i, period in enumerate(("2024", "2025")):
-        rows += [(c, RESPONDENTS[period], counts[i], period, NOTE)
-                 for c, *counts in SURVEY]  # fmt: skip
+        rows += [(c, RESPONDENTS[period], counts[i], period, NOTE) for c, *counts in SURVEY]
     return rows
 
 
@@ -124,13 +183,22 @@ def write_demo_priorities(out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [
-        _write(out / SURVEY_FILE, ["concern", "respondents", "count", "period", "note"],
-               survey_rows()),
-        _write(out / PLAN_FILE, ["priority", "activity", "outcome", "timescale", "status", "note"],
-               [(*row, NOTE) for row in PLAN]),
-        _write(out / SCORES_FILE, ["category", "factor", "score", "note"],
-               [(cat, factor, s, NOTE) for cat, pair in SCORES.items()
-                for factor, s in zip(("vulnerability", "partnership_capacity"), pair,
-                                     strict=True)]),
-    ]  # fmt: skip
+        _write(
+            out / SURVEY_FILE, ["concern", "respondents", "count", "period", "note"], survey_rows()
+        ),
+        _write(
+            out / PLAN_FILE,
+            ["priority", "activity", "outcome", "timescale", "status", "note"],
+            [(*row, NOTE) for row in PLAN],
+        ),
+        _write(
+            out / SCORES_FILE,
+            ["category", "factor", "score", "note"],
+            [
+                (cat, factor, s, NOTE)
+                for cat, pair in SCORES.items()
+                for factor, s in zip(("vulnerability", "partnership_capacity"), pair, strict=True)
+            ],
+        ),
+    ]
     return sorted(paths)
