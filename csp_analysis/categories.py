@@ -136,8 +136,9 @@ def load_category_map(folder: str | Path | None = None) -> CategoryMap:
     DataError
         If a file is missing, a kind is unknown, or a mapping names an unknown category.
     """
-    if folder is None:
-        return _builtin_map()
+    if folder is None:  # read once per process; each caller gets its own copy to change
+        builtin = _builtin_map()
+        return CategoryMap(categories=builtin.categories.copy(), mapping=dict(builtin.mapping))
     return _read_category_map(Path(folder))
 
 
