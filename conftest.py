@@ -117,6 +117,13 @@ TIERS: dict[str, str] = {
     "tests/test_interactive.py::test_natural_text_sort_in_chromium": "e2e",
     "tests/test_interactive.py::test_tables_work_in_the_exported_report": "e2e",
     "tests/test_invariants.py": "unit",
+    # Properties through the whole pipeline (ingest, model, every section, assess()): several
+    # layers together, so integration; the properties of single functions stay unit.
+    "tests/test_invariants.py::test_all_crime_is_sum_of_crime_categories_tidy": "integration",
+    "tests/test_invariants.py::test_all_crime_is_sum_of_crime_categories_police_uk": (
+        "integration"
+    ),
+    "tests/test_invariants.py::test_assess_area_with_only_asb_records": "integration",
     "tests/test_lab.py": "unit",
     "tests/test_layers.py": "integration",  # import-linter over the whole package
     "tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_kernel": "e2e",

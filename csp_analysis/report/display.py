@@ -118,7 +118,8 @@ def findings(a: Assessment) -> None:
 
 
 def section(a: Assessment, name: str) -> None:
-    """Display one report section as its renderer formats it.
+    """Display one report section as its renderer formats it, or, when it could not be
+    computed, its gap (what is missing and which file would fill it).
 
     Parameters
     ----------
@@ -133,7 +134,11 @@ def section(a: Assessment, name: str) -> None:
     KeyError
         For a name that is not a section.
     """
-    for block in find_section(name).render(a.section(name), a):
+    result = a.section(name)
+    if not result.available:  # what is missing and which file would fill it
+        display(Markdown(f"_{result.gap}_"))
+        return
+    for block in find_section(name).render(result, a):
         display(block)
 
 

@@ -203,7 +203,8 @@ class Section:
         ``build(context) -> SectionResult``.
     render : callable
         ``render(result, report) -> list`` of display blocks (IPython ``Markdown``/``HTML``);
-        formatting only, never a statistic.
+        formatting only, never a statistic. Called only for a result without a gap: the
+        report shows a section's gap itself.
     headline : callable, optional
         ``headline(result) -> dict`` of short strings for the batch index.
     """

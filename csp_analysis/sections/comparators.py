@@ -150,8 +150,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     peers = result.table("comparators")
     own = peers[peers["area"] == a.area]
     shown = pd.DataFrame(

@@ -60,8 +60,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     d = result.table("district_change")
     shown = pd.DataFrame(
         {

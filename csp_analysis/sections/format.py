@@ -9,7 +9,6 @@ import base64
 import html
 import io
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -20,7 +19,6 @@ __all__ = [
     "finding_title",
     "fmt",
     "md",
-    "note",
     "num",
     "pct",
     "short_verdict",
@@ -108,24 +106,6 @@ def md(text: str) -> Markdown:
         The block, shown as rendered Markdown.
     """
     return Markdown(text)
-
-
-def note(result: Any, default: str) -> Markdown:
-    """The section's gap (or ``default``) as an italic paragraph.
-
-    Parameters
-    ----------
-    result : SectionResult
-        The section's result; its ``gap`` is shown when it has one.
-    default : str
-        The text shown when the result has no gap.
-
-    Returns
-    -------
-    IPython.display.Markdown
-        One italic paragraph.
-    """
-    return Markdown(f"_{result.gap or default}_")
 
 
 def table_html(df: pd.DataFrame, uid: str, bold: Mapping[str, str] | None = None) -> HTML:

@@ -144,8 +144,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     blocks = [md(f"**{result.facts['concentration']}**")]
     hot = result.table("hotspots").head(10)
     blocks.append(

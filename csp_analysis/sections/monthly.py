@@ -55,8 +55,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     monthly = result.table("monthly_counts")
     wide = monthly_wide(monthly, result.facts["order"])
     change = a.results["change"].table("yoy_categories")

@@ -7,7 +7,7 @@ import pandas as pd
 from csp_analysis.exceptions import TableError
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.comparators import local_table
-from csp_analysis.sections.format import md, table_html
+from csp_analysis.sections.format import table_html
 from csp_analysis.statistics.plan import plan_progress
 
 NAME = "plan"
@@ -56,8 +56,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     p = result.table("plan_progress")
     return [
         table_html(

@@ -64,8 +64,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     p = result.table("priorities")
     has_stay = "p_top5" in p.columns
     lines = [

@@ -77,8 +77,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     r = result.table("risk_matrix")
     sens = result.table("priority_sensitivity")
     blocks = [

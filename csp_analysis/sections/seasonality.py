@@ -99,8 +99,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     stl = result.table("seasonal_decomposition")
     same = result.table("same_month_last_year")
     blocks = []

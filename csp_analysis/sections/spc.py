@@ -59,8 +59,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     spc = result.table("spc_signals")
     year_months = set(months_of_financial_year(a.year))
     flagged = spc[(spc["signal"].fillna("") != "") & spc["month"].isin(year_months)]

@@ -8,7 +8,7 @@ from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_concern
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.comparators import local_table
-from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.sections.format import figure_html, fmt, table_html
 from csp_analysis.statistics.survey import public_concern
 
 NAME = "survey"
@@ -59,8 +59,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     c = result.table("public_concern")
     shown = pd.DataFrame(
         {

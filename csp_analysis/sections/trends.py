@@ -79,8 +79,6 @@ def render(result: SectionResult, a: Report) -> list:
     list
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
-    if not result.available:
-        return [md(f"_{result.gap}_")]
     t = result.table("trends")
     seasonal = "seasonal_direction" in t.columns
     shown = pd.DataFrame(
