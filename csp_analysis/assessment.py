@@ -12,7 +12,6 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -316,25 +315,6 @@ def assess(
         suppress_below=suppress_below,
         results=results,
     )
-
-
-def show(assessment: Assessment, name: str) -> list[Any]:
-    """The display blocks of one section, as its renderer makes them.
-
-    Parameters
-    ----------
-    assessment : Assessment
-    name : str
-        A section name.
-
-    Returns
-    -------
-    list
-        IPython ``Markdown``/``HTML`` objects; the notebook displays them.
-    """
-    from csp_analysis.sections import section
-
-    return section(name).render(assessment.section(name), assessment)
 
 
 def _fix_xlsx_timestamps(path: Path) -> None:
