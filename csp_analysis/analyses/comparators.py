@@ -1,4 +1,5 @@
-"""Comparison with similar areas: peer tables, funnel limits and nearest neighbours.
+"""Comparison with similar areas: the peer table (funnel limits, benchmark verdicts and
+nearest neighbours are in :mod:`csp_analysis.statistics.comparators`).
 
 A partnership is compared with a group of peers: a "most similar group" (MSG) as the Home
 Office's iQuanta draws it, a list read from ``peers.csv``, or by default the other partnerships

@@ -137,6 +137,31 @@ class Context:
         """The comparison year (the financial year before :attr:`year`)."""
         return previous_financial_year(self.year)
 
+    def local_table(self, name: str, by_area: bool = True) -> pd.DataFrame | None:
+        """One of the partnership's own tables (survey, plan, peers, risk scores, indicators,
+        ward lookup), as read and checked by the ingest layer.
+
+        Parameters
+        ----------
+        name : str
+            The table's name in ``dataset.tables``.
+        by_area : bool
+            Keep only the area's rows when the table has an ``area`` column.
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            Without the bookkeeping columns ``source, line, note``; ``None`` when the data
+            folder has no such table.
+        """
+        table = self.dataset.tables.get(name)
+        if table is None or not len(table):
+            return None
+        if by_area and "area" in table.columns:
+            table = table[table["area"].str.casefold() == self.area.casefold()]
+        drop = ["source", "line", "note"]
+        return table.drop(columns=drop, errors="ignore").reset_index(drop=True)
+
     def earlier(self, name: str) -> SectionResult:
         """The result of a section built before this one.
 

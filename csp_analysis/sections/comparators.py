@@ -29,31 +29,6 @@ FIRST = [
 ]
 
 
-def local_table(ctx: Context, name: str, by_area: bool = True) -> pd.DataFrame | None:
-    """A partnership's own table (survey, plan, peers, risk scores...) for the area, if given.
-
-    Parameters
-    ----------
-    ctx : Context
-        The data and choices.
-    name : str
-        The table's name in ``ctx.dataset.tables``.
-    by_area : bool
-        Keep only the area's rows when the table has an ``area`` column.
-
-    Returns
-    -------
-    pandas.DataFrame or None
-        Without the bookkeeping columns ``source, line, note``; ``None`` when not given.
-    """
-    table = ctx.dataset.tables.get(name)
-    if table is None or not len(table):
-        return None
-    if by_area and "area" in table.columns:
-        table = table[table["area"].str.casefold() == ctx.area.casefold()]
-    return table.drop(columns=["source", "line", "note"], errors="ignore").reset_index(drop=True)
-
-
 def _neighbours(indicators: pd.DataFrame, area: str, k: int = 15) -> list[str]:
     """Peers from a long indicators table (``area, indicator, value``) by nearest neighbours."""
     values = pd.to_numeric(indicators["value"], errors="coerce")
@@ -96,10 +71,10 @@ def build(ctx: Context) -> SectionResult:
     """
     peers, built = None, ""
     try:
-        given = local_table(ctx, "peers", by_area=False)
+        given = ctx.local_table("peers", by_area=False)
         if given is not None:
             peers = read_peers(given).get(ctx.area)
-        indicators = local_table(ctx, "indicators", by_area=False)
+        indicators = ctx.local_table("indicators", by_area=False)
         if peers is None and indicators is not None:
             peers = _neighbours(indicators, ctx.area)
             built = (

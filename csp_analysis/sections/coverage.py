@@ -154,8 +154,10 @@ def render(result: SectionResult, a: Report) -> list:
     if lost:
         blocks.append(
             md(
-                f"{lost:,} street-level record{'s' if lost != 1 else ''} in the data have no "
-                "location: they count in their force's total but in no partnership's figures."
+                f"{lost:,} street-level record{'s' if lost != 1 else ''} in the data folder "
+                "(every force and month read, not only this area and these years) "
+                f"{'have' if lost != 1 else 'has'} no location: they count in their force's "
+                "total but in no partnership's figures."
             )
         )
     blocks.append(

@@ -16,7 +16,6 @@ from csp_analysis.analyses.hotspots import (
 from csp_analysis.exceptions import CspError
 from csp_analysis.plots.hotspots import plot_density
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import figure_html, md, suppression_note, table_html
 
 NAME = "hotspots"
@@ -91,7 +90,7 @@ def build(ctx: Context) -> SectionResult:
         return gap(NAME, f"No hot spots: no crime with a location in {area} in {year}.")
     rest = [c for c in published.columns if c not in FIRST]
     tables = {"hotspots": published[[c for c in FIRST if c in published.columns] + rest]}
-    lookup = local_table(ctx, "ward_lookup", by_area=False)
+    lookup = ctx.local_table("ward_lookup", by_area=False)
     if lookup is not None:
         tables["hotspots_wards"] = ward_counts(full, lookup, threshold=limit)
     places = top_locations(ds, area, year, categories=crimes, threshold=limit)

@@ -6,7 +6,6 @@ import pandas as pd
 
 from csp_analysis.exceptions import TableError
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import table_html
 from csp_analysis.statistics.plan import plan_progress
 
@@ -27,7 +26,7 @@ def build(ctx: Context) -> SectionResult:
         Table ``plan_progress`` (activities and delivery summary per priority); a gap without
         a plan.
     """
-    plan = local_table(ctx, "plan")
+    plan = ctx.local_table("plan")
     if plan is None or not len(plan):
         return gap(
             NAME,

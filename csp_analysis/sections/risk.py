@@ -10,7 +10,6 @@ from csp_analysis.config import load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import figure_html, fmt, md, table_html
 from csp_analysis.statistics import risk_matrix as rm
 
@@ -39,7 +38,7 @@ def build(ctx: Context) -> SectionResult:
     """
     change = ctx.earlier("change").table("yoy_categories")
     concern = ctx.earlier("survey").table("public_concern")
-    manual = local_table(ctx, "risk_scores")
+    manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
     try:
         risk = rm.score_risk(

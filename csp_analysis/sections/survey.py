@@ -7,7 +7,6 @@ import pandas as pd
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_concern
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.comparators import local_table
 from csp_analysis.sections.format import figure_html, fmt, table_html
 from csp_analysis.statistics.survey import public_concern
 
@@ -29,7 +28,7 @@ def build(ctx: Context) -> SectionResult:
         Table ``public_concern`` (share of respondents naming each concern with its Wilson
         95% interval and rank); a gap without a survey.
     """
-    survey = local_table(ctx, "survey")
+    survey = ctx.local_table("survey")
     if survey is None or not len(survey):
         return gap(
             NAME,

@@ -1,21 +1,15 @@
-"""Comparison with similar areas: funnel limits, benchmark verdicts and nearest neighbours.
+"""Comparison with similar areas, the statistics: funnel limits, benchmark verdicts and
+nearest neighbours.
 
-A partnership is compared with a group of peers: a "most similar group" (MSG) as the Home
-Office's iQuanta draws it, a list read from ``peers.csv``, or by default the other partnerships
-of the same police force. For each category the table gives every member's rate per 1,000
-residents with its 95% and 99.8% intervals (:mod:`csp_analysis.statistics.rates`), the pooled
-group rate, the band "mean ± 1 SD of member rates", a Fingertips-style verdict against the pooled
-rate and each member's rank.
+The peer table that uses them (members, rates, group band, rank) is
+:mod:`csp_analysis.analyses.comparators`, whose docstring gives the method and references.
 
 References
 ----------
-.. [1] Home Office. *iQuanta*: most similar groups of Community Safety Partnerships (police
-   performance comparison service).
-.. [2] Public Health England. *Technical guide: confidence intervals*, and *Fingertips funnel
-   plot methodology*, 2018.
-.. [3] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
+.. [1] Public Health England. *Fingertips funnel plot methodology*, 2018.
+.. [2] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
    2005;24:1185–1202.
-.. [4] CIPFA. *Nearest neighbours model*: technical guidance (standardised indicators,
+.. [3] CIPFA. *Nearest neighbours model*: technical guidance (standardised indicators,
    Euclidean distance).
 """
 
