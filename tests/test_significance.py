@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from results import significance_results as ref
 from scipy.stats import binomtest
@@ -66,7 +66,8 @@ def test_domain_check_value() -> None:
     assert round(res["rate_ratio"], 3) == ref.CHECK["rate_ratio"]
     assert round(res["rr_lower"], 3) == ref.CHECK["rr_lower"]
     assert round(res["rr_upper"], 3) == ref.CHECK["rr_upper"]
-    assert res["method"] == "exact conditional Poisson (binomial) test"
+    assert res["method"] == sig.METHOD
+    assert res["method"].startswith("exact conditional Poisson (binomial) test")
     assert res["level"] == 0.95
 
 
@@ -105,8 +106,14 @@ def test_against_scipy_binomtest(previous: int, current: int, pops: Pops, level:
     if n == 0:
         return  # binomtest refuses n = 0; covered by test_both_zero
     res = sig.test_change(previous, current, *(pops or (None, None)), level=level)
-    expected = binomtest(current, n, _share(pops))
-    assert res["p_value"] == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-15)
+    share = _share(pops)
+    expected = binomtest(current, n, share)
+    central = min(
+        1.0,
+        2 * binomtest(current, n, share, alternative="less").pvalue,
+        2 * binomtest(current, n, share, alternative="greater").pvalue,
+    )
+    assert res["p_value"] == pytest.approx(central, rel=1e-9, abs=1e-15)
     ci = expected.proportion_ci(confidence_level=level, method="exact")
     assert _ci_of_share(res, pops) == pytest.approx((ci.low, ci.high), rel=1e-7, abs=1e-12)
 
@@ -121,11 +128,15 @@ def test_against_scipy_binomtest(previous: int, current: int, pops: Pops, level:
 def test_against_statsmodels_exact_cond(
     previous: int, current: int, pops: tuple[float, float]
 ) -> None:
-    expected = sm_rates.test_poisson_2indep(
-        previous, pops[0], current, pops[1], method="exact-cond"
-    )
+    # The central two-sided p-value: twice the smaller of statsmodels' one-sided exact tests.
+    one_sided = [
+        sm_rates.test_poisson_2indep(
+            previous, pops[0], current, pops[1], method="exact-cond", alternative=alt
+        ).pvalue
+        for alt in ("larger", "smaller")
+    ]
     res = sig.test_change(previous, current, *pops)
-    assert res["p_value"] == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-15)
+    assert res["p_value"] == pytest.approx(min(1.0, 2 * min(one_sided)), rel=1e-9, abs=1e-15)
 
 
 def test_large_counts() -> None:
@@ -215,6 +226,122 @@ def test_interval_contains_estimate(previous: int, current: int, pops: Pops, lev
     assert res["rr_lower"] >= 0
 
 
+# The issue's example: with a 0.9% population change, 5 -> 0 was "a significant fall"
+# (minimum-likelihood p = 0.031) while the printed interval (0 to 1.08) included 1.
+@example(previous=5, current=0, pops=(100.0, 100.9), level=0.95)
+@settings(max_examples=300, deadline=None)
+@given(
+    previous=st.integers(0, 120),
+    current=st.integers(0, 120),
+    pops=st.sampled_from([*POPULATIONS, (100.0, 100.9), (1000.0, 1013.0), (5.0, 4.7)]),
+    level=st.sampled_from([0.9, 0.95, 0.99, 0.998]),
+)
+def test_verdict_agrees_with_interval(
+    previous: int, current: int, pops: Pops, level: float
+) -> None:
+    # One method behind verdict and interval: "significant" exactly when the printed interval
+    # of the rate ratio leaves out 1, and then (and only then) p < 1 - level.
+    res = sig.test_change(previous, current, *(pops or (None, None)), level=level)
+    if previous + current == 0:
+        assert res["significant"] is False
+        return
+    excludes_one = res["rr_lower"] > 1 or res["rr_upper"] < 1
+    near = min(abs(res["rr_lower"] - 1), abs(res["rr_upper"] - 1)) < 1e-9
+    if not near:  # a bound within rounding of 1 cannot be read either way
+        assert res["significant"] is excludes_one
+    if abs(res["p_value"] - (1 - level)) > 1e-9:
+        assert res["significant"] is (res["p_value"] < 1 - level)
+
+
+def test_verdict_agrees_with_interval_over_a_grid() -> None:
+    # Part of the audit's grid (14,400 count pairs, 0-119 each, 95 disagreeing under the
+    # minimum-likelihood p-value): 0-59 each with a 0.9% population change; none may disagree.
+    disagree = 0
+    for previous in range(60):
+        for current in range(60):
+            res = sig.test_change(previous, current, 100.0, 100.9)
+            if previous + current == 0:
+                continue
+            excludes_one = res["rr_lower"] > 1 or res["rr_upper"] < 1
+            disagree += res["significant"] is not excludes_one
+            disagree += res["significant"] is not (res["p_value"] < 0.05)
+    assert disagree == 0
+
+
+def test_bh_q_values_published_example() -> None:
+    # Benjamini and Hochberg (1995), section 4.2: four of the 15 p-values are rejected at 0.05;
+    # the q-values equal statsmodels multipletests(method="fdr_bh") (in results file).
+    q = sig.bh_q_values(ref.BH_1995_P)
+    assert int((q < 0.05).sum()) == ref.BH_1995_REJECTED
+    assert q == pytest.approx(ref.BH_1995_Q, rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(0, 1), st.none()), min_size=0, max_size=30))
+def test_bh_q_values_against_statsmodels(p_values: list) -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    q = sig.bh_q_values(p_values)
+    present = [p for p in p_values if p is not None]
+    assert np.isnan(q[[p is None for p in p_values]]).all()
+    if present:
+        expected = multipletests(present, method="fdr_bh")[1]
+        got = q[[p is not None for p in p_values]]
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_bh_q_values_refuses_out_of_range() -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        sig.bh_q_values([0.2, 1.5])
+
+
+def test_add_significance_q_values_over_the_family_without_all_crime() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    out = sig.add_significance(_yoy()).set_index("category")
+    assert pd.isna(out.loc["All crime", "q_value"])
+    assert out.loc["All crime", "significant_fdr"] == out.loc["All crime", "significant"]
+    family = out.drop(index="All crime")
+    family = family[family["p_value"].notna()]
+    expected = multipletests(family["p_value"].astype(float), method="fdr_bh")[1]
+    assert family["q_value"].astype(float).to_numpy() == pytest.approx(expected)
+    assert (family["significant_fdr"] == (family["q_value"] < 0.05)).all()
+
+
+def test_add_significance_significant_alone_but_not_over_the_family() -> None:
+    # Three categories: p of 30 -> 50 is 0.033 alone; with two null categories its BH q-value is
+    # 3 x 0.033 = 0.099 (statsmodels multipletests(..., method="fdr_bh")).
+    frame = pd.DataFrame(
+        {
+            "category": ["All crime", "A", "B", "C"],
+            "previous": pd.array([130, 30, 50, 50], dtype="Int64"),
+            "current": pd.array([150, 50, 50, 50], dtype="Int64"),
+        }
+    )
+    out = sig.add_significance(frame).set_index("category")
+    assert bool(out.loc["A", "significant"]) is True
+    assert bool(out.loc["A", "significant_fdr"]) is False
+    assert out.loc["A", "verdict"] == (
+        "a rise of 20 (+66.7%), significant on its own but not once the 3 categories tested "
+        "are allowed for"
+    )
+
+
+def test_add_significance_negative_year_total_is_shown_not_tested() -> None:
+    # A Home Office adjustment can leave a year total negative: shown, noted, never a crash.
+    table = _yoy()
+    table.loc[1, "current"] = -1
+    table["change"] = table["current"] - table["previous"]
+    out = sig.add_significance(table).set_index("category")
+    assert out.loc["Robbery", "current"] == -1
+    assert pd.isna(out.loc["Robbery", "p_value"])
+    assert out.loc["Robbery", "verdict"].startswith("not tested: a year total is negative")
+    assert out.loc["Robbery", "note"] == (
+        "Robbery: the current year's total is -1 after Home Office adjustments (negative "
+        "adjustments to recorded crime), so the change is not tested"
+    )
+
+
 def test_library_function_is_not_collected_as_a_test() -> None:
     assert sig.test_change.__test__ is False
 
@@ -266,6 +393,8 @@ def test_add_significance_columns_and_types() -> None:
         *table.columns,
         "p_value",
         "significant",
+        "q_value",
+        "significant_fdr",
         "rate_ratio",
         "rr_lower",
         "rr_upper",
@@ -274,6 +403,7 @@ def test_add_significance_columns_and_types() -> None:
         "level",
     ]
     assert str(out["significant"].dtype) == "boolean"
+    assert str(out["significant_fdr"].dtype) == "boolean"
     assert str(out["p_value"].dtype) == "Float64"
     assert len(out) == len(table)
     pd.testing.assert_frame_equal(out[table.columns], table)  # the input columns are unchanged

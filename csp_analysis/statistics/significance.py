@@ -13,6 +13,7 @@ PHEindicatormethods.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -23,8 +24,9 @@ from scipy import stats
 from csp_analysis import defaults
 from csp_analysis.statistics.change import pct_change
 
-METHOD = "exact conditional Poisson (binomial) test"
+METHOD = "exact conditional Poisson (binomial) test, two-sided by doubling the smaller tail"
 CI_METHOD = "Clopper-Pearson exact interval of the binomial proportion"
+FDR_METHOD = "Benjamini-Hochberg false discovery rate over the categories (All crime excluded)"
 
 
 def _check_count(value: Any, name: str) -> int:
@@ -65,16 +67,22 @@ def _check_fraction(value: Any, name: str) -> float:
 
 
 def _binomial_two_sided_p(k: int, n: int, p: float) -> float:
-    """Two-sided exact binomial p-value by the "minimum likelihood" rule.
+    """Two-sided exact binomial p-value by doubling the smaller tail (the "central" rule).
 
-    A thin wrapper over :func:`scipy.stats.binomtest`: the p-value is the total probability of
-    every outcome no more likely than the observed one (up to a relative tolerance of 1e-7, as
-    R's ``binom.test``). ``binomtest`` needs at least one trial; with none the data say
-    nothing and the p-value is 1.
+    ``min(1, 2 * min(P(X <= k), P(X >= k)))`` for X ~ Binomial(n, p), from
+    :func:`scipy.stats.binom`. This is the test that the Clopper-Pearson interval inverts:
+    the p-value is below ``alpha`` exactly when the ``1 - alpha`` interval leaves out ``p``,
+    so a verdict never contradicts the printed interval (Fay 2010 calls it "central"; the
+    "minimum likelihood" rule of R's ``binom.test`` does not have this property: with a 0.9%
+    population change it calls 5 -> 0 significant, p = 0.031, while the interval of the
+    rate ratio, 0 to 1.08, includes 1). With no trials the data say nothing and the p-value
+    is 1.
     """
     if n == 0:
         return 1.0
-    return float(min(1.0, stats.binomtest(k, n, p).pvalue))
+    lower = float(stats.binom.cdf(k, n, p))
+    upper = float(stats.binom.sf(k - 1, n, p))
+    return min(1.0, 2.0 * min(lower, upper))
 
 
 def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
@@ -106,10 +114,12 @@ def test_change(
 
     Given the total N = C1 + C2 of the previous (C1) and current (C2) counts, C2 is
     Binomial(N, p) with p = P2 / (P1 + P2) when both periods have the same underlying rate
-    (p = 0.5 when the populations are equal or not given). The two-sided p-value sums the
-    probabilities of every outcome no more likely than the observed one. The rate ratio
+    (p = 0.5 when the populations are equal or not given). The two-sided p-value doubles the
+    smaller tail probability (``min(1, 2 min(P(X <= C2), P(X >= C2)))``). The rate ratio
     RR = (C2 / P2) / (C1 / P1) has an exact interval from the Clopper-Pearson interval
-    (p_L, p_U) of p, transformed by RR = p / (1 - p) x P1 / P2.
+    (p_L, p_U) of p, transformed by RR = p / (1 - p) x P1 / P2. Test and interval are one
+    method: ``significant`` (the interval at ``level`` leaves out a rate ratio of 1) holds
+    exactly when ``p_value < 1 - level``, so the verdict cannot contradict the interval.
 
     Parameters
     ----------
@@ -124,7 +134,8 @@ def test_change(
     Returns
     -------
     dict
-        ``p_value``, ``rate_ratio``, ``rr_lower``, ``rr_upper``, ``method``, ``level``.
+        ``p_value``, ``rate_ratio``, ``rr_lower``, ``rr_upper``, ``significant`` (the interval
+        leaves out 1), ``method``, ``level``.
         When both counts are 0 the data say nothing: ``p_value`` is 1.0, ``rate_ratio`` is
         NaN and the interval is (0, inf). When ``previous`` is 0 and ``current`` is not,
         ``rate_ratio`` and ``rr_upper`` are inf; when ``current`` is 0, both are 0 at the
@@ -144,8 +155,8 @@ def test_change(
     .. [2] Clopper, C. J. and Pearson, E. S. (1934). The use of confidence or fiducial limits
        illustrated in the case of the binomial. Biometrika 26, 404-413.
     .. [3] Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for
-       discrete data. The R Journal 2(1), 53-58 (the "minimum likelihood" two-sided p-value
-       and the rate-ratio interval of R's ``poisson.test``).
+       discrete data. The R Journal 2(1), 53-58 (the "central" two-sided p-value that matches
+       the Clopper-Pearson interval).
 
     Examples
     --------
@@ -167,6 +178,7 @@ def test_change(
         "rate_ratio": math.nan,
         "rr_lower": 0.0,
         "rr_upper": math.inf,
+        "significant": False,
         "method": METHOD,
         "level": level,
     }
@@ -177,6 +189,9 @@ def test_change(
     low, high = _clopper_pearson(c2, n, level)
     out["rr_lower"] = _odds_to_ratio(low, exposure_ratio)
     out["rr_upper"] = _odds_to_ratio(high, exposure_ratio)
+    # The verdict is read off the interval (in the share's scale, where no rounding of the
+    # ratio can move it): significant when the interval leaves out the share of equal rates.
+    out["significant"] = bool(share < low or share > high)
     return out
 
 
@@ -199,9 +214,25 @@ def _describe(previous: int, current: int, pct: float) -> tuple[str, str]:
     return word, detail
 
 
-def _verdict(previous: int, current: int, pct: float, significant: bool, rr: float) -> str:
+def _verdict(
+    previous: int,
+    current: int,
+    pct: float,
+    significant: bool,
+    rr: float,
+    alone: bool | None = None,
+    family: int = 1,
+) -> str:
     word, detail = _describe(previous, current, pct)
     rate_word = "rise" if rr > 1 else "fall"
+    alone = significant if alone is None else alone
+    if alone and not significant:
+        if word == "none":
+            return "no change in the count"
+        return (
+            f"a {word} of {detail}, significant on its own but not once the {family} "
+            "categories tested are allowed for"
+        )
     if word == "none":
         if significant:  # only possible when the populations differ
             return f"no change in the count, but a significant {rate_word} in the rate per resident"
@@ -213,11 +244,77 @@ def _verdict(previous: int, current: int, pct: float, significant: bool, rr: flo
     return f"a {word} of {detail}, but a significant {rate_word} in the rate per resident"
 
 
+def bh_q_values(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values) of a family of tests.
+
+    Sort the m p-values, multiply the i-th smallest by m / i, then make them non-decreasing
+    from the largest down (a running minimum) and cap them at 1. A test "survives" the false
+    discovery rate ``alpha`` when its q-value is below ``alpha``: among the changes called
+    significant that way, no more than a fraction ``alpha`` are expected to be chance.
+
+    Parameters
+    ----------
+    p_values : sequence of float, numpy array or pandas Series
+        The family's p-values; missing values (NaN, None, NA) are left out of the family and
+        get a missing q-value.
+
+    Returns
+    -------
+    numpy.ndarray
+        q-values (float64) in the input order, NaN where the p-value was missing.
+
+    Raises
+    ------
+    ValueError
+        If a p-value is outside 0 to 1.
+
+    References
+    ----------
+    .. [1] Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery rate: a
+       practical and powerful approach to multiple testing. Journal of the Royal Statistical
+       Society B 57, 289-300.
+
+    Examples
+    --------
+    >>> [round(float(q), 3) for q in bh_q_values([0.01, 0.04, 0.03, 0.5])]
+    [0.04, 0.053, 0.053, 0.5]
+    """
+    arr = np.array([np.nan if v is None or v is pd.NA else v for v in p_values], dtype="float64")
+    present = ~np.isnan(arr)
+    if ((arr[present] < 0) | (arr[present] > 1)).any():
+        raise ValueError("p_values must be between 0 and 1")
+    out = np.full(len(arr), np.nan)
+    p = arr[present]
+    m = len(p)
+    if not m:
+        return out
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    q = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
+    back = np.empty(m)
+    back[order] = q
+    out[present] = back
+    return out
+
+
+def _negative_note(category: object, prev: object, cur: object, year_words: tuple[str, str]) -> str:
+    parts = [
+        f"{words} total is {int(v):,}"
+        for v, words in zip((prev, cur), year_words, strict=True)
+        if pd.notna(v) and v < 0
+    ]
+    return (
+        f"{category}: the {' and the '.join(parts)} after Home Office adjustments "
+        "(negative adjustments to recorded crime), so the change is not tested"
+    )
+
+
 def add_significance(
     change: pd.DataFrame,
     pop_previous: float | None = None,
     pop_current: float | None = None,
     alpha: float = defaults.ALPHA,
+    total: str = "All crime",
 ) -> pd.DataFrame:
     """Add the exact test, the rate ratio and a verdict in words to a year-on-year table.
 
@@ -231,18 +328,28 @@ def add_significance(
         them counts are compared as if the population had not changed.
     alpha : float
         Significance level of the test, between 0 and 1 (default 0.05). The interval of the
-        rate ratio has the matching confidence level ``1 - alpha``.
+        rate ratio has the matching confidence level ``1 - alpha``, and the false discovery
+        rate of ``significant_fdr`` is ``alpha``.
+    total : str
+        The ``category`` of the row that sums the others (default ``"All crime"``): left out
+        of the family of the q-values, and its ``significant_fdr`` is its own test.
 
     Returns
     -------
     pandas.DataFrame
-        A copy of ``change`` with the new columns ``p_value``, ``significant`` (p < alpha;
-        missing where a count is missing), ``rate_ratio``, ``rr_lower``, ``rr_upper``,
-        ``verdict``, ``method`` and ``level``. Rows with a missing count are kept; their
-        verdict says why they are not comparable, e.g. ``"not comparable: no data for
-        2024/25"``. Other verdicts read ``"a rise of 28 (+24.1%), within normal
-        year-to-year variation"``, ``"a significant fall of 108 (-14.7%)"`` or ``"no
-        change"``.
+        A copy of ``change`` with the new columns ``p_value``, ``significant`` (this test
+        alone: the ``1 - alpha`` interval of the rate ratio leaves out 1, which is p < alpha;
+        missing where a count is missing), ``q_value`` (Benjamini-Hochberg over every row with
+        a p-value except All crime, which sums the others; missing for All crime),
+        ``significant_fdr`` (q < alpha; for All crime, its own test), ``rate_ratio``,
+        ``rr_lower``, ``rr_upper``, ``verdict``, ``method`` and ``level``. Rows with a missing
+        count are kept; their verdict says why they are not comparable, e.g. ``"not
+        comparable: no data for 2024/25"``. A negative year total (Home Office adjustments)
+        is kept as it is, not tested, and its ``note`` names the category. Other verdicts
+        read ``"a rise of 28 (+24.1%), within normal year-to-year variation"``, ``"a
+        significant fall of 108 (-14.7%)"`` or ``"no change"``; a change significant on its
+        own but not over the family reads ``"a rise of 30 (+26.1%), significant on its own
+        but not once the 14 categories tested are allowed for"``.
 
     Raises
     ------
@@ -256,6 +363,8 @@ def add_significance(
        from Poisson series. Biometrika 31, 313-323.
     .. [2] Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for
        discrete data. The R Journal 2(1), 53-58.
+    .. [3] Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery rate.
+       Journal of the Royal Statistical Society B 57, 289-300.
 
     Examples
     --------
@@ -278,28 +387,68 @@ def add_significance(
     }
     pcts = out["pct_change"] if "pct_change" in out.columns else pd.Series(np.nan, out.index)
     notes = out["note"] if "note" in out.columns else pd.Series("", out.index)
-    for prev, cur, pct, note in zip(out["previous"], out["current"], pcts, notes, strict=True):
-        if pd.isna(prev) or pd.isna(cur):
-            which = "previous year" if pd.isna(prev) else "current year"
-            reason = f"no data for the {which}"
-            if pd.notna(note) and str(note).strip():
-                reason = str(note)
+    cats = out["category"] if "category" in out.columns else pd.Series("", out.index)
+    new_notes: list = []
+    for prev, cur, pct, note, cat in zip(
+        out["previous"], out["current"], pcts, notes, cats, strict=True
+    ):
+        new_notes.append(note)
+        if pd.isna(prev) or pd.isna(cur) or prev < 0 or cur < 0:
+            if pd.notna(prev) and pd.notna(cur):
+                reason = _negative_note(cat, prev, cur, ("previous year's", "current year's"))
+                new_notes[-1] = (
+                    reason if not (pd.notna(note) and str(note)) else f"{note}; {reason}"
+                )
+                verdict = "not tested: a year total is negative after Home Office adjustments"
+            else:
+                which = "previous year" if pd.isna(prev) else "current year"
+                reason = f"no data for the {which}"
+                if pd.notna(note) and str(note).strip():
+                    reason = str(note)
+                verdict = f"not comparable: {reason}"
             for key in ("p_value", "significant", "rate_ratio", "rr_lower", "rr_upper"):
                 cols[key].append(pd.NA)
-            cols["verdict"].append(f"not comparable: {reason}")
+            cols["verdict"].append(verdict)
             continue
         res = test_change(prev, cur, pop_previous, pop_current, level=level)
-        significant = bool(res["p_value"] < alpha)
-        for key in ("p_value", "rate_ratio", "rr_lower", "rr_upper"):
+        for key in ("p_value", "rate_ratio", "rr_lower", "rr_upper", "significant"):
             cols[key].append(res[key])
-        cols["significant"].append(significant)
-        cols["verdict"].append(_verdict(int(prev), int(cur), pct, significant, res["rate_ratio"]))
-    for key in ("p_value", "rate_ratio", "rr_lower", "rr_upper"):
+        cols["verdict"].append(pct)  # written below, once the family's q-values are known
+    p_values = pd.array(cols["p_value"], dtype="Float64")
+    is_total = (cats == total).to_numpy(dtype=bool, na_value=False)
+    family = np.where(is_total, np.nan, p_values.to_numpy(dtype="float64", na_value=np.nan))
+    q_values = bh_q_values(family)
+    tested = int((~np.isnan(family)).sum())
+    fdr: list = []
+    for i, (prev, cur, sig_alone) in enumerate(
+        zip(out["previous"], out["current"], cols["significant"], strict=True)
+    ):
+        if sig_alone is pd.NA:
+            fdr.append(pd.NA)
+            continue
+        survives = bool(sig_alone) if is_total[i] else bool(q_values[i] < alpha)
+        fdr.append(survives)
+        cols["verdict"][i] = _verdict(
+            int(prev),
+            int(cur),
+            cols["verdict"][i],
+            survives,
+            cols["rate_ratio"][i],
+            alone=bool(sig_alone),
+            family=tested,
+        )
+    for key in ("rate_ratio", "rr_lower", "rr_upper"):
         out[key] = pd.array(cols[key], dtype="Float64")
+    out["p_value"] = p_values
     out["significant"] = pd.array(cols["significant"], dtype="boolean")
+    out["q_value"] = pd.array([None if np.isnan(q) else q for q in q_values], dtype="Float64")
+    out["significant_fdr"] = pd.array(fdr, dtype="boolean")
+    if "note" in out.columns:
+        out["note"] = pd.array(new_notes, dtype=out["note"].dtype)
     out["verdict"] = pd.array(cols["verdict"], dtype="string")
     out["method"] = pd.array(
-        [f"{METHOD}; rate ratio interval: {CI_METHOD}"] * len(out), dtype="string"
+        [f"{METHOD}; rate ratio interval: {CI_METHOD}; q-value: {FDR_METHOD}"] * len(out),
+        dtype="string",
     )
     out["level"] = pd.array([level] * len(out), dtype="Float64")
     return out[
@@ -307,6 +456,8 @@ def add_significance(
             *change.columns,
             "p_value",
             "significant",
+            "q_value",
+            "significant_fdr",
             "rate_ratio",
             "rr_lower",
             "rr_upper",
