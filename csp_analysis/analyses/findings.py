@@ -46,11 +46,18 @@ def describe_change(previous: int, current: int, pct: float | None) -> str:
     return f"no change{pct_txt.replace('+', '')}"
 
 
+def _significant(row: pd.Series) -> object:
+    """The verdict the findings use: it survives the false discovery rate where that is known."""
+    key = "significant_fdr" if "significant_fdr" in row else "significant"
+    return row[key] if key in row else pd.NA
+
+
 def _significance_clause(row: pd.Series) -> str:
     """ ", a statistically significant change" or ", within normal year-to-year variation"."""
-    if "significant" not in row or pd.isna(row["significant"]):
+    significant = _significant(row)
+    if significant is pd.NA or pd.isna(significant):
         return ""
-    if bool(row["significant"]):
+    if bool(significant):
         p = row["p_value"]
         return f" (statistically significant, {'p < 0.001' if p < 0.001 else f'p = {p:.3f}'})"
     return ", within normal year-to-year variation"
@@ -172,7 +179,8 @@ def key_findings(
     if len(falls):
         out.append(f"The largest falls were in {listing(falls)}.")
     if "significant" in cats.columns:
-        sig = cats[cats["significant"].fillna(False).astype(bool)]
+        key = "significant_fdr" if "significant_fdr" in cats.columns else "significant"
+        sig = cats[cats[key].fillna(False).astype(bool)]
         if len(sig):
             parts = [
                 f"{r.category.lower()} ({'up' if r.change > 0 else 'down'} {abs(int(r.change)):,}"
@@ -180,9 +188,23 @@ def key_findings(
                 + ")"
                 for r in sig.sort_values("change", ascending=False).itertuples()
             ]
-            out.append("Changes beyond normal year-to-year variation: " + "; ".join(parts) + ".")
+            out.append(
+                "Changes beyond normal year-to-year variation"
+                + (", allowing for the number of categories tested" if key != "significant" else "")
+                + ": "
+                + "; ".join(parts)
+                + "."
+            )
         else:
-            out.append("No crime category changed by more than normal year-to-year variation.")
+            out.append(
+                "No crime category changed by more than normal year-to-year variation"
+                + (
+                    " once the number of categories tested is allowed for"
+                    if key != "significant" and cats["significant"].fillna(False).astype(bool).any()
+                    else ""
+                )
+                + "."
+            )
     if trends is not None and len(trends) and "direction" in trends.columns:
         out += trend_findings(trends)
     if missing:

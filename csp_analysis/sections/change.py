@@ -22,6 +22,8 @@ PUBLISHED = [
     "pct_change",
     "p_value",
     "significant",
+    "q_value",
+    "significant_fdr",
     "rate_ratio",
     "rr_lower",
     "rr_upper",
@@ -45,7 +47,9 @@ def build(ctx: Context) -> SectionResult:
     -------
     SectionResult
         Table ``yoy_categories``: counts of both years, change, ``pct_change`` in percent,
-        exact-test ``p_value`` and ``significant`` at ``ctx.alpha``, rate ratio with its
+        exact-test ``p_value`` and ``significant`` at ``ctx.alpha`` (this test alone), the
+        Benjamini-Hochberg ``q_value`` over the categories (All crime excluded) and
+        ``significant_fdr`` (the change survives the false discovery rate), rate ratio with its
         ``1 - alpha`` interval, verdict, months compared, note, method and ``kind`` (crime,
         asb, flag); the key findings on All crime, ASB and the largest and significant
         changes.
@@ -60,6 +64,7 @@ def build(ctx: Context) -> SectionResult:
         pop_prev if both else None,
         pop_cur if both else None,
         alpha=ctx.alpha,
+        total=ALL_CRIME,
     )
     findings = key_findings(area, year, change, [])
     return SectionResult(
@@ -93,8 +98,9 @@ def render(result: SectionResult, a: Report) -> list:
             a.year: [num(v) for v in df["current"]],
             "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
             "% change": [pct(v) for v in df["pct_change"]],
-            "Is the change real?": [
-                short_verdict(s, c) for s, c in zip(df["significant"], df["change"], strict=True)
+            "Bigger than chance alone?": [
+                short_verdict(s, c)
+                for s, c in zip(df["significant_fdr"], df["change"], strict=True)
             ],
         }
     )
@@ -106,8 +112,14 @@ def render(result: SectionResult, a: Report) -> list:
         md(
             f"_A change is called **significant** when a change that large would happen by chance "
             f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
-            "Poisson test on the two counts, adjusted for population where it is known). Small "
-            "counts can move a long way by chance: +24% on 116 robberies can be noise._"
+            "Poisson test on the two counts, adjusted for population where it is known; the "
+            "verdict and the rate ratio's interval come from the same test, so they always "
+            "agree). Because many categories are tested at once, a change is only called "
+            "significant here when it survives the Benjamini-Hochberg false discovery rate "
+            f"of {a.alpha:.0%} over the categories (All crime is tested on its own): among "
+            "the changes called significant, no more than about 1 in 20 is expected to be "
+            "chance. Small counts can move a long way by chance: +24% on 116 robberies can be "
+            "noise._"
         )
     )
     return blocks

@@ -205,7 +205,7 @@ def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> 
     ----------
     change : pandas.DataFrame
         The category table (``yoy_categories``): ``category``, ``change``, ``pct_change``,
-        ``significant``.
+        ``significant_fdr`` (or, in an older table, ``significant``).
     area, year : str
         The area and assessed year.
     category : str
@@ -235,7 +235,7 @@ def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> 
     if pd.notna(r.get("change")) and int(r["change"]) == 0:
         return f"{category} in {area} unchanged in {year}"
     way = "up" if int(r["change"]) > 0 else "down"
-    verdict = short_verdict(r.get("significant"), r.get("change"))
+    verdict = short_verdict(r.get("significant_fdr", r.get("significant")), r.get("change"))
     clause = {"not comparable": "", "within normal variation": f", {verdict}"}.get(
         verdict, f", a {verdict}"
     )
