@@ -12,6 +12,11 @@ Where pymannkendall differs, and why:
   results agree), and keeps positions for Sen's slope (nanmedian over all pairs), as we do.
 - Its seasons are positions modulo 12 from the first value, ours are calendar months: the same
   grouping whenever the series is given on a continuous month index (gaps as NaN).
+- ``correlated_seasonal_test`` (the Hirsch-Slack correction) reshapes the series into rows of 12
+  from the first value and drops every row with a missing value; ours takes financial years
+  (April to March) as rows and keeps missing months (Hirsch and Slack's middle rank). The two
+  agree on complete years starting in April. Its z has no continuity correction; ours has
+  (S - 1 or S + 1), as the uncorrected test and Hirsch and Slack (1984) do.
 """
 
 from __future__ import annotations
@@ -177,7 +182,7 @@ def _seasonal_series() -> pd.Series:
 
 def test_pinned_pymannkendall_seasonal_test() -> None:
     s, var_s, z, p, tau, slope = ref.SEASONAL_TEST
-    res = seasonal_mann_kendall(_seasonal_series())
+    res = seasonal_mann_kendall(_seasonal_series(), correlated=False)
     assert res["S"] == s
     assert res["var_s"] == pytest.approx(var_s, rel=1e-12)
     assert res["z"] == pytest.approx(z, rel=1e-12)
@@ -200,7 +205,7 @@ def test_seasonal_against_pymannkendall_live(start: int, values: list[float]) ->
     months = month_range(f"2019-{start:02d}", "2030-12")[: len(arr)]
     series = pd.Series(arr, index=months)
     try:
-        res = seasonal_mann_kendall(series)
+        res = seasonal_mann_kendall(series, correlated=False)
     except ValueError:
         return  # no calendar month present in two years
     expected = mk.seasonal_test(arr, period=12)
@@ -208,6 +213,68 @@ def test_seasonal_against_pymannkendall_live(start: int, values: list[float]) ->
     assert res["var_s"] == pytest.approx(expected.var_s, rel=1e-12, abs=1e-12)
     assert res["p_value"] == pytest.approx(expected.p, rel=1e-9, abs=1e-15)
     assert res["sen_slope"] == pytest.approx(expected.slope, rel=1e-12, abs=1e-12)
+
+
+def test_pinned_pymannkendall_correlated_seasonal_test() -> None:
+    # The audit's finding in small: 4 years rising in most months, but the months of a year
+    # move together; corrected, p = 0.085 instead of 2e-5 (pymannkendall, in results file).
+    s, var_s, z, p, slope = ref.CORRELATED_SEASONAL_TEST
+    res = seasonal_mann_kendall(_seasonal_series())
+    assert res["S"] == s
+    assert res["var_s"] == pytest.approx(var_s, rel=1e-12)
+    assert z == pytest.approx(s / np.sqrt(var_s), rel=1e-12)  # theirs: no continuity correction
+    assert res["z"] == pytest.approx((s - 1) / np.sqrt(var_s), rel=1e-12)
+    assert p == pytest.approx(2 * stats.norm.sf(z), rel=1e-9)
+    assert res["p_value"] > p > 0.05
+    assert res["sen_slope"] == pytest.approx(slope, rel=1e-12)
+    assert res["years"] == 4
+    assert "Hirsch-Slack correction" in res["method"]
+
+
+# pymannkendall takes the root of a zero or (rounding) negative variance when every year ties.
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@settings(max_examples=60, deadline=None)
+@given(
+    years=st.integers(2, 7),
+    data=st.data(),
+)
+def test_correlated_seasonal_against_pymannkendall_live(years: int, data: st.DataObject) -> None:
+    values = data.draw(
+        st.lists(st.integers(0, 9).map(float), min_size=12 * years, max_size=12 * years)
+    )
+    arr = np.array(values)
+    series = pd.Series(arr, index=month_range("2019-04", "2030-12")[: len(arr)])
+    res = seasonal_mann_kendall(series)
+    expected = mk.correlated_seasonal_test(arr, period=12)
+    assert res["S"] == expected.s
+    assert res["var_s"] == pytest.approx(expected.var_s, rel=1e-9, abs=1e-9)
+    assert res["sen_slope"] == pytest.approx(expected.slope, rel=1e-12, abs=1e-12)
+
+
+def test_correlated_seasonal_keeps_false_alarms_near_alpha() -> None:
+    # No trend, but each year's level swings up or down for every month together (sd 10% of the
+    # mean): the uncorrected test calls about a third of such series trending; the corrected
+    # test stays near the 5% it promises. 200 series of 5 years, fixed seed.
+    rng = np.random.default_rng(20261201)
+    months = month_range("2019-04", "2024-03")
+    wrong = {True: 0, False: 0}
+    for _ in range(200):
+        level = 100 * np.exp(rng.normal(0, 0.1, size=5))
+        counts = rng.poisson(np.repeat(level, 12)).astype(float)
+        for corrected in (True, False):
+            res = seasonal_mann_kendall(pd.Series(counts, index=months), correlated=corrected)
+            wrong[corrected] += res["p_value"] < 0.05
+    assert wrong[False] > 40  # over 20% false alarms uncorrected
+    assert wrong[True] <= 20  # at most 10% corrected (5% expected, sampling error allowed)
+
+
+def test_seasonal_missing_month_keeps_the_correction() -> None:
+    series = _seasonal_series()
+    with_nan = series.copy()
+    with_nan.iloc[[3, 17, 30]] = np.nan
+    res = seasonal_mann_kendall(with_nan)
+    assert res["n"] == 45
+    assert res["var_s"] > seasonal_mann_kendall(with_nan, correlated=False)["var_s"]
 
 
 def test_seasonal_absent_month_equals_nan_month() -> None:
@@ -296,6 +363,24 @@ def _yearly() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["category", "period", "count"])
 
 
+def test_category_trends_q_values_over_the_family() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    yearly = pd.concat(
+        [_yearly(), _yearly().query("category == 'Robbery'").assign(category="All crime")]
+    )
+    out = category_trends(yearly).set_index("category")
+    assert pd.isna(out.loc["All crime", "q_value"])
+    assert bool(out.loc["All crime", "significant_fdr"]) is True  # its own test, p = 0.027
+    family = out.drop(index="All crime").dropna(subset=["p_value"])
+    expected = multipletests(family["p_value"], method="fdr_bh")[1]
+    assert family["q_value"].to_numpy() == pytest.approx(expected)
+    # Robbery: p = 0.027 alone, q = 3 x 0.027 = 0.081 over Robbery, Burglary and Drugs
+    assert out.loc["Robbery", "direction"] == "increasing"
+    assert bool(out.loc["Robbery", "significant_fdr"]) is False
+    assert pd.isna(out.loc["Bicycle theft", "significant_fdr"])
+
+
 def test_category_trends_table() -> None:
     out = category_trends(_yearly())
     assert list(out.columns) == [
@@ -310,6 +395,8 @@ def test_category_trends_table() -> None:
         "sen_slope",
         "direction",
         "method",
+        "q_value",
+        "significant_fdr",
     ]
     rows = out.set_index("category")
     assert list(rows.index) == ["Robbery", "Burglary", "Drugs", "Bicycle theft"]
@@ -371,8 +458,11 @@ def test_category_trends_with_monthly_adds_seasonal_columns() -> None:
     seasonal = seasonal_mann_kendall(series)
     assert row["seasonal_p_value"] == pytest.approx(seasonal["p_value"])
     assert row["seasonal_sen_slope"] == pytest.approx(seasonal["sen_slope"])
-    assert row["seasonal_direction"] == "increasing"
+    # corrected for correlated months: p = 0.085 (see the pinned test), not a trend
+    assert row["seasonal_direction"] == "no significant trend"
     assert row["seasonal_months"] == 48
+    uncorrected = seasonal_mann_kendall(series, correlated=False)
+    assert uncorrected["p_value"] < 0.001
 
 
 def test_category_trends_refuses_bad_input() -> None:

@@ -63,9 +63,16 @@ def _significance_clause(row: pd.Series) -> str:
     return ", within normal year-to-year variation"
 
 
+def _survives(row: object, prefix: str) -> bool:
+    """Whether a trend is significant over the family (its q-value), or alone in older tables."""
+    value = getattr(row, f"{prefix}significant_fdr", True)
+    return bool(value) if value is not None and not pd.isna(value) else False
+
+
 def trend_findings(trends: pd.DataFrame) -> list[str]:
     """Sentences for significant trends: the seasonal test on months where it was run (more
-    power than a few yearly totals), otherwise the test on yearly totals.
+    power than a few yearly totals), otherwise the test on yearly totals. A trend is named only
+    when it survives the false discovery rate over the categories (``significant_fdr``).
 
     Parameters
     ----------
@@ -84,15 +91,16 @@ def trend_findings(trends: pd.DataFrame) -> list[str]:
             seasonal
             and isinstance(r.seasonal_direction, str)
             and r.seasonal_direction in ("increasing", "decreasing")
+            and _survives(r, "seasonal_")
         ):
             slope = r.seasonal_sen_slope
             out.append(
                 f"{r.category} shows a significant {r.seasonal_direction} trend over "
-                f"{int(r.seasonal_months)} months ({r.first_period} to {r.last_period}): about "
-                f"{abs(slope):,.1f} {'more' if slope > 0 else 'fewer'} a month than in the same "
-                "month a year earlier."
+                f"{int(r.seasonal_months)} months ({r.first_period} to {r.last_period}): each "
+                f"month's count {'rises' if slope > 0 else 'falls'} by about {abs(slope):,.1f} "
+                "a year (each month compared with the same month in other years)."
             )
-        elif r.direction in ("increasing", "decreasing"):
+        elif r.direction in ("increasing", "decreasing") and _survives(r, ""):
             out.append(
                 f"{r.category} shows a significant {r.direction} trend over {int(r.periods)} "
                 f"years ({r.first_period} to {r.last_period}): about {abs(r.sen_slope):,.0f} "

@@ -11,7 +11,7 @@ from csp_analysis.model import Dataset
 from csp_analysis.periods import financial_year_of_period, months_of_financial_year
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import md, table_html
-from csp_analysis.statistics.trends import category_trends, yearly_totals
+from csp_analysis.statistics.trends import FEW_YEARS_CAVEAT, category_trends, yearly_totals
 
 NAME = "trends"
 
@@ -52,7 +52,10 @@ def build(ctx: Context) -> SectionResult:
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
     trends = category_trends(
-        _yearly(ctx.dataset, ctx.area, monthly), monthly if len(monthly) else None, alpha=ctx.alpha
+        _yearly(ctx.dataset, ctx.area, monthly),
+        monthly if len(monthly) else None,
+        alpha=ctx.alpha,
+        total=ALL_CRIME,
     )
     if not len(trends):
         return gap(
@@ -81,6 +84,15 @@ def render(result: SectionResult, a: Report) -> list:
     """
     t = result.table("trends")
     seasonal = "seasonal_direction" in t.columns
+
+    def shown_direction(direction: object, survives: object) -> object:
+        """The direction, or why it is not called a trend once the family is allowed for."""
+        if direction in ("increasing", "decreasing") and not (
+            pd.notna(survives) and bool(survives)
+        ):
+            return "no significant trend once the categories tested are allowed for"
+        return direction
+
     shown = pd.DataFrame(
         {
             "Category": t["category"],
@@ -91,23 +103,37 @@ def render(result: SectionResult, a: Report) -> list:
                 )
             ],
             "Change a year (Sen)": [("" if pd.isna(v) else f"{v:+,.0f}") for v in t["sen_slope"]],
-            "Yearly trend": t["direction"],
+            "Yearly trend": [
+                shown_direction(d, f)
+                for d, f in zip(t["direction"], t["significant_fdr"], strict=True)
+            ],
         }
     )
     if seasonal:
         shown["Monthly trend (same month a year on)"] = [
             ""
             if not isinstance(d, str)
-            else (d if d not in ("increasing", "decreasing") else f"{d} ({v:+,.1f} a month)")
-            for d, v in zip(t["seasonal_direction"], t["seasonal_sen_slope"], strict=True)
+            else (
+                shown_direction(d, f)
+                if shown_direction(d, f) not in ("increasing", "decreasing")
+                else f"{d} ({v:+,.1f} a year in each month's count)"
+            )
+            for d, v, f in zip(
+                t["seasonal_direction"],
+                t["seasonal_sen_slope"],
+                t["seasonal_significant_fdr"],
+                strict=True,
+            )
         ]
     return [
         table_html(shown, "trends"),
         md(
             "_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
             "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
-            "monthly counts (each month compared with the same month in other years) is shown "
-            "too._"
+            "monthly counts (each month compared with the same month in other years, allowing "
+            "for the months of one year moving together) is shown too. A trend is called "
+            "significant only when it survives the Benjamini-Hochberg false discovery rate "
+            f"of {a.alpha:.0%} over the categories tested. {FEW_YEARS_CAVEAT}_"
         ),
     ]
 

@@ -3,8 +3,11 @@
 Two years say little about a direction; five or more yearly totals, or several years of
 monthly counts, can. The Mann-Kendall test asks whether later values tend to be larger (or
 smaller) than earlier ones without assuming a straight line or normal errors, and Sen's slope
-estimates the size of the change per period. The seasonal version (Hirsch-Slack) compares each
-calendar month only with the same month in other years, so seasonality cannot pass for a trend.
+estimates the size of the change per period. The seasonal version compares each calendar month
+only with the same month in other years, so seasonality cannot pass for a trend, and (Hirsch and
+Slack 1984) allows for the months of one year moving together: summing twelve months'
+variances as if they were independent calls a trend significant far too often when whole years
+swing up and down.
 
 The Mann-Kendall core (S, its variance with ties, the continuity-corrected Z and p) is written
 here because no scipy or statsmodels function equals it: ``scipy.stats.kendalltau`` with
@@ -29,12 +32,27 @@ from scipy import stats
 
 from csp_analysis import defaults
 from csp_analysis.periods import financial_year_of_month, parse_financial_year, parse_month
+from csp_analysis.statistics.significance import bh_q_values
 
 METHOD = (
     "Mann-Kendall test (normal approximation, tie-corrected, continuity-corrected); Sen's slope"
 )
 SEASONAL_METHOD = (
-    "seasonal Mann-Kendall test (Hirsch-Slack, 12 calendar months); seasonal Sen's slope per year"
+    "seasonal Mann-Kendall test (12 calendar months) with the Hirsch-Slack correction for "
+    "correlation between months; seasonal Sen's slope per year"
+)
+UNCORRECTED_SEASONAL_METHOD = (
+    "seasonal Mann-Kendall test (Hirsch-Smith-Slack, 12 calendar months, months treated as "
+    "independent); seasonal Sen's slope per year"
+)
+#: What a few years of data can and cannot show, in words for the report.
+FEW_YEARS_CAVEAT = (
+    "With four or five years of data a trend test can only show a steady movement in one "
+    "direction across those years; it cannot tell a lasting change from one or two unusual "
+    "years, nor say what will happen next. When the whole year is up or down together "
+    "(as happens when recording practice or a single event moves every month), the months "
+    "are not independent evidence: the seasonal test allows for this, so it needs a more "
+    "consistent movement before it calls a trend significant."
 )
 MIN_PERIODS = 3
 NO_TREND = "no significant trend"
@@ -177,26 +195,58 @@ def _month_series(monthly: pd.Series, name: str) -> pd.Series:
     return pd.Series(values, index=pd.Index(months, dtype="string"), name=monthly.name)
 
 
-def seasonal_mann_kendall(monthly: pd.Series) -> dict:
-    """Seasonal (Hirsch-Slack) Mann-Kendall test and seasonal Sen's slope of monthly counts.
+def _ranks_with_missing(x: np.ndarray) -> np.ndarray:
+    """Hirsch-Slack ranks (n + 1 + sum_j sgn(x_i - x_j)) / 2; a missing value ranks (n + 1) / 2."""
+    diff = np.sign(x[:, None] - x[None, :])
+    diff = np.nan_to_num(diff, nan=0.0)
+    return (len(x) + 1 + diff.sum(axis=1)) / 2.0
 
-    Each calendar month forms its own series over the years; S and Var(S) (tie-corrected
-    within each month) are summed over the 12 months, then Z = (S -/+ 1) / sqrt(Var(S)) and a
-    two-sided normal p-value as in :func:`mann_kendall`. The seasonal Sen's slope is the median
-    of every within-month slope (x_j - x_i) / (year_j - year_i), so it is a change per year.
+
+def _hirsch_slack_covariance(a: np.ndarray, b: np.ndarray) -> float:
+    """Covariance of two seasons' S over the same years (Hirsch and Slack 1984, eq. 8-9).
+
+    (K + 4 sum_i R_ia R_ib - n (n + 1)^2) / 3 with K = sum_{i<j} sgn((a_j - a_i)(b_j - b_i)),
+    R the ranks of :func:`_ranks_with_missing` and n the number of years; a pair with a missing
+    value adds nothing to K.
+    """
+    n = len(a)
+    i, j = np.triu_indices(n, k=1)
+    k = float(np.nansum(np.sign((a[j] - a[i]) * (b[j] - b[i]))))
+    r_a, r_b = _ranks_with_missing(a), _ranks_with_missing(b)
+    return (k + 4.0 * float(np.sum(r_a * r_b)) - n * (n + 1) ** 2) / 3.0
+
+
+def seasonal_mann_kendall(monthly: pd.Series, correlated: bool = True) -> dict:
+    """Seasonal Mann-Kendall test (corrected for correlated months) and seasonal Sen's slope.
+
+    Each calendar month forms its own series over the years and S is summed over the 12 months.
+    Months of the same year tend to move together (a year of more recording or a single event
+    lifts every month), so their S are correlated: Var(S) is the sum of every entry of the
+    12 x 12 covariance matrix of Hirsch and Slack (1984), whose diagonal is each month's
+    tie-corrected variance and whose off-diagonal entries are
+    (K_gh + 4 sum_i R_ig R_ih - n(n + 1)^2) / 3 over the n financial years (April to March)
+    spanned by the data. Then Z = (S -/+ 1) / sqrt(Var(S)) and a two-sided normal p-value as in
+    :func:`mann_kendall`. With ``correlated=False`` the months are treated as independent (the
+    test of Hirsch, Slack and Smith 1982: Var(S) is the sum of the diagonal). The seasonal
+    Sen's slope is the median of every within-month slope (x_j - x_i) / (year_j - year_i), so
+    it is a change per year in the count of a month.
 
     Parameters
     ----------
     monthly : pandas.Series
         Counts indexed by month (``"YYYY-MM"`` strings, or a DatetimeIndex / PeriodIndex).
-        Missing months may be absent or NaN; they are never treated as zero.
+        Missing months may be absent or NaN; they are never treated as zero (a missing value
+        adds nothing to the signs and takes the middle rank, as Hirsch and Slack do).
+    correlated : bool
+        Allow for correlation between the months (default True).
 
     Returns
     -------
     dict
         ``S``, ``var_s``, ``z``, ``p_value``, ``tau`` (S over the number of within-month
         pairs), ``sen_slope`` (per year), ``n`` (non-missing months), ``seasons`` (calendar
-        months with values in 2 or more years) and ``method``.
+        months with values in 2 or more years), ``years`` (financial years spanned) and
+        ``method``.
 
     Raises
     ------
@@ -210,8 +260,8 @@ def seasonal_mann_kendall(monthly: pd.Series) -> dict:
        for monthly water quality data. Water Resources Research 18, 107-121.
     .. [2] Hirsch, R. M. and Slack, J. R. (1984). A nonparametric trend test for seasonal data
        with serial dependence. Water Resources Research 20, 727-732.
-    .. [3] Gilbert, R. O. (1987). Statistical Methods for Environmental Pollution Monitoring,
-       chapter 17. Van Nostrand Reinhold, New York.
+    .. [3] Hipel, K. W. and McLeod, A. I. (1994). Time Series Modelling of Water Resources and
+       Environmental Systems, section 23.3 (the correlated seasonal test of ``pymannkendall``).
 
     Examples
     --------
@@ -225,9 +275,10 @@ def seasonal_mann_kendall(monthly: pd.Series) -> dict:
     years = np.array([int(m[:4]) for m in series.index], dtype="float64")
     seasons = np.array([int(m[5:7]) for m in series.index])
     values = series.to_numpy(dtype="float64")
+    fy = (years - (seasons < 4)).astype("int64")  # financial year (April to March) of each month
     s = var_s = pairs = 0.0
     slopes: list[np.ndarray] = []
-    used = 0
+    used: list[int] = []
     for month in range(1, 13):
         sel = seasons == month
         if sel.sum() < 2:
@@ -240,12 +291,20 @@ def seasonal_mann_kendall(monthly: pd.Series) -> dict:
         var_s += _variance_s(x)
         pairs += len(x) * (len(x) - 1) / 2.0
         slopes.append(dx / dt)
-        used += 1
+        used.append(month)
     if not used:
         raise ValueError(
             "monthly: the seasonal Mann-Kendall test needs the same calendar month "
             "in at least two years"
         )
+    n_years = int(fy.max() - fy.min() + 1)
+    if correlated and len(used) > 1:
+        grid = np.full((n_years, 12), np.nan)
+        grid[fy - fy.min(), seasons - 1] = values
+        cols = [grid[:, m - 1] for m in used]
+        for a in range(len(cols)):
+            for b in range(a + 1, len(cols)):
+                var_s += 2.0 * _hirsch_slack_covariance(cols[a], cols[b])
     z, p = _z_and_p(s, var_s)
     return {
         "S": s,
@@ -255,8 +314,9 @@ def seasonal_mann_kendall(monthly: pd.Series) -> dict:
         "tau": s / pairs,
         "sen_slope": float(np.median(np.concatenate(slopes))),
         "n": int(len(values)),
-        "seasons": used,
-        "method": SEASONAL_METHOD,
+        "seasons": len(used),
+        "years": n_years,
+        "method": SEASONAL_METHOD if correlated else UNCORRECTED_SEASONAL_METHOD,
     }
 
 
@@ -335,7 +395,10 @@ def yearly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def category_trends(
-    yearly: pd.DataFrame, monthly: pd.DataFrame | None = None, alpha: float = defaults.ALPHA
+    yearly: pd.DataFrame,
+    monthly: pd.DataFrame | None = None,
+    alpha: float = defaults.ALPHA,
+    total: str = "All crime",
 ) -> pd.DataFrame:
     """Mann-Kendall trend and Sen's slope of every category's yearly totals.
 
@@ -348,7 +411,11 @@ def category_trends(
         ``month, category, count``. When given, the seasonal Mann-Kendall test is also run on
         each category's monthly counts (all months given, not only complete years).
     alpha : float
-        Significance level for ``direction`` (default 0.05).
+        Significance level for ``direction`` (default 0.05), and the false discovery rate of
+        ``significant_fdr``.
+    total : str
+        The category that sums the others (default ``"All crime"``): left out of the family
+        of the q-values; its ``significant_fdr`` is its own test.
 
     Returns
     -------
@@ -356,10 +423,14 @@ def category_trends(
         One row per category, in the order of ``yearly``: ``category``, ``periods`` (years
         with a count), ``first_period``, ``last_period``, ``S``, ``z``, ``tau``, ``p_value``,
         ``sen_slope`` (change per year), ``direction`` (``"increasing"``, ``"decreasing"``,
-        ``"no significant trend"`` or ``"not tested: fewer than 3 periods"``) and ``method``.
+        ``"no significant trend"`` or ``"not tested: fewer than 3 periods"``), ``method``,
+        ``q_value`` (Benjamini-Hochberg over the categories' ``p_value``, ``total`` left out)
+        and ``significant_fdr`` (the trend survives the false discovery rate ``alpha``).
         With ``monthly``: ``seasonal_months``, ``seasonal_p_value``, ``seasonal_sen_slope``
-        (per year), ``seasonal_direction`` and ``seasonal_method``. A category with fewer than
-        3 years is kept, with missing statistics, so the table shows why it has no trend.
+        (per year), ``seasonal_direction``, ``seasonal_method``, ``seasonal_q_value`` and
+        ``seasonal_significant_fdr`` (the same over the seasonal p-values). A category with
+        fewer than 3 years is kept, with missing statistics, so the table shows why it has no
+        trend.
 
     Raises
     ------
@@ -471,6 +542,17 @@ def category_trends(
                 "seasonal_direction": "string",
                 "seasonal_method": "string",
             }
+        )
+    is_total = (out["category"] == total).to_numpy(dtype=bool, na_value=False)
+    prefixes = ["", "seasonal_"] if monthly is not None else [""]
+    for prefix in prefixes:
+        p_values = out[f"{prefix}p_value"].to_numpy(dtype="float64")
+        q = bh_q_values(np.where(is_total, np.nan, p_values))
+        survives = np.where(is_total, p_values < alpha, q < alpha)
+        out[f"{prefix}q_value"] = q
+        out[f"{prefix}significant_fdr"] = pd.array(
+            [pd.NA if np.isnan(p) else bool(v) for p, v in zip(p_values, survives, strict=True)],
+            dtype="boolean",
         )
     return out
 

@@ -115,3 +115,14 @@ SEASONAL_TEST = (
     0.6111111111111112,
     3.3333333333333335,
 )
+
+# The same series with the Hirsch-Slack correction for correlated months:
+# r = pymannkendall.correlated_seasonal_test(numpy.array(SEASONAL_SERIES, dtype=float), period=12)
+# r.s, r.var_s, r.z, r.p, r.slope  (z and p without a continuity correction)
+CORRELATED_SEASONAL_TEST = (
+    44.0,
+    654.6666666666667,
+    1.7196598915384957,
+    0.08549428252897129,
+    3.3333333333333335,
+)
