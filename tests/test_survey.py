@@ -103,6 +103,51 @@ def test_comparison_with_previous_period_pinned_by_hand() -> None:
     assert pd.isna(k["previous_period"]) and t.at["Drugs", "previous_period"] == "2024"
 
 
+def test_change_test_finds_a_change_the_overlap_check_misses() -> None:
+    # The audit's case: 40.0% -> 35.6% of 1,000 (-4.4 points): the two Wilson intervals overlap,
+    # but statsmodels test_proportions_2indep(356, 1000, 400, 1000, method="score",
+    # correction=False).pvalue = 0.0425 and confint_proportions_2indep(..., method="newcomb")
+    # leaves out 0.
+    from statsmodels.stats.proportion import (
+        confint_proportions_2indep,
+        test_proportions_2indep,
+    )
+
+    rows = [("Drugs", 1000, 400, "2024"), ("Drugs", 1000, 356, "2025")]
+    r = public_concern(survey(rows)).iloc[0]
+    assert bool(r["intervals_overlap"]) is True
+    assert bool(r["change_significant"]) is True
+    expected_p = test_proportions_2indep(356, 1000, 400, 1000, method="score", correction=False)
+    assert r["change_p_value"] == pytest.approx(expected_p.pvalue, rel=1e-9)
+    lo, hi = confint_proportions_2indep(356, 1000, 400, 1000, method="newcomb", compare="diff")
+    assert (r["change_ci_lower"], r["change_ci_upper"]) == pytest.approx((100 * lo, 100 * hi))
+    assert r["change_ci_upper"] < 0
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_two_proportion_change_against_statsmodels_over_a_grid(level: float) -> None:
+    from statsmodels.stats.proportion import (
+        confint_proportions_2indep,
+        proportions_ztest,
+    )
+
+    from csp_analysis.statistics.survey import two_proportion_change
+
+    for n1, n2 in [(50, 80), (400, 400), (1112, 987)]:
+        for x1 in range(0, n1 + 1, max(1, n1 // 7)):
+            for x2 in range(0, n2 + 1, max(1, n2 // 5)):
+                p, lo, hi = two_proportion_change(
+                    np.array([x1]), np.array([n1]), np.array([x2]), np.array([n2]), level
+                )
+                elo, ehi = confint_proportions_2indep(
+                    x1, n1, x2, n2, method="newcomb", compare="diff", alpha=1 - level
+                )
+                assert (lo[0], hi[0]) == pytest.approx((elo, ehi), abs=1e-12)
+                if 0 < x1 + x2 < n1 + n2:
+                    ep = proportions_ztest([x1, x2], [n1, n2])[1]
+                    assert p[0] == pytest.approx(ep, rel=1e-9, abs=1e-15)
+
+
 def test_three_periods_compare_latest_with_the_one_before() -> None:
     rows = [("A", 100, 10, "2023"), ("A", 100, 20, "2024"), ("A", 100, 40, "2025")]
     r = public_concern(survey(rows)).iloc[0]

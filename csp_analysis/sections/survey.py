@@ -7,7 +7,7 @@ import pandas as pd
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_concern
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, table_html
 from csp_analysis.statistics.survey import public_concern
 
 NAME = "survey"
@@ -72,9 +72,34 @@ def render(result: SectionResult, a: Report) -> list:
     )
     if "previous_pct" in c.columns:
         shown["Previous survey"] = [f"{fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
+    if "change_significant" in c.columns:
+        shown["Change (95% interval), points"] = [
+            ""
+            if pd.isna(s)
+            else f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})"
+            + (", a real change" if bool(s) else ", within chance")
+            for d, lo, hi, s in zip(
+                c["change_pct_points"],
+                c["change_ci_lower"],
+                c["change_ci_upper"],
+                c["change_significant"],
+                strict=True,
+            )
+        ]
     top = c.iloc[0]
+    note = []
+    if "change_significant" in c.columns and c["change_significant"].notna().any():
+        note = [
+            md(
+                "_A change since the previous survey is called real when the 95% interval of "
+                "the difference (Newcombe's method, in percentage points) leaves out zero; the "
+                "two-proportion test agrees. Overlapping intervals of the two years are not "
+                "evidence of no change._"
+            )
+        ]
     return [
         table_html(shown, "concern"),
+        *note,
         figure_html(
             plot_concern(
                 c,

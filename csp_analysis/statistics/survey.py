@@ -17,10 +17,12 @@ Check value (see DOMAIN.md): 30 of 120 gives 18.11%–33.44% at 95%.
 
 When a ``period`` column holds two or more periods, the latest period is reported and compared
 with the one before it: ``previous_pct``, ``change_pct_points`` (percentage points, current minus
-previous) and ``intervals_overlap``. Two 95% intervals that do **not** overlap show a difference
-that is significant at better than the 5% level; intervals that overlap do not prove there is no
-difference (the overlap check is conservative), so an overlapping change is described as "not
-clearly different", never as "no change".
+previous) and ``intervals_overlap``. Whether the two years' intervals overlap is a poor test
+(overlapping intervals can hide a real change of 4 points), so each change is also tested
+directly: ``change_p_value`` from the two-proportion z-test (pooled, the score test of equal
+shares), and ``change_ci_lower``/``change_ci_upper``, Newcombe's (1998) hybrid score interval
+of the difference in percentage points. ``change_significant`` says whether that interval
+leaves out 0, so the verdict never contradicts the printed interval.
 
 The interval is :func:`csp_analysis.statistics.rates.wilson_ci` (statsmodels'
 ``proportion_confint(method="wilson")``). Reading ``survey.csv`` from a file is
@@ -45,6 +47,10 @@ COMPARE_COLUMNS = [
     "previous_pct",
     "change_pct_points",
     "intervals_overlap",
+    "change_p_value",
+    "change_ci_lower",
+    "change_ci_upper",
+    "change_significant",
 ]
 
 
@@ -62,6 +68,64 @@ def _wilson(
     """
     lower, upper = wilson_ci(np.atleast_1d(count), np.atleast_1d(n), level)
     return np.asarray(lower, dtype="float64"), np.asarray(upper, dtype="float64")
+
+
+def two_proportion_change(
+    count: np.ndarray,
+    n: np.ndarray,
+    previous_count: np.ndarray,
+    previous_n: np.ndarray,
+    level: float = defaults.LEVEL_95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Test and interval of a change in a share between two independent surveys.
+
+    The difference d = p1 - p2 (current minus previous) has Newcombe's hybrid score interval
+    (his method 10) built from the two Wilson intervals (l1, u1) and (l2, u2):
+    ``d - sqrt((p1 - l1)^2 + (u2 - p2)^2)`` to ``d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``. The
+    p-value is the pooled two-proportion z-test: z = d / sqrt(p(1 - p)(1/n1 + 1/n2)) with
+    p the pooled share, two-sided.
+
+    Parameters
+    ----------
+    count, n : numpy.ndarray
+        Respondents naming the concern, and respondents, in the current survey.
+    previous_count, previous_n : numpy.ndarray
+        The same in the previous survey.
+    level : float
+        Confidence level of the interval (default 95%).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        p-value, lower and upper limit of the difference (as proportions, not percent).
+
+    References
+    ----------
+    .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between independent
+       proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890.
+
+    Examples
+    --------
+    >>> p, lo, hi = two_proportion_change(np.array([444]), np.array([1000]),
+    ...                                   np.array([400]), np.array([1000]))
+    >>> round(float(p[0]), 4), round(float(lo[0]), 4), round(float(hi[0]), 4)
+    (0.0464, 0.0007, 0.0871)
+    """
+    from scipy import stats
+
+    x1, n1 = np.asarray(count, dtype="float64"), np.asarray(n, dtype="float64")
+    x2, n2 = np.asarray(previous_count, dtype="float64"), np.asarray(previous_n, dtype="float64")
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = _wilson(x1, n1, level)
+    l2, u2 = _wilson(x2, n2, level)
+    d = p1 - p2
+    lower = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    upper = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    pooled = (x1 + x2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, d / np.where(se > 0, se, 1.0), 0.0)
+    return 2 * stats.norm.sf(np.abs(z)), lower, upper
 
 
 def _fold(text: str) -> str:
@@ -178,10 +242,12 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
         are in percent (25.0 means 25%), ``rank`` 1 is the most named (ties share the better
         rank). With a ``period`` column, only the latest period's concerns are listed (periods
         sort as text, so write them all alike: ``2025``, or ``2024/25``) and the columns
-        ``period, previous_period, previous_pct, change_pct_points, intervals_overlap`` are
-        added; they are missing when there is no earlier period or the concern was not asked
-        then (concerns are matched across periods ignoring case and spacing). Rows are in rank
-        order.
+        ``period, previous_period, previous_pct, change_pct_points, intervals_overlap,
+        change_p_value, change_ci_lower, change_ci_upper, change_significant`` are added
+        (the test and Newcombe interval of :func:`two_proportion_change`, the interval in
+        percentage points, significant when it leaves out 0); they are missing when there is
+        no earlier period or the concern was not asked then (concerns are matched across
+        periods ignoring case and spacing). Rows are in rank order.
 
     Raises
     ------
@@ -208,6 +274,9 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
     out["previous_pct"] = np.nan
     out["change_pct_points"] = np.nan
     out["intervals_overlap"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    for col in ("change_p_value", "change_ci_lower", "change_ci_upper"):
+        out[col] = np.nan
+    out["change_significant"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if len(periods) >= 2:
         before = periods[-2]
         prev = _shares(df[df["period"] == before].reset_index(drop=True), level)
@@ -223,6 +292,29 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
         )
         out["intervals_overlap"] = pd.array(
             [bool(o) if f else pd.NA for o, f in zip(overlap, found, strict=True)],
+            dtype="boolean",
+        )
+        pv, lo, hi = (
+            two_proportion_change(
+                out["count"].to_numpy(),
+                out["respondents"].to_numpy(),
+                p["count"].to_numpy(dtype="float64", na_value=np.nan),
+                p["respondents"].to_numpy(dtype="float64", na_value=np.nan),
+                level,
+            )
+            if found.any()
+            else (np.nan, np.nan, np.nan)
+        )
+        out["change_p_value"] = np.where(found, pv, np.nan)
+        out["change_ci_lower"] = np.where(found, 100.0 * lo, np.nan)
+        out["change_ci_upper"] = np.where(found, 100.0 * hi, np.nan)
+        out["change_significant"] = pd.array(
+            [
+                bool(a > 0 or b < 0) if f else pd.NA
+                for a, b, f in zip(
+                    out["change_ci_lower"], out["change_ci_upper"], found, strict=True
+                )
+            ],
             dtype="boolean",
         )
     out = out.astype({"period": "string", "previous_period": "string"})
