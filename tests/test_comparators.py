@@ -269,6 +269,99 @@ def test_funnel_limits_against_phstatsmethods() -> None:
         assert lim.loc[p_high, "upper_99_8"] == pytest.approx(x / p_high * 1000, rel=1e-5)
 
 
+# ---------------------------------------------------------------- over-dispersion
+
+
+def _spiegelhalter_reference(obs: list[int], exp: list[float]) -> tuple[float, float]:
+    """Phi and tau^2 written out from Spiegelhalter (2005), Qual Saf Health Care 14:347-351,
+    "Handling over-dispersion of performance indicators", sections "Estimating
+    over-dispersion" and "Additive random-effects models": square-root scale
+    (y = sqrt(O/E), target 1, s = 1/(2 sqrt(E))), z-scores winsorised at the 10th and 90th
+    percentiles (linear interpolation between order statistics, as R's quantile type 7),
+    phi = sum z^2 / I, tau^2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w), w = 1/s^2."""
+    import math
+
+    n = len(obs)
+    z = [
+        (math.sqrt(o / e) - 1.0) / (1.0 / (2.0 * math.sqrt(e)))
+        for o, e in zip(obs, exp, strict=True)
+    ]
+    order = sorted(z)
+
+    def quantile(q: float) -> float:
+        h = (n - 1) * q
+        lo = math.floor(h)
+        return order[lo] + (h - lo) * (order[min(lo + 1, n - 1)] - order[lo])
+
+    low, high = quantile(0.1), quantile(0.9)
+    zw = [min(max(v, low), high) for v in z]
+    phi = sum(v * v for v in zw) / n
+    w = [4.0 * e for e in exp]
+    if n * phi <= n - 1:
+        return phi, 0.0
+    return phi, (n * phi - (n - 1)) / (sum(w) - sum(x * x for x in w) / sum(w))
+
+
+@pytest.mark.parametrize(
+    ("obs", "pops"),
+    [
+        # 14 areas whose rates vary far more than Poisson chance (as the audit's demo)
+        (
+            [812, 1520, 2210, 905, 3010, 1777, 640, 2480, 1190, 2050, 990, 1405, 3320, 760],
+            [90e3, 120e3, 150e3, 95e3, 170e3, 140e3, 80e3, 160e3, 110e3, 150e3, 100e3, 125e3,
+             175e3, 85e3],
+        ),
+        # 8 areas close to the group rate: no over-dispersion
+        (
+            [101, 96, 205, 48, 152, 99, 251, 52],
+            [1e4, 1e4, 2e4, 5e3, 1.5e4, 1e4, 2.5e4, 5e3],
+        ),
+    ],
+)  # fmt: skip
+def test_overdispersion_against_the_papers_formulas(obs: list[int], pops: list[float]) -> None:
+    from csp_analysis.statistics.comparators import overdispersion
+
+    rate = sum(obs) / sum(pops)
+    exp = [rate * p for p in pops]
+    phi, tau2 = _spiegelhalter_reference(obs, exp)
+    res = overdispersion(obs, exp)
+    assert res["phi"] == pytest.approx(phi, rel=1e-12)
+    assert res["tau2"] == pytest.approx(tau2, rel=1e-12, abs=1e-15)
+    assert res["overdispersed"] is (tau2 > 0)
+
+
+def test_overdispersed_limits_widen_and_reduce_to_normal_without_tau() -> None:
+    from scipy.stats import norm
+
+    from csp_analysis.statistics.comparators import overdispersed_limits
+
+    pops = [1e4, 1e5, 1e6]
+    plain = overdispersed_limits(20.0, pops, 0.0)
+    wide = overdispersed_limits(20.0, pops, 0.01)
+    # tau^2 = 0: (1 +/- z sqrt(1/(4E)))^2 x rate, E = 20 x pop / 1000 (by hand)
+    e = np.array(pops) * 20 / 1000
+    z = norm.ppf(0.975)
+    assert plain["od_upper_95"].to_numpy() == pytest.approx(20 * (1 + z / (2 * np.sqrt(e))) ** 2)
+    assert (wide["od_upper_95"] > plain["od_upper_95"]).all()
+    assert (wide["od_lower_95"] < plain["od_lower_95"]).all()
+    # with tau^2 the limits stop narrowing: at a million residents still about +/- 2 x 0.1 x 2
+    assert wide["od_upper_95"].iloc[-1] > 20 * (1 + z * 0.1) ** 2 - 1e-9
+
+
+def test_peer_verdict_uses_overdispersed_limits(world: Dataset) -> None:
+    table, _ = peer_table(world, "A", YEAR)
+    crime = table[table["category"] == "All crime"]
+    ok = crime["rate_per_1000"].notna()
+    rate = crime.loc[ok, "rate_per_1000"].astype(float)
+    expect = np.where(
+        rate > crime.loc[ok, "od_upper_95"],
+        "higher",
+        np.where(rate < crime.loc[ok, "od_lower_95"], "lower", "similar"),
+    )
+    assert list(crime.loc[ok, "comparison_od"]) == list(expect)
+    assert (crime.loc[ok, "tau2"] >= 0).all()
+
+
 def test_funnel_limits_validation() -> None:
     with pytest.raises(ValueError, match="group_rate"):
         funnel_limits(0, [1000])

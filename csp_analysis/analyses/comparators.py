@@ -40,7 +40,14 @@ from csp_analysis.periods import (
     normalise_financial_year,
     parse_financial_year,
 )
-from csp_analysis.statistics.comparators import compare_with_benchmark
+from csp_analysis.statistics.comparators import (
+    HIGHER,
+    LOWER,
+    SIMILAR,
+    compare_with_benchmark,
+    overdispersed_limits,
+    overdispersion,
+)
 from csp_analysis.statistics.rates import calculate_rates
 
 PER = 1000
@@ -70,6 +77,11 @@ PEER_COLUMNS = [
     "method",
     "confidence",
     "note",
+    "dispersion",
+    "tau2",
+    "od_lower_95",
+    "od_upper_95",
+    "comparison_od",
 ]
 
 __all__ = [
@@ -225,6 +237,11 @@ def peer_table(
           ``lower`` than the pooled group rate, Fingertips style (the member's interval against
           the benchmark);
         - ``rank`` within the group, 1 = highest rate;
+        - ``dispersion`` (Spiegelhalter's phi: 1 is Poisson chance; more means areas differ
+          more than chance), ``tau2`` (between-area variance on the square-root scale, 0 when
+          no adjustment was needed), ``od_lower_95, od_upper_95`` (the over-dispersed 95%
+          limits at the member's population) and ``comparison_od``: ``higher``, ``similar``
+          (inside the adjusted limits) or ``lower`` - the verdict the report shows;
         - ``note``: a member without population, with missing months in the year (its count
           covers the months present; it gets no rate and is left out of the group figures), or
           with no data. Such members are listed, never dropped.
@@ -345,6 +362,7 @@ def _group_figures(table: pd.DataFrame) -> pd.DataFrame:
             grp["ci99_lower"], grp["ci99_upper"], pooled
         )
         grp["rank"] = grp["rate_per_1000"].rank(ascending=False, method="min").astype("Int64")
+        grp = _overdispersed_verdicts(grp, ok, pooled)
         parts.append(grp)
     out = pd.concat(parts)
     band = [
@@ -353,6 +371,31 @@ def _group_figures(table: pd.DataFrame) -> pd.DataFrame:
     ]
     out["band"] = pd.Series(band, index=out.index, dtype="string")
     return out
+
+
+def _overdispersed_verdicts(grp: pd.DataFrame, ok: pd.Series, pooled: float) -> pd.DataFrame:
+    """Spiegelhalter's over-dispersed 95% limits and the verdict against them (one category)."""
+    grp["dispersion"] = np.nan
+    grp["tau2"] = np.nan
+    grp["od_lower_95"] = np.nan
+    grp["od_upper_95"] = np.nan
+    grp["comparison_od"] = pd.Series(pd.NA, index=grp.index, dtype="string")
+    if ok.sum() < 2 or not pooled > 0:
+        return grp
+    counts = grp.loc[ok, "count"].astype("float64")
+    pops = grp.loc[ok, "population"].astype("float64")
+    od = overdispersion(counts, pooled * pops / PER)
+    lim = overdispersed_limits(pooled, pops, od["tau2"], per=PER)
+    grp["dispersion"] = od["phi"]
+    grp["tau2"] = od["tau2"]
+    grp.loc[ok, "od_lower_95"] = lim["od_lower_95"].to_numpy()
+    grp.loc[ok, "od_upper_95"] = lim["od_upper_95"].to_numpy()
+    rate = grp["rate_per_1000"].astype("float64")
+    verdict = np.select(
+        [rate > grp["od_upper_95"], rate < grp["od_lower_95"]], [HIGHER, LOWER], SIMILAR
+    )
+    grp["comparison_od"] = pd.Series(verdict, index=grp.index, dtype="string").where(ok, pd.NA)
+    return grp
 
 
 def _peer_note(
@@ -378,7 +421,9 @@ def _peer_note(
     parts.append(
         "Group rate: pooled over the members with a rate; band: mean ± 1 SD of member "
         f"rates; verdicts at 95% and 99.8% against the group rate (mid-{start} "
-        "population)."
+        "population). Areas differ for many reasons besides chance, so the verdict shown "
+        "(comparison_od) uses limits widened for the variation between areas "
+        "(Spiegelhalter 2005): 'similar' means inside those limits."
     )
     return " ".join(parts)
 

@@ -117,8 +117,10 @@ def plot_funnel(
     table : pandas.DataFrame
         As returned by :func:`csp_analysis.analyses.comparators.peer_table`.
     limits : pandas.DataFrame
-        As returned by :func:`csp_analysis.analyses.comparators.funnel_limits` for the same
-        category's group rate.
+        As returned by :func:`csp_analysis.statistics.comparators.funnel_limits` for the same
+        category's group rate; with ``od_lower_95, od_upper_95`` and ``tau2`` (over-dispersed
+        limits of :func:`~csp_analysis.statistics.comparators.overdispersed_limits`), these
+        are drawn too when ``tau2`` is above 0.
     category : str
     area : str
         The assessed area (highlighted and labelled).
@@ -149,6 +151,17 @@ def plot_funnel(
             label=label,
         )
         ax.plot(x, _floats(limits[f"upper_{suffix}"]), color=PALETTE["grey"], linestyle=style)
+    if "od_upper_95" in limits.columns and (limits.get("tau2", pd.Series([0.0])) > 0).any():
+        label = "95% limits allowing for variation between areas"
+        for col in ("od_lower_95", "od_upper_95"):
+            ax.plot(
+                x,
+                _floats(limits[col]),
+                color=PALETTE["blue"],
+                linestyle="-.",
+                linewidth=1.2,
+                label=label if col == "od_lower_95" else None,
+            )
     peers = ok & ~is_area
     ax.scatter(
         pop[peers], rate[peers], color=PEER_COLOUR, edgecolor="#222222", zorder=3, label="peers"

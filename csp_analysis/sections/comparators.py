@@ -11,7 +11,11 @@ from csp_analysis.exceptions import CspError, DataError
 from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, fmt, md, num, table_html
-from csp_analysis.statistics.comparators import funnel_limits, nearest_neighbours
+from csp_analysis.statistics.comparators import (
+    funnel_limits,
+    nearest_neighbours,
+    overdispersed_limits,
+)
 
 NAME = "comparators"
 FIRST = [
@@ -99,6 +103,14 @@ def build(ctx: Context) -> SectionResult:
         if not len(sub) or sub["rate_per_1000"].isna().all() or not len(rates) or not len(pops):
             continue
         lim = funnel_limits(float(rates.iloc[0]), pops.tolist())
+        tau2 = sub["tau2"].dropna()
+        tau2 = float(tau2.iloc[0]) if len(tau2) else 0.0
+        od = overdispersed_limits(float(rates.iloc[0]), lim["population"], tau2)
+        lim = lim.assign(
+            tau2=tau2,
+            od_lower_95=od["od_lower_95"].to_numpy(),
+            od_upper_95=od["od_upper_95"].to_numpy(),
+        )
         limits.append(lim.assign(category=cat))
     rest = [c for c in table.columns if c not in FIRST]
     tables = {"comparators": table[[c for c in FIRST if c in table.columns] + rest]}
@@ -138,7 +150,7 @@ def render(result: SectionResult, a: Report) -> list:
             ],
             "Group rate": [fmt(v, 2) for v in own["group_rate"]],
             "Group band (±1 SD)": own["band"],
-            "Compared with the group": own["comparison"],
+            "Compared with the group": own["comparison_od"],
             "Rank (1 = highest)": [
                 f"{int(r)} of {int(n)}" if pd.notna(r) else ""
                 for r, n in zip(own["rank"], own["group_size"], strict=True)
@@ -147,12 +159,13 @@ def render(result: SectionResult, a: Report) -> list:
     )
     blocks = [table_html(shown, "peers")]
     blocks += [md(f"_{n}_") for n in result.notes if n]
+    blocks.append(md(_dispersion_note(own)))
     funnel = result.table("funnel_limits")
     for cat in (ALL_CRIME, ASB):
         sub = peers[peers["category"] == cat]
         if not len(sub) or sub["rate_per_1000"].isna().all():
             continue
-        verdict = own.loc[own["category"] == cat, "comparison"]
+        verdict = own.loc[own["category"] == cat, "comparison_od"]
         word = str(verdict.iloc[0]) if len(verdict) else "not compared"
         title = (
             f"{cat}: {a.area} is {word} than the group rate"
@@ -180,10 +193,29 @@ def render(result: SectionResult, a: Report) -> list:
                         f"{cat}: funnel plot of the group",
                     ),
                     f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% "
-                    "limits around the group rate.",
+                    "limits around the group rate, and 95% limits widened for the variation "
+                    "between areas where there is more than chance.",
                 )
             )
     return blocks
+
+
+def _dispersion_note(own: pd.DataFrame) -> str:
+    """Whether the limits were widened for between-area variation, in words."""
+    widened = own[own["tau2"].fillna(0) > 0]
+    if not len(widened):
+        return (
+            "_Areas differed no more than chance would make them, so the verdicts use the "
+            "ordinary limits (no adjustment for variation between areas was needed)._"
+        )
+    worst = widened.loc[widened["dispersion"].idxmax()]
+    return (
+        "_Areas differ far more than chance alone would make them (for "
+        f"{str(worst['category']).lower()}, {float(worst['dispersion']):,.0f} times the "
+        "variation chance gives), because places differ in many ways. So 'higher' and "
+        "'lower' use 95% limits widened for that variation (Spiegelhalter 2005): 'similar' "
+        f"means inside them. Widened for {len(widened)} of {len(own)} categories._"
+    )
 
 
 SECTION = Section(name=NAME, order=70, title="How the area compares", build=build, render=render)

@@ -11,6 +11,8 @@ References
    2005;24:1185–1202.
 .. [3] CIPFA. *Nearest neighbours model*: technical guidance (standardised indicators,
    Euclidean distance).
+.. [4] Spiegelhalter DJ. Handling over-dispersion of performance indicators. *Qual Saf Health
+   Care* 2005;14:347–351 (winsorised z-scores, additive random-effects limits).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from csp_analysis.exceptions import TableError
 
 HIGHER, SIMILAR, LOWER = "higher", "similar", "lower"
 FUNNEL_METHOD = "Exact Poisson limits (chi-squared), as Fingertips funnel plots"
+OD_METHOD = (
+    "Spiegelhalter (2005) over-dispersed limits: square-root scale, z-scores winsorised at "
+    "10%/90%, additive random effects"
+)
+WINSOR = 0.10
 NEIGHBOUR_METHOD = "Euclidean distance between z-scores of the indicators (CIPFA-style)"
 
 
@@ -159,6 +166,143 @@ def funnel_limits(
         out[f"lower_{suffix}"] = x_lower / pops * per
         out[f"upper_{suffix}"] = x_upper / pops * per
     out["method"] = pd.Series(FUNNEL_METHOD, index=out.index, dtype="string")
+    return out
+
+
+# ---------------------------------------------------------------------------- over-dispersion
+def overdispersion(
+    observed: Sequence[float] | np.ndarray | pd.Series,
+    expected: Sequence[float] | np.ndarray | pd.Series,
+    winsor: float = WINSOR,
+) -> dict:
+    """How much more areas differ than Poisson chance allows (Spiegelhalter 2005).
+
+    Each area's count O is set against its expected count E (group rate x population) on the
+    square-root scale: y = sqrt(O / E) with target 1 and standard error s = 1 / (2 sqrt(E)), so
+    z = 2 (sqrt(O) - sqrt(E)). The z-scores are winsorised (those below the 10th percentile
+    set to it, those above the 90th to it; percentiles by linear interpolation), and the
+    dispersion is phi = mean(z^2). When I phi > I - 1 (I areas) the areas vary more than
+    chance, and the between-area variance on the square-root scale is
+    tau^2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w) with w = 1 / s^2; otherwise tau^2 = 0
+    and no adjustment is needed.
+
+    Parameters
+    ----------
+    observed : array_like
+        Counts of the areas (0 or more).
+    expected : array_like
+        Expected counts under the group rate (positive), aligned with ``observed``.
+    winsor : float
+        Share winsorised in each tail (default 0.10).
+
+    Returns
+    -------
+    dict
+        ``phi`` (dispersion), ``tau2`` (between-area variance, 0 when not over-dispersed),
+        ``areas`` (I), ``overdispersed`` (I phi > I - 1), ``z`` (the raw z-scores) and
+        ``method``.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, fewer than 2 areas are given, a count is negative or missing,
+        or an expected count is not positive.
+
+    References
+    ----------
+    .. [1] Spiegelhalter DJ. Handling over-dispersion of performance indicators. *Qual Saf
+       Health Care* 2005;14:347–351.
+    .. [2] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
+       2005;24:1185–1202.
+
+    Examples
+    --------
+    >>> r = overdispersion([100, 100, 100], [100, 100, 100])
+    >>> r["phi"], r["tau2"], r["overdispersed"]
+    (0.0, 0.0, False)
+    """
+    obs = np.asarray(pd.to_numeric(pd.Series(observed)), dtype="float64")
+    exp = np.asarray(pd.to_numeric(pd.Series(expected)), dtype="float64")
+    if obs.shape != exp.shape:
+        raise ValueError(f"observed and expected differ in length ({len(obs)} and {len(exp)})")
+    if len(obs) < 2:
+        raise ValueError("over-dispersion needs at least 2 areas")
+    if np.isnan(obs).any() or (obs < 0).any():
+        raise ValueError("observed counts must be 0 or more, none missing")
+    if np.isnan(exp).any() or (exp <= 0).any():
+        raise ValueError("expected counts must be positive, none missing")
+    z = 2.0 * (np.sqrt(obs) - np.sqrt(exp))
+    lo, hi = np.quantile(z, [winsor, 1.0 - winsor])
+    zw = np.clip(z, lo, hi)
+    n = len(z)
+    phi = float(np.mean(zw**2))
+    w = 4.0 * exp  # 1 / s^2 with s = 1 / (2 sqrt(E))
+    over = n * phi > n - 1
+    tau2 = float((n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum())) if over else 0.0
+    return {
+        "phi": phi,
+        "tau2": max(tau2, 0.0),
+        "areas": n,
+        "overdispersed": bool(over),
+        "z": z,
+        "method": OD_METHOD,
+    }
+
+
+def overdispersed_limits(
+    group_rate: float,
+    populations: Sequence[float] | np.ndarray | pd.Series,
+    tau2: float,
+    per: float = 1000,
+) -> pd.DataFrame:
+    """Funnel limits widened for between-area variation (Spiegelhalter 2005, additive).
+
+    On the square-root scale the limits are 1 ± z_p sqrt(s^2 + tau^2) with
+    s = 1 / (2 sqrt(E)) and E = group_rate × population / per; squared back and multiplied by
+    the group rate they are rates per ``per`` residents (the lower limit is 0 where
+    1 - z_p sqrt(s^2 + tau^2) is negative). With ``tau2`` = 0 they are the normal
+    approximation of the Poisson limits.
+
+    Parameters
+    ----------
+    group_rate : float
+        The pooled rate per ``per`` residents (positive).
+    populations : array_like
+        Populations at which to draw the limits (positive), kept in the given order.
+    tau2 : float
+        Between-area variance from :func:`overdispersion` (0 or more).
+    per : float, default 1000
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``population, od_lower_95, od_upper_95, od_lower_99_8, od_upper_99_8``.
+
+    Raises
+    ------
+    ValueError
+        If ``group_rate`` or a population is not positive, or ``tau2`` is negative.
+
+    Examples
+    --------
+    >>> lim = overdispersed_limits(10.0, [10_000], 0.0)
+    >>> round(float(lim["od_upper_95"].iloc[0]), 2)
+    12.06
+    """
+    from scipy import stats
+
+    if not group_rate > 0 or not tau2 >= 0:
+        raise ValueError("group_rate must be positive and tau2 0 or more")
+    pops = np.asarray(pd.to_numeric(pd.Series(populations)), dtype="float64")
+    if np.isnan(pops).any() or (pops <= 0).any():
+        raise ValueError("populations must be positive numbers, none missing")
+    expected = group_rate * pops / per
+    spread = np.sqrt(1.0 / (4.0 * expected) + tau2)
+    out = pd.DataFrame({"population": pops})
+    for level, suffix in zip(defaults.LEVELS, ("95", "99_8"), strict=True):
+        zq = stats.norm.ppf(1 - (1 - level) / 2)
+        out[f"od_lower_{suffix}"] = group_rate * np.maximum(1 - zq * spread, 0.0) ** 2
+        out[f"od_upper_{suffix}"] = group_rate * (1 + zq * spread) ** 2
     return out
 
 
