@@ -31,6 +31,11 @@ LEVELS: tuple[float, float] = (LEVEL_95, LEVEL_998)
 #: (quoted by Fingertips as 3.0902); equal to ``scipy.stats.norm.ppf(0.975)`` and ``(0.999)``.
 Z_95: float = NormalDist().inv_cdf(1 - (1 - LEVEL_95) / 2)
 Z_998: float = NormalDist().inv_cdf(1 - (1 - LEVEL_998) / 2)
+#: Months before the assessed year that fix a control chart's limits (the assessed year never
+#: sets its own limits).
+SPC_BASELINE_MONTHS: int = 36
+#: Below this many a month (baseline mean) a control chart is a Poisson c-chart, not XmR.
+SPC_C_CHART_BELOW: float = 10.0
 #: Random weight sets drawn to test how stable the priority ranking is.
 SENSITIVITY_DRAWS: int = 1000
 #: Relative half-width of the uniform variation of each weight (0.5: ±50%).

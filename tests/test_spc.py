@@ -113,9 +113,59 @@ def test_six_rising_is_not_a_trend() -> None:
 
 
 def test_two_of_three_beyond_near_band() -> None:
-    # 15 > 14.547 (near band) but < 16.32 (limit); 11 is on the mean. Points 12 and 14 only.
-    chart = _chart([15, 11, 15, 11])
+    # 15 > 14.547 (near band) but < 16.32 (limit); 12 is above the mean too, so all three of
+    # 15, 12, 15 are on one side: points 12 and 14 only (the near-limit points).
+    chart = _chart([15, 12, 15, 11])
     assert _signals(chart) == {12: TWO_OF_THREE, 14: TWO_OF_THREE}
+
+
+def test_two_of_three_needs_all_three_on_one_side() -> None:
+    # NHSRplotthedots ptd_two_in_three (R/ptd_calculate_point_type.R): a window counts only
+    # when abs(sum(relative_to_mean)) == 3, so a middle point on the mean (11) breaks it.
+    assert _signals(_chart([15, 11, 15, 11])) == {}
+
+
+def test_two_of_three_does_not_count_points_beyond_the_limits() -> None:
+    # NHSRplotthedots ptd_spc_standard: close_to_limits = !outside_limits & beyond the near
+    # band. 17 is outside (rule 1), so 17, 15 give one close point in the window: no 2 of 3.
+    assert _signals(_chart([17, 15, 12, 11])) == {12: OUTSIDE}
+
+
+def test_c_chart_limits_by_hand() -> None:
+    from csp_analysis.statistics.spc import c_chart
+
+    # mean 4, sqrt 2: limits 4 - 6 -> 0 (clipped) and 10, near band 0 and 8 (by hand).
+    chart = c_chart(pd.Series([4.0] * 12 + [11.0]), baseline=12)
+    assert chart["upper"].iloc[0] == 10 and chart["lower"].iloc[0] == 0
+    assert chart["near_upper"].iloc[0] == 8
+    assert _signals(chart) == {12: OUTSIDE}
+
+
+def test_spc_signals_baseline_before_the_year_seasonal_and_c_chart() -> None:
+    months = month_range("2021-04", "2025-03")
+    pattern = [50, 48, 55, 60, 70, 80, 85, 82, 70, 60, 52, 49]
+    big = [pattern[i % 12] + (i * 7) % 5 for i in range(len(months))]  # season + small noise
+    small = [2 + (i % 3) for i in range(len(months))]
+    monthly = pd.DataFrame(
+        {
+            "month": months * 2,
+            "category": ["Big"] * len(months) + ["Small"] * len(months),
+            "count": big + small,
+        }
+    )
+    out = spc_signals(
+        monthly, baseline_end="2024-03", baseline_months=36, seasonal=True, c_chart_below=10
+    )
+    b = out[out["category"] == "Big"]
+    assert b["baseline"].sum() == 36 and not b.loc[b["month"] >= "2024-04", "baseline"].any()
+    assert (b["chart"] == "XmR, seasonally adjusted").all()
+    # with the season removed only the small noise is left: no month is unusual
+    assert (b["signal"] == "").all()
+    plain = spc_signals(monthly, baseline_end="2024-03", baseline_months=36)
+    assert (plain.loc[plain["category"] == "Big", "signal"] != "").sum() > 10  # the season
+    sm = out[out["category"] == "Small"]
+    assert (sm["chart"] == "c-chart").all()
+    assert (sm["signal"] == "").all()
 
 
 def test_two_of_three_on_opposite_sides_is_not_a_signal() -> None:
@@ -246,6 +296,9 @@ def test_spc_signals_table() -> None:
         "trial",
         "signal",
         "method",
+        "value",
+        "baseline",
+        "chart",
     ]
     robbery = out[out["category"] == "Robbery"].set_index("month")
     assert len(robbery) == 24  # every month, the missing one included

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from csp_analysis import defaults
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import months_of_financial_year
+from csp_analysis.periods import month_label, months_of_financial_year
 from csp_analysis.plots.spc import plot_spc
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, md
@@ -24,8 +27,11 @@ def build(ctx: Context) -> SectionResult:
     -------
     SectionResult
         Table ``spc_signals``: every month of every category with its count, mean, limits,
-        near-limit band, trial flag and signal (the numbers behind every control chart); a
-        gap without monthly data.
+        near-limit band, trial flag and signal, the charted value, whether the month set the
+        limits (``baseline``: up to :data:`~csp_analysis.defaults.SPC_BASELINE_MONTHS` months
+        before the assessed year) and the chart kind (seasonally adjusted XmR, or a c-chart
+        below :data:`~csp_analysis.defaults.SPC_C_CHART_BELOW` a month); a gap without
+        monthly data.
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
     if not len(monthly):
@@ -34,7 +40,15 @@ def build(ctx: Context) -> SectionResult:
             "No monthly data: control charts need monthly counts "
             "(data.police.uk street-level files or a monthly extract).",
         )
-    signals = spc_signals(monthly)
+    start = months_of_financial_year(ctx.year)[0]
+    baseline_end = f"{int(start[:4]) - 1}-03"  # the month before the assessed year (April)
+    signals = spc_signals(
+        monthly,
+        baseline_end=baseline_end,
+        baseline_months=defaults.SPC_BASELINE_MONTHS,
+        seasonal=True,
+        c_chart_below=defaults.SPC_C_CHART_BELOW,
+    )
     first = ["category", "month", "count", "mean", "lower", "upper", "signal"]
     signals = signals[first + [c for c in signals.columns if c not in first]]
     return SectionResult(
@@ -71,6 +85,9 @@ def render(result: SectionResult, a: Report) -> list:
     cats = [c for c in (ALL_CRIME, ASB) if c in cats] + [
         c for c in cats if c not in (ALL_CRIME, ASB)
     ]
+    change = (
+        a.results["change"].table("yoy_categories") if "change" in a.results else pd.DataFrame()
+    )
     blocks = []
     for cat in cats:
         frame = spc[spc["category"] == cat].set_index("month")
@@ -80,21 +97,56 @@ def render(result: SectionResult, a: Report) -> list:
         )
         in_year = frame[frame.index.astype(str).isin(year_months)]
         unusual = int((in_year["signal"].fillna("") != "").sum())
-        title = (
-            f"{cat}: {unusual} unusual month{'s' if unusual != 1 else ''} in {a.year}"
-            if unusual
-            else f"{cat}: no unusual month in {a.year}"
-        )
-        blocks.append(figure_html(plot_spc(frame, title), alt))
-    blocks.append(
-        md(
-            "_XmR charts as in NHS England's Making Data Count: limits at the mean ± 2.66 × the "
-            "mean moving range. Signals: a point outside the limits; 7 points in a row rising or "
-            "falling; 2 of 3 points beyond two-thirds of the way to a limit; 7 points in a row on "
-            "one side of the mean. Crime is seasonal, so some signals reflect the time of year._"
-        )
-    )
+        blocks.append(figure_html(plot_spc(frame, _title(cat, unusual, a.year, change)), alt))
+    blocks.append(md(_method_note(spc)))
     return blocks
+
+
+def _title(cat: str, unusual: int, year: str, change: pd.DataFrame) -> str:
+    """The chart's title: unusual months, reconciled with the year's change test."""
+    if not unusual:
+        return f"{cat}: no unusual month in {year}"
+    months = f"{unusual} month{'s' if unusual != 1 else ''}"
+    row = change[change["category"] == cat] if len(change) else change
+    key = "significant_fdr" if "significant_fdr" in row.columns else "significant"
+    if len(row) and key in row.columns and pd.notna(row[key].iloc[0]):
+        if not bool(row[key].iloc[0]):
+            return (
+                f"{cat}: {months} outside the usual pattern in {year}, but the year as a "
+                "whole is within normal variation"
+            )
+        way = "rise" if row["change"].iloc[0] > 0 else "fall"
+        return f"{cat}: {months} outside the usual pattern in {year}, with a significant {way}"
+    return f"{cat}: {months} outside the usual pattern in {year}"
+
+
+def _method_note(spc: pd.DataFrame) -> str:
+    """How the charts were drawn: the baseline months, seasonality and the chart kinds."""
+    base = spc[spc["baseline"]] if "baseline" in spc.columns else spc
+    months = sorted(base["month"].astype(str))
+    span = f"{month_label(months[0])} to {month_label(months[-1])}" if months else "none"
+    kinds = set(spc["chart"].astype(str)) if "chart" in spc.columns else set()
+    parts = [
+        f"_Control charts as in NHS England's Making Data Count. The limits come from the "
+        f"months before the assessed year ({span}, up to {defaults.SPC_BASELINE_MONTHS} "
+        "months), so the year is judged against a range it did not set."
+    ]
+    if "XmR, seasonally adjusted" in kinds:
+        parts.append(
+            "Crime is seasonal: each month's usual seasonal rise or fall (its average above "
+            "or below the baseline mean) is taken off before charting, so summer peaks are "
+            "not flagged for being summer."
+        )
+    parts.append(
+        "XmR limits are the mean ± 2.66 × the mean moving range; a category averaging fewer "
+        f"than {defaults.SPC_C_CHART_BELOW:g} a month gets a Poisson c-chart (mean ± 3 √mean)"
+        " instead. Signals: a point outside the limits; 7 points in a row rising or "
+        "falling; 7 points in a row on one side of the mean; 2 of 3 points on one side of "
+        "the mean close to a limit (as NHSRplotthedots). A month outside the usual pattern "
+        "is a prompt to look, not proof of a change: the year's change is judged by the "
+        "test in the category table._"
+    )
+    return " ".join(parts)
 
 
 SECTION = Section(

@@ -11,14 +11,23 @@ Special-cause rules, checked in this order; a point is labelled with the first r
 1. ``"outside limits"``: a point above the upper or below the lower process limit;
 2. ``"run of 7 rising/falling"``: 7 consecutive points each higher (or each lower) than the one
    before (the "trend" rule);
-3. ``"2 of 3 beyond near band"``: 2 (or 3) of 3 consecutive points beyond the near-limit band
-   on the same side (the points beyond the band are labelled);
+3. ``"2 of 3 beyond near band"``: 2 (or 3) of 3 consecutive points between the near-limit band
+   and the process limit, with all 3 points on the same side of the mean (the points near the
+   limit are labelled), as NHSRplotthedots' ``ptd_two_in_three``: a point beyond the limits is
+   counted by rule 1, not here;
 4. ``"shift of 7 on one side"``: 7 consecutive points above the mean, or 7 below.
 
 Missing months break runs and windows: nothing is interpolated and a missing month is never a
 zero. Equal consecutive values break a trend run, and a point exactly on the mean breaks a
 shift run. Limits are computed from the data as given (no outlier screening), as in the NHS
 spreadsheet.
+
+For a report, :func:`spc_signals` fixes the limits on a baseline of months *before* the assessed
+year (so an unusual year cannot widen its own limits), removes the usual seasonal pattern
+(each calendar month's baseline average above or below the baseline mean) before charting
+when the baseline has two years or more, and draws a Poisson c-chart (mean ± 3 √mean) instead of
+an XmR chart when a category averages fewer than 10 a month, where moving ranges of small
+counts give limits that are too narrow.
 """
 
 from __future__ import annotations
@@ -29,6 +38,9 @@ import pandas as pd
 from csp_analysis.periods import month_range, parse_month
 
 METHOD = "XmR chart (NHS Making Data Count): mean +/- 2.66 x mean moving range"
+SEASONAL_METHOD = METHOD + ", after removing the baseline's average seasonal pattern"
+C_METHOD = "Poisson c-chart: mean +/- 3 x sqrt(mean) (fewer than 10 a month)"
+C_CHART_BELOW = 10.0
 LIMIT_FACTOR = 2.66
 NEAR_FACTOR = 2.66 * 2 / 3  # 1.773: two thirds of the way from the mean to the limits
 MIN_POINTS = 12  # fewer points than this give trial limits only
@@ -76,17 +88,23 @@ def _trend_points(x: np.ndarray) -> np.ndarray:
     return hit
 
 
-def _two_of_three_points(x: np.ndarray, above: np.ndarray, below: np.ndarray) -> np.ndarray:
-    """Points beyond the near band in a window of 3 consecutive points with 2 or more beyond
-    the band on the same side; windows with a missing month do not count."""
+def _two_of_three_points(
+    x: np.ndarray, above: np.ndarray, below: np.ndarray, mean: float
+) -> np.ndarray:
+    """Points close to a limit in a window of 3 consecutive points with 2 or more close to the
+    limit and all 3 on the same side of the mean (NHSRplotthedots ``ptd_two_in_three``);
+    windows with a missing month do not count. ``above``/``below`` mark points between the
+    near band and the limit (not beyond the limit)."""
     hit = np.zeros(len(x), dtype=bool)
     present = ~np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        sides = (x > mean, x < mean)
     for w in range(len(x) - 2):
         window = slice(w, w + 3)
         if not present[window].all():
             continue
-        for side in (above, below):
-            if side[window].sum() >= 2:
+        for side, same in zip((above, below), sides, strict=True):
+            if side[window].sum() >= 2 and same[window].all():
                 hit[window] |= side[window]
     return hit
 
@@ -100,6 +118,88 @@ def _shift_points(x: np.ndarray, mean: float) -> np.ndarray:
                 if end - start + 1 >= RUN:
                     hit[start : end + 1] = True
     return hit
+
+
+def _signals(
+    x: np.ndarray, mean: float, lower: float, upper: float, near_lower: float, near_upper: float
+) -> np.ndarray:
+    """The first special-cause rule each point meets (``""`` where none)."""
+    with np.errstate(invalid="ignore"):
+        outside = (x > upper) | (x < lower)
+        above, below = (x > near_upper) & ~outside, (x < near_lower) & ~outside
+    hits = {
+        OUTSIDE: outside,
+        TREND: _trend_points(x),
+        TWO_OF_THREE: _two_of_three_points(x, above, below, mean),
+        SHIFT: _shift_points(x, mean),
+    }
+    signal = np.full(len(x), "", dtype=object)
+    for rule in reversed(RULES):  # earlier rules overwrite later ones: the first match wins
+        signal[hits[rule]] = rule
+    return signal
+
+
+def c_chart(values: pd.Series, baseline: int | None = None) -> pd.DataFrame:
+    """Poisson c-chart of counts: mean ± 3 √mean, near band at mean ± 2 √mean, same rules.
+
+    For small counts (fewer than about 10 a month) moving ranges understate the spread, and an
+    XmR chart flags months that are only Poisson noise; the c-chart's limits come from the
+    Poisson variance (equal to the mean). The lower limits are not below 0.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Counts in time order on a continuous index, NaN for a missing period.
+    baseline : int, optional
+        Fix the mean on the first ``baseline`` rows (at least 1 non-missing); default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`xmr` (``mr`` as in :func:`xmr`, for reference only).
+
+    Raises
+    ------
+    ValueError
+        If ``baseline`` is not from 1 to the number of rows or the baseline has no count.
+
+    References
+    ----------
+    .. [1] Montgomery, D. C. (2009). Introduction to Statistical Quality Control, 6th ed.,
+       section 7.3.1 (control chart for nonconformities, the c-chart).
+
+    Examples
+    --------
+    >>> chart = c_chart(pd.Series([4, 5, 3, 4, 6, 4, 5, 3, 4, 15]), baseline=9)
+    >>> round(float(chart["upper"].iloc[0]), 2), chart["signal"].iloc[-1]
+    (10.39, 'outside limits')
+    """
+    x = pd.to_numeric(values, errors="raise").astype("Float64")
+    x = x.to_numpy(dtype="float64", na_value=np.nan)
+    n = len(x)
+    b = n if baseline is None else int(baseline)
+    if not 1 <= b <= n or np.isnan(x[:b]).all():
+        raise ValueError(f"baseline must cover 1 to {n} rows with a count, got {baseline!r}")
+    mean = float(np.nanmean(x[:b]))
+    sd = float(np.sqrt(max(mean, 0.0)))
+    lower, upper = max(mean - 3 * sd, 0.0), mean + 3 * sd
+    near_lower, near_upper = max(mean - 2 * sd, 0.0), mean + 2 * sd
+    out = pd.DataFrame(
+        {
+            "value": x,
+            "mean": mean,
+            "mr": np.abs(np.diff(x, prepend=np.nan)),
+            "lower": lower,
+            "upper": upper,
+            "near_lower": near_lower,
+            "near_upper": near_upper,
+            "trial": int(np.count_nonzero(~np.isnan(x[:b]))) < MIN_POINTS,
+            "baseline": np.arange(n) < b,
+            "signal": pd.array(_signals(x, mean, lower, upper, near_lower, near_upper), "string"),
+        },
+        index=values.index,
+    )
+    return out[XMR_COLUMNS]
 
 
 def xmr(values: pd.Series, baseline: int | None = None) -> pd.DataFrame:
@@ -175,18 +275,7 @@ def xmr(values: pd.Series, baseline: int | None = None) -> pd.DataFrame:
     upper, lower = mean + LIMIT_FACTOR * mean_mr, mean - LIMIT_FACTOR * mean_mr
     near_upper, near_lower = mean + NEAR_FACTOR * mean_mr, mean - NEAR_FACTOR * mean_mr
     points = int(np.count_nonzero(~np.isnan(base_x)))
-    with np.errstate(invalid="ignore"):
-        outside = (x > upper) | (x < lower)
-        above, below = x > near_upper, x < near_lower
-    hits = {
-        OUTSIDE: outside,
-        TREND: _trend_points(x),
-        TWO_OF_THREE: _two_of_three_points(x, above, below),
-        SHIFT: _shift_points(x, mean),
-    }
-    signal = np.full(n, "", dtype=object)
-    for rule in reversed(RULES):  # earlier rules overwrite later ones: the first match wins
-        signal[hits[rule]] = rule
+    signal = _signals(x, mean, lower, upper, near_lower, near_upper)
     out = pd.DataFrame(
         {
             "value": x,
@@ -205,8 +294,28 @@ def xmr(values: pd.Series, baseline: int | None = None) -> pd.DataFrame:
     return out[XMR_COLUMNS]
 
 
-def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFrame:
-    """XmR chart of every category's monthly counts, in one long table.
+def _seasonal_index(series: pd.Series, base: np.ndarray) -> pd.Series | None:
+    """Each calendar month's baseline average minus the baseline mean, or None when the
+    baseline lacks two years or a calendar month."""
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    cal = np.array([int(str(m)[5:7]) for m in series.index])
+    sel = base & ~np.isnan(values)
+    if sel.sum() < 24 or len(set(cal[sel])) < 12:
+        return None
+    overall = values[sel].mean()
+    index = {m: values[sel & (cal == m)].mean() - overall for m in range(1, 13)}
+    return pd.Series([index[m] for m in cal], index=series.index)
+
+
+def spc_signals(
+    monthly: pd.DataFrame,
+    baseline: int | None = None,
+    baseline_end: str | None = None,
+    baseline_months: int | None = None,
+    seasonal: bool = False,
+    c_chart_below: float | None = None,
+) -> pd.DataFrame:
+    """Control chart of every category's monthly counts, in one long table.
 
     Each category's months run continuously from its first to its last month; a month with no
     count is kept as a row with a missing count (a gap, never a zero) and never signals.
@@ -217,19 +326,37 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
         ``month, category, count`` as from :func:`csp_analysis.analyses.monthly.monthly_counts`.
     baseline : int, optional
         Number of first months of each category used to fix its limits (see :func:`xmr`).
+    baseline_end : str, optional
+        Last month (``YYYY-MM``) of the baseline: the limits come from the months up to it
+        (the last ``baseline_months`` of them when given), and the chart starts at the
+        baseline's first month. Use the month before the assessed year so that the year is
+        judged against limits it did not set. A category with fewer than 2 baseline months
+        falls back to all its months (``baseline`` then True for every row).
+    baseline_months : int, optional
+        How many months before ``baseline_end`` (inclusive) form the baseline (default all).
+    seasonal : bool
+        Remove the baseline's average seasonal pattern before charting (needs 24 baseline
+        months covering every calendar month; otherwise the counts are charted as they are).
+    c_chart_below : float, optional
+        Draw a Poisson c-chart instead of an XmR chart when the baseline mean is below this
+        (e.g. 10 a month); counts are then charted without seasonal adjustment.
 
     Returns
     -------
     pandas.DataFrame
-        Every month of every category (not only those with a signal): ``category``,
+        Every charted month of every category (not only those with a signal): ``category``,
         ``month``, ``count``, ``mean``, ``lower``, ``upper``, ``near_lower``, ``near_upper``,
-        ``trial``, ``signal`` (``""`` where none) and ``method``. A category without two
-        consecutive months has missing limits and no signals.
+        ``trial``, ``signal`` (``""`` where none), ``method``, ``value`` (the charted value:
+        the count, or the count less its month's seasonal effect), ``baseline`` (the month
+        set the limits) and ``chart`` (``"XmR"``, ``"XmR, seasonally adjusted"`` or
+        ``"c-chart"``). A category without two consecutive months has missing limits and no
+        signals.
 
     Raises
     ------
     ValueError
-        If a column is missing or a category has the same month twice.
+        If a column is missing, a category has the same month twice, or a baseline argument
+        is invalid.
 
     References
     ----------
@@ -248,10 +375,12 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
             f"monthly has no column {', '.join(repr(c) for c in missing)} "
             "(expected month, category, count)"
         )
-    if baseline is not None and (
-        isinstance(baseline, bool) or not isinstance(baseline, int | np.integer) or baseline < 2
-    ):
-        raise ValueError(f"baseline must be a whole number of months, 2 or more, got {baseline!r}")
+    for name, value in (("baseline", baseline), ("baseline_months", baseline_months)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2
+        ):
+            raise ValueError(f"{name} must be a whole number of months, 2 or more, got {value!r}")
+    end = parse_month(baseline_end) if baseline_end is not None else None
     data = monthly[["month", "category", "count"]].copy()
     data["month"] = [parse_month(str(m)) for m in data["month"]]
     parts = []
@@ -262,13 +391,34 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
             raise ValueError(f"monthly: category {cat!r} has month {month} twice")
         months = month_range(sub["month"].min(), sub["month"].max())
         series = sub.set_index("month")["count"].astype("Float64").reindex(months)
+        b = baseline if baseline is None else min(baseline, len(series))
+        if end is not None:
+            before = [m for m in months if m <= end]
+            if baseline_months is not None:
+                before = before[-baseline_months:]
+            if len(before) >= 2:
+                series = series.loc[before[0] :]
+                b = len(before)
+            else:
+                b = None
+        base = np.arange(len(series)) < (len(series) if b is None else b)
+        counts = series.to_numpy(dtype="float64", na_value=np.nan)
+        base_mean = float(np.nanmean(counts[base])) if (~np.isnan(counts[base])).any() else np.nan
+        kind, method = "XmR", METHOD
+        charted = series
+        if c_chart_below is not None and base_mean < c_chart_below:
+            kind, method = "c-chart", C_METHOD
+        elif seasonal:
+            effect = _seasonal_index(series, base)
+            if effect is not None:
+                charted = series - effect
+                kind, method = "XmR, seasonally adjusted", SEASONAL_METHOD
         try:
-            chart = xmr(
-                series, baseline=baseline if baseline is None else min(baseline, len(series))
-            )
+            chart = (c_chart if kind == "c-chart" else xmr)(charted, baseline=b)
         except ValueError:
             chart = pd.DataFrame(
-                {"value": series.to_numpy(dtype="float64", na_value=np.nan)}, index=series.index
+                {"value": charted.to_numpy(dtype="float64", na_value=np.nan)},
+                index=series.index,
             )
             for col in ("mean", "lower", "upper", "near_lower", "near_upper"):
                 chart[col] = np.nan
@@ -279,7 +429,7 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
         part = pd.DataFrame(
             {
                 "category": cat,
-                "month": months,
+                "month": list(series.index),
                 "count": count.array,
                 "mean": chart["mean"].to_numpy(),
                 "lower": chart["lower"].to_numpy(),
@@ -288,6 +438,10 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
                 "near_upper": chart["near_upper"].to_numpy(),
                 "trial": chart["trial"].to_numpy(dtype=bool),
                 "signal": chart["signal"].astype("string").to_numpy(),
+                "method": method,
+                "value": charted.to_numpy(dtype="float64", na_value=np.nan),
+                "baseline": base,
+                "chart": kind,
             }
         )
         parts.append(part)
@@ -302,12 +456,15 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
         "near_upper",
         "trial",
         "signal",
+        "method",
+        "value",
+        "baseline",
+        "chart",
     ]
     if not parts:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     else:
         out = pd.concat(parts, ignore_index=True)
-    out["method"] = METHOD
     return out.astype(
         {
             "category": "string",
@@ -315,8 +472,10 @@ def spc_signals(monthly: pd.DataFrame, baseline: int | None = None) -> pd.DataFr
             "signal": "string",
             "method": "string",
             "trial": "bool",
+            "baseline": "bool",
+            "chart": "string",
         }
-    )
+    )[columns]
 
 
 def list_signal_categories(signals: pd.DataFrame) -> pd.DataFrame:
