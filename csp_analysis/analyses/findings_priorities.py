@@ -44,7 +44,18 @@ def _concern_sentences(concern: pd.DataFrame, most: int = 3) -> list[str]:
     period = f" in {first['period']}" if "period" in ranked.columns else ""
     n = ranked["respondents"].max()
     out.append(f"{text}; {int(n):,} residents answered{period} and could name more than one issue.")
-    if "intervals_overlap" in ranked.columns:
+    if "change_significant" in ranked.columns:
+        moved = ranked[ranked["change_significant"].eq(True).fillna(False)]
+        for _, r in moved.iterrows():
+            verb = "rose" if r["change_pct_points"] > 0 else "fell"
+            out.append(
+                f"Concern about {_lower_first(str(r['concern']))} {verb} from "
+                f"{r['previous_pct']:.1f}% in {r['previous_period']} to {r['pct']:.1f}% in "
+                f"{r['period']} ({r['change_pct_points']:+.1f} percentage points, 95% interval "
+                f"{r['change_ci_lower']:+.1f} to {r['change_ci_upper']:+.1f}); a change that "
+                "large is unlikely to be chance."
+            )
+    elif "intervals_overlap" in ranked.columns:
         moved = ranked[ranked["intervals_overlap"].eq(False).fillna(False)]
         for _, r in moved.iterrows():
             verb = "rose" if r["change_pct_points"] > 0 else "fell"
