@@ -108,7 +108,8 @@ def test_quantile_rule_pinned_by_hand() -> None:
     [
         ({"change": 54, "pct_change": 39.1, "p_value": 0.0035}, "significant rise"),
         ({"change": -54, "pct_change": -2.0, "significant": True}, "significant fall"),
-        ({"change": 54, "pct_change": 39.1, "significant": False, "p_value": 0.001}, "rise"),
+        # tested and not significant: flat whatever the percentage (the verdict decides)
+        ({"change": 54, "pct_change": 39.1, "significant": False, "p_value": 0.001}, "flat"),
         ({"change": 12, "pct_change": 4.9, "p_value": 0.2}, "flat"),
         ({"change": 12, "pct_change": 5.0}, "rise"),
         ({"change": -12, "pct_change": -5.0}, "fall"),
@@ -144,9 +145,18 @@ def test_trend_scores_with_and_without_significance_columns() -> None:
         "significant rise",
         "significant fall",
         "flat",
-        "rise",
+        "flat",  # +10% but within normal variation: the trend factor follows the verdict
     ]
-    assert s.loc[["Up", "Down", "Same", "Rise"], "trend_score"].tolist() == [5, 1, 3, 4]
+    assert s.loc[["Up", "Down", "Same", "Rise"], "trend_score"].tolist() == [5, 1, 3, 3]
+    # the family verdict (significant_fdr) wins over the test alone when the table has it
+    fdr = change(
+        rows,
+        p_value=[0.001, 0.001, 0.9, 0.3, np.nan],
+        significant=pd.array([True, True, False, False, pd.NA], dtype="boolean"),
+        significant_fdr=pd.array([True, False, False, False, pd.NA], dtype="boolean"),
+    )
+    f = rm.score_risk(fdr, config).set_index("category")
+    assert f.at["Down", "trend_raw"] == "flat"
 
 
 def test_trends_table_used_when_given() -> None:
@@ -164,7 +174,8 @@ def test_trends_table_used_when_given() -> None:
         change([("Up", 100, 90), ("Down", 100, 200), ("Other", 1, 2)]), config, trends=trends
     ).set_index("category")
     assert t.at["Up", "trend_raw"] == "significant rise" and t.at["Up", "trend_score"] == 5
-    assert t.at["Down", "trend_raw"] == "fall" and t.at["Down", "trend_score"] == 2
+    # p = 0.4: tested, not significant -> flat, whatever the slope
+    assert t.at["Down", "trend_raw"] == "flat" and t.at["Down", "trend_score"] == 3
     assert pd.isna(t.at["Other", "trend_score"])
 
 
@@ -178,32 +189,65 @@ def test_weighted_sum_pinned_by_hand_with_reweighting() -> None:
         2,
     ]
     assert r.at["A", "total_score"] == 15
-    # B: no survey concern -> missing, never 0: (1*5 + 1*4) / (1 + 1) * (1 + 2 + 1) = 18.
+    # B: no survey concern -> missing, never 0, and nothing imputed: scored on the factors
+    # present, 1*5 + 1*4 = 9, on half the weight (coverage 2 of 4).
     assert pd.isna(r.at["B", "public_concern_raw"]) and pd.isna(r.at["B", "public_concern_score"])
-    assert r.at["B", "total_score"] == 18
+    assert r.at["B", "total_score"] == 9 and r.at["B", "coverage"] == 0.5
     # C: concern exactly 10% reaches the first cut-point -> 2; no vulnerability score:
-    # (1*1 + 2*2) / 3 * 4 = 6.667.
+    # 1*1 + 2*2 = 5, coverage 3 of 4.
     assert r.at["C", "public_concern_score"] == 2
-    assert r.at["C", "total_score"] == pytest.approx(20 / 3)
-    assert r["rank"].tolist() == [1, 2, 3] and list(r.index) == ["B", "A", "C"]
-    assert r["factors_missing"].tolist() == ["public_concern", "", "vulnerability"]
+    assert r.at["C", "total_score"] == 5 and r.at["C", "coverage"] == 0.75
+    assert r["rank"].tolist() == [1, 2, 3] and list(r.index) == ["A", "B", "C"]
+    assert r["factors_missing"].tolist() == ["", "public_concern", "vulnerability"]
+    assert not r["provisional"].any()
     assert r.attrs["unmapped_concerns"] == ["Litter"]
 
 
-def test_min_factors_leaves_total_and_rank_missing() -> None:
+def test_min_factors_marks_provisional_and_never_recommends_it() -> None:
     r = rm.score_risk(ABC, cfg(min_factors=3), concern=CONCERN).set_index("category")
     assert r.at["A", "rank"] == 1 and r.at["A", "total_score"] == 15
-    assert r.loc[["B", "C"], "total_score"].isna().all()
-    assert r.loc[["B", "C"], "rank"].isna().all()
-    assert list(r.index)[-2:] == ["B", "C"]  # unranked rows last, in table order
+    assert r.loc[["B", "C"], "total_score"].tolist() == [9, 5]  # scored on what they have
+    assert r.loc[["B", "C"], "provisional"].all() and not r.at["A", "provisional"]
+    rec = rm.recommend_priorities(r.reset_index(), n=3)
+    assert rec["category"].tolist() == ["A"]
+
+
+def test_category_with_no_counts_is_never_recommended() -> None:
+    t = change([("A", 25, 25), ("B", 45, 45), ("Gone", 5, 5)])
+    t["current"] = pd.array([25, 45, None], dtype="Int64")
+    config = cfg(manual_scores={"vulnerability": {"A": 2, "B": 4, "Gone": 5}}, min_factors=1)
+    concern = pd.DataFrame({"concern": ["Issue A", "Issue C"], "pct": [45.0, 10.0]})
+    r = rm.score_risk(t, config, concern=concern).set_index("category")
+    assert pd.isna(r.at["Gone", "volume_score"]) and bool(r.at["Gone", "provisional"])
+    rec = rm.recommend_priorities(r.reset_index(), n=5)
+    assert "Gone" not in set(rec["category"])
+
+
+def test_quantile_scoring_needs_enough_candidates() -> None:
+    # Four candidates with a cost: quantiles would rank them 1, 2, 4, 5 against each other;
+    # instead the fixed bands of FALLBACK_BANDS["cost"] (500, 1,500, 5,000, 15,000) apply.
+    config = rmc.config_from_dict({"factors": {"cost": {"weight": 1, "scoring": "quantile"}}})
+    costs = pd.DataFrame(
+        {"category": ["A", "B", "C", "D"], "weight": [400.0, 900.0, 1_000.0, 20_000.0]}
+    )
+    t = change([("A", 10, 10), ("B", 10, 10), ("C", 10, 10), ("D", 10, 10)])
+    r = rm.score_risk(t, config, costs=costs).set_index("category")
+    assert r.loc[["A", "B", "C", "D"], "cost_score"].tolist() == [1, 2, 2, 5]
+    assert r.attrs["banded"] == ["cost"]
+    assert r.loc[["A", "B", "C", "D"], "cost_raw"].tolist() == [
+        400,
+        900,
+        1_000,
+        20_000,
+    ]  # the cost of one crime
 
 
 def test_missing_factor_without_any_data_stays_missing() -> None:
     r = rm.score_risk(ABC, cfg())  # no concern table at all
     assert r["public_concern_raw"].isna().all() and r["public_concern_score"].isna().all()
     assert (r["factors_missing"].str.contains("public_concern")).all()
-    # Re-weighted over volume and vulnerability for A: (3 + 2) / 2 * 4 = 10.
-    assert r.set_index("category").at["A", "total_score"] == 10
+    # Scored on volume and vulnerability for A, nothing imputed: 3 + 2 = 5.
+    assert r.set_index("category").at["A", "total_score"] == 5
 
 
 def test_impact_times_likelihood_pinned_by_hand() -> None:
@@ -233,10 +277,11 @@ def test_impact_times_likelihood_pinned_by_hand() -> None:
     #    volume 25 -> 3; significant rise -> 5; likelihood = (3 + 5) / 2 = 4; total 16.
     assert r.at["A", "harm_raw"] == 12_500 and r.at["A", "harm_score"] == 5
     assert (r.at["A", "impact"], r.at["A", "likelihood"], r.at["A", "total_score"]) == (4, 4, 16)
-    # B: no harm weight -> impact = vulnerability 4 (re-weighted); volume 5 -> 1; -16.7% -> fall
-    #    2; likelihood 1.5; total 6. Partnership capacity is in neither group: not used.
+    # B: no harm weight -> impact = vulnerability 4 (mean of the present); volume 5 -> 1;
+    #    -16.7% but p = 0.9 -> flat 3; likelihood 2; total 8. Partnership capacity is in neither
+    #    group: not used.
     assert pd.isna(r.at["B", "harm_score"])
-    assert (r.at["B", "impact"], r.at["B", "likelihood"], r.at["B", "total_score"]) == (4, 1.5, 6)
+    assert (r.at["B", "impact"], r.at["B", "likelihood"], r.at["B", "total_score"]) == (4, 2, 8)
     assert r.at["B", "factors_missing"] == "harm"  # capacity is not used, so not listed
     assert r.at["A", "partnership_capacity_score"] == 1
 
@@ -269,11 +314,13 @@ def test_harm_and_cost_from_reference_tables_asb_has_none() -> None:
     ).set_index("category")
     assert r.at["Robbery", "harm_raw"] == pytest.approx(100 * 365)
     assert r.at["Burglary", "harm_raw"] == pytest.approx(300 * math.sqrt(273.5 * 183.5))
-    assert r.at["Robbery", "cost_raw"] == pytest.approx(100 * 11_320)
+    assert r.at["Robbery", "cost_raw"] == pytest.approx(11_320)  # one robbery: severity
     for cat in ("Anti-social behaviour", "Other crime"):  # no harm weight: missing, not 0
         assert pd.isna(r.at[cat, "harm_raw"]) and pd.isna(r.at[cat, "harm_score"])
     assert pd.isna(r.at["Burglary", "cost_raw"])  # no Heeks figure in DOMAIN.md: missing
-    assert "harm" in r.at["Anti-social behaviour", "factors_missing"]
+    assert r.at["Anti-social behaviour", "factors_missing"].startswith(
+        "harm (not applicable), cost (not applicable)"
+    )
 
 
 def test_concerns_sharing_a_category_take_the_highest_share() -> None:
@@ -340,11 +387,11 @@ def _yaml_with_harm_weight(tmp_path: Path, weight: float) -> Path:
 def test_changing_harm_weight_in_yaml_changes_ranking(tmp_path: Path) -> None:
     """A high-harm, low-volume category overtakes a high-volume, low-harm one.
 
-    Six categories, all flat (trend 3). Volume quintile scores (n = 6, score = 1 + (10r - 5)
-    // 12): Robbery 100 -> 1, Shoplifting 1,000 -> 5. Harm = crimes x CCHI days: Robbery
-    100 x 365 = 36,500 -> 4, Shoplifting 1,000 x 1 = 1,000 -> 2. Only volume, trend and harm have
-    data, so the total is re-weighted over them: total = (v + 3 + w h) / (2 + w) x W_all, where
-    W_all = 6 + w is the sum of all seven default weights (the other five are 1).
+    Six categories, all flat (trend 3). Six are too few for quantiles (fewer than
+    rm.MIN_QUANTILE), so volume and harm are scored on FALLBACK_BANDS: volume (50, 150, 400,
+    1,000): Robbery 100 -> 2, Shoplifting 1,000 -> 5; harm = crimes x CCHI days (1,000, 10,000,
+    50,000, 200,000): Robbery 100 x 365 = 36,500 -> 3, Shoplifting 1,000 x 1 = 1,000 -> 2. Only
+    volume, trend and harm have data: total = v + 3 + w h (nothing imputed).
     """
     rows = [
         ("Robbery", 100, 100),
@@ -356,24 +403,23 @@ def test_changing_harm_weight_in_yaml_changes_ranking(tmp_path: Path) -> None:
     ]
     harm = rmc.load_harm_weights()
     totals = {}
-    for w in (1, 2, 3):
+    for w in (1, 2, 4):
         config = rmc.load_config(_yaml_with_harm_weight(tmp_path, w))
         assert config.factors["harm"].weight == w
         r = rm.score_risk(change(rows), config, harm=harm).set_index("category")
-        assert (r.at["Robbery", "volume_score"], r.at["Robbery", "harm_score"]) == (1, 4)
+        assert (r.at["Robbery", "volume_score"], r.at["Robbery", "harm_score"]) == (2, 3)
         assert (r.at["Shoplifting", "volume_score"], r.at["Shoplifting", "harm_score"]) == (5, 2)
         totals[w] = r
-    one, two, three = totals[1], totals[2], totals[3]
-    # harm weight 1: Robbery (1 + 3 + 4)/3 x 7 = 18.67 < Shoplifting (5 + 3 + 2)/3 x 7 = 23.33
-    assert one.at["Robbery", "total_score"] == pytest.approx(56 / 3)
-    assert one.at["Shoplifting", "total_score"] == pytest.approx(70 / 3)
+    one, two, three = totals[1], totals[2], totals[4]
+    # harm weight 1: Robbery 2 + 3 + 3 = 8 < Shoplifting 5 + 3 + 2 = 10
+    assert one.at["Robbery", "total_score"] == 8
+    assert one.at["Shoplifting", "total_score"] == 10
     assert one.at["Shoplifting", "rank"] < one.at["Robbery", "rank"]
-    # harm weight 2 (the default): both (… )/4 x 8 = 24: tied, sharing a rank
-    assert two.at["Robbery", "total_score"] == two.at["Shoplifting", "total_score"] == 24
-    assert two.at["Robbery", "rank"] == two.at["Shoplifting", "rank"]
-    # harm weight 3: Robbery (1 + 3 + 12)/5 x 9 = 28.8 > Shoplifting (5 + 3 + 6)/5 x 9 = 25.2
-    assert three.at["Robbery", "total_score"] == pytest.approx(28.8)
-    assert three.at["Shoplifting", "total_score"] == pytest.approx(25.2)
+    # harm weight 2 (the default): 11 < 12
+    assert (two.at["Robbery", "total_score"], two.at["Shoplifting", "total_score"]) == (11, 12)
+    # harm weight 4: Robbery 2 + 3 + 12 = 17 > Shoplifting 5 + 3 + 8 = 16
+    assert three.at["Robbery", "total_score"] == 17
+    assert three.at["Shoplifting", "total_score"] == 16
     assert three.at["Robbery", "rank"] < three.at["Shoplifting", "rank"]
 
 
@@ -683,9 +729,12 @@ def test_sensitivity_without_variation_reproduces_the_ranking() -> None:
 
 
 def test_sensitivity_with_missing_totals_and_few_categories() -> None:
-    r = rm.score_risk(ABC, cfg(min_factors=3), concern=CONCERN)
-    s = rm.sensitivity(r, cfg(min_factors=3), draws=50, top=5).set_index("category")
-    assert s.at["A", "p_top5"] == 1.0 and s.loc[["B", "C"], "p_top5"].isna().all()
+    r = rm.score_risk(ABC.assign(current=pd.array([25, None, 5], dtype="Int64")), cfg())
+    r = r.set_index("category")
+    r.loc["B", ["volume_score", "vulnerability_score"]] = np.nan  # B: no factor at all
+    r.loc["B", ["total_score", "rank"]] = [np.nan, pd.NA]
+    s = rm.sensitivity(r.reset_index(), cfg(), draws=50, top=5).set_index("category")
+    assert s.at["A", "p_top5"] == 1.0 and pd.isna(s.at["B", "p_top5"])
     s3 = rm.sensitivity(rm.score_risk(ABC, cfg(), concern=CONCERN), cfg(), draws=200, top=2)
     assert "p_top2" in s3.columns and s3["p_top2"].sum() == pytest.approx(2.0)
     with pytest.raises(ValueError, match="spread"):
@@ -728,21 +777,24 @@ def test_recommend_priorities_reasons_in_words() -> None:
     concern = pd.DataFrame({"concern": ["Drug dealing", "Shoplifting"], "pct": [68.2, 12.0]})
     risk = rm.score_risk(t, config, harm=harm, concern=concern)
     rec = rm.recommend_priorities(risk, n=2).set_index("category")
-    # ASB: volume 5, significant rise 5, no harm or concern: (5 + 5) / 2 x 5 = 25.
-    # Robbery: volume 200 -> 3, significant rise 5, harm 200 x 365 = 73,000 -> 4, no concern:
-    # (3 + 5 + 2 x 4) / 4 x 5 = 20. Drugs: 5 + 4 + 2 x 2 + 5 = 18. Shoplifting: 1 + 3 + 2 + 2 = 8.
-    assert list(rec.index) == ["Anti-social behaviour", "Robbery"]
-    assert rec["total_score"].tolist() == [25, 20]
+    # Scored on the factors present, nothing imputed:
+    # Drugs: volume 450 -> 5, p = 0.2 -> flat 3, harm 450 x 4 = 1,800 -> 2 (x 2), concern 68% -> 5:
+    # 5 + 3 + 4 + 5 = 17. Robbery: volume 200 -> 3, significant rise 5, harm 200 x 365 = 73,000
+    # -> 4 (x 2), no concern: 3 + 5 + 8 = 16. ASB: volume 5, significant rise 5, harm not
+    # applicable, no concern: 10. Shoplifting: 1 + 3 + 2 + 2 = 8.
+    assert list(rec.index) == ["Drugs", "Robbery"]
+    assert rec["total_score"].tolist() == [17, 16]
     assert rec.at["Robbery", "reasons"] == "significant rise, high harm"
     assert rec.at["Robbery", "not_scored"] == "public concern"
-    assert rec.at["Anti-social behaviour", "reasons"] == (
+    full = rm.recommend_priorities(risk, n=4).set_index("category")
+    assert full.at["Anti-social behaviour", "reasons"] == (
         "high volume (2,100 incidents), significant rise"
     )
-    full = rm.recommend_priorities(risk, n=4).set_index("category")
-    assert full.at["Drugs", "reasons"] == (
-        "high volume (450 crimes), named by 68% of residents, rising"
+    assert full.at["Drugs", "reasons"] == "high volume (450 crimes), named by 68% of residents"
+    assert full["total_score"].tolist() == [17, 16, 10, 8]
+    assert full.at["Anti-social behaviour", "not_scored"] == (
+        "harm (not applicable), public concern"
     )
-    assert full["total_score"].tolist() == [25, 20, 18, 8]
     assert full.at["Shoplifting", "reasons"] == (
         "no single factor scores high; ranked on the combined score"
     )

@@ -88,7 +88,13 @@ def render(result: SectionResult, a: Report) -> list:
                 {
                     "Rank": r["rank"],
                     "Category": r["category"],
-                    "Total score": [fmt(v) for v in r["total_score"]],
+                    "Total score": [
+                        fmt(v) + (" (provisional)" if bool(p) else "")
+                        for v, p in zip(r["total_score"], r["provisional"], strict=True)
+                    ],
+                    "Share of weight scored": [
+                        "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
+                    ],
                     "Factors without data": r["factors_missing"].fillna(""),
                 }
             ),
@@ -107,7 +113,13 @@ def render(result: SectionResult, a: Report) -> list:
         md(
             "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
             "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
-            "crime (2018). A factor without data is shown as n/a and never counted as zero._"
+            "crime (2018), as the cost of one crime (volume is scored on its own). A factor without "
+            "data is shown as n/a: nothing is filled in for it, so the total is the score on the "
+            "factors present and the share of the weight scored is shown beside it. Anti-social "
+            "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
+            "applicable). A category scored on too few factors, or with no count for the year, "
+            "is provisional and never recommended. The trend factor follows the significance "
+            "test: a change within normal variation scores as flat._"
         )
     )
     return blocks

@@ -15,7 +15,7 @@ factor                 raw value                                        scored b
 volume                 crimes (incidents) in the assessed year          quantile/thresholds
 trend                  ``significant rise`` … ``significant fall``      fixed table (5 … 1)
 harm                   crimes × CCHI days per crime                     quantile/thresholds
-cost                   crimes × unit cost of crime (£, 2015/16 prices)  quantile/thresholds
+cost                   unit cost of one crime (£, 2015/16 prices)       quantile/thresholds
 public_concern         % of survey respondents naming it                quantile/thresholds
 vulnerability          hand-entered score                               manual (1–5)
 partnership_capacity   hand-entered score                               manual (1–5)
@@ -29,21 +29,31 @@ Scoring rules
 ``quantile``
     score by the value's position among the candidates with a value: with ``r`` its rank
     (1 = smallest, ties share the mean rank) among ``n`` values, score = 1 + ⌊5(r − ½)/n⌋. Ten
-    distinct values score 1, 1, 2, 2, 3, 3, 4, 4, 5, 5; values all equal score 3.
+    distinct values score 1, 1, 2, 2, 3, 3, 4, 4, 5, 5; values all equal score 3. Only over
+    :data:`MIN_QUANTILE` or more candidates with a value: with fewer, quantiles would rank a
+    handful of values against each other, so the factor is scored on the fixed bands of
+    :data:`FALLBACK_BANDS` (or its configured ``thresholds``) instead.
 ``trend``
-    significant rise 5, rise 4, flat 3, fall 2, significant fall 1 (editable).
+    significant rise 5, rise 4, flat 3, fall 2, significant fall 1 (editable). The label
+    follows the significance verdict (over the family of categories where the table has
+    ``significant_fdr``): a change that is not significant is ``flat`` whatever its percentage;
+    the percentage decides only where no test was run.
 ``manual``
     the hand-entered score itself (1–5).
 
 Missing data
 ------------
 A factor without data for a category has ``<factor>_raw`` and ``<factor>_score`` missing (NaN),
-never 0. ``weighted_sum``: ``total = Σ_present wᵢsᵢ × (Σ_all wᵢ / Σ_present wᵢ)``, i.e. the
-missing factors are taken to equal the category's weighted mean of its present factors (the sum
-stays on the same scale as for a complete row). ``impact_likelihood``: impact and likelihood are
-weighted means over their present factors; ``total = impact × likelihood``. ``factors_missing``
-names the missing factors that the combination uses; a category with fewer than ``min_factors``
-scored factors gets no total and no rank.
+never 0, and nothing is imputed for it: ``weighted_sum``: ``total = Σ_present wᵢsᵢ``, the score
+on the factors present. (Filling a gap with the category's own mean score would let a category
+with few, high factors outrank better-evidenced ones.) ``coverage`` is the share of the
+weight the category was scored on (Σ_present wᵢ / Σ_all wᵢ). ``impact_likelihood``: impact and
+likelihood are weighted means over their present factors; ``total = impact × likelihood``.
+``factors_missing`` names the missing factors that the combination uses. A category with fewer
+than ``min_factors`` scored factors is ``provisional``: it is scored and ranked, but never
+recommended, and neither is a category with no count for the year. Anti-social behaviour is
+not a notifiable crime: it has no harm index or unit cost by nature, and :data:`NOT_APPLICABLE`
+declares so (``factors_missing`` says "not applicable") instead of inventing a figure.
 
 Harm and cost per crime of a category
 -------------------------------------
@@ -88,6 +98,26 @@ SCORINGS = {
     "partnership_capacity": ("manual",),
 }
 COMBINATIONS = ("weighted_sum", "impact_likelihood")
+#: Fewest candidates with a value for quantile scoring; fewer use :data:`FALLBACK_BANDS`.
+MIN_QUANTILE = 8
+#: Fixed bands (four cut-points, score 1 below the first, 5 from the last) used instead of
+#: quantiles when too few candidates have a value: crimes a year (volume), crimes × CCHI days
+#: (harm), pounds per crime (cost, Home Office 2015/16 prices) and % of residents (concern).
+FALLBACK_BANDS = {
+    "volume": (50.0, 150.0, 400.0, 1000.0),
+    "harm": (1_000.0, 10_000.0, 50_000.0, 200_000.0),
+    "cost": (500.0, 1_500.0, 5_000.0, 15_000.0),
+    "public_concern": (10.0, 20.0, 35.0, 50.0),
+}
+#: Factors that do not apply to a category by nature (declared, never invented).
+NOT_APPLICABLE = {
+    "Anti-social behaviour": {
+        "harm": "anti-social behaviour is not a notifiable crime: the Crime Harm Index has no "
+        "figure for it",
+        "cost": "anti-social behaviour is not a notifiable crime: the Home Office unit costs "
+        "have no figure for it",
+    }
+}
 AGGREGATES = ("geometric_mean", "median", "mean", "min", "max")
 TREND_LABELS = ("significant rise", "rise", "flat", "fall", "significant fall")
 DEFAULT_TREND_SCORES = {
@@ -475,10 +505,11 @@ def trend_label(
     """Words for a change: ``significant rise``, ``rise``, ``flat``, ``fall``, ``significant fall``.
 
     Significance comes from ``significant`` when known, else from ``p_value < alpha``; a
-    significant change is named by its direction whatever its size. Otherwise a change of at
-    least ``flat_pct`` percent is a rise or fall and anything smaller is flat (with no percent
-    change, e.g. from zero, the direction of the change decides). ``None`` when the change is
-    unknown.
+    significant change is named by its direction whatever its size, and a change tested and
+    found not significant is ``flat`` whatever its size. Only where no test was run does the
+    percentage decide: a change of at least ``flat_pct`` percent is a rise or fall and
+    anything smaller is flat (with no percent change, e.g. from zero, the direction of the
+    change decides). ``None`` when the change is unknown.
 
     Parameters
     ----------
@@ -510,8 +541,10 @@ def trend_label(
     --------
     >>> trend_label(54, 39.1, p_value=0.0035)
     'significant rise'
-    >>> trend_label(12, 4.9, p_value=0.2), trend_label(-30, -8.0)
-    ('flat', 'fall')
+    >>> trend_label(12, 4.9, p_value=0.2), trend_label(30, 13.9, significant=False)
+    ('flat', 'flat')
+    >>> trend_label(-30, -8.0)
+    'fall'
     """
     if change is None or pd.isna(change):
         return None
@@ -522,6 +555,8 @@ def trend_label(
         sig = bool(p_value < alpha)
     if sig and change != 0:
         return "significant rise" if change > 0 else "significant fall"
+    if sig is not None:
+        return "flat"  # tested and within normal variation: never "rising" on its percentage
     if pct_change is None or pd.isna(pct_change):
         return "rise" if change > 0 else "fall" if change < 0 else "flat"
     if pct_change >= flat_pct:
@@ -563,7 +598,8 @@ def _trend_raw(t: pd.DataFrame, fc: FactorConfig, trends: pd.DataFrame | None) -
                 continue
             r = tr.loc[cat]
             slope = r["sen_slope"] if "sen_slope" in tr.columns else r.get("tau")
-            labels.append(trend_label(slope, None, None, r.get("p_value"), fc.alpha, fc.flat_pct))
+            sig = r.get("significant_fdr") if "significant_fdr" in tr.columns else None
+            labels.append(trend_label(slope, None, sig, r.get("p_value"), fc.alpha, fc.flat_pct))
         return labels
     if "change" in t.columns:
         change = list(t["change"])
@@ -574,7 +610,11 @@ def _trend_raw(t: pd.DataFrame, fc: FactorConfig, trends: pd.DataFrame | None) -
     return [
         trend_label(c, p, s, pv, fc.alpha, fc.flat_pct)
         for c, p, s, pv in zip(
-            change, _col(t, "pct_change"), _col(t, "significant"), _col(t, "p_value"), strict=True
+            change,
+            _col(t, "pct_change"),
+            _col(t, "significant_fdr" if "significant_fdr" in t.columns else "significant"),
+            _col(t, "p_value"),
+            strict=True,
         )
     ]
 
@@ -634,16 +674,15 @@ def _combine(
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Totals for scores s (C, F) over ``factors`` and weight draws w (D, F) → (D, C)."""
     w = np.atleast_2d(np.asarray(w, dtype="float64"))
-    present_n = (~np.isnan(s) & (w[0] > 0)[None, :]).sum(axis=1)
-    enough = present_n >= config.min_factors
+    present = ~np.isnan(s)
     if config.combination == "weighted_sum":
-        total = _weighted_mean(s, w) * w.sum(axis=1)[:, None]
-        return np.where(enough[None, :], total, np.nan), None, None
+        total = (np.where(present, s, 0.0) @ w.T).T  # the score on the factors present
+        return np.where(present.any(axis=1)[None, :], total, np.nan), None, None
     idx_i = [factors.index(f) for f in config.impact if f in factors]
     idx_l = [factors.index(f) for f in config.likelihood if f in factors]
     impact = _weighted_mean(s[:, idx_i], w[:, idx_i])
     likelihood = _weighted_mean(s[:, idx_l], w[:, idx_l])
-    total = np.where(enough[None, :], impact * likelihood, np.nan)
+    total = impact * likelihood
     return total, impact, likelihood
 
 
@@ -692,10 +731,14 @@ def score_risk(
     -------
     pandas.DataFrame
         ``category, kind``, then ``<factor>_raw, <factor>_score`` for each configured factor
-        (``trend_raw`` is the trend label), ``impact, likelihood`` (impact × likelihood only),
-        ``total_score, rank, factors_missing``. Sorted by rank (1 = highest total; ties share the
+        (``trend_raw`` is the trend label; ``cost_raw`` the cost of one crime), ``impact,
+        likelihood`` (impact × likelihood only), ``total_score, rank, coverage`` (share of the
+        weight scored), ``factors_scored``, ``provisional`` (too few factors, or no count for
+        the year: never recommended) and ``factors_missing`` (with "(not applicable)" where
+        :data:`NOT_APPLICABLE` declares it). Sorted by rank (1 = highest total; ties share the
         better rank); rows without a total come last with rank missing. ``attrs`` holds
-        ``unmapped_concerns`` (survey concerns not in ``concern_map``) and ``combination``.
+        ``unmapped_concerns`` (survey concerns not in ``concern_map``), ``combination`` and
+        ``banded`` (quantile factors scored on fixed bands: too few candidates).
 
     Raises
     ------
@@ -732,6 +775,7 @@ def score_risk(
     manual_scores = _manual(config, manual, cats)
     factors = list(config.factors)
     score_cols = []
+    banded: list[str] = []
     for f in factors:
         fc = config.factors[f]
         if f == "volume":
@@ -741,10 +785,10 @@ def score_risk(
                 np.array([np.nan if harm_w is None else harm_w.get(cat, np.nan) for cat in cats])
                 * current
             )
-        elif f == "cost":
-            raw = (
-                np.array([np.nan if costs_w is None else costs_w.get(cat, np.nan) for cat in cats])
-                * current
+        elif f == "cost":  # severity: the cost of one crime (volume is its own factor)
+            raw = np.array(
+                [np.nan if costs_w is None else costs_w.get(cat, np.nan) for cat in cats],
+                dtype="float64",
             )
         elif f == "public_concern":
             raw = np.array([concern_cat.get(cat, np.nan) for cat in cats], dtype="float64")
@@ -760,8 +804,15 @@ def score_risk(
         else:  # manual
             given = manual_scores.get(f, {})
             raw = np.array([given.get(cat, np.nan) for cat in cats], dtype="float64")
-        if fc.scoring == "quantile":
+        for i, cat in enumerate(cats):
+            if f in NOT_APPLICABLE.get(cat, {}):
+                raw[i] = np.nan
+        if fc.scoring == "quantile" and int((~np.isnan(raw)).sum()) >= MIN_QUANTILE:
             score = score_quantiles(raw)
+        elif fc.scoring == "quantile":
+            bands = fc.thresholds if len(fc.thresholds) == 4 else FALLBACK_BANDS.get(f)
+            score = score_quantiles(raw) if bands is None else score_thresholds(raw, bands)
+            banded.append(f)
         elif fc.scoring == "thresholds":
             score = score_thresholds(raw, fc.thresholds)
         else:
@@ -779,9 +830,22 @@ def score_risk(
         out["likelihood"] = likelihood[0]
     out["total_score"] = total[0]
     out["rank"] = out["total_score"].rank(method="min", ascending=False).astype("Int64")
+    present = ~np.isnan(s[:, idx])
+    out["coverage"] = (present * w[None, :]).sum(axis=1) / w.sum() if w.sum() > 0 else np.nan
+    out["factors_scored"] = present.sum(axis=1).astype("int64")
+    no_count = ~(current > 0)  # missing or zero crimes in the year: nothing to prioritise
+    out["provisional"] = (out["factors_scored"] < config.min_factors) | no_count
+
+    def missing_words(i: int, cat: str) -> str:
+        words = []
+        for f in used:
+            if np.isnan(out.at[i, f"{f}_score"]):
+                na = NOT_APPLICABLE.get(cat, {}).get(f)
+                words.append(f"{f} (not applicable)" if na else f)
+        return ", ".join(words)
+
     out["factors_missing"] = pd.array(
-        [", ".join(f for f in used if np.isnan(out.at[i, f"{f}_score"])) for i in out.index],
-        dtype="string",
+        [missing_words(i, c) for i, c in zip(out.index, cats, strict=True)], dtype="string"
     )
     order = {c: i for i, c in enumerate(cats)}
     out = (
@@ -792,6 +856,7 @@ def score_risk(
     out = out.reset_index(drop=True).astype({"category": "string", "kind": "string"})
     out.attrs["unmapped_concerns"] = unmapped
     out.attrs["combination"] = config.combination
+    out.attrs["banded"] = banded
     return out
 
 
@@ -920,7 +985,9 @@ def recommend_priorities(risk: pd.DataFrame, n: int = defaults.PRIORITIES) -> pd
     Returns
     -------
     pandas.DataFrame
-        ``rank, category, total_score, reasons, not_scored``: ``reasons`` lists the factors
+        ``rank, category, total_score, reasons, not_scored`` for the top ``n`` candidates that
+        are not ``provisional`` (a candidate with too few factors or no count for the year is
+        never recommended): ``reasons`` lists the factors
         scoring 4 or 5, strongest first then in configuration order (e.g. "high harm,
         significant rise, named by 68% of residents"); ``not_scored`` names, in words, the
         factors without data.
@@ -928,7 +995,11 @@ def recommend_priorities(risk: pd.DataFrame, n: int = defaults.PRIORITIES) -> pd
     factors = [
         c[: -len("_score")] for c in risk.columns if c.endswith("_score") and c != "total_score"
     ]
-    ranked = risk[risk["rank"].notna() & (risk["rank"] <= n)]
+    eligible = risk[risk["rank"].notna()]
+    if "provisional" in risk.columns:
+        eligible = eligible[~eligible["provisional"].fillna(True).astype(bool)]
+    cut = eligible["rank"].nsmallest(n).max() if len(eligible) else 0
+    ranked = eligible[eligible["rank"] <= cut]
     rows = []
     for _, r in ranked.iterrows():
         found = []
@@ -960,7 +1031,10 @@ __all__ = [
     "COMBINATIONS",
     "DEFAULT_TREND_SCORES",
     "FACTORS",
+    "FALLBACK_BANDS",
     "LABELS",
+    "MIN_QUANTILE",
+    "NOT_APPLICABLE",
     "SCORINGS",
     "TREND_LABELS",
     "FactorConfig",
