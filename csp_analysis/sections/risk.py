@@ -113,7 +113,8 @@ def render(result: SectionResult, a: Report) -> list:
         md(
             "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
             "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
-            "crime (2018), as the cost of one crime (volume is scored on its own). A factor without "
+            "crime (2018), as the cost of one crime (volume is scored on its own). A factor "
+            "without "
             "data is shown as n/a: nothing is filled in for it, so the total is the score on the "
             "factors present and the share of the weight scored is shown beside it. Anti-social "
             "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
