@@ -133,3 +133,31 @@ def test_rates_with_census_population(essex_with_census: Dataset) -> None:
 def test_unknown_force_names_the_forces(essex: Dataset) -> None:
     with pytest.raises(UsageError, match="Essex Police"):
         district_change(essex, "Essex Constabulary", "2018/19")
+
+
+def test_each_area_against_the_rest_of_its_force(demo_dataset: Dataset) -> None:
+    # Reference: statsmodels' exact conditional test of two Poisson rates, the area's two
+    # years against the rest of the force's as exposures (test_poisson_2indep(method=
+    # "exact-cond"), one-sided tails doubled: the central two-sided p-value).
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    t = district_change(demo_dataset, "Wessmoor Constabulary", "2025/26")
+    ok = t["months_compared"] == 12
+    force_prev, force_cur = int(t.loc[ok, "previous"].sum()), int(t.loc[ok, "current"].sum())
+    assert t["force_pct_change"].iloc[0] == pytest.approx(
+        round(100 * (force_cur - force_prev) / force_prev, 1)
+    )
+    for r in t[ok].itertuples():
+        rest_prev, rest_cur = force_prev - r.previous, force_cur - r.current
+        p = min(
+            1.0,
+            2
+            * min(
+                test_poisson_2indep(
+                    r.current, rest_cur, r.previous, rest_prev, method="exact-cond", alternative=a
+                ).pvalue
+                for a in ("larger", "smaller")
+            ),
+        )
+        assert r.vs_force.endswith(f"Wessmoor Constabulary ({r.force_pct_change:+.1f}%)")
+        assert r.vs_force.startswith("in line with") is bool(p >= 0.05)

@@ -16,7 +16,9 @@ from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset
 from csp_analysis.periods import normalise_financial_year, parse_financial_year
+from csp_analysis.statistics.change import pct_change
 from csp_analysis.statistics.rates import calculate_rates
+from csp_analysis.statistics.significance import test_change
 
 COLUMNS = [
     "rank",
@@ -32,6 +34,8 @@ COLUMNS = [
     "ci_upper",
     "rate_rank",
     "note",
+    "force_pct_change",
+    "vs_force",
 ]
 
 __all__ = ["COLUMNS", "district_change"]
@@ -66,7 +70,11 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
         - ``rank``: 1 = the largest percent increase (rows sorted that way, areas without a
           percent change last, ties share a rank); ``rate_rank``: 1 = the highest rate;
         - ``note``: incomplete periods, rates over part of a year, population missing or taken
-          from another year.
+          from another year;
+        - ``force_pct_change``: the % change of the force (the areas with 12 months compared)
+          and ``vs_force``: the area's change against the rest of the force ("in line with
+          Essex Police (+21.0%)", "rose more than ...", "fell more than ..."; exact
+          conditional test at 5%), missing where the area is not compared on 12 months.
 
     Raises
     ------
@@ -157,4 +165,37 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
     out = out.reset_index(drop=True)
     out["rank"] = out["pct_change"].rank(ascending=False, method="min").astype("Int64")
     out["rate_rank"] = out["rate_per_1000"].rank(ascending=False, method="min").astype("Int64")
+    out = _against_force(out, force)
     return out[COLUMNS]
+
+
+def _against_force(out: pd.DataFrame, force: str) -> pd.DataFrame:
+    """Each area's change set against the rest of its force's over the same months.
+
+    The area's current count given its two-year total is tested against the share the rest of
+    the force (every other area with both years) had: the exact conditional test of
+    :func:`~csp_analysis.statistics.significance.test_change` with the rest of the force's
+    counts as the exposures. ``vs_force`` reads "in line with <force> (+21.0%)", or "rose
+    more than ..." / "fell more than ..." when the difference is beyond chance at 5%.
+    """
+    ok = out["previous"].notna() & out["current"].notna() & (out["months_compared"] == 12)
+    force_prev = int(out.loc[ok, "previous"].sum())
+    force_cur = int(out.loc[ok, "current"].sum())
+    force_pct = pct_change(force_prev, force_cur) if force_prev > 0 else float("nan")
+    out["force_pct_change"] = pd.array([force_pct] * len(out), dtype="Float64")
+    words: list = []
+    for prev, cur, good in zip(out["previous"], out["current"], ok, strict=True):
+        rest_prev, rest_cur = force_prev - (prev if good else 0), force_cur - (cur if good else 0)
+        if not good or prev < 0 or cur < 0 or rest_prev <= 0 or rest_cur <= 0:
+            words.append(pd.NA)
+            continue
+        res = test_change(int(prev), int(cur), float(rest_prev), float(rest_cur))
+        force_words = f"{force} ({force_pct:+.1f}%)"
+        if not res["significant"]:
+            words.append(f"in line with {force_words}")
+        elif res["rate_ratio"] > 1:
+            words.append(f"rose more than {force_words}")
+        else:
+            words.append(f"fell more than {force_words}")
+    out["vs_force"] = pd.array(words, dtype="string")
+    return out

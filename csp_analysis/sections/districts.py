@@ -70,6 +70,7 @@ def render(result: SectionResult, a: Report) -> list:
             "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in d["change"]],
             "% change": [pct(v) for v in d["pct_change"]],
             "Rate per 1,000": [fmt(v, 1) for v in d["rate_per_1000"]],
+            "Against the force": d["vs_force"].fillna("") if "vs_force" in d.columns else "",
             "Note": d["note"].fillna(""),
         }
     )
@@ -77,7 +78,10 @@ def render(result: SectionResult, a: Report) -> list:
         table_html(shown, "districts", bold={"Area": a.area}),
         md(
             f"_All crime in every partnership of {result.facts['force']}, ranked by % change. "
-            "Rates are blank where population is unknown._"
+            "Rates are blank where population is unknown. Areas' changes vary far more from "
+            "year to year than chance alone, because the whole force moves together (recording "
+            "practice, events); so each area's change is also set against the rest of the "
+            "force: 'in line with' means the difference is within chance._"
         ),
     ]
 
