@@ -129,3 +129,76 @@ def test_renderers_compute_nothing() -> None:
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not {m for m in imported if m and m.startswith("csp_analysis.statistics")}, path
         assert "dataset" not in path.read_text(encoding="utf-8").replace("datasets", ""), path
+
+
+# ---------------------------------------------------------------- no contradicting statements
+
+
+def test_demo_findings_never_contradict_each_other(demo_assessment: Assessment) -> None:
+    """The demo's key findings, chart titles and verdicts tell one story (issue 15): a change is
+    called significant only when it survives the false discovery rate, no category is both a
+    significant rise and a significant decreasing trend (or the reverse), no control-chart title
+    calls months unusual where the year is within normal variation without saying so, survey
+    changes are named only when their interval leaves out 0, and the risk matrix's trend words
+    follow the change test."""
+    from csp_analysis.sections.spc import _title
+
+    a = demo_assessment
+    findings = a.findings
+    yoy = a.results["change"].table("yoy_categories").set_index("category")
+    sig = yoy["significant_fdr"].fillna(False).astype(bool)
+    # 1. a category named as a change beyond normal variation survives the FDR
+    listed = [f for f in findings if f.startswith("Changes beyond normal year-to-year")]
+    for cat in yoy.index:
+        named = any(f"{cat.lower()} (" in f for f in listed)
+        assert not named or sig[cat], f"{cat} named as a significant change but q >= alpha"
+    for f in findings:
+        if "statistically significant" in f:
+            subject = "Anti-social behaviour" if f.startswith("Anti-social") else "All crime"
+            assert sig[subject], f
+    # 2. no significant rise with a significant decreasing trend, nor the reverse
+    trends = a.results["trends"].table("trends").set_index("category")
+    for cat in yoy.index[sig]:
+        way = "increasing" if yoy.at[cat, "change"] > 0 else "decreasing"
+        opposite = "decreasing" if way == "increasing" else "increasing"
+        assert not any(
+            f.startswith(f"{cat} shows a significant {opposite} trend") for f in findings
+        ), cat
+    for cat in trends.index:
+        for prefix in ("", "seasonal_"):
+            d = trends.at[cat, f"{prefix}direction"]
+            if d in ("increasing", "decreasing") and any(
+                f.startswith(f"{cat} shows a significant {d} trend") for f in findings
+            ):
+                assert bool(trends.at[cat, f"{prefix}significant_fdr"]), cat
+    # 3. control-chart titles agree with the change test
+    spc = a.results["spc"].table("spc_signals")
+    year = set(m for m in spc["month"] if str(m) >= a.year[:4] + "-04")
+    change = a.results["change"].table("yoy_categories")
+    for cat in pd.unique(spc["category"]):
+        rows = spc[(spc["category"] == cat) & spc["month"].isin(year)]
+        unusual = int((rows["signal"].fillna("") != "").sum())
+        title = _title(str(cat), unusual, a.year, change)
+        if unusual and cat in yoy.index and not sig[cat]:
+            assert "within normal variation" in title, title
+        assert "unusual months" not in title, title
+    # 4. survey changes: named only when the Newcombe interval leaves out 0
+    concern = a.results["survey"].table("public_concern")
+    for r in concern.itertuples():
+        named = any(f.startswith(f"Concern about {str(r.concern)[0].lower()}") for f in findings)
+        if named and any(str(r.concern)[1:] in f for f in findings if f.startswith("Concern")):
+            assert bool(r.change_significant), r.concern
+    # 5. risk matrix: "significant rise" / "rising" only where the change test agrees
+    risk = a.results["risk"].table("risk_matrix").set_index("category")
+    for cat in risk.index:
+        label = risk.at[cat, "trend_raw"]
+        if label in ("significant rise", "significant fall") and cat in yoy.index:
+            assert sig[cat], cat
+        if label in ("rise", "fall") and cat in yoy.index:
+            assert pd.isna(yoy.at[cat, "significant_fdr"]), cat
+    # 6. peer verdicts: "similar" means inside the over-dispersed limits
+    peers = a.results["comparators"].table("comparators")
+    own = peers[(peers["area"] == a.area) & peers["comparison_od"].notna()]
+    for r in own.itertuples():
+        inside = r.od_lower_95 <= r.rate_per_1000 <= r.od_upper_95
+        assert (r.comparison_od == "similar") is inside, r.category
