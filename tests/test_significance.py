@@ -485,3 +485,20 @@ def test_add_significance_on_demo_year_on_year_table(demo_dataset: Dataset) -> N
     complete = out["previous"].notna() & out["current"].notna()
     assert out.loc[complete, "p_value"].notna().all()
     assert out.loc[~complete, "verdict"].str.startswith("not comparable").all()
+
+
+def test_a_change_that_rounds_to_zero_percent_is_worded_under_a_tenth() -> None:
+    # The audit's wording bug: "a fall of 1 (+0.0%)". 1 in 2,001 is -0.05% -> "under 0.1%".
+    from csp_analysis.analyses.findings import describe_change
+
+    table = pd.DataFrame(
+        {
+            "category": ["Robbery"],
+            "previous": pd.array([2001], dtype="Int64"),
+            "current": pd.array([2000], dtype="Int64"),
+            "pct_change": pd.array([-0.0], dtype="Float64"),
+        }
+    )
+    verdict = sig.add_significance(table)["verdict"].iloc[0]
+    assert verdict == "a fall of 1 (under 0.1%), within normal year-to-year variation"
+    assert describe_change(2001, 2000, -0.0) == "a decrease of 1 (under 0.1%)"

@@ -39,6 +39,8 @@ def describe_change(previous: int, current: int, pct: float | None) -> str:
     """
     diff = current - previous
     pct_txt = "" if pct is None or pd.isna(pct) else f" ({pct:+.1f}%)"
+    if diff != 0 and pct_txt and abs(pct) < 0.05:
+        pct_txt = " (under 0.1%)"  # never "a decrease of 1 (+0.0%)"
     if diff > 0:
         return f"an increase of {diff:,}{pct_txt}"
     if diff < 0:

@@ -210,7 +210,8 @@ def _describe(previous: int, current: int, pct: float) -> tuple[str, str]:
         detail = f"{abs(diff):,} (from 0)"
     else:
         pct = pct if pd.notna(pct) else pct_change(previous, current)
-        detail = f"{abs(diff):,} ({pct:+.1f}%)"
+        # a change that rounds to 0.0% is "under 0.1%", never "+0.0%" on a fall
+        detail = f"{abs(diff):,} (" + ("under 0.1%)" if abs(pct) < 0.05 else f"{pct:+.1f}%)")
     return word, detail
 
 
