@@ -12,7 +12,7 @@ import pytest
 
 import csp_analysis.sections as sections_pkg
 from csp_analysis.assessment import Assessment, assess
-from csp_analysis.model import load
+from csp_analysis.model import Dataset, load
 from csp_analysis.sections import registry, section
 
 EXPECTED = [
@@ -202,3 +202,27 @@ def test_demo_findings_never_contradict_each_other(demo_assessment: Assessment) 
     for r in own.itertuples():
         inside = r.od_lower_95 <= r.rate_per_1000 <= r.od_upper_95
         assert (r.comparison_od == "similar") is inside, r.category
+
+
+def test_negative_year_total_is_shown_never_a_crash(demo_dataset: Dataset) -> None:
+    # Home Office adjustments can leave a category's year total negative (issue 15: the whole
+    # assessment stopped with "current must be 0 or more, got -1", naming no category).
+    import dataclasses
+
+    c = demo_dataset.counts.copy()
+    sel = (
+        (c["area"] == "Elderbrook")
+        & (c["category"] == "Possession of weapons")
+        & c["period"].astype(str).between("2025-04", "2026-03")
+    )
+    idx = c.index[sel]
+    c.loc[idx, "count"] = 0
+    c.loc[idx[0], "count"] = -1
+    a = assess(dataclasses.replace(demo_dataset, counts=c), "Elderbrook")
+    row = a.results["change"].table("yoy_categories").set_index("category")
+    row = row.loc["Possession of weapons"]
+    assert row["current"] == -1 and pd.isna(row["p_value"])
+    assert row["note"].startswith("Possession of weapons: the current year's total is -1")
+    peers = a.results["comparators"].table("comparators")
+    own = peers[(peers["area"] == "Elderbrook") & (peers["category"] == "Possession of weapons")]
+    assert own["count"].iloc[0] == -1 and pd.isna(own["rate_per_1000"].iloc[0])

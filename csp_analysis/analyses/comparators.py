@@ -308,6 +308,11 @@ def peer_table(
             elif count is None:
                 notes.append("no counts for this category")
                 usable = False
+            elif count < 0:  # Home Office adjustments can leave a year total below zero
+                notes.append(
+                    f"{cat}: the year total is {count:,} after Home Office adjustments: no rate"
+                )
+                usable = False
             if pops[m] is None:
                 notes.append("no population: no rate")
             rows.append(
@@ -325,7 +330,11 @@ def peer_table(
     table = pd.DataFrame(rows)
     table["count"] = table["count"].astype("Int64")
     table["population"] = table["population"].astype("Int64")
+    shown_count = table["count"]
+    # a negative total (Home Office adjustments) is shown as it is but has no rate
+    table["count"] = table["count"].where(table["count"].isna() | (table["count"] >= 0), pd.NA)
     table = calculate_rates(table, "count", "population", per=PER)
+    table["count"] = shown_count
     table["population"] = table.pop("shown_population").astype("Int64")
     table = _group_figures(table)
     table = table.astype({c: "string" for c in ("area", "role", "category", "kind", "note")})
