@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import months_of_financial_year
 from csp_analysis.plots.spc import plot_spc
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, md
@@ -60,7 +59,7 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     spc = result.table("spc_signals")
-    year_months = set(months_of_financial_year(a.year))
+    year_months = set(a.period.months)
     flagged = spc[(spc["signal"].fillna("") != "") & spc["month"].isin(year_months)]
     present = set(spc["category"])
     cats = [
