@@ -305,7 +305,7 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
         title = finding_title(a.table("yoy_categories"), a.area, a.year, category)
         display(
             figure_html(
-                plot_monthly_trend(wide, category, a.year, title=title),
+                plot_monthly_trend(wide, category, a.period, title=title),
                 f"Line chart of {category.lower()} per month in {a.area}, {a.year} shaded.",
             )
         )
