@@ -187,14 +187,15 @@ def go_deeper(a: Assessment, category: str) -> None:
 ```python
 ds = csp.load(data)                              # the validated dataset
 ds.counts                                        # area, force, period, category, count, source
-a = csp.assess(ds, "{a.area}", "{a.period.text}")       # every section of the report
+a = csp.assess(ds, "{a.area}", "{a.period.text}")  # every section of the report
 a.tables()                                       # its published tables by name
 a.table("yoy_categories"), a.table("hotspots")   # category table, places
 a.gaps                                           # sections without data, and why
 
 from csp_analysis.analyses import hotspots
 from csp_analysis.statistics import significance, trends
-hotspots.hotspots(ds, "{a.area}", "{a.period.text}", categories=["{category}"])  # by LSOA, <5 suppressed
+# by LSOA, <5 suppressed:
+hotspots.hotspots(ds, "{a.area}", "{a.period.text}", categories=["{category}"])
 ```
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
