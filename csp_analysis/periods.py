@@ -5,6 +5,11 @@ Canonical spellings used everywhere in the project:
 - month: ``"2018-04"``
 - financial year: ``"2018/19"`` (April 2018 to March 2019)
 - Home Office quarter: ``"2018/19 Q1"`` (1 = Apr-Jun, 2 = Jul-Sep, 3 = Oct-Dec, 4 = Jan-Mar)
+
+The assessed period of a report is one :class:`Period` value (a financial year, a quarter or
+any run of up to twelve months, e.g. "12 months to June 2025"), read once by
+:func:`parse_period` where it enters and passed down whole; :func:`months_phrase` names the
+months a partial comparison rests on (``"Jan–Feb 2018"``).
 """
 
 from __future__ import annotations

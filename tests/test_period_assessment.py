@@ -12,6 +12,7 @@ import csv
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from csp_analysis import assess
@@ -186,3 +187,31 @@ def test_batch_progress_carries_the_warning() -> None:
     progress.update(runs[0])
     progress.close()
     assert "warning: Thurrock, 2018/19: the change is provisional\n" in stream.getvalue()
+
+
+def test_home_office_quarters_are_assessed_and_a_straddling_year_is_not(tmp_path: Path) -> None:
+    from csp_analysis.analyses.change import category_change
+
+    header = (
+        "Financial Year,Financial Quarter,Force Name,CSP Name,Offence Description,"
+        "Offence Group,Offence Subgroup,Offence Code,Number of Offences\n"
+    )
+    counts = {("2016/17", 1): 31, ("2016/17", 2): 40, ("2017/18", 1): 45, ("2017/18", 2): 38}
+    lines = [
+        f"{fy},{q},Essex,Thurrock,Robbery of personal property,Robbery,"
+        f"Robbery of personal property,34B,{n}\n"
+        for (fy, q), n in counts.items()
+    ]
+    (tmp_path / "prc.csv").write_text(header + "".join(lines), encoding="utf-8")
+    ds = load(tmp_path, cache=False)
+    q1 = category_change(ds, "Thurrock", "2017/18 Q1").set_index("category")
+    assert (int(q1.loc["Robbery", "previous"]), int(q1.loc["Robbery", "current"])) == (31, 45)
+    assert q1.loc["Robbery", "current_months"] == "Apr–Jun 2017"
+    halves = category_change(ds, "Thurrock", "2017-04..2017-09").set_index("category")
+    assert int(halves.loc["Robbery", "current"]) == 45 + 38
+    assert int(halves.loc["Robbery", "months_compared"]) == 6
+    # Months that cut through a quarter cannot be counted from quarterly figures: no data.
+    cut = category_change(ds, "Thurrock", "2017-05..2017-07").set_index("category")
+    assert pd.isna(cut.loc["Robbery", "current"]) and cut.loc["Robbery", "note"].startswith(
+        "no data"
+    )

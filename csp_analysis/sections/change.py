@@ -54,7 +54,8 @@ def build(ctx: Context) -> SectionResult:
         ``provisional`` (fewer than ``ctx.min_months`` months compared), the period's own
         total over the months it has, note, method and ``kind`` (crime, asb, flag); the key
         findings on All crime, ASB and the largest and significant changes. Facts:
-        ``provisional`` and ``comparable`` (All crime's), ``months_compared``.
+        ``provisional`` and ``comparable`` (All crime's), ``months_compared`` and
+        ``period_months`` (how many months the period spans).
     """
     ds, area, period = ctx.dataset, ctx.area, ctx.period
     start = period.population_year
@@ -80,6 +81,7 @@ def build(ctx: Context) -> SectionResult:
         "provisional": bool(first is not None and first["provisional"]),
         "comparable": bool(first is not None and pd.notna(first["previous"])),
         "months_compared": int(first["months_compared"]) if first is not None else 0,
+        "period_months": period.n_months,
     }
     return SectionResult(
         name=NAME,
@@ -202,7 +204,7 @@ def headline(result: SectionResult) -> dict[str, str]:
         if len(row) and pd.notna(row["total_in_period"].iloc[0]):
             r = row.iloc[0]
             cells[key] = f"{int(r['total_in_period']):,}"
-            if int(r["months_in_period"]) < 12:
+            if int(r["months_in_period"]) < result.facts.get("period_months", 12):
                 cells[key] += f" ({int(r['months_in_period'])} months)"
             value = r["pct_change"]
             if bool(r["provisional"]):
