@@ -109,7 +109,8 @@ def selection(ds: Dataset, a: Assessment, category: str) -> None:
     display(
         Markdown(
             f"Exploring **{category}** in **{a.area}** ({a.force or 'force not known'}), "
-            f"financial year **{a.year}** against {a.previous_year}.\n\n"
+            f"{'financial year ' if a.period.kind == 'financial year' else ''}**{a.year}** "
+            f"against {a.previous_year}.\n\n"
             f"- Other areas: {', '.join(ds.areas)}\n"
             f"- Years with data for {a.area}: {', '.join(ds.financial_years(a.area))}\n"
             f"- Categories: {', '.join([ALL_CRIME, *ds.categories])}\n\n"
