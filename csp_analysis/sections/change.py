@@ -154,10 +154,11 @@ def render(result: SectionResult, a: Report) -> list:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))
     if df["provisional"].any():
         months = int(df["months_compared"].max())
+        least = min(a.min_months, a.period.n_months)
         blocks.append(
             md(
                 f"_**Provisional:** only {months} of {a.period.n_months} months are present in "
-                f"both periods (fewer than {min(a.min_months, a.period.n_months)}), so these changes are not read as the "
+                f"both periods (fewer than {least}), so these changes are not read as the "
                 "year's change: they are kept out of the key findings' headline, the chart "
                 "titles and the priorities. Add the missing months to compare the whole "
                 "period._"
