@@ -215,3 +215,18 @@ def test_home_office_quarters_are_assessed_and_a_straddling_year_is_not(tmp_path
     assert pd.isna(cut.loc["Robbery", "current"]) and cut.loc["Robbery", "note"].startswith(
         "no data"
     )
+
+
+def test_a_complete_financial_year_gives_its_totals_and_comparison(
+    demo_dataset: Dataset,
+) -> None:
+    raw = independent_counts(DEMO, "Elderbrook", "*street.csv")
+    a = assess(demo_dataset, "Elderbrook", "2025/26")
+    first = a.table("yoy_categories").iloc[0]
+    assert a.year == "2025/26" and a.previous_year == "2024/25" and not a.provisional
+    assert int(first["current"]) == sum(raw[m] for m in parse_period("2025/26").months)
+    assert int(first["previous"]) == sum(raw[m] for m in parse_period("2024/25").months)
+    assert int(first["total_in_period"]) == int(first["current"])
+    assert column_names(a.table("yoy_categories"), a) == ("2024/25", "2025/26")
+    assert "in all crime in 2025/26 compared with 2024/25" in a.findings[0]
+    assert a.headline()["all_crime"] == f"{int(first['current']):,}"
