@@ -130,6 +130,7 @@ TIERS: dict[str, str] = {
     "tests/test_model.py": "unit",
     "tests/test_notebooks.py": "integration",  # jupytext round trips
     "tests/test_periods.py": "unit",
+    "tests/test_period_assessment.py": "integration",  # assess() of the demo and Essex
     "tests/test_plan.py": "unit",
     "tests/test_publishing.py": "e2e",
     "tests/test_quarantine.py": "integration",

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from csp_analysis import defaults
-from csp_analysis.analyses.periods import resolve_year
+from csp_analysis.analyses.periods import resolve_period
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset, load
-from csp_analysis.periods import previous_financial_year
+from csp_analysis.periods import Period
 from csp_analysis.sections import Context, SectionResult, registry
 
 __all__ = ["Assessment", "assess", "open_assessment"]
@@ -28,12 +28,14 @@ __all__ = ["Assessment", "assess", "open_assessment"]
 
 @dataclass(frozen=True)
 class Assessment:
-    """The computed content of one area's assessment for one financial year.
+    """The computed content of one area's assessment for one period.
 
     Attributes
     ----------
-    area, year : str
-        The partnership area and the assessed financial year (``YYYY/YY``).
+    area : str
+        The partnership area.
+    period : Period
+        The assessed period (:attr:`year` is its label, ``YYYY/YY`` for a financial year).
     force : str or None
         The area's police force, when known.
     synthetic : bool
@@ -44,20 +46,36 @@ class Assessment:
         Small-area counts from 1 to ``suppress_below - 1`` are published as ``<N``.
     results : Mapping of str to SectionResult
         Every section's result, by name, in report order.
+    min_months : int
+        A change compared on fewer months than this is provisional.
     """
 
     area: str
-    year: str
+    period: Period
     force: str | None
     synthetic: bool
     alpha: float
     suppress_below: int
     results: Mapping[str, SectionResult] = field(default_factory=dict)
+    min_months: int = defaults.MIN_MONTHS
+
+    @property
+    def year(self) -> str:
+        """The assessed period in words: ``"2025/26"`` for a financial year, else e.g.
+        ``"12 months to June 2025"``."""
+        return self.period.label
 
     @property
     def previous_year(self) -> str:
-        """The comparison year."""
-        return previous_financial_year(self.year)
+        """The comparison period in words (the same months a year earlier)."""
+        return self.period.previous().label
+
+    @property
+    def provisional(self) -> bool:
+        """True when All crime's change is compared on fewer than :attr:`min_months` months
+        present in both periods."""
+        result = self.results.get("change")
+        return bool(result is not None and result.facts.get("provisional", False))
 
     def section(self, name: str) -> SectionResult:
         """One section's result.
@@ -244,10 +262,11 @@ def open_assessment(path: str | Path) -> Assessment:
 def assess(
     data: Dataset | str | Path | None = None,
     area: str | None = None,
-    year: str | None = None,
+    year: str | Period | None = None,
     alpha: float = defaults.ALPHA,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     saved: str | Path | None = None,
+    min_months: int = defaults.MIN_MONTHS,
 ) -> Assessment:
     """Compute one area's assessment: every section of the registry, in order.
 
@@ -257,8 +276,11 @@ def assess(
         A loaded dataset or a data folder; default the synthetic demo data.
     area : str, optional
         Partnership area; optional when the data hold one area, and for the demo data.
-    year : str, optional
-        Financial year (``2025/26`` or ``2025-26``); default the latest complete one.
+    year : str or Period, optional
+        The assessed period: a financial year (``2025/26`` or ``2025-26``), a quarter
+        (``2025/26 Q1``), the first and last month of up to twelve (``2024-07..2025-06``), or
+        a :class:`~csp_analysis.periods.Period`; default the latest complete financial year.
+        It is parsed once, here, and compared with the same months a year earlier.
     alpha : float
         Significance level of the change and trend tests (default 5%).
     suppress_below : int
@@ -267,6 +289,10 @@ def assess(
     saved : str or Path, optional
         An assessment the runner already computed (:meth:`Assessment.dump`): read it instead
         of computing again (the report notebook's kernel does this under papermill).
+    min_months : int
+        A change compared on fewer months than this (of those present in both periods,
+        default 9) is shown as provisional and kept out of the headline, chart titles,
+        priorities and the batch index.
 
     Returns
     -------
@@ -288,32 +314,39 @@ def assess(
             f"the suppression threshold must be a whole number of at least 1, "
             f"not {suppress_below!r}"
         )
+    if isinstance(min_months, bool) or not isinstance(min_months, int) or not 1 <= min_months <= 12:
+        raise UsageError(
+            f"the completeness threshold must be a whole number of months from 1 to 12, "
+            f"not {min_months!r}"
+        )
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
-    year = resolve_year(ds, area, year)
+    period = resolve_period(ds, area, year)
     results: dict[str, SectionResult] = {}
     force = ds.area_force.get(area)
     for s in registry():
         ctx = Context(
             dataset=ds,
             area=area,
-            year=year,
+            period=period,
             force=force,
             alpha=alpha,
             suppress_below=suppress_below,
             results=dict(results),
+            min_months=min_months,
         )
         results[s.name] = s.build(ctx)
     return Assessment(
         area=area,
-        year=year,
+        period=period,
         force=force,
         synthetic=ds.synthetic,
         alpha=alpha,
         suppress_below=suppress_below,
         results=results,
+        min_months=min_months,
     )
 
 

@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="build one area's strategic assessment")
     run.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
     run.add_argument("--area", help="partnership area (default: the demo area)")
-    run.add_argument("--year", help="financial year, e.g. 2025/26 (default: latest complete)")
+    _period_options(run, "latest complete financial year")
     run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     run.add_argument(
         "--classification",
@@ -64,9 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--force", help="every partnership of this police force")
     which.add_argument("--areas", help="a comma-separated list of partnership areas")
     which.add_argument("--all", action="store_true", help="every partnership area in the data")
-    batch.add_argument(
-        "--year", help="financial year, e.g. 2018/19 (default: each area's latest complete year)"
-    )
+    _period_options(batch, "each area's latest complete financial year")
     batch.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     batch.add_argument("--jobs", type=_positive, help="worker processes (default: one per core)")
     batch.add_argument(
@@ -106,6 +104,47 @@ def _positive(text: str) -> int:
     return value
 
 
+def _months(text: str) -> int:
+    value = _positive(text)
+    if value > 12:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 12 months, not {value}")
+    return value
+
+
+def _period_options(parser: argparse.ArgumentParser, default: str) -> None:
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument(
+        "--year", help=f"financial year, e.g. 2025/26 (default: {default}); same as --period"
+    )
+    when.add_argument(
+        "--period",
+        help="the assessed period: a financial year (2025/26), a quarter (2025/26 Q1) or the "
+        "first and last month of up to 12 (2024-07..2025-06); compared with the same months "
+        "a year earlier",
+    )
+    parser.add_argument(
+        "--min-months",
+        type=_months,
+        default=defaults.MIN_MONTHS,
+        metavar="N",
+        help="a change compared on fewer than N months present in both periods is shown as "
+        "provisional and kept out of headlines and priorities (default: %(default)s)",
+    )
+
+
+def _period(args: argparse.Namespace) -> object:
+    """The period asked for on the command line, parsed once here (``None``: the default)."""
+    from csp_analysis.periods import parse_period
+
+    text = args.period if args.period is not None else args.year
+    if text is None:
+        return None
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _suppress_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suppress-below",
@@ -129,18 +168,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     int
         The exit code: 0 (errors are raised).
     """
-    from csp_analysis.report.run import run_report
+    from csp_analysis.report.run import build_report, period_warning
 
-    html = run_report(
+    html, assessment = build_report(
         args.data,
         args.area,
-        args.year,
+        _period(args),
         args.out,
         args.classification,
         notebook=args.notebook,
         category=args.category,
         suppress_below=args.suppress_below,
+        min_months=args.min_months,
     )
+    warning = period_warning(assessment)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     print(html)
     return 0
 
@@ -171,11 +214,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         areas=areas,
         all_areas=args.all,
-        year=args.year,
+        year=_period(args),
         out=args.out,
         jobs=args.jobs,
         classification=args.classification,
         suppress_below=args.suppress_below,
+        min_months=args.min_months,
     )
     failed = [r for r in runs if r.state != "done"]
     print(

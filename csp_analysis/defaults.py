@@ -46,3 +46,6 @@ SENSITIVITY_SEED: int = 0
 PRIORITIES: int = 5
 #: The fictional partnership of the built-in synthetic demo data.
 DEMO_AREA: str = "Elderbrook"
+#: A change is provisional (shown, but kept out of headlines, chart titles, priorities and the
+#: batch index) when fewer months than this of the twelve are present in both periods.
+MIN_MONTHS: int = 9

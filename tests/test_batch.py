@@ -130,7 +130,7 @@ def test_batch_builds_every_report_and_carries_on_past_a_failing_area(
         assert row["All crime change"] == f"{crime['pct_change']:+.1f}%"
         assert row["ASB"] == f"{int(asb['current']):,}"
         assert row["ASB change"] == f"{asb['pct_change']:+.1f}%"
-        assert row["Year"] == "2025/26" and row["Months compared"] == "12"
+        assert row["Period"] == "2025/26" and row["Months compared"] == "12"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # staging removed
 
 
@@ -163,7 +163,7 @@ def test_essex_batch_builds_the_fourteen_reports_and_an_index(
     assert sorted(rows) == essex
     for area, row in rows.items():
         assert (out / row["href"]).is_file(), area
-        assert row["Year"] == "2018/19" and row["Report"] == "built"
+        assert row["Period"] == "2018/19" and row["Report"] == "built"
     assert "14 of 14 reports built" in capsys.readouterr().out
 
 
@@ -205,7 +205,7 @@ def test_index_page_escapes_names_links_relatively_and_marks_top_and_bottom(
     assert rows["Oldtown"] == {
         **rows["Oldtown"],
         "href": "",
-        "Year": "–",
+        "Period": "–",
         "Report": "failed: year 2025/26 has <no> data",
     }
 

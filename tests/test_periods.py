@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csp_analysis.periods import (
+    Period,
     financial_year_of_month,
     financial_year_of_period,
     format_financial_year,
@@ -18,12 +19,15 @@ from csp_analysis.periods import (
     month_range,
     months_of_financial_year,
     months_of_quarter,
+    months_phrase,
     normalise_financial_year,
     parse_financial_year,
     parse_month,
+    parse_period,
     period_kind,
     previous_financial_year,
     quarter_label,
+    shift_month,
 )
 
 # ---------------------------------------------------------------- financial years
@@ -253,3 +257,111 @@ def test_financial_year_round_trip(start: int) -> None:
     assert parse_financial_year(text.replace("/", "-")) == start
     assert parse_financial_year(f"{start}/{start + 1}") == start
     assert months_of_financial_year(text) == month_range(f"{start:04d}-04", f"{start + 1:04d}-03")
+
+
+# ---------------------------------------------------------------- the assessed period (Period)
+# Expected labels and months written out by hand from the calendar.
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "label", "slug", "kind"),
+    [
+        ("2025/26", "2025-04", "2026-03", "2025/26", "2025-26", "financial year"),
+        ("2025-2026", "2025-04", "2026-03", "2025/26", "2025-26", "financial year"),
+        (
+            "2024-07..2025-06",
+            "2024-07",
+            "2025-06",
+            "12 months to June 2025",
+            "12-months-to-2025-06",
+            "months",
+        ),
+        (
+            "2024-7 to 2025-6",
+            "2024-07",
+            "2025-06",
+            "12 months to June 2025",
+            "12-months-to-2025-06",
+            "months",
+        ),
+        ("2018/19 Q4", "2019-01", "2019-03", "2018/19 Q4", "2018-19-q4", "quarter"),
+        ("2025-04..2025-06", "2025-04", "2025-06", "2025/26 Q1", "2025-26-q1", "quarter"),
+        (
+            "2024-11..2025-02",
+            "2024-11",
+            "2025-02",
+            "November 2024 to February 2025",
+            "2024-11-to-2025-02",
+            "months",
+        ),
+        ("2025-05..2025-06", "2025-05", "2025-06", "May–June 2025", "2025-05-to-2025-06", "months"),
+    ],
+)
+def test_parse_period(text: str, first: str, last: str, label: str, slug: str, kind: str) -> None:
+    p = parse_period(text)
+    assert (p.first, p.last, p.label, p.slug, p.kind) == (first, last, label, slug, kind)
+    assert parse_period(p.text) == p  # the notebook parameter reads back to the same period
+    assert parse_period(p) is p
+
+
+def test_a_financial_year_period_keeps_its_old_spelling_and_comparison() -> None:
+    p = parse_period("2018-19")
+    assert str(p) == p.label == "2018/19" and p.fy == "2018/19"
+    assert p.previous().label == previous_financial_year("2018/19") == "2017/18"
+    assert p.months == months_of_financial_year("2018/19")
+    assert p.population_year == 2018  # mid-2018 (30 June) lies in April 2018 to March 2019
+    assert Period.financial_year(2018) == p
+
+
+def test_a_rolling_year_is_compared_with_the_same_months_a_year_earlier() -> None:
+    p = parse_period("2024-07..2025-06")
+    before = p.previous()
+    assert (before.first, before.last) == ("2023-07", "2024-06")
+    assert before.label == "12 months to June 2024"
+    assert p.n_months == 12 and p.fy is None
+    assert p.population_year == 2025  # June 2025 is the first 30 June inside the period
+    assert "2025-06" in p and "2024-06" not in p
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-06..2024-07", "2023-01..2024-06", "2025/27", "June 2025", "2025/26 Q5", ""]
+)
+def test_bad_periods_are_refused_with_the_spellings_accepted(text: str) -> None:
+    with pytest.raises(ValueError, match="period|financial year|month"):
+        parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("months", "words"),
+    [
+        (["2018-01", "2018-02"], "Jan–Feb 2018"),
+        (["2019-02", "2019-01"], "Jan–Feb 2019"),
+        (["2019-03"], "Mar 2019"),
+        (["2018-12", "2019-01"], "Dec 2018–Jan 2019"),
+        (
+            ["2018-04", "2018-05", "2018-06", "2018-07", "2018-10", "2018-11", "2018-12"]
+            + ["2019-01", "2019-02"],
+            "Apr–Jul 2018, Oct 2018–Feb 2019",
+        ),
+        ([], ""),
+    ],
+)
+def test_months_phrase_names_each_run_of_months(months: list[str], words: str) -> None:
+    assert months_phrase(months) == words
+
+
+@given(
+    st.integers(2000, 2040),
+    st.integers(1, 12),
+    st.integers(1, 12),
+)
+def test_period_previous_is_twelve_months_earlier_and_as_long(
+    year: int, month: int, length: int
+) -> None:
+    first = f"{year:04d}-{month:02d}"
+    p = Period(first, shift_month(first, length - 1))
+    before = p.previous()
+    assert before.n_months == p.n_months == length
+    assert [shift_month(m, 12) for m in before.months] == p.months
+    assert not set(before.months) & set(p.months)
+    assert parse_period(p.text) == p

@@ -141,6 +141,39 @@ def test_unknown_year_is_refused_with_the_years_that_exist(
     assert "2025/26" in err and "2022/23" in err
 
 
+def test_a_bad_or_doubled_period_is_a_usage_error_before_any_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--period", "2025-13..2026-01", "--out", str(tmp_path)]) == 2
+    assert "not a month" in capsys.readouterr().err
+    both = ["run", "--year", "2025/26", "--period", "2024-07..2025-06", "--out", str(tmp_path)]
+    assert main(both) == 2
+    assert "not allowed with" in capsys.readouterr().err
+    assert main(["run", "--min-months", "13", "--out", str(tmp_path)]) == 2
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.shared
+def test_essex_rolling_year_names_its_months_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = SHARED / "police_uk"
+    if not folder.is_dir():
+        pytest.skip(f"real police.uk files absent: {folder} not found")
+    args = ["run", "--data", str(folder), "--area", "Thurrock", "--period", "2018-03..2019-02"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: Thurrock, 12 months to February 2019: only 2 of 12 months" in err
+    target = tmp_path / "thurrock" / "12-months-to-2019-02"
+    yoy = pd.read_csv(target / "tables" / "yoy_categories.csv")
+    assert yoy["provisional"].all() and (yoy["current_months"] == "Jan–Feb 2019").all()
+    html = (target / "strategic_assessment.html").read_text(encoding="utf-8")
+    assert "12 months to February 2019" in html and "Jan–Feb 2019" in html
+    assert "All crime in Thurrock up" not in html
+    findings = (target / "key_findings.md").read_text(encoding="utf-8")
+    assert findings.startswith("# Key findings: Thurrock, 12 months to February 2019")
+
+
 def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--no-such-option"]) == 2
     assert "unrecognized arguments" in capsys.readouterr().err

@@ -1,7 +1,10 @@
 """Year-on-year change by category: previous, current, change and % change.
 
-When either year has missing periods, both years are compared on the periods present in both
-(like for like: April with April), and the table says how many months were compared.
+The assessed period (a :class:`~csp_analysis.periods.Period`: a financial year, a quarter or
+any twelve months ending a month) is compared with the same months a year earlier. When either
+period has missing months, both are compared on the months present in both (like for like:
+April with April); the table names those months and says how many were compared, and a
+comparison on fewer than ``min_months`` months is marked provisional.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from csp_analysis import defaults
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import Dataset, months_of_period
-from csp_analysis.periods import financial_year_of_period, period_kind, previous_financial_year
+from csp_analysis.periods import Period, months_phrase, parse_period
 from csp_analysis.statistics.change import pct_change
 
 COLUMNS = [
@@ -22,90 +26,122 @@ COLUMNS = [
     "change",
     "pct_change",
     "months_compared",
+    "previous_months",
+    "current_months",
+    "provisional",
+    "months_in_period",
+    "total_in_period",
     "note",
 ]
 
 
-def _slot(period: str) -> str:
-    """Position of a period within its financial year: month, quarter or the whole year."""
-    kind = period_kind(period)
-    return {"month": period[5:7], "quarter": period[-2:], "year": "Y"}[kind]
-
-
-def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
+def category_change(
+    ds: Dataset, area: str, year: str | Period, min_months: int = defaults.MIN_MONTHS
+) -> pd.DataFrame:
     """Year-on-year table for every category, All crime and anti-social behaviour.
 
     Parameters
     ----------
     ds : Dataset
     area : str
-    year : str
-        The assessed financial year, e.g. ``"2025/26"``; compared with the year before.
+    year : str or Period
+        The assessed period (a financial year may be written ``"2025/26"``); compared with
+        the same months a year earlier.
+    min_months : int
+        A comparison on fewer months than this (of those present in both periods) is
+        ``provisional``.
 
     Returns
     -------
     pandas.DataFrame
-        ``category, kind, previous, current, change, pct_change, months_compared, note``.
-        ``pct_change`` is in percent (4.9 means +4.9%). All crime comes first, then the crime
-        categories, anti-social behaviour and flags. Counts are missing (not zero) where the
-        previous year has no data.
+        ``category, kind, previous, current, change, pct_change, months_compared,
+        previous_months, current_months, provisional, months_in_period, total_in_period,
+        note``. ``previous`` and ``current`` count the months present in both periods
+        (``previous_months`` and ``current_months`` name them, e.g. ``"Jan–Feb 2018"``);
+        ``total_in_period`` is the area's own total over every month of the assessed period
+        it has (``months_in_period`` of them). ``pct_change`` is in percent (4.9 means
+        +4.9%). All crime comes first, then the crime categories, anti-social behaviour and
+        flags. Without a comparison ``previous`` is missing (not zero) and ``current`` is the
+        period's own total.
     """
-    prev_year = previous_financial_year(year)
+    period = parse_period(year)
+    prev_period = period.previous()
+    cur_set, prev_set = set(period.months), set(prev_period.months)
     counts = ds.area_counts(area)
+    spans = {p: months_of_period(p) for p in counts["period"].unique()}
+    # A row belongs to a period only when all its months do; its slot is its calendar months
+    # (the same in both periods, which are twelve months apart).
+    where = {
+        p: ("cur" if set(ms) <= cur_set else "prev" if set(ms) <= prev_set else "")
+        for p, ms in spans.items()
+    }
     counts = counts.assign(
-        fy=counts["period"].map(financial_year_of_period), slot=counts["period"].map(_slot)
+        side=counts["period"].map(where),
+        slot=counts["period"].map({p: ",".join(m[5:] for m in ms) for p, ms in spans.items()}),
     )
+    both = "years" if period.kind == "financial year" else "periods"
     rows = []
     for kind in ("crime", "asb", "flag"):
         sub = counts[counts["kind"] == kind]
         if not len(sub):
             continue
-        cur_slots = set(sub.loc[sub["fy"] == year, "slot"])
-        prev_slots = set(sub.loc[sub["fy"] == prev_year, "slot"])
+        in_cur = sub[sub["side"] == "cur"]
+        in_prev = sub[sub["side"] == "prev"]
+        cur_slots, prev_slots = set(in_cur["slot"]), set(in_prev["slot"])
         common = cur_slots & prev_slots
-        cur = sub[(sub["fy"] == year) & sub["slot"].isin(common)]
-        prev = sub[(sub["fy"] == prev_year) & sub["slot"].isin(common)]
-        months = len({m[5:] for p in cur["period"].unique() for m in months_of_period(p)})
+        cur = in_cur[in_cur["slot"].isin(common)]
+        prev = in_prev[in_prev["slot"].isin(common)]
+        cur_months = sorted({m for p in cur["period"].unique() for m in spans[p]})
+        prev_months = sorted({m for p in prev["period"].unique() for m in spans[p]})
+        own_months = {m for p in in_cur["period"].unique() for m in spans[p]}
+        months = len(cur_months)
         note = ""
         if not cur_slots:
-            note = f"no data for {year}"
+            note = f"no data for {period.label}"
         elif not prev_slots:
-            note = f"no data for {prev_year}"
-        elif months < 12:
-            note = f"compared on the {months} months present in both years"
+            note = f"no data for {prev_period.label}: no comparison"
+        elif months < period.n_months:
+            note = (
+                f"compared on the {months} months present in both {both} "
+                f"({months_phrase(prev_months)} and {months_phrase(cur_months)})"
+            )
         present = set(sub["category"])
         cats = [c for c in ds.cmap.of_kind(kind) if c in present]
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
         cur_sum = cur.groupby("category")["count"].sum()
         prev_sum = prev.groupby("category")["count"].sum()
-        year_sum = sub[sub["fy"] == year].groupby("category")["count"].sum()
+        own_sum = in_cur.groupby("category")["count"].sum()
         for cat in cats:
 
             def pick(sums: pd.Series, c: str = cat) -> int:
                 return int(sums.sum() if c == ALL_CRIME else sums.get(c, 0))
 
-            c_val = pick(cur_sum) if common else None
-            p_val = pick(prev_sum) if common else None
-            if not common and cur_slots:
-                c_val = pick(year_sum)
             rows.append(
                 {
                     "category": cat,
                     "kind": kind,
-                    "previous": p_val,
-                    "current": c_val,
+                    "previous": pick(prev_sum) if common else None,
+                    "current": pick(cur_sum if common else own_sum) if cur_slots else None,
                     "months_compared": months if common else 0,
+                    "previous_months": months_phrase(prev_months),
+                    "current_months": months_phrase(cur_months),
+                    "provisional": bool(common) and months < min(min_months, period.n_months),
+                    "months_in_period": len(own_months),
+                    "total_in_period": pick(own_sum) if cur_slots else None,
                     "note": note,
                 }
             )
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("change", "pct_change")])
-    out["previous"] = out["previous"].astype("Int64")
-    out["current"] = out["current"].astype("Int64")
+    for c in ("previous", "current", "total_in_period"):
+        out[c] = out[c].astype("Int64")
+    out["months_in_period"] = out["months_in_period"].astype("int64")
+    out["provisional"] = out["provisional"].astype("bool")
     out["change"] = (out["current"] - out["previous"]).astype("Int64")
     out["pct_change"] = [
         pct_change(p, c) if pd.notna(p) and pd.notna(c) else np.nan
         for p, c in zip(out["previous"], out["current"], strict=True)
     ]
     out["pct_change"] = out["pct_change"].astype("Float64")
-    return out.astype({"category": "string", "kind": "string", "note": "string"})[COLUMNS]
+    text = {c: "string" for c in ("category", "kind", "previous_months", "current_months", "note")}
+    return out.astype(text)[COLUMNS]

@@ -33,13 +33,7 @@ from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest.base import norm
 from csp_analysis.model import Dataset, months_of_period
-from csp_analysis.periods import (
-    financial_year_of_period,
-    month_label,
-    months_of_financial_year,
-    normalise_financial_year,
-    parse_financial_year,
-)
+from csp_analysis.periods import Period, month_label, parse_period
 from csp_analysis.statistics.comparators import (
     HIGHER,
     LOWER,
@@ -146,9 +140,10 @@ def read_peers(df: pd.DataFrame) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------- verdicts
-def _fy(year: str) -> str:
+def _fy(year: str | Period) -> Period:
+    """The period (a financial year may be written ``"2025/26"``), parsed once."""
     try:
-        return normalise_financial_year(year)
+        return parse_period(year)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -177,14 +172,15 @@ def _resolve_peers(
 
 
 def _member_year(
-    ds: Dataset, member: str, fy: str, areas: list[str]
+    ds: Dataset, member: str, fy: Period, areas: list[str]
 ) -> tuple[dict[str, int], dict[str, list]]:
-    """A member's counts by category for a financial year and the months missing by kind."""
-    all_months = months_of_financial_year(fy)
+    """A member's counts by category for a period and the months missing by kind."""
+    all_months = fy.months
     if member not in areas:
         return {}, {"crime": all_months, "asb": all_months}
     counts = ds.area_counts(member)
-    counts = counts[counts["period"].map(financial_year_of_period) == fy]
+    inside = {p: set(months_of_period(p)) <= set(all_months) for p in counts["period"].unique()}
+    counts = counts[counts["period"].map(inside).astype(bool)]
     missing = {}
     for kind in ("crime", "asb"):
         periods = counts.loc[counts["kind"] == kind, "period"].unique()
@@ -203,7 +199,7 @@ def _missing_text(months: list[str]) -> str:
 
 
 def peer_table(
-    ds: Dataset, area: str, year: str, peers: Sequence[str] | None = None
+    ds: Dataset, area: str, year: str | Period, peers: Sequence[str] | None = None
 ) -> tuple[pd.DataFrame, str]:
     """Rates of an area and its peers for every category, with group rate, band and verdicts.
 
@@ -262,7 +258,7 @@ def peer_table(
     area = ds.resolve_area(area)
     areas = ds.areas  # computed once: the property scans every count
     fy = _fy(year)
-    start = parse_financial_year(fy)
+    start = fy.population_year
     _, area_missing = _member_year(ds, area, fy, areas)
     if area_missing["crime"]:
         complete = complete_years(ds, area)

@@ -15,7 +15,7 @@ from csp_analysis.analyses.periods import missing_months
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset
-from csp_analysis.periods import normalise_financial_year, parse_financial_year
+from csp_analysis.periods import Period, parse_period
 from csp_analysis.statistics.change import pct_change
 from csp_analysis.statistics.rates import calculate_rates
 from csp_analysis.statistics.significance import test_change
@@ -41,7 +41,7 @@ COLUMNS = [
 __all__ = ["COLUMNS", "district_change"]
 
 
-def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
+def district_change(ds: Dataset, force: str, year: str | Period) -> pd.DataFrame:
     """All crime in every partnership of a force: previous and current year, change, rate.
 
     Parameters
@@ -90,10 +90,10 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
     """
     force = ds.resolve_force(force)
     try:
-        fy = normalise_financial_year(year)
+        fy = parse_period(year)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    start = parse_financial_year(fy)
+    start = fy.population_year
     areas = set(ds.areas)  # as Dataset.areas_of_force, with the area list computed once
     members = sorted(a for a, f in ds.area_force.items() if f == force and a in areas)
     rows = []
@@ -133,7 +133,9 @@ def district_change(ds: Dataset, force: str, year: str) -> pd.DataFrame:
             elif pd.notna(values["current"]) and months == 0:
                 gaps = missing_months(ds, area, fy)
                 if gaps:
-                    notes.append(f"rate over the {12 - len(gaps)} months of {fy} with data")
+                    notes.append(
+                        f"rate over the {fy.n_months - len(gaps)} months of {fy} with data"
+                    )
         rows.append({"area": area, **values, "population": population, "note": "; ".join(notes)})
     out = pd.DataFrame(
         rows,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import month_label, previous_financial_year
+from csp_analysis.periods import Period, month_label, months_phrase, parse_period
 
 
 def describe_change(previous: int, current: int, pct: float | None) -> str:
@@ -113,7 +113,7 @@ def trend_findings(trends: pd.DataFrame) -> list[str]:
 
 def key_findings(
     area: str,
-    year: str,
+    year: str | Period,
     change: pd.DataFrame,
     missing: list[str],
     most: int = 3,
@@ -121,11 +121,16 @@ def key_findings(
 ) -> list[str]:
     """Key findings as plain sentences.
 
+    A change compared on too few months (``provisional`` in the table) is not read as the
+    period's change: the headline gives the area's own total over the months it has and the
+    provisional figures are named as such, with no verdict. Without a comparison period no
+    change is claimed at all: the sentence says which data would allow one.
+
     Parameters
     ----------
     area : str
-    year : str
-        The assessed financial year.
+    year : str or Period
+        The assessed period (a financial year may be written ``"2025/26"``).
     change : pandas.DataFrame
         The year-on-year table from :func:`~csp_analysis.analyses.change.category_change`.
     missing : list of str
@@ -140,27 +145,52 @@ def key_findings(
     -------
     list of str
     """
-    prev = previous_financial_year(year)
+    period = parse_period(year)
+    label, prev = period.label, period.previous().label
     out = []
     rows = change.set_index("category")
+    crime = change[change["kind"] == "crime"] if len(change) else change
+    first = crime.iloc[0] if len(crime) else (change.iloc[0] if len(change) else None)
+    comparable = first is not None and pd.notna(first["previous"])
+    provisional = bool(first is not None and first.get("provisional", False))
     compared = ""
-    if len(rows) and rows["months_compared"].max() < 12 and rows["months_compared"].max() > 0:
-        compared = f" (comparing the {int(rows['months_compared'].max())} months present in both)"
+    if comparable and 0 < int(first["months_compared"]) < period.n_months:
+        compared = (
+            f" (comparing {first['current_months']} with {first['previous_months']}, the "
+            f"{int(first['months_compared'])} months present in both)"
+        )
     if ALL_CRIME in rows.index:
         r = rows.loc[ALL_CRIME]
-        if pd.notna(r["previous"]) and pd.notna(r["current"]):
+        own, own_months = r.get("total_in_period", r["current"]), r.get("months_in_period", 12)
+        the = "the " if label.startswith("12 months") else ""
+        scope = (
+            f"in {the}{label}"
+            if pd.isna(own_months) or int(own_months) >= period.n_months
+            else f"in the {int(own_months)} months with data of {the}{label}"
+        )
+        if comparable and provisional:
+            out.append(
+                f"{area} recorded {int(own):,} crimes {scope}. Only {int(r['months_compared'])} "
+                f"of {period.n_months} months are present in both {label} and {prev} "
+                f"({r['current_months']} and {r['previous_months']}): {int(r['current']):,} "
+                f"crimes against {int(r['previous']):,} is a provisional comparison, not the "
+                "change over the year."
+            )
+        elif comparable:
             words = describe_change(int(r["previous"]), int(r["current"]), r["pct_change"])
             out.append(
                 f"{area} has seen {words} "
-                f"in all crime in {year} compared with {prev}{compared}: {int(r['current']):,} "
+                f"in all crime in {label} compared with {prev}{compared}: {int(r['current']):,} "
                 f"crimes against {int(r['previous']):,}{_significance_clause(r)}."
             )
-        elif pd.notna(r["current"]):
+        elif pd.notna(own):
+            before = period.previous()
             out.append(
-                f"{area} recorded {int(r['current']):,} crimes in {year}; "
-                f"there is no data for {prev} to compare with."
+                f"{area} recorded {int(own):,} crimes {scope}. There are no data for {prev} to "
+                "compare with, so no change is assessed: data for "
+                f"{months_phrase(before.months)} would allow a comparison."
             )
-    if ASB in rows.index:
+    if ASB in rows.index and comparable and not provisional:
         r = rows.loc[ASB]
         if pd.notna(r["previous"]) and pd.notna(r["current"]):
             out.append(
@@ -169,6 +199,12 @@ def key_findings(
                 f"{int(r['current']):,} incidents against {int(r['previous']):,}"
                 f"{_significance_clause(r)}."
             )
+    if not comparable or provisional:
+        if trends is not None and len(trends) and "direction" in trends.columns:
+            out += trend_findings(trends)
+        if missing:
+            out.append(missing_months_finding(missing))
+        return out
     cats = change[(change["kind"] == "crime") & (change["category"] != ALL_CRIME)]
     cats = cats.dropna(subset=["change"])
     rises = cats[cats["change"] > 0].sort_values("change", ascending=False).head(most)

@@ -31,12 +31,7 @@ from csp_analysis.categories import ALL_CRIME
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest.police_uk import LSOA_NAME
 from csp_analysis.model import Dataset
-from csp_analysis.periods import (
-    month_label,
-    months_of_financial_year,
-    normalise_financial_year,
-    parse_financial_year,
-)
+from csp_analysis.periods import Period, month_label, parse_period
 from csp_analysis.statistics.rates import calculate_rates
 
 THRESHOLD = defaults.SUPPRESS_BELOW
@@ -164,9 +159,10 @@ def _unordered_small(table: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- selection
-def _fy(year: str) -> str:
+def _fy(year: str | Period) -> Period:
+    """The period (a financial year may be written ``"2025/26"``), parsed once."""
     try:
-        return normalise_financial_year(year)
+        return parse_period(year)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -193,7 +189,7 @@ def _categories(ds: Dataset, categories: Sequence[str] | None) -> list[str]:
 
 
 def select_records(
-    ds: Dataset, area: str, year: str, categories: Sequence[str] | None = None
+    ds: Dataset, area: str, year: str | Period, categories: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """The street-level records of an area for a financial year (for maps and hot spots).
 
@@ -232,9 +228,7 @@ def select_records(
     rec = ds.records_of(area)
     if not len(rec) or "lsoa_code" not in rec.columns:
         raise DataError(f"no street-level records for '{area}'")
-    keep = rec["month"].isin(months_of_financial_year(fy)) & rec["category"].astype("string").isin(
-        cats
-    )
+    keep = rec["month"].isin(fy.months) & rec["category"].astype("string").isin(cats)
     return rec[keep.fillna(False).astype(bool)].reset_index(drop=True)
 
 
@@ -327,7 +321,7 @@ def hotspots(
     )
     counts["lsoa"] = counts["lsoa"].astype("string")
     counts["name"] = counts["name"].astype("string")
-    pop = _lsoa_population(ds, lsoa_population, parse_financial_year(fy))
+    pop = _lsoa_population(ds, lsoa_population, fy.population_year)
     if pop is not None:
         area_of = pop["pop_name"].str.extract(LSOA_NAME)["area"].astype("string")
         zero = pop[(area_of == area).fillna(False).astype(bool) & ~pop["lsoa"].isin(counts["lsoa"])]

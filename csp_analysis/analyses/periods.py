@@ -1,4 +1,4 @@
-"""Choosing the assessed financial year and describing what an area's data covers."""
+"""Choosing the assessed period and describing what an area's data covers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ import difflib
 
 from csp_analysis.exceptions import UsageError
 from csp_analysis.model import Dataset
-from csp_analysis.periods import (
-    months_of_financial_year,
-    normalise_financial_year,
-)
+from csp_analysis.periods import Period, month_label, parse_period
 
 
 def crime_months(ds: Dataset, area: str) -> list[str]:
@@ -39,8 +36,8 @@ def crime_months(ds: Dataset, area: str) -> list[str]:
     return []
 
 
-def missing_months(ds: Dataset, area: str, year: str) -> list[str]:
-    """Months of a financial year that the area's crime source does not cover.
+def missing_months(ds: Dataset, area: str, year: str | Period) -> list[str]:
+    """Months of a period that the area's crime source does not cover.
 
     Parameters
     ----------
@@ -48,23 +45,24 @@ def missing_months(ds: Dataset, area: str, year: str) -> list[str]:
         The loaded data.
     area : str
         Partnership area, spelled as in ``ds.areas``.
-    year : str
-        Financial year in any common spelling (``2025/26``, ``2025-26``, ``2025/2026``).
+    year : str or Period
+        The period (:class:`~csp_analysis.periods.Period`), or a financial year in any
+        common spelling (``2025/26``, ``2025-26``, ``2025/2026``).
 
     Returns
     -------
     list of str
-        The uncovered months ``YYYY-MM`` in financial-year order (April first); empty when
-        all twelve are covered. These months are missing data, never zero; every month of a
-        year beyond the data is listed.
+        The uncovered months ``YYYY-MM`` in order (April first for a financial year); empty
+        when all are covered. These months are missing data, never zero; every month of a
+        period beyond the data is listed.
 
     Raises
     ------
     ValueError
-        If ``year`` is not a financial year.
+        If ``year`` is not a period.
     """
     covered = set(crime_months(ds, area))
-    return [m for m in months_of_financial_year(year) if m not in covered]
+    return [m for m in parse_period(year).months if m not in covered]
 
 
 def complete_years(ds: Dataset, area: str) -> list[str]:
@@ -94,7 +92,7 @@ def complete_years(ds: Dataset, area: str) -> list[str]:
 
 
 def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
-    """The financial year to assess: the one asked for, else the latest complete one.
+    """The financial year to assess, as text (:func:`resolve_period` for any period).
 
     Without a complete year the latest year with data is used (the report says it is
     incomplete).
@@ -128,20 +126,73 @@ def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
     >>> resolve_year(ds, "Elderbrook", None), resolve_year(ds, "Elderbrook", "2024-25")
     ('2025/26', '2024/25')
     """
+    period = resolve_period(ds, area, year)
+    if period.kind != "financial year":
+        raise UsageError(f"{period.label} is not a financial year (e.g. 2025/26)")
+    return period.label
+
+
+def resolve_period(ds: Dataset, area: str, period: str | Period | None) -> Period:
+    """The period to assess: the one asked for, else the latest complete financial year.
+
+    Without a complete financial year the latest one with data is used (the report says it
+    is incomplete). The text is parsed here, once; the :class:`~csp_analysis.periods.Period`
+    is then passed down whole.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        Partnership area, spelled as in ``ds.areas``.
+    period : str, Period or None
+        A financial year in any common spelling (``2025/26``, ``2025-26``), a quarter
+        (``2025/26 Q1``), the first and last month (``2024-07..2025-06``), a
+        :class:`~csp_analysis.periods.Period`, or ``None`` to choose as above.
+
+    Returns
+    -------
+    Period
+        A period asked for needs some data, not complete data: its missing months are
+        reported, never counted as zero.
+
+    Raises
+    ------
+    UsageError
+        If ``period`` cannot be read or the area has no data in it; the message lists the
+        years (or months) that exist and the closest year. Also when the area has no data.
+
+    Examples
+    --------
+    >>> from csp_analysis import load
+    >>> ds = load()
+    >>> resolve_period(ds, "Elderbrook", "2024-07..2025-06").label
+    '12 months to June 2025'
+    """
     years = ds.financial_years(area)
     if not years:
         raise UsageError(f"area '{area}' has no data for any financial year")
-    if year is None:
+    if period is None:
         complete = complete_years(ds, area)
-        return complete[-1] if complete else years[-1]
+        return Period.financial_year(complete[-1] if complete else years[-1])
     try:
-        fy = normalise_financial_year(year)
+        chosen = parse_period(period)
     except ValueError as exc:
         raise UsageError(f"{exc}. Years with data for {area}: {', '.join(years)}") from None
-    if fy not in years:
-        close = difflib.get_close_matches(fy, years, n=1, cutoff=0.0)
+    if chosen.kind == "financial year":
+        fy = chosen.label
+        if fy not in years:
+            close = difflib.get_close_matches(fy, years, n=1, cutoff=0.0)
+            raise UsageError(
+                f"year {fy} has no data for {area}. Did you mean {close[0]}? "
+                f"Years with data: {', '.join(years)}"
+            )
+        return chosen
+    covered = crime_months(ds, area)
+    if not any(m in chosen for m in covered):
+        span = f"{month_label(covered[0])} to {month_label(covered[-1])}" if covered else "none"
         raise UsageError(
-            f"year {fy} has no data for {area}. Did you mean {close[0]}? "
-            f"Years with data: {', '.join(years)}"
+            f"{chosen.label} ({chosen.first}..{chosen.last}) has no data for {area}. "
+            f"Months with data: {span}"
         )
-    return fy
+    return chosen

@@ -6,12 +6,12 @@ import pandas as pd
 
 from csp_analysis.analyses.periods import missing_months
 from csp_analysis.model import SOURCE_LABELS, Dataset
-from csp_analysis.periods import month_label, previous_financial_year
+from csp_analysis.periods import Period, month_label, parse_period
 
 COLUMNS = ["entry", "source", "rows_read", "rows_used", "rows_rejected", "issue"]
 
 
-def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
+def data_quality(ds: Dataset, area: str, year: str | Period) -> pd.DataFrame:
     """One row per input file, one per group of rejected rows (file and reason), one per
     other police force with street-level records in the area, then one per month missing from
     the assessed or the comparison year.
@@ -72,7 +72,9 @@ def data_quality(ds: Dataset, area: str, year: str) -> pd.DataFrame:
     source = ds.source_for(area, "crime") or ds.source_for(area, "asb")
     label = SOURCE_LABELS.get(source or "", "no source")
     rows = []
-    for fy, role in ((year, "assessed year"), (previous_financial_year(year), "comparison year")):
+    period = parse_period(year)
+    word = "year" if period.kind == "financial year" else "period"
+    for fy, role in ((period, f"assessed {word}"), (period.previous(), f"comparison {word}")):
         for m in missing_months(ds, area, fy):
             rows.append(
                 {

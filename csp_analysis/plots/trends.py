@@ -6,12 +6,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from csp_analysis.periods import months_of_financial_year
+from csp_analysis.periods import Period, parse_period
 from csp_analysis.plots.style import PALETTE, apply_style
 
 
 def plot_monthly_trend(
-    wide: pd.DataFrame, category: str, year: str | None = None, title: str | None = None
+    wide: pd.DataFrame, category: str, year: str | Period | None = None, title: str | None = None
 ) -> Figure:
     """Line chart of one category's monthly counts over every available month.
 
@@ -39,14 +39,16 @@ def plot_monthly_trend(
     x = pd.to_datetime(pd.Series(series.index, dtype="string") + "-01")
     ax.plot(x, series.to_numpy(), color=PALETTE["blue"], linewidth=2, marker="o", markersize=3)
     if year is not None:
-        months = months_of_financial_year(year)
+        period = parse_period(year)
+        months = period.months
         start, end = pd.Timestamp(months[0] + "-01"), pd.Timestamp(months[-1] + "-01")
         ax.axvspan(
             start - pd.Timedelta(days=15),
             end + pd.Timedelta(days=15),
             color=PALETTE["sky"],
             alpha=0.15,
-            label=f"{year} (assessed year)",
+            label=f"{period.label} (assessed "
+            + ("year)" if period.kind == "financial year" else "period)"),
         )
         ax.legend(loc="upper left", frameon=False)
     gaps = int(series.isna().sum())

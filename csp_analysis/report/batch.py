@@ -25,6 +25,7 @@ from tqdm import tqdm
 from csp_analysis import defaults
 from csp_analysis.exceptions import CspError, UsageError
 from csp_analysis.model import Dataset, load
+from csp_analysis.periods import Period
 
 INDEX_NAME = "index.html"
 INDEX_TEMPLATE = "index.html.j2"
@@ -51,6 +52,7 @@ class AreaRun:
     seconds: float = 0.0
     year: str = ""
     headline: dict[str, str] = field(default_factory=dict)
+    warning: str = ""
 
 
 def select_areas(
@@ -101,20 +103,34 @@ def select_areas(
 
 
 def _run_one(
-    saved: str, area: str, year: str | None, out: str, classification: str, suppress_below: int
-) -> tuple[str, str, str, dict[str, str]]:
-    """Worker: build one area's report; returns (html path, year, error message, headline)."""
-    from csp_analysis.report.run import build_report
+    saved: str,
+    area: str,
+    year: Period | None,
+    out: str,
+    classification: str,
+    suppress_below: int,
+    min_months: int = defaults.MIN_MONTHS,
+) -> tuple[str, str, str, dict[str, str], str]:
+    """Worker: build one area's report; returns (html path, period label, error message,
+    headline, warning)."""
+    from csp_analysis.report.run import build_report, period_warning
 
     try:
         path, assessment = build_report(
-            saved, area, year, out, classification, suppress_below=suppress_below
+            saved,
+            area,
+            year,
+            out,
+            classification,
+            suppress_below=suppress_below,
+            min_months=min_months,
         )
-        return str(path), assessment.year, "", assessment.headline()
+        warning = period_warning(assessment) or ""
+        return str(path), assessment.year, "", assessment.headline(), warning
     except CspError as exc:
-        return "", "", str(exc), {}
+        return "", "", str(exc), {}, ""
     except Exception as exc:  # a bug in one area must not stop the batch
-        return "", "", f"{type(exc).__name__}: {exc}", {}
+        return "", "", f"{type(exc).__name__}: {exc}", {}, ""
 
 
 class Progress:
@@ -154,6 +170,8 @@ class Progress:
             mark = "ok    " if run.state == "done" else "FAILED"
             detail = f"{run.seconds:.1f} s" if run.state == "done" else run.error
             tqdm.write(f"{mark} {run.area}: {detail}", file=self.stream)
+            if run.warning:
+                tqdm.write(f"warning: {run.warning}", file=self.stream)
             self.bar.update(1)
         states = [r.state for r in self.runs]
         self.bar.set_postfix_str(
@@ -173,12 +191,13 @@ def run_batch(
     force: str | None = None,
     areas: list[str] | None = None,
     all_areas: bool = False,
-    year: str | None = None,
+    year: str | Period | None = None,
     out: str | Path = "outputs",
     jobs: int | None = None,
     classification: str = defaults.MARKING,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     stream: TextIO | None = None,
+    min_months: int = defaults.MIN_MONTHS,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.
 
@@ -188,10 +207,12 @@ def run_batch(
         The data folder (default: the built-in demo); it is read once.
     force, areas, all_areas
         Which areas (see :func:`select_areas`).
-    year : str, optional
-        Financial year for every area (default: each area's latest complete year).
+    year : str or Period, optional
+        The period for every area: a financial year (``2018/19``), a quarter or the first and
+        last month (``2024-07..2025-06``); default each area's latest complete financial year.
     out : str or Path
-        Output root: each report in ``OUT/<area>/<year>/``, the index in ``OUT/index.html``.
+        Output root: each report in ``OUT/<area>/<period>/``, the index in
+        ``OUT/index.html``.
     jobs : int, optional
         Worker processes (default: one per core).
     classification : str
@@ -199,7 +220,10 @@ def run_batch(
     suppress_below : int
         Small-area counts below this are suppressed in every report.
     stream : file, optional
-        Where progress is written (default: standard error).
+        Where progress, and a warning for each area whose change is provisional, are written
+        (default: standard error).
+    min_months : int
+        A change compared on fewer months than this is provisional (default 9).
 
     Returns
     -------
@@ -219,9 +243,10 @@ def run_batch(
     refuse_unreadable(ds)  # once, before any worker starts
     chosen = select_areas(ds, force, areas, all_areas)
     if year is not None:
-        from csp_analysis.analyses.periods import resolve_year
+        from csp_analysis.analyses.periods import resolve_period
 
-        year = resolve_year(ds, chosen[0], year)  # a misspelt year is refused before any run
+        # parsed once, and a misspelt period refused before any run
+        year = resolve_period(ds, chosen[0], year)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     runs = [AreaRun(a) for a in chosen]
@@ -247,6 +272,7 @@ def run_batch(
                         str(out),
                         classification,
                         suppress_below,
+                        min_months,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()
@@ -258,7 +284,7 @@ def run_batch(
                     run, started = pending.pop(fut)
                     run.seconds = time.perf_counter() - started
                     try:
-                        path, run.year, run.error, run.headline = fut.result()
+                        path, run.year, run.error, run.headline, run.warning = fut.result()
                     except Exception as exc:  # the worker process itself died
                         path, run.error = "", f"worker stopped: {exc}"
                     run.state = "done" if path else "failed"

@@ -81,8 +81,8 @@ def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
     lines += [
-        f"- **Assessed period:** financial year {a.year} (April to March), compared with "
-        f"{a.previous_year}",
+        f"- **Assessed period:** {a.period.description}, compared with the same months a "
+        f"year earlier ({a.previous_year})",
         f"- **Police force:** {a.force or 'not known'}",
         "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in facts["sources"].items()),
         f"- **Population:** {num(population)} ({pop_note})"
@@ -255,11 +255,19 @@ def deep_dive_table(a: Assessment, category: str) -> None:
     category = resolve_category(a, category)
     change = a.table("yoy_categories")
     row = change[change["category"] == category].iloc[0]
+    partial = int(row["months_compared"]) not in (0, a.period.n_months)
+    before = row["previous_months"] if partial else a.previous_year
+    after = row["current_months"] if partial else a.year
+    verdict = (
+        f"provisional ({int(row['months_compared'])} months compared)"
+        if bool(row["provisional"])
+        else row["verdict"]
+    )
     display(
         Markdown(
-            f"- **{a.previous_year}:** {num(row['previous'])}"
-            f"\n- **{a.year}:** {num(row['current'])}"
-            f"\n- **Change:** {row['verdict']}"
+            f"- **{before}:** {num(row['previous'])}"
+            f"\n- **{after}:** {num(row['current'])}"
+            f"\n- **Change:** {verdict}"
             + (
                 f"\n- **Rate ratio:** {row['rate_ratio']:.3f} ({1 - a.alpha:.0%} CI "
                 f"{row['rr_lower']:.3f} to {row['rr_upper']:.3f})"
@@ -297,7 +305,7 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
         title = finding_title(a.table("yoy_categories"), a.area, a.year, category)
         display(
             figure_html(
-                plot_monthly_trend(wide, category, a.year, title=title),
+                plot_monthly_trend(wide, category, a.period, title=title),
                 f"Line chart of {category.lower()} per month in {a.area}, {a.year} shaded.",
             )
         )

@@ -109,7 +109,8 @@ def selection(ds: Dataset, a: Assessment, category: str) -> None:
     display(
         Markdown(
             f"Exploring **{category}** in **{a.area}** ({a.force or 'force not known'}), "
-            f"financial year **{a.year}** against {a.previous_year}.\n\n"
+            f"{'financial year ' if a.period.kind == 'financial year' else ''}**{a.year}** "
+            f"against {a.previous_year}.\n\n"
             f"- Other areas: {', '.join(ds.areas)}\n"
             f"- Years with data for {a.area}: {', '.join(ds.financial_years(a.area))}\n"
             f"- Categories: {', '.join([ALL_CRIME, *ds.categories])}\n\n"
@@ -187,17 +188,18 @@ def go_deeper(a: Assessment, category: str) -> None:
 ```python
 ds = csp.load(data)                              # the validated dataset
 ds.counts                                        # area, force, period, category, count, source
-a = csp.assess(ds, "{a.area}", "{a.year}")       # every section of the report
+a = csp.assess(ds, "{a.area}", "{a.period.text}")  # every section of the report
 a.tables()                                       # its published tables by name
 a.table("yoy_categories"), a.table("hotspots")   # category table, places
 a.gaps                                           # sections without data, and why
 
 from csp_analysis.analyses import hotspots
 from csp_analysis.statistics import significance, trends
-hotspots.hotspots(ds, "{a.area}", "{a.year}", categories=["{category}"])  # by LSOA, <5 suppressed
+# by LSOA, <5 suppressed:
+hotspots.hotspots(ds, "{a.area}", "{a.period.text}", categories=["{category}"])
 ```
 
 The one-category deep dive as a report: `csp-assess run --data DATA --area "{a.area}"
---year {a.year} --category "{category}"`. The API reference: `make docs`, then open
+--period "{a.period.text}" --category "{category}"`. The API reference: `make docs`, then open
 `site/index.html`.""")
     )

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from csp_analysis import defaults
-from csp_analysis.analyses.periods import resolve_year
+from csp_analysis.analyses.periods import resolve_period
 from csp_analysis.exceptions import DataError, ReportError, UsageError
 from csp_analysis.model import Dataset, load
 from csp_analysis.paths import notebooks_dir
+from csp_analysis.periods import Period
 from csp_analysis.report.export import check_offline, export_html
 
 if TYPE_CHECKING:
@@ -95,12 +96,13 @@ def _scrub(nb_path: Path) -> None:
 def run_report(
     data: str | Path | Dataset | None = None,
     area: str | None = None,
-    year: str | None = None,
+    year: str | Period | None = None,
     out: str | Path = "outputs",
     classification: str = defaults.MARKING,
     notebook: str | Path | None = None,
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
+    min_months: int = defaults.MIN_MONTHS,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -108,11 +110,15 @@ def run_report(
     ----------
     data : str, Path or Dataset, optional
         Data folder (default: the built-in demo) or an already loaded dataset.
-    area, year : str, optional
-        Partnership area and financial year (defaults: the demo's area, the latest complete
-        year).
+    area : str, optional
+        Partnership area (default: the demo's area).
+    year : str or Period, optional
+        The assessed period: a financial year (``2025/26``), a quarter (``2025/26 Q1``) or the
+        first and last month (``2024-07..2025-06``); default the latest complete financial
+        year. Compared with the same months a year earlier.
     out : str or Path
-        Output root; the report goes to ``OUT/<area-slug>/<year-slug>/``.
+        Output root; the report goes to ``OUT/<area-slug>/<period-slug>/`` (``2025-26``,
+        ``12-months-to-2025-06``).
     classification : str
         Government Security Classification marking shown on every page.
     notebook : str or Path, optional
@@ -126,6 +132,8 @@ def run_report(
     suppress_below : int
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed (default 5); the
         report's method notes state the rule.
+    min_months : int
+        A change compared on fewer months than this (default 9 of 12) is provisional.
 
     Returns
     -------
@@ -140,20 +148,21 @@ def run_report(
     ReportError
         The notebook failed; the failed executed notebook is kept beside the outputs.
     """
-    return build_report(data, area, year, out, classification, notebook, category, suppress_below)[
-        0
-    ]
+    return build_report(
+        data, area, year, out, classification, notebook, category, suppress_below, min_months
+    )[0]
 
 
 def build_report(
     data: str | Path | Dataset | None = None,
     area: str | None = None,
-    year: str | None = None,
+    year: str | Period | None = None,
     out: str | Path = "outputs",
     classification: str = defaults.MARKING,
     notebook: str | Path | None = None,
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
+    min_months: int = defaults.MIN_MONTHS,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -165,9 +174,10 @@ def build_report(
     ----------
     data : str, Path or Dataset, optional
         Data folder (default: the built-in demo) or an already loaded dataset.
-    area, year : str, optional
-        Partnership area and financial year (defaults: the demo's area, the latest complete
-        year).
+    area : str, optional
+        Partnership area (default: the demo's area).
+    year : str or Period, optional
+        The assessed period (default: the latest complete financial year).
     out : str or Path
         Output root.
     classification : str
@@ -178,6 +188,8 @@ def build_report(
         Run the one-category deep dive instead.
     suppress_below : int
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
+    min_months : int
+        A change compared on fewer months than this is provisional.
 
     Returns
     -------
@@ -205,27 +217,29 @@ def build_report(
     if area is None and ds.synthetic:
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
-    year = resolve_year(ds, area, year)
-    assessment = assess(ds, area, year, suppress_below=suppress_below)
+    period = resolve_period(ds, area, year)  # parsed once; passed down whole
+    assessment = assess(ds, area, period, suppress_below=suppress_below, min_months=min_months)
+    year = period.label
     params = {
         "area": area,
-        "year": year,
+        "year": period.text,
         "classification": classification,
         "suppress_below": suppress_below,
+        "min_months": min_months,
         "assessment_file": ASSESSMENT_FILE,
     }
     if category is None:
-        final = Path(out) / slug(area) / slug(year)
+        final = Path(out) / slug(area) / period.slug
         nb_name, html_name = NOTEBOOK, HTML_NAME
         title = f"{area} strategic assessment {year}"
     else:
         category = resolve_category(assessment, category)
-        final = Path(out) / slug(area) / f"{slug(year)}-deep-dive" / slug(category)
+        final = Path(out) / slug(area) / f"{period.slug}-deep-dive" / slug(category)
         params["category"] = category
         nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
         title = f"{category} in {area}: deep dive {year}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{period.slug}.partial-", dir=final.parent))
     try:
         if category is None:
             assessment.save(work)
@@ -271,6 +285,41 @@ def build_report(
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return final / html_name, assessment
+
+
+def period_warning(assessment: Assessment) -> str | None:
+    """The warning ``run`` and ``batch`` print when the change is provisional or there is no
+    comparison period.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A computed assessment.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the area, the period and the months compared; ``None`` when the
+        change is compared on enough months.
+    """
+    result = assessment.results.get("change")
+    if result is None or not result.available:
+        return None
+    t = result.table("yoy_categories")
+    if not len(t):
+        return None
+    first = t.iloc[0]
+    where = f"{assessment.area}, {assessment.year}"
+    if assessment.provisional:
+        return (
+            f"{where}: only {int(first['months_compared'])} of {assessment.period.n_months} "
+            f"months are present in both periods ({first['previous_months']} and "
+            f"{first['current_months']}); the change is provisional (fewer than "
+            f"{assessment.min_months}) and is kept out of the headline and priorities"
+        )
+    if not result.facts.get("comparable", True):
+        return f"{where}: no data for {assessment.previous_year}, so no change is assessed"
+    return None
 
 
 def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from csp_analysis.periods import previous_financial_year
+from csp_analysis import defaults
+from csp_analysis.periods import Period
 
 if TYPE_CHECKING:
     from csp_analysis.model import Dataset
@@ -112,8 +113,11 @@ class Context:
     ----------
     dataset : Dataset
         The validated data (:func:`csp_analysis.load`).
-    area, year : str
-        The partnership area (as in ``dataset.areas``) and the assessed financial year.
+    area : str
+        The partnership area (as in ``dataset.areas``).
+    period : Period
+        The assessed period (a financial year, a quarter or twelve months ending a month),
+        parsed once by :func:`csp_analysis.assess`.
     force : str or None
         The area's police force, when known.
     alpha : float
@@ -122,20 +126,33 @@ class Context:
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
     results : Mapping of str to SectionResult
         Sections built before this one (in registry order), by name.
+    min_months : int
+        A change compared on fewer months than this is provisional.
     """
 
     dataset: Dataset
     area: str
-    year: str
+    period: Period
     force: str | None
     alpha: float
     suppress_below: int
     results: Mapping[str, SectionResult] = field(default_factory=dict)
+    min_months: int = defaults.MIN_MONTHS
+
+    @property
+    def year(self) -> str:
+        """The assessed period in words (``"2025/26"``, ``"12 months to June 2025"``)."""
+        return self.period.label
+
+    @property
+    def previous_period(self) -> Period:
+        """The comparison period: the same months a year earlier."""
+        return self.period.previous()
 
     @property
     def previous_year(self) -> str:
-        """The comparison year (the financial year before :attr:`year`)."""
-        return previous_financial_year(self.year)
+        """The comparison period in words (the financial year before :attr:`year`)."""
+        return self.period.previous().label
 
     def local_table(self, name: str, by_area: bool = True) -> pd.DataFrame | None:
         """One of the partnership's own tables (survey, plan, peers, risk scores, indicators,
@@ -194,16 +211,22 @@ class Report(Protocol):
     """
 
     area: str
-    year: str
+    period: Period
     force: str | None
     synthetic: bool
     alpha: float
     suppress_below: int
+    min_months: int
     results: Mapping[str, SectionResult]
 
     @property
+    def year(self) -> str:
+        """The assessed period in words (``"2025/26"``, ``"12 months to June 2025"``)."""
+        ...
+
+    @property
     def previous_year(self) -> str:
-        """The comparison year (the financial year before :attr:`year`)."""
+        """The comparison period in words (the financial year before :attr:`year`)."""
         ...
 
 

@@ -8,7 +8,6 @@ import pandas as pd
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.periods import parse_financial_year
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import md, num, pct, short_verdict, table_html
 from csp_analysis.statistics.significance import add_significance
@@ -29,6 +28,11 @@ PUBLISHED = [
     "rr_upper",
     "verdict",
     "months_compared",
+    "previous_months",
+    "current_months",
+    "provisional",
+    "months_in_period",
+    "total_in_period",
     "note",
     "method",
     "kind",
@@ -50,26 +54,69 @@ def build(ctx: Context) -> SectionResult:
         exact-test ``p_value`` and ``significant`` at ``ctx.alpha`` (this test alone), the
         Benjamini-Hochberg ``q_value`` over the categories (All crime excluded) and
         ``significant_fdr`` (the change survives the false discovery rate), rate ratio with its
-        ``1 - alpha`` interval, verdict, months compared, note, method and ``kind`` (crime,
-        asb, flag); the key findings on All crime, ASB and the largest and significant
-        changes.
+        ``1 - alpha`` interval, verdict, months compared and their names in each period,
+        ``provisional`` (fewer than ``ctx.min_months`` months compared), the period's own
+        total over the months it has, note, method and ``kind`` (crime, asb, flag); the key
+        findings on All crime, ASB and the largest and significant changes. Facts:
+        ``provisional`` and ``comparable`` (All crime's), ``months_compared`` and
+        ``period_months`` (how many months the period spans).
     """
-    ds, area, year = ctx.dataset, ctx.area, ctx.year
-    start = parse_financial_year(year)
+    ds, area, period = ctx.dataset, ctx.area, ctx.period
+    start = period.population_year
     pop_cur, _ = ds.population_of(area, start)
     pop_prev, _ = ds.population_of(area, start - 1)
     both = pop_cur is not None and pop_prev is not None
     change = add_significance(
-        category_change(ds, area, year),
+        category_change(ds, area, period, min_months=ctx.min_months),
         pop_prev if both else None,
         pop_cur if both else None,
         alpha=ctx.alpha,
         total=ALL_CRIME,
     )
-    findings = key_findings(area, year, change, [])
+    if change["provisional"].any():  # too few months: the verdict is not the year's
+        change["verdict"] = [
+            f"provisional ({int(n)} months compared): {v}" if p else v
+            for v, p, n in zip(
+                change["verdict"], change["provisional"], change["months_compared"], strict=True
+            )
+        ]
+    findings = key_findings(area, period, change, [])
+    first = change.iloc[0] if len(change) else None
+    facts = {
+        "provisional": bool(first is not None and first["provisional"]),
+        "comparable": bool(first is not None and pd.notna(first["previous"])),
+        "months_compared": int(first["months_compared"]) if first is not None else 0,
+        "period_months": period.n_months,
+    }
     return SectionResult(
-        name=NAME, tables={"yoy_categories": change[PUBLISHED]}, findings=tuple(findings)
+        name=NAME,
+        tables={"yoy_categories": change[PUBLISHED]},
+        findings=tuple(findings),
+        facts=facts,
     )
+
+
+def column_names(df: pd.DataFrame, a: Report) -> tuple[str, str]:
+    """Headers of the two count columns: the periods' labels when every month is compared,
+    else the months compared in each (``"Jan–Feb 2018"``, ``"Jan–Feb 2019"``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The ``yoy_categories`` table.
+    a : Report
+        The assessment being shown.
+
+    Returns
+    -------
+    tuple of str
+        The comparison period's header, then the assessed period's.
+    """
+    crime = df[df["kind"] == "crime"] if len(df) else df
+    first = crime.iloc[0] if len(crime) else (df.iloc[0] if len(df) else None)
+    if first is None or int(first["months_compared"]) in (0, a.period.n_months):
+        return a.previous_year, a.year
+    return str(first["previous_months"]), str(first["current_months"])
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -88,26 +135,40 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     df = result.table("yoy_categories")
+    previous, current = column_names(df, a)
+    verdicts = [
+        "provisional: too few months" if p else short_verdict(s, c)
+        for s, c, p in zip(df["significant_fdr"], df["change"], df["provisional"], strict=True)
+    ]
     shown = pd.DataFrame(
         {
             "Category": [
                 f"{c} (not in all crime)" if k == "asb" else c
                 for c, k in zip(df["category"], df["kind"], strict=True)
             ],
-            a.previous_year: [num(v) for v in df["previous"]],
-            a.year: [num(v) for v in df["current"]],
+            previous: [num(v) for v in df["previous"]],
+            current: [num(v) for v in df["current"]],
             "Change": [("" if pd.isna(v) else f"{int(v):+,}") for v in df["change"]],
             "% change": [pct(v) for v in df["pct_change"]],
-            "Bigger than chance alone?": [
-                short_verdict(s, c)
-                for s, c in zip(df["significant_fdr"], df["change"], strict=True)
-            ],
+            "Bigger than chance alone?": verdicts,
         }
     )
     blocks = [table_html(shown, "change", bold={"Category": ALL_CRIME})]
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
     if notes:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))
+    if df["provisional"].any():
+        months = int(df["months_compared"].max())
+        least = min(a.min_months, a.period.n_months)
+        blocks.append(
+            md(
+                f"_**Provisional:** only {months} of {a.period.n_months} months are present in "
+                f"both periods (fewer than {least}), so these changes are not read as the "
+                "year's change: they are kept out of the key findings' headline, the chart "
+                "titles and the priorities. Add the missing months to compare the whole "
+                "period._"
+            )
+        )
     blocks.append(
         md(
             f"_A change is called **significant** when a change that large would happen by chance "
@@ -126,7 +187,10 @@ def render(result: SectionResult, a: Report) -> list:
 
 
 def headline(result: SectionResult) -> dict[str, str]:
-    """All crime and ASB in the assessed year with their change, for the batch index.
+    """All crime and ASB in the assessed period with their change, for the batch index.
+
+    The counts are the area's own totals over the months of the period it has; a change is
+    given only when it is not provisional.
 
     Parameters
     ----------
@@ -137,7 +201,7 @@ def headline(result: SectionResult) -> dict[str, str]:
     -------
     dict of str to str
         ``all_crime``, ``all_crime_change``, ``asb``, ``asb_change`` and ``months`` (months
-        compared), each ``"–"`` when not known.
+        compared, or ``"N (provisional)"``), each ``"–"`` when not known.
     """
     cells = {
         "all_crime": "–",
@@ -149,12 +213,20 @@ def headline(result: SectionResult) -> dict[str, str]:
     yoy = result.table("yoy_categories")
     for key, cat in (("all_crime", ALL_CRIME), ("asb", "Anti-social behaviour")):
         row = yoy[yoy["category"] == cat] if len(yoy) else yoy
-        if len(row) and pd.notna(row["current"].iloc[0]):
-            cells[key] = f"{int(row['current'].iloc[0]):,}"
-            value = row["pct_change"].iloc[0]
-            cells[key + "_change"] = "–" if pd.isna(value) else f"{value:+.1f}%"
-            if key == "all_crime" and pd.notna(row["months_compared"].iloc[0]):
-                cells["months"] = str(int(row["months_compared"].iloc[0]))
+        if len(row) and pd.notna(row["total_in_period"].iloc[0]):
+            r = row.iloc[0]
+            cells[key] = f"{int(r['total_in_period']):,}"
+            if int(r["months_in_period"]) < result.facts.get("period_months", 12):
+                cells[key] += f" ({int(r['months_in_period'])} months)"
+            value = r["pct_change"]
+            if bool(r["provisional"]):
+                cells[key + "_change"] = "provisional"
+            else:
+                cells[key + "_change"] = "–" if pd.isna(value) else f"{value:+.1f}%"
+            if key == "all_crime" and pd.notna(r["months_compared"]):
+                cells["months"] = str(int(r["months_compared"])) + (
+                    " (provisional)" if bool(r["provisional"]) else ""
+                )
     return cells
 
 

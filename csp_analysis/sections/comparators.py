@@ -86,7 +86,7 @@ def build(ctx: Context) -> SectionResult:
                 f"{indicators['indicator'].nunique()} standardised indicators "
                 "(CIPFA-style, Euclidean distance). "
             )
-        table, note = peer_table(ctx.dataset, ctx.area, ctx.year, peers)
+        table, note = peer_table(ctx.dataset, ctx.area, ctx.period, peers)
     except CspError as exc:
         return gap(NAME, f"No comparison with similar areas: {exc}")
     if not len(table):

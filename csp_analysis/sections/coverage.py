@@ -11,8 +11,8 @@ import pandas as pd
 
 from csp_analysis.analyses.findings import missing_months_finding
 from csp_analysis.analyses.periods import missing_months
-from csp_analysis.model import SOURCE_LABELS
-from csp_analysis.periods import month_label, months_of_financial_year, parse_financial_year
+from csp_analysis.model import SOURCE_LABELS, months_of_period
+from csp_analysis.periods import month_label
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import md, num, table_html
 
@@ -46,9 +46,14 @@ def build(ctx: Context) -> SectionResult:
         ``population_note``, ``missing`` (the missing months of both years) and
         ``no_location``; the key finding on missing months.
     """
-    ds, area, year, prev = ctx.dataset, ctx.area, ctx.year, ctx.previous_year
+    ds, area, year, prev = ctx.dataset, ctx.area, ctx.period, ctx.previous_period
     years = (prev, year)
     missing = {fy: missing_months(ds, area, fy) for fy in years}
+    span = (
+        "April to March"
+        if year.kind == "financial year"
+        else f"{month_label(year.first)} to {month_label(year.last)}"
+    )
     sources = {
         kind: SOURCE_LABELS[src]
         for kind in ("crime", "asb", "flag")
@@ -57,8 +62,10 @@ def build(ctx: Context) -> SectionResult:
     rows = [
         {
             "measure": "months with data",
-            **{k: 12 - len(missing[fy]) for k, fy in zip(COLUMNS[1:3], years, strict=True)},
-            "note": "of 12 (April to March)",
+            **{
+                k: fy.n_months - len(missing[fy]) for k, fy in zip(COLUMNS[1:3], years, strict=True)
+            },
+            "note": f"of {year.n_months} ({span})",
         },
         {
             "measure": "months missing",
@@ -72,9 +79,11 @@ def build(ctx: Context) -> SectionResult:
         if not len(sub):
             continue
         row = {"measure": f"{label} for {area}", "note": sources.get(kind, "")}
+        inside = {p: set(months_of_period(p)) for p in sub["period"].unique()}
         for key, fy in zip(COLUMNS[1:3], years, strict=True):
-            months = set(months_of_financial_year(fy))
-            in_year = sub[sub["period"].isin(months) | (sub["period"].str[:7] == fy)]
+            months = set(fy.months)
+            within = {p: covered <= months for p, covered in inside.items()}
+            in_year = sub[sub["period"].map(within).astype(bool)]
             row[key] = int(in_year["count"].sum()) if len(in_year) else pd.NA
         rows.append(row)
     force = ctx.force
@@ -85,16 +94,14 @@ def build(ctx: Context) -> SectionResult:
             "note": "crimes and anti-social behaviour with a location, every partnership",
         }
         for key, fy in zip(COLUMNS[1:3], years, strict=True):
-            sub = police[
-                (police["force"] == force) & police["period"].isin(months_of_financial_year(fy))
-            ]
+            sub = police[(police["force"] == force) & police["period"].isin(fy.months)]
             row[key] = int(sub["count"].sum()) if len(sub) else pd.NA
         rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
     for c in ("previous_year", "assessed_year"):
         table[c] = table[c].astype("Int64")
     table = table.astype({"measure": "string", "note": "string"})
-    population, pop_note = ds.population_of(area, parse_financial_year(year))
+    population, pop_note = ds.population_of(area, year.population_year)
     all_missing = missing[year] + missing[prev]
     findings = (missing_months_finding(all_missing),) if all_missing else ()
     return SectionResult(
@@ -149,7 +156,9 @@ def render(result: SectionResult, a: Report) -> list:
             )
         )
     else:
-        blocks.append(md(f"Both {a.previous_year} and {a.year} have all twelve months."))
+        n = a.period.n_months
+        every = "all twelve months" if n == 12 else f"all {n} months"
+        blocks.append(md(f"Both {a.previous_year} and {a.year} have {every}."))
     lost = result.facts["no_location"]
     if lost:
         blocks.append(

@@ -34,7 +34,7 @@ def build(ctx: Context) -> SectionResult:
             "ONS local authority to police force lookup to the data folder).",
         )
     try:
-        table = district_change(ctx.dataset, ctx.force, ctx.year)
+        table = district_change(ctx.dataset, ctx.force, ctx.period)
     except CspError as exc:
         return gap(NAME, f"No district table: {exc}")
     if not len(table):

@@ -214,8 +214,10 @@ def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> 
     Returns
     -------
     str
-        E.g. ``"All crime in Elderbrook up 1.3% in 2025/26, within normal variation"``; the
-        plain ``"<category> per month in <area>"`` where the year cannot be compared.
+        E.g. ``"All crime in Elderbrook up 1.3% in 2025/26, within normal variation"`` (the
+        months compared, e.g. ``"Apr 2025–Jan 2026"``, in place of the year when fewer than
+        twelve were); the plain ``"<category> per month in <area>"`` where the year cannot be
+        compared or the comparison is ``provisional``.
 
     Examples
     --------
@@ -231,6 +233,11 @@ def finding_title(change: pd.DataFrame, area: str, year: str, category: str) -> 
     if not len(row) or pd.isna(row["pct_change"].iloc[0]):
         return plain
     r = row.iloc[0]
+    if bool(r.get("provisional", False)):
+        return plain  # too few months compared: the title claims no change
+    if "current_months" in r and pd.notna(r.get("months_compared")):
+        if int(r["months_compared"]) not in (0, 12) and r["current_months"]:
+            year = str(r["current_months"])  # name the months compared, not the whole year
     value = float(r["pct_change"])
     if pd.notna(r.get("change")) and int(r["change"]) == 0:
         return f"{category} in {area} unchanged in {year}"

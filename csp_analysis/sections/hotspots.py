@@ -72,7 +72,7 @@ def build(ctx: Context) -> SectionResult:
         hexagons of the map, each of at least ``suppress_below`` records), all in published
         form; fact ``concentration`` (a sentence). A gap without street-level records.
     """
-    ds, area, year, limit = ctx.dataset, ctx.area, ctx.year, ctx.suppress_below
+    ds, area, year, limit = ctx.dataset, ctx.area, ctx.period, ctx.suppress_below
     if not len(ds.records_of(area)):
         return gap(
             NAME,
@@ -112,7 +112,7 @@ def _by_category(ctx: Context, most: int = 10) -> pd.DataFrame:
             continue
         try:
             hot = hotspots(
-                ctx.dataset, ctx.area, ctx.year, categories=[cat], threshold=ctx.suppress_below
+                ctx.dataset, ctx.area, ctx.period, categories=[cat], threshold=ctx.suppress_below
             )
         except CspError:
             continue

@@ -70,7 +70,7 @@ def render(result: SectionResult, a: Report) -> list:
         alt = (
             f"Line chart of {cat.lower()} per month in {a.area} from {first} to {last}; "
             f"highest month {month_label(str(peak['month']))} with {int(peak['count']):,}; "
-            f"financial year {a.year} shaded."
+            f"{a.period.description} shaded."
             + (
                 f" {int(series.isna().sum())} missing months shown as gaps."
                 if series.isna().any()
@@ -78,7 +78,7 @@ def render(result: SectionResult, a: Report) -> list:
             )
         )
         title = finding_title(change, a.area, a.year, cat)
-        blocks.append(figure_html(plot_monthly_trend(wide, cat, a.year, title=title), alt))
+        blocks.append(figure_html(plot_monthly_trend(wide, cat, a.period, title=title), alt))
     return blocks
 
 

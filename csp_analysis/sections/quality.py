@@ -25,7 +25,7 @@ def build(ctx: Context) -> SectionResult:
         Table ``data_quality`` (``entry, source, rows_read, rows_used, rows_rejected, issue``).
     """
     return SectionResult(
-        name=NAME, tables={"data_quality": data_quality(ctx.dataset, ctx.area, ctx.year)}
+        name=NAME, tables={"data_quality": data_quality(ctx.dataset, ctx.area, ctx.period)}
     )
 
 

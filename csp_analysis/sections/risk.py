@@ -36,7 +36,7 @@ def build(ctx: Context) -> SectionResult:
         ``priority_sensitivity`` (each category's ranks over random draws of the weights); a
         gap when the scores cannot be computed.
     """
-    change = ctx.earlier("change").table("yoy_categories")
+    change = _volumes_and_trends(ctx.earlier("change"))
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
@@ -59,6 +59,24 @@ def build(ctx: Context) -> SectionResult:
     if not len(risk):
         return gap(NAME, "No risk matrix: the category table is needed.")
     return SectionResult(name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens})
+
+
+def _volumes_and_trends(change: SectionResult) -> pd.DataFrame:
+    """The category table as the risk matrix reads it.
+
+    A provisional change (too few months in both periods) is kept out of the priorities: the
+    trend is then missing and the volume is each category's own total over the months of the
+    assessed period it has, never a total of the few months compared.
+    """
+    table = change.table("yoy_categories")
+    if not change.facts.get("provisional", False) or not len(table):
+        return table
+    blank = {c: pd.NA for c in ("previous", "change", "p_value") if c in table.columns}
+    out = table.assign(current=table["total_in_period"], **blank)
+    out["pct_change"] = pd.array([pd.NA] * len(out), dtype="Float64")
+    if "significant" in out.columns:
+        out["significant"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    return out
 
 
 def render(result: SectionResult, a: Report) -> list:

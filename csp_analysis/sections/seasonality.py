@@ -7,7 +7,6 @@ import pandas as pd
 
 from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import months_of_financial_year
 from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, md
@@ -56,7 +55,7 @@ def build(ctx: Context) -> SectionResult:
         )
     same = compare_same_month(monthly)
     if len(same):
-        same = same[same["month"].isin(months_of_financial_year(ctx.year))]
+        same = same[same["month"].isin(ctx.period.months)]
         same = same.reset_index(drop=True)
     wide = monthly_wide(monthly, ctx.earlier("monthly").facts["order"])
     parts, reasons = [], {}

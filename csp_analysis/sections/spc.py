@@ -6,7 +6,7 @@ import pandas as pd
 
 from csp_analysis import defaults
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import month_label, months_of_financial_year
+from csp_analysis.periods import month_label, shift_month
 from csp_analysis.plots.spc import plot_spc
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, md
@@ -40,8 +40,7 @@ def build(ctx: Context) -> SectionResult:
             "No monthly data: control charts need monthly counts "
             "(data.police.uk street-level files or a monthly extract).",
         )
-    start = months_of_financial_year(ctx.year)[0]
-    baseline_end = f"{int(start[:4]) - 1}-03"  # the month before the assessed year (April)
+    baseline_end = shift_month(ctx.period.months[0], -1)  # the month before the period
     signals = spc_signals(
         monthly,
         baseline_end=baseline_end,
@@ -74,7 +73,7 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     spc = result.table("spc_signals")
-    year_months = set(months_of_financial_year(a.year))
+    year_months = set(a.period.months)
     flagged = spc[(spc["signal"].fillna("") != "") & spc["month"].isin(year_months)]
     present = set(spc["category"])
     cats = [
