@@ -15,6 +15,7 @@ import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
 from csp_analysis.ingest.base import FileResult, Header, Problem, norm
+from csp_analysis.ingest.offences import harmonise
 from csp_analysis.periods import normalise_financial_year
 
 SOURCE = "home_office"
@@ -131,8 +132,11 @@ def _categories(df: pd.DataFrame, cmap: CategoryMap) -> pd.Series:
     sub_col = _col(df, "offencesubgroup")
     grp_col = _col(df, "offencegroup")
     empty = pd.Series(pd.NA, index=df.index, dtype="string")
-    by_sub = cmap.lookup("home_office", "offence_subgroup", df[sub_col]) if sub_col else empty
-    by_grp = cmap.lookup("home_office", "offence_group", df[grp_col]) if grp_col else empty
+    # Labels renamed between releases are harmonised first (reference/offence_aliases.csv).
+    sub = harmonise(df[sub_col], "offence_subgroup") if sub_col else empty
+    grp = harmonise(df[grp_col], "offence_group") if grp_col else empty
+    by_sub = cmap.lookup("home_office", "offence_subgroup", sub) if sub_col else empty
+    by_grp = cmap.lookup("home_office", "offence_group", grp) if grp_col else empty
     return by_sub.fillna(by_grp)
 
 
