@@ -1,7 +1,7 @@
 """Official figures: police.uk counts beside the published totals, and police.uk coverage.
 
-police.uk street-level counts are not recorded crime (no fraud, forces missing for spells,
-rows without a location). Where an official table (Home Office police recorded crime by CSP,
+police.uk street-level counts are not the recorded crime statistics (a separate monthly
+extract, forces missing for spells, rows without a location). Where an official table (Home Office police recorded crime by CSP,
 ONS recorded crime by CSP) covers the same partnership and twelve months as the police.uk
 files, the two totals are set side by side (``reconciliation``); police.uk coverage of the
 area's force is listed month by month (``police_uk_coverage``); and the official tables give
@@ -19,6 +19,7 @@ from csp_analysis.analyses.official import (
     police_uk_coverage,
     reconciliation,
 )
+from csp_analysis.periods import month_label
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import md, num, table_html
 
@@ -40,8 +41,9 @@ def _sentence(rec: pd.DataFrame, area: str) -> str:
     return (
         f"In {r['period']} the police.uk street-level files give {int(r['police_uk']):,} "
         f"crimes for {area}, {how} than the {int(r['official']):,} of the official total "
-        f"({r['official_source']}); police.uk counts are not recorded crime (fraud is not "
-        "in them, and rows without a location are in no partnership)."
+        f"({r['official_source']}). The police.uk street-level files are a separate monthly "
+        "extract, not the recorded crime statistics, and their rows without a location are in "
+        "no partnership."
     )
 
 
@@ -70,6 +72,8 @@ def build(ctx: Context) -> SectionResult:
     if len(coverage):
         tables["police_uk_coverage"] = coverage
     missing = int((coverage["status"] == "missing").sum()) if len(coverage) else 0
+    rows = coverage["rows"].sum() if len(coverage) else 0
+    no_location = coverage["no_location"].sum() / rows if rows else None
     totals = official_totals(ds)
     if not len(totals):
         return SectionResult(name=NAME, tables=tables, gap=GAP)
@@ -91,6 +95,12 @@ def build(ctx: Context) -> SectionResult:
             "official_periods": sorted(set(unreconciled["period"])),
             "reconciled_periods": list(mine["period"]),
             "missing_force_months": missing,
+            "covered_force_months": int((coverage["status"] == "covered").sum())
+            if len(coverage)
+            else 0,
+            "first_month": str(coverage["month"].min()) if len(coverage) else "",
+            "last_month": str(coverage["month"].max()) if len(coverage) else "",
+            "no_location_share": None if no_location is None else float(no_location),
         },
     )
 
@@ -153,22 +163,22 @@ def render(result: SectionResult, a: Report) -> list:
         )
         blocks.append(md("**Official totals: the area and its comparators**"))
         blocks.append(table_html(shown, "benchmarks"))
-    cov = result.table("police_uk_coverage")
-    if len(cov):
-        missing = cov[cov["status"] == "missing"]
-        share = cov["no_location"].sum() / cov["rows"].sum() if cov["rows"].sum() else None
+    f = result.facts
+    if f.get("covered_force_months"):
         text = (
-            f"police.uk files cover {int((cov['status'] == 'covered').sum())} force-months "
-            f"from {cov['month'].min()} to {cov['month'].max()}"
+            f"police.uk files cover {f['covered_force_months']} force-months from "
+            f"{month_label(f['first_month'])} to {month_label(f['last_month'])}"
         )
-        if len(missing):
+        missing = f["missing_force_months"]
+        if missing:
             text += (
-                f"; {len(missing)} force-month{'s' if len(missing) != 1 else ''} have no rows "
-                "and are missing (not zero)"
+                f"; {missing} force-month{'s' if missing != 1 else ''} between them "
+                f"{'have' if missing != 1 else 'has'} no rows and "
+                f"{'are' if missing != 1 else 'is'} missing (not zero)"
             )
-        if share is not None:
-            text += f"; {share:.1%} of their rows have no location."
-        blocks.append(md(text))
+        if f["no_location_share"] is not None:
+            text += f"; {f['no_location_share']:.1%} of their rows have no location"
+        blocks.append(md(text + " (table `police_uk_coverage.csv`, month by month)."))
     return blocks
 
 
