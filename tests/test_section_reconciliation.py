@@ -24,6 +24,7 @@ from csp_analysis.analyses.official import (
 from csp_analysis.assessment import assess
 from csp_analysis.model import load
 from csp_analysis.periods import months_of_financial_year
+from csp_analysis.sections.reconciliation import render
 
 FORCE = "Testshire Police"
 HEADER = [
@@ -196,6 +197,9 @@ def test_section_published_with_sentence(
     assert r.available
     assert {"reconciliation", "police_uk_coverage", "benchmarks"} <= set(r.tables)
     assert any("official total" in f and "police.uk" in f for f in r.findings)
+    shown = " ".join(str(getattr(b, "data", b)) for b in render(r, a))
+    assert "year ending March 2024" in shown  # the official source, beside the counts
+    assert "12 force-months from April 2023 to March 2024" in shown
 
 
 def test_section_gap_without_official_table(tmp_path: Path) -> None:
