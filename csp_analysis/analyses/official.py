@@ -1,8 +1,9 @@
 """Official figures beside police.uk counts: reconciliation, coverage and benchmarks.
 
 police.uk street-level counts are not the recorded crime statistics: they are a separate
-monthly extract, forces are missing for long spells and some rows have no location. The official totals (the Home Office police
-recorded crime table by CSP, the ONS table of recorded crime by CSP) are the record. This module
+monthly extract, forces are missing for long spells and some rows have no location. The
+official totals (the Home Office police recorded crime table by CSP, the ONS table of recorded
+crime by CSP) are the record. This module
 sets the two side by side where both cover the same area and the same twelve months, lists
 police.uk coverage by force and month, and gives the comparison rows the official tables hold
 (the force area, the most similar group, England and Wales).

@@ -1,12 +1,12 @@
 """Official figures: police.uk counts beside the published totals, and police.uk coverage.
 
 police.uk street-level counts are not the recorded crime statistics (a separate monthly
-extract, forces missing for spells, rows without a location). Where an official table (Home Office police recorded crime by CSP,
-ONS recorded crime by CSP) covers the same partnership and twelve months as the police.uk
-files, the two totals are set side by side (``reconciliation``); police.uk coverage of the
-area's force is listed month by month (``police_uk_coverage``); and the official tables give
-the comparison rows they hold (``benchmarks``: the force area, the most similar group,
-England and Wales).
+extract, forces missing for spells, rows without a location). Where an official table (Home
+Office police recorded crime by CSP, ONS recorded crime by CSP) covers the same partnership
+and twelve months as the police.uk files, the two totals are set side by side
+(``reconciliation``); police.uk coverage of the area's force is listed month by month
+(``police_uk_coverage``); and the official tables give the comparison rows they hold
+(``benchmarks``: the force area, the most similar group, England and Wales).
 """
 
 from __future__ import annotations
