@@ -104,6 +104,7 @@ TIERS: dict[str, str] = {
     "tests/test_hotspots.py": "unit",
     "tests/test_hotspots.py::test_hot_spots_by_ward_through_a_lookup": "integration",
     "tests/test_ingest_home_office.py": "unit",
+    "tests/test_ingest_ons.py": "unit",
     "tests/test_ingest_local.py": "unit",
     "tests/test_ingest_police_uk.py": "unit",
     "tests/test_ingest_population.py": "unit",

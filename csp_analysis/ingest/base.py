@@ -550,6 +550,10 @@ def tidy_frame(df: pd.DataFrame) -> pd.DataFrame:
 def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
     """Read every sheet of a workbook as raw string cells (no header yet).
 
+    OpenDocument spreadsheets (``.ods``, as the Home Office publishes its recorded crime
+    tables) are read with the fast ``calamine`` engine (``python-calamine``); Excel
+    workbooks with ``openpyxl``, pandas' default.
+
     Parameters
     ----------
     path : Path
@@ -563,7 +567,9 @@ def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
         Each sheet by name, its cells as strings (empty cells as ``""``).
     """
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise DataError(f"cannot be read as an Excel workbook ({exc})", file=source) from exc
+        engine = "calamine" if path.suffix.lower() == ".ods" else "openpyxl"
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine=engine)
+    except Exception as exc:  # openpyxl and calamine raise many kinds for a broken workbook
+        kind = "an OpenDocument spreadsheet" if engine == "calamine" else "an Excel workbook"
+        raise DataError(f"cannot be read as {kind} ({exc})", file=source) from exc
     return {name: df.fillna("").astype(str) for name, df in sheets.items()}

@@ -20,7 +20,7 @@ from csp_analysis.ingest.base import FileResult, Problem
 from csp_analysis.ingest.cache import FileCache
 from csp_analysis.ingest.read import parse_bytes
 
-TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".ods"}
 #: Bytes still to parse above which files are read by worker processes rather than threads.
 PROCESS_BYTES = 64 << 20
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
 from csp_analysis.ingest.base import FileResult, Header, Problem, norm
+from csp_analysis.ingest.offences import harmonise
 from csp_analysis.periods import normalise_financial_year
 
 SOURCE = "home_office"
@@ -130,10 +131,24 @@ def _counts(values: pd.Series) -> pd.Series:
 def _categories(df: pd.DataFrame, cmap: CategoryMap) -> pd.Series:
     sub_col = _col(df, "offencesubgroup")
     grp_col = _col(df, "offencegroup")
-    empty = pd.Series(pd.NA, index=df.index, dtype="string")
-    by_sub = cmap.lookup("home_office", "offence_subgroup", df[sub_col]) if sub_col else empty
-    by_grp = cmap.lookup("home_office", "offence_group", df[grp_col]) if grp_col else empty
-    return by_sub.fillna(by_grp)
+    # Worked out once per distinct (subgroup, group) pair: a published table has millions of
+    # rows but a few dozen pairs.
+    pairs = pd.MultiIndex.from_arrays(
+        [
+            df[sub_col] if sub_col else pd.Series("", index=df.index),
+            df[grp_col] if grp_col else pd.Series("", index=df.index),
+        ]
+    )
+    codes, uniques = pairs.factorize()
+    u = uniques.to_frame(index=False, name=["sub", "grp"])
+    empty = pd.Series(pd.NA, index=u.index, dtype="string")
+    # Labels renamed between releases are harmonised first (reference/offence_aliases.csv).
+    sub = harmonise(u["sub"], "offence_subgroup") if sub_col else empty
+    grp = harmonise(u["grp"], "offence_group") if grp_col else empty
+    by_sub = cmap.lookup("home_office", "offence_subgroup", sub) if sub_col else empty
+    by_grp = cmap.lookup("home_office", "offence_group", grp) if grp_col else empty
+    per_pair = by_sub.fillna(by_grp).to_numpy()
+    return pd.Series(per_pair[codes], index=df.index, dtype="string")
 
 
 def _per_line(used: pd.DataFrame) -> pd.DataFrame:

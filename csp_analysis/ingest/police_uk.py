@@ -303,6 +303,20 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
         .assign(source=SOURCE)
         .reset_index(drop=True)
     )
+    # Rows, and rows without a location, by force and month: police.uk coverage.
+    res.tables["police_uk_rows"] = (
+        pd.DataFrame(
+            {
+                "force": force.column()[covered],
+                "month": month.column()[covered],
+                "no_location": ~lsoa.test(lsoa.values != "")[covered],
+            }
+        )
+        .groupby(["force", "month"], observed=True)["no_location"]
+        .agg(rows="size", no_location="sum")
+        .reset_index()
+        .astype({"force": "string", "month": "string", "rows": "int64", "no_location": "int64"})
+    )
 
     def number(key: str) -> np.ndarray:
         if key not in col:

@@ -7,6 +7,7 @@ whole folders, through the cache when one is given.
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -144,9 +145,45 @@ def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int 
                 body.index = pd.RangeIndex(i + 2, i + 2 + len(body))
                 title = " ".join(" ".join(raw.iloc[k]) for k in range(i))
                 hint = year_hint(title) or year_hint(name) or year_hint(path.stem)
-                out.append((f"{source} [{name}]", tidy_frame(body), hint))
+                table = tidy_frame(body)
+                table.attrs["title"] = title  # the period of an ONS table is in its title
+                out.append((f"{source} [{name}]", table, hint))
                 break
     return out
+
+
+#: Lines above the header searched for a CSV table's header (title rows, as ONS publishes).
+TITLE_LINES = 30
+
+
+def _below_title(text: str, source: str) -> tuple[pd.DataFrame, str] | None:
+    """A CSV table whose header is below title rows (ONS tables), with the title's text.
+
+    The first of the first :data:`TITLE_LINES` records that a layout recognises is the header;
+    the lines above it are the title (blanked, so that line numbers stay those of the file).
+    ``None`` when no record there is a recognised header.
+    """
+    lines = text.split("\n")
+    head = lines[: TITLE_LINES * 4]
+    reader = csv.reader(ln + "\n" for ln in head)
+    titles: list[str] = []
+    start = 0
+    try:
+        for _ in range(TITLE_LINES):
+            record = next(reader, None)
+            if record is None:
+                return None
+            if titles and recognise([c.strip() for c in record]) is not None:
+                blanked = "\n" * start + "\n".join(lines[start:])
+                df = read_csv_text(blanked, source)
+                title = " ".join(titles)
+                df.attrs["title"] = title
+                return df, title
+            titles.append(" ".join(c.strip() for c in record if c.strip()))
+            start = reader.line_num
+    except csv.Error:
+        return None
+    return None
 
 
 def parse_bytes(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileResult]:
@@ -176,7 +213,12 @@ def parse_bytes(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[
                 return [read_table(fast, source, cmap, None)]
             text, encoding = decode(raw, source)
             df = read_csv_text(text, source)
-            res = read_table(df, source, cmap, year_hint(path.stem))
+            title = ""
+            if recognise(df.columns) is None:
+                below = _below_title(text, source)
+                if below is not None:
+                    df, title = below
+            res = read_table(df, source, cmap, year_hint(title, path.stem))
             if encoding == "cp1252":
                 res.notes.append("read as Windows-1252 (not UTF-8)")
             elif encoding == "utf-16":

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from csp_analysis.categories import CategoryMap
-from csp_analysis.ingest import home_office, local, lookup, police_uk, population, tidy
+from csp_analysis.ingest import (
+    home_office,
+    local,
+    lookup,
+    ons_crime,
+    police_uk,
+    population,
+    tidy,
+)
 from csp_analysis.ingest.base import FileResult, Header
 
 #: ``read(df, res, cmap, year_hint)``: fill ``res`` from the table ``df`` (cells indexed by
@@ -75,6 +83,12 @@ LAYOUTS: list[Layout] = [
         local.is_indicators,
         _local,
     ),
+    Layout(
+        "lsoa_ward_lad",
+        "ONS LSOA to ward to local authority lookup",
+        lookup.is_lsoa_ward_lad,
+        lambda df, res, cmap, hint: lookup.read_lsoa_ward_lad(df, res),
+    ),
     Layout("ward_lookup", "LSOA to ward lookup (lsoa, ward)", local.is_ward_lookup, _local),
     Layout(
         "police_uk",
@@ -108,6 +122,13 @@ LAYOUTS: list[Layout] = [
         "Home Office rolling 12-month totals by police force area",
         home_office.is_force_rolling,
         lambda df, res, cmap, hint: home_office.read_home_office_force_rolling(df, res),
+    ),
+    Layout(
+        "ons_crime_by_csp",
+        "ONS recorded crime by Community Safety Partnership area (official totals, a year "
+        "ending a month)",
+        ons_crime.recognise,
+        lambda df, res, cmap, hint: ons_crime.read_ons_crime(df, res, cmap),
     ),
     Layout(
         "tidy_counts",

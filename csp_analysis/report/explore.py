@@ -32,7 +32,8 @@ def summary(ds: Dataset) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``aspect, value``: files, rows read/used/rejected, forces, areas, periods (first and
-        last month or year with counts), categories and local tables.
+        last month or year with counts), categories and the other tables read (the
+        partnership's own, lookups, official totals, police.uk rows by force and month).
 
     Examples
     --------
@@ -53,7 +54,7 @@ def summary(ds: Dataset) -> pd.DataFrame:
         ("periods", f"{periods[0]} to {periods[-1]}" if periods else "none"),
         ("financial years", ", ".join(ds.financial_years()) or "none"),
         ("categories", ", ".join(ds.categories) or "none"),
-        ("local tables", ", ".join(sorted(ds.tables)) or "none"),
+        ("other tables", ", ".join(sorted(ds.tables)) or "none"),
         ("synthetic demo data", "yes" if ds.synthetic else "no"),
     ]
     return pd.DataFrame(rows, columns=["aspect", "value"]).astype("string")
