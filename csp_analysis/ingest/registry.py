@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from csp_analysis.categories import CategoryMap
-from csp_analysis.ingest import home_office, local, lookup, police_uk, population, tidy
+from csp_analysis.ingest import (
+    home_office,
+    local,
+    lookup,
+    police_uk,
+    police_uk_outcomes,
+    population,
+    tidy,
+)
 from csp_analysis.ingest.base import FileResult, Header
 
 #: ``read(df, res, cmap, year_hint)``: fill ``res`` from the table ``df`` (cells indexed by
@@ -82,6 +90,18 @@ LAYOUTS: list[Layout] = [
         police_uk.recognise,
         lambda df, res, cmap, hint: police_uk.read_police_uk(df, res, cmap),
         police_uk.SOURCE,
+    ),
+    Layout(
+        "police_uk_outcomes",
+        "data.police.uk outcomes (the latest outcome of each crime)",
+        police_uk_outcomes.is_outcomes,
+        lambda df, res, cmap, hint: police_uk_outcomes.read_outcomes(df, res),
+    ),
+    Layout(
+        "police_uk_stop_and_search",
+        "data.police.uk stop and search (recognised, not used yet)",
+        police_uk_outcomes.is_stop_and_search,
+        lambda df, res, cmap, hint: police_uk_outcomes.read_stop_and_search(df, res),
     ),
     Layout(
         "home_office_long",
