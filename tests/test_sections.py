@@ -25,6 +25,7 @@ EXPECTED = [
     "comparators",
     "districts",
     "hotspots",
+    "outcomes",
     "survey",
     "plan",
     "risk",

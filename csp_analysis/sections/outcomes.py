@@ -50,8 +50,8 @@ def _immaturity(by_month: pd.DataFrame) -> str:
     span = f"{month_label(recent['month'].iloc[0])} – {month_label(recent['month'].iloc[-1])}"
     open_recent = recent["open"].sum() / recent["crimes"].sum()
     text = (
-        "Outcomes of the latest months are immature: an investigation or a court case takes "
-        f"months, so these shares will change as later outcomes are published. Of the crimes "
+        "Outcomes of the latest months are immature: an investigation or a court case can take "
+        f"months, so these shares can change as later outcomes are published. Of the crimes "
         f"recorded in {span}, {open_recent:.1%} are still under investigation or awaiting court"
     )
     if len(earlier):
