@@ -60,7 +60,10 @@ __all__ = [
     "Concentration",
     "HOTSPOT_COLUMNS",
     "concentration",
+    "crime_mix",
     "hotspots",
+    "named_hotspots",
+    "repeat_locations",
     "select_records",
     "suppress_small",
     "top_locations",
@@ -479,6 +482,197 @@ def top_locations(
     counts.insert(0, "rank", counts["count"].rank(ascending=False, method="min").astype("Int64"))
     counts["location"] = counts["location"].astype("string")
     return _unordered_small(suppress_small(counts, ["count"], threshold), "location")
+
+
+#: Columns of :func:`repeat_locations`.
+REPEAT_COLUMNS = ["rank", "location", "lsoa_name", "ward", "count", "main_category"]
+#: Columns of :func:`named_hotspots`.
+NAMED_COLUMNS = ["rank", "lsoa", "lsoa_name", "ward", "count", "share", "crime_mix"]
+NOT_IN_LOOKUP = "(LSOA not in the ward lookup)"
+
+
+def _ward_of(codes: pd.Series, ward_lookup: pd.DataFrame | None) -> pd.Series:
+    """The ward of each LSOA code through an ``lsoa, ward`` lookup (missing without one)."""
+    if ward_lookup is None or not len(ward_lookup):
+        return pd.Series(pd.NA, index=codes.index, dtype="string")
+    ward = dict(
+        zip(
+            ward_lookup["lsoa"].astype("string").str.strip(),
+            ward_lookup["ward"].astype("string").str.strip(),
+            strict=True,
+        )
+    )
+    return codes.astype("string").str.strip().map(lambda c: ward.get(c, NOT_IN_LOOKUP))
+
+
+def repeat_locations(
+    records: pd.DataFrame,
+    n: int = 10,
+    threshold: int = THRESHOLD,
+    ward_lookup: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The snap points with most records: repeat locations, by point, never by label.
+
+    police.uk moves each record to an anonymised snap point and labels it ("On or near
+    Parking Area"); many points share one label, so counting labels adds unrelated places
+    together. Here a location is one snap point (its label and its point together); the point
+    itself is never published: each row is named by its label, its LSOA and its ward, and two
+    points of one label in one LSOA are told apart as "point 1", "point 2" (busiest first).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Street-level records (``location, longitude, latitude, lsoa_code, lsoa_name,
+        category``), e.g. from :func:`select_records`.
+    n : int, default 10
+        How many points.
+    threshold : int, default 5
+        Counts of 1 to ``threshold - 1`` are shown as ``"<5"``.
+    ward_lookup : pandas.DataFrame, optional
+        ``lsoa, ward``: the ward of each point's LSOA.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REPEAT_COLUMNS`: ``rank``, ``location`` (label), ``lsoa_name``, ``ward``
+        (missing without a lookup), ``count`` and ``main_category`` (the category with most
+        records at the point, only where it has at least ``threshold`` of them), busiest
+        first; suppressed rows unranked, last, in name order.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive whole number.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive whole number, not {n!r}")
+    loc = records["location"].astype("string").str.strip()
+    keep = (loc.notna() & (loc != "") & (loc.str.casefold() != NO_LOCATION)).to_numpy(bool)
+    rec = pd.DataFrame(
+        {
+            "location": loc,
+            "lon": pd.to_numeric(records["longitude"], errors="coerce").round(6),
+            "lat": pd.to_numeric(records["latitude"], errors="coerce").round(6),
+            "lsoa": records["lsoa_code"].astype("string"),
+            "lsoa_name": records["lsoa_name"].astype("string"),
+            "category": records["category"].astype("string"),
+        }
+    )[keep]
+    if not len(rec):
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in REPEAT_COLUMNS})
+    point = ["location", "lon", "lat", "lsoa"]
+    counts = rec.groupby(point, dropna=False).size().rename("count").reset_index()
+    counts = counts.sort_values(
+        ["count", "location", "lsoa", "lon", "lat"], ascending=[False, True, True, True, True]
+    )
+    top = counts.head(n).copy()
+    by_cat = rec.groupby([*point, "category"], dropna=False).size().rename("k").reset_index()
+    by_cat = by_cat.sort_values(["k", "category"], ascending=[False, True])
+    main = by_cat.drop_duplicates(point).set_index(point)
+    top = top.join(main, on=point)
+    top["main_category"] = top["category"].where(top["k"] >= threshold, pd.NA)
+    names = rec.drop_duplicates("lsoa").set_index("lsoa")["lsoa_name"]
+    top["lsoa_name"] = top["lsoa"].map(names).astype("string")
+    # Points sharing a label and LSOA anywhere in the area are numbered, busiest first.
+    number = counts.groupby(["location", "lsoa"], dropna=False).cumcount() + 1
+    many = counts.groupby(["location", "lsoa"], dropna=False)["count"].transform("size") > 1
+    label = counts["location"].where(
+        ~many, counts["location"] + " (point " + number.astype("string") + ")"
+    )
+    top["location"] = label.loc[top.index].astype("string")
+    top["ward"] = _ward_of(top["lsoa"], ward_lookup)
+    top = top.reset_index(drop=True)
+    top.insert(0, "rank", top["count"].rank(ascending=False, method="min").astype("Int64"))
+    top["count"] = top["count"].astype("int64")
+    out = suppress_small(top[REPEAT_COLUMNS], ["count"], threshold, derived=["main_category"])
+    return _unordered_small(out, "location")
+
+
+def crime_mix(records: pd.DataFrame, threshold: int = THRESHOLD, most: int = 3) -> pd.Series:
+    """The main categories of each LSOA's records, as words: "Shoplifting 40%, ...".
+
+    Only categories with at least ``threshold`` records in the LSOA are named (a share of a
+    smaller count would reveal it).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``lsoa_code`` and ``category`` of street-level records.
+    threshold : int, default 5
+        Smallest count a named category holds.
+    most : int, default 3
+        Categories named at most.
+
+    Returns
+    -------
+    pandas.Series
+        Text by LSOA code (empty when no category reaches the threshold).
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"lsoa_code": ["A"] * 8, "category": ["Robbery"] * 6 + ["Drugs"] * 2})
+    >>> crime_mix(rec).to_dict()
+    {'A': 'Robbery 75%'}
+    """
+    frame = pd.DataFrame(
+        {"lsoa": records["lsoa_code"].astype("string"), "cat": records["category"].astype("string")}
+    )
+    total = frame.groupby("lsoa").size()
+    k = frame.groupby(["lsoa", "cat"]).size().rename("k").reset_index()
+    k = k[k["k"] >= threshold].sort_values(["lsoa", "k", "cat"], ascending=[True, False, True])
+    k["share"] = k["k"] / k["lsoa"].map(total)
+    text = (
+        k.groupby("lsoa")
+        .head(most)
+        .groupby("lsoa")
+        .apply(
+            lambda g: ", ".join(f"{c} {s:.0%}" for c, s in zip(g["cat"], g["share"], strict=True))
+        )
+    )
+    return text.reindex(total.index, fill_value="").astype("string")
+
+
+def named_hotspots(
+    full: pd.DataFrame,
+    records: pd.DataFrame,
+    ward_lookup: pd.DataFrame | None = None,
+    n: int = 10,
+    threshold: int = THRESHOLD,
+) -> pd.DataFrame:
+    """The busiest LSOAs by name, with their ward and crime mix (published form).
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots, ``hotspots(..., publishable=False)``.
+    records : pandas.DataFrame
+        The same records (``lsoa_code, category``), for the crime mix.
+    ward_lookup : pandas.DataFrame, optional
+        ``lsoa, ward``; without one ``ward`` is missing.
+    n : int, default 10
+        How many LSOAs.
+    threshold : int, default 5
+        LSOAs with fewer crimes are not listed (a top list of suppressed rows says nothing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`NAMED_COLUMNS`, busiest first.
+    """
+    top = full[pd.to_numeric(full["count"]) >= threshold].head(n)
+    mix = crime_mix(records, threshold)
+    out = pd.DataFrame(
+        {
+            "rank": top["rank"].astype("Int64"),
+            "lsoa": top["lsoa"].astype("string"),
+            "lsoa_name": top["name"].astype("string"),
+            "ward": _ward_of(top["lsoa"], ward_lookup),
+            "count": top["count"].astype("int64"),
+            "share": top["share"],
+            "crime_mix": top["lsoa"].map(mix).fillna("").astype("string"),
+        }
+    )
+    return out.reset_index(drop=True)[NAMED_COLUMNS]
 
 
 DENSITY_COLUMNS = ["hex_centre_lon", "hex_centre_lat", "count", "hex_width", "hex_height"]

@@ -9,9 +9,10 @@ from csp_analysis.analyses.hotspots import (
     concentration,
     density_cells,
     hotspots,
+    named_hotspots,
+    repeat_locations,
     select_records,
     suppress_small,
-    top_locations,
 )
 from csp_analysis.exceptions import CspError
 from csp_analysis.plots.hotspots import plot_density
@@ -67,7 +68,9 @@ def build(ctx: Context) -> SectionResult:
     -------
     SectionResult
         Tables ``hotspots`` (every LSOA), ``hotspots_wards`` (with a ward lookup),
-        ``hotspots_places`` (the places recorded most often), ``hotspots_by_category`` (the ten
+        ``hotspots_named`` (the ten busiest LSOAs by LSOA and ward name, with their crime
+        mix), ``hotspots_places`` (the snap points with most crime: repeat locations, named by
+        label, LSOA and ward, never by point), ``hotspots_by_category`` (the ten
         busiest LSOAs of each category, for the deep dive) and ``density_cells`` (the
         hexagons of the map, each of at least ``suppress_below`` records), all in published
         form; fact ``concentration`` (a sentence). A gap without street-level records.
@@ -93,7 +96,10 @@ def build(ctx: Context) -> SectionResult:
     lookup = ctx.local_table("ward_lookup", by_area=False)
     if lookup is not None:
         tables["hotspots_wards"] = ward_counts(full, lookup, threshold=limit)
-    places = top_locations(ds, area, year, categories=crimes, threshold=limit)
+    named = named_hotspots(full, records, lookup, threshold=limit)
+    if len(named):
+        tables["hotspots_named"] = named
+    places = repeat_locations(records, threshold=limit, ward_lookup=lookup)
     if len(places):
         tables["hotspots_places"] = places
     tables["density_cells"] = density_cells(records, min_count=limit)
@@ -144,6 +150,26 @@ def render(result: SectionResult, a: Report) -> list:
         Display blocks (IPython ``Markdown``/``HTML``) in page order.
     """
     blocks = [md(f"**{result.facts['concentration']}**")]
+    named = result.table("hotspots_named")
+    if len(named):
+        with_ward = named["ward"].notna().any()
+        shown = {"Rank": named["rank"], "LSOA": named["lsoa_name"]}
+        if with_ward:
+            shown["Ward"] = named["ward"]
+        shown |= {
+            "Crimes": named["count"],
+            "Share": [_share(v) for v in named["share"]],
+            "Main categories": named["crime_mix"],
+        }
+        blocks.append(md("The busiest neighbourhoods (LSOAs), with their main categories:"))
+        blocks.append(table_html(pd.DataFrame(shown), "hotspots_named"))
+        if not with_ward:
+            blocks.append(
+                md(
+                    "*Wards are not named: add the ONS LSOA to ward lookup (e.g. "
+                    "LSOA21CD, WD24NM) to the data folder.*"
+                )
+            )
     hot = result.table("hotspots").head(10)
     blocks.append(
         table_html(
@@ -177,15 +203,17 @@ def render(result: SectionResult, a: Report) -> list:
         )
     places = result.table("hotspots_places")
     if len(places):
-        blocks.append(md("Places recorded most often (police.uk snap points, 'On or near'):"))
         blocks.append(
-            table_html(
-                places.head(10).rename(
-                    columns={"rank": "Rank", "location": "Place", "count": "Crimes"}
-                ),
-                "places",
+            md(
+                "Repeat locations: the police.uk snap points with most crime, each point on "
+                "its own (many points share a label such as 'On or near Parking Area'):"
             )
         )
+        shown = {"Rank": places["rank"], "Place": places["location"], "LSOA": places["lsoa_name"]}
+        if places["ward"].notna().any():
+            shown["Ward"] = places["ward"]
+        shown |= {"Crimes": places["count"], "Main category": places["main_category"]}
+        blocks.append(table_html(pd.DataFrame(shown).head(10).fillna(""), "places"))
     limit = a.suppress_below
     blocks.append(
         figure_html(

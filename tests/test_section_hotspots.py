@@ -1,0 +1,105 @@
+"""Places named: hot-spot LSOAs with their LSOA and ward names and crime mix, and repeat
+locations by snap point, on the real Essex police.uk files (../shared/data/police_uk).
+
+The ward lookup here is made up for the test in the ONS layout (``LSOA21CD, LSOA21NM, WD24CD,
+WD24NM, LAD24CD, LAD24NM``): the shared data has no real LSOA-to-ward lookup.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from csp_analysis import load
+from csp_analysis.analyses.hotspots import repeat_locations
+from csp_analysis.sections.base import Context
+from csp_analysis.sections.hotspots import build
+
+AREA, YEAR = "Thurrock", "2018/19"
+FY_MONTHS = {f"2018-{m:02d}" for m in range(4, 13)} | {f"2019-{m:02d}" for m in range(1, 4)}
+
+
+def _rows(folder: Path):
+    for f in sorted(folder.rglob("*.csv")):
+        with f.open(newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                yield {re.sub(r"[^a-z]", "", k.lower()): v for k, v in row.items()}
+
+
+def test_hot_spots_named_by_ward_and_repeat_locations_are_points(
+    shared_file, tmp_path: Path
+) -> None:
+    police_uk = shared_file("police_uk")
+    points: Counter = Counter()
+    labels: Counter = Counter()
+    lsoas: dict[str, str] = {}
+    for row in _rows(police_uk):
+        if not re.fullmatch(rf"{AREA} \d{{3}}[A-Z]", row["lsoaname"]):
+            continue
+        if row["month"] not in FY_MONTHS or row["crimetype"] == "Anti-social behaviour":
+            continue
+        lsoas[row["lsoacode"]] = row["lsoaname"]
+        points[(row["location"], row["longitude"], row["latitude"], row["lsoacode"])] += 1
+        labels[row["location"]] += 1
+    # A made-up ONS-layout lookup: each LSOA's ward named after its LSOA's number.
+    (tmp_path / "police_uk").symlink_to(police_uk, target_is_directory=True)
+    lookup = ["LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM"]
+    lookup += [
+        f"{code},{name},W{name[-4:-1]},Ward {name[-4:-1]},E06000034,{AREA}"
+        for code, name in sorted(lsoas.items())
+    ]
+    (tmp_path / "lsoa_ward_lad.csv").write_text("\n".join(lookup) + "\n", encoding="utf-8")
+    ds = load(tmp_path)
+    result = build(Context(ds, AREA, YEAR, "Essex Police", 0.05, 5))
+
+    named = result.table("hotspots_named")
+    assert len(named) == 10
+    for row in named.itertuples():
+        assert row.lsoa_name == lsoas[row.lsoa]
+        assert row.ward == f"Ward {row.lsoa_name[-4:-1]}"
+        assert row.crime_mix  # every top LSOA has a category of 5 or more
+    assert named["count"].is_monotonic_decreasing
+
+    places = result.table("hotspots_places")
+    expected = sorted(points.values(), reverse=True)[: len(places)]
+    assert places["count"].tolist() == expected  # counted by point, not by label
+    assert set(places.columns) == {
+        "rank",
+        "location",
+        "lsoa_name",
+        "ward",
+        "count",
+        "main_category",
+    }
+    # The busiest label gathers many points: its label count is far above its busiest point.
+    label, n_label = labels.most_common(1)[0]
+    best_point = max(v for k, v in points.items() if k[0] == label)
+    assert n_label > best_point
+    text = places.to_csv(index=False)
+    coords = {v for k in points for v in k[1:3] if v}
+    assert not set(re.findall(r"-?\d+\.\d+", text)) & coords
+
+
+def test_repeat_locations_number_points_sharing_a_label() -> None:
+    records = pd.DataFrame(
+        {
+            "location": ["On or near Parking Area"] * 9 + ["On or near High Street"] * 6,
+            "longitude": [0.1] * 6 + [0.2] * 3 + [0.3] * 6,
+            "latitude": [51.5] * 15,
+            "lsoa_code": ["E1"] * 15,
+            "lsoa_name": ["Town 001A"] * 15,
+            "category": ["Shoplifting"] * 15,
+        }
+    )
+    out = repeat_locations(records, n=5, threshold=5)
+    assert out["location"].tolist() == [
+        "On or near High Street",
+        "On or near Parking Area (point 1)",
+        "On or near Parking Area (point 2)",
+    ]
+    assert out["count"].tolist() == [6, 6, "<5"]
+    assert pd.isna(out["rank"].iloc[2]) and pd.isna(out["main_category"].iloc[2])
