@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from csp_analysis import load
 from csp_analysis.analyses.hotspots import repeat_locations
@@ -103,3 +104,35 @@ def test_repeat_locations_number_points_sharing_a_label() -> None:
     ]
     assert out["count"].tolist() == [6, 6, "<5"]
     assert pd.isna(out["rank"].iloc[2]) and pd.isna(out["main_category"].iloc[2])
+
+
+def test_statistical_hot_spots_on_the_demo(demo_dataset) -> None:
+    """Gi* per LSOA of the demo year, with classes over its four years and stated rules."""
+    from csp_analysis.analyses.hotspots import hotspots, lsoa_points, select_records
+    from csp_analysis.statistics.hotspots import getis_ord_star
+
+    result = build(Context(demo_dataset, "Elderbrook", "2025/26", None, 0.05, 5))
+    gi = result.table("hotspots_gi")
+    assert list(gi.columns) == [
+        "lsoa", "name", "count", "gi_z", "p_value", "q_value", "spot", "trend"
+    ]  # fmt: skip
+    full = hotspots(demo_dataset, "Elderbrook", "2025/26", publishable=False)
+    located = full[full["count"] > 0]
+    assert set(gi["lsoa"]) == set(located["lsoa"])
+    # The published z equals Gi* recomputed from the year's counts and LSOA points.
+    rec = select_records(demo_dataset, "Elderbrook", "2025/26")
+    pts = lsoa_points(rec)
+    counts = rec.groupby("lsoa_code", observed=True).size()
+    counts.index = counts.index.astype("string")
+    again = getis_ord_star(counts.reindex(pts["lsoa"]).to_numpy(float), pts[["x", "y"]].to_numpy())
+    again.index = pts["lsoa"]
+    for row in gi.itertuples():
+        if isinstance(row.count, str):  # suppressed: z, p and q blanked
+            assert pd.isna(row.gi_z) and pd.isna(row.q_value)
+        else:
+            assert row.gi_z == pytest.approx(again.loc[row.lsoa, "gi_z"])
+            assert row.spot == again.loc[row.lsoa, "spot"]
+    assert set(gi["trend"]) <= {"persistent", "emerging", "intermittent", "not a hot spot"}
+    assert gi["trend"].notna().all()  # the demo has four years
+    assert any("no island" in n and "Benjamini" in n for n in result.notes)
+    assert "statistically significant" in result.facts["gi_sentence"]

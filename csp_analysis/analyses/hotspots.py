@@ -37,6 +37,12 @@ from csp_analysis.periods import (
     normalise_financial_year,
     parse_financial_year,
 )
+from csp_analysis.statistics.hotspots import (
+    HOT,
+    MIN_YEARS,
+    getis_ord_star,
+    hot_spot_classes,
+)
 from csp_analysis.statistics.rates import calculate_rates
 
 THRESHOLD = defaults.SUPPRESS_BELOW
@@ -61,7 +67,9 @@ __all__ = [
     "HOTSPOT_COLUMNS",
     "concentration",
     "crime_mix",
+    "gi_star_hotspots",
     "hotspots",
+    "lsoa_points",
     "named_hotspots",
     "repeat_locations",
     "select_records",
@@ -673,6 +681,130 @@ def named_hotspots(
         }
     )
     return out.reset_index(drop=True)[NAMED_COLUMNS]
+
+
+#: Columns of :func:`gi_star_hotspots`.
+GI_COLUMNS = ["lsoa", "name", "count", "gi_z", "p_value", "q_value", "spot", "trend"]
+
+
+def lsoa_points(records: pd.DataFrame) -> pd.DataFrame:
+    """One point per LSOA: the mean of its records' snap points, in British National Grid metres.
+
+    For the distance band of Gi* only: never published (it is worked out from record points).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``lsoa_code, longitude, latitude`` (WGS 84) of street-level records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa, x, y`` (EPSG:27700 easting and northing), LSOAs with at least one located
+        record, in code order.
+    """
+    from pyproj import Transformer
+
+    frame = pd.DataFrame(
+        {
+            "lsoa": records["lsoa_code"].astype("string"),
+            "lon": pd.to_numeric(records["longitude"], errors="coerce"),
+            "lat": pd.to_numeric(records["latitude"], errors="coerce"),
+        }
+    ).dropna()
+    frame = frame[frame["lsoa"] != ""]
+    mean = frame.groupby("lsoa")[["lon", "lat"]].mean().sort_index()
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = to_bng.transform(mean["lon"].to_numpy(), mean["lat"].to_numpy())
+    return pd.DataFrame({"lsoa": mean.index.astype("string"), "x": x, "y": y})
+
+
+def _gi_of_year(ds: Dataset, area: str, year: str, alpha: float) -> pd.DataFrame:
+    """Gi* of one year's LSOA crime counts (unsuppressed), indexed by LSOA code."""
+    rec = select_records(ds, area, year)
+    points = lsoa_points(rec)
+    counts = rec.groupby("lsoa_code", observed=True).size()
+    counts.index = counts.index.astype("string")
+    names = rec.drop_duplicates("lsoa_code").set_index("lsoa_code")["lsoa_name"]
+    names.index = names.index.astype("string")
+    points = points[points["lsoa"].isin(counts.index)].reset_index(drop=True)
+    gi = getis_ord_star(
+        counts.reindex(points["lsoa"]).to_numpy(dtype="float64"),
+        points[["x", "y"]].to_numpy(),
+        alpha=alpha,
+    )
+    gi.insert(0, "lsoa", points["lsoa"])
+    gi.insert(1, "name", points["lsoa"].map(names).astype("string"))
+    gi.insert(2, "count", counts.reindex(points["lsoa"]).to_numpy(dtype="int64"))
+    out = gi.set_index("lsoa", drop=False)
+    out.attrs["band"] = gi.attrs["band"]
+    return out
+
+
+def gi_star_hotspots(
+    ds: Dataset,
+    area: str,
+    year: str,
+    alpha: float = 0.05,
+    threshold: int = THRESHOLD,
+) -> pd.DataFrame:
+    """Statistical hot spots of an area's crime: Getis-Ord Gi* on LSOA counts, FDR-corrected.
+
+    Each LSOA with a located crime in the year is a point (the mean of its records' snap
+    points); the distance band is the smallest that gives every LSOA a neighbour. With at least
+    :data:`~csp_analysis.statistics.hotspots.MIN_YEARS` financial years of records up to the
+    assessed one, each LSOA is also classed persistent, emerging or intermittent (years with
+    too few LSOAs are left out of the classes).
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+    year : str
+        The assessed financial year.
+    alpha : float, default 0.05
+        The false discovery rate.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed, and their z, p and q blanked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GI_COLUMNS` (``trend`` missing with fewer years), hot spots first, then by Gi*
+        from highest; ``attrs``: ``band`` (metres), ``years`` (those classed).
+
+    Raises
+    ------
+    DataError
+        If the area has no street-level records.
+    ValueError
+        If the year has fewer LSOAs than Gi* needs, or all have the same count.
+    """
+    fy = _fy(year)
+    area = ds.resolve_area(area)
+    now = _gi_of_year(ds, area, fy, alpha)
+    years = [y for y in ds.financial_years(area) if y <= fy]
+    spots: dict[str, pd.Series] = {}
+    for y in years:
+        if y == fy:
+            spots[y] = now["spot"]
+            continue
+        try:
+            spots[y] = _gi_of_year(ds, area, y, alpha)["spot"]
+        except (ValueError, DataError):
+            continue
+    used = [y for y in years if y in spots]
+    out = now.reset_index(drop=True)
+    if len(used) >= MIN_YEARS:
+        out["trend"] = out["lsoa"].map(hot_spot_classes(spots, used)).astype("string")
+    else:
+        out["trend"] = pd.array([pd.NA] * len(out), dtype="string")
+    out["_hot"] = out["spot"] != HOT
+    out = out.sort_values(["_hot", "gi_z", "lsoa"], ascending=[True, False, True])
+    out = out.drop(columns="_hot").reset_index(drop=True)[GI_COLUMNS]
+    published = suppress_small(out, ["count"], threshold, derived=["gi_z", "p_value", "q_value"])
+    published.attrs = {"band": now.attrs["band"], "years": used if len(used) >= MIN_YEARS else []}
+    return published
 
 
 DENSITY_COLUMNS = ["hex_centre_lon", "hex_centre_lat", "count", "hex_width", "hex_height"]

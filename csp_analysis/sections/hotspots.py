@@ -8,6 +8,7 @@ import pandas as pd
 from csp_analysis.analyses.hotspots import (
     concentration,
     density_cells,
+    gi_star_hotspots,
     hotspots,
     named_hotspots,
     repeat_locations,
@@ -17,7 +18,8 @@ from csp_analysis.analyses.hotspots import (
 from csp_analysis.exceptions import CspError
 from csp_analysis.plots.hotspots import plot_density
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, md, suppression_note, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, suppression_note, table_html
+from csp_analysis.statistics.hotspots import HOT, MIN_AREAS, MIN_YEARS
 
 NAME = "hotspots"
 FIRST = ["lsoa", "name", "count", "share", "cumulative_share", "rate_per_1000"]
@@ -104,9 +106,58 @@ def build(ctx: Context) -> SectionResult:
         tables["hotspots_places"] = places
     tables["density_cells"] = density_cells(records, min_count=limit)
     tables["hotspots_by_category"] = _by_category(ctx)
-    return SectionResult(
-        name=NAME, tables=tables, facts={"concentration": concentration(full).text}
+    facts = {"concentration": concentration(full).text}
+    notes = []
+    try:
+        gi = gi_star_hotspots(ds, area, year, alpha=ctx.alpha, threshold=limit)
+    except ValueError as exc:
+        notes.append(f"No statistical hot spots (Gi*): {exc}.")
+    else:
+        tables["hotspots_gi"] = gi
+        hot = gi[gi["spot"] == HOT]
+        facts["gi_hot"] = len(hot)
+        facts["gi_sentence"] = _gi_sentence(hot, len(gi), ctx.alpha)
+        notes.append(_gi_method(gi.attrs["band"], gi.attrs["years"], ctx.alpha))
+    return SectionResult(name=NAME, tables=tables, facts=facts, notes=tuple(notes))
+
+
+def _gi_sentence(hot: pd.DataFrame, lsoas: int, alpha: float) -> str:
+    """One sentence naming the statistically significant hot spots."""
+    if not len(hot):
+        return (
+            f"No LSOA is a statistically significant hot spot (Getis-Ord Gi*, {lsoas} LSOAs, "
+            f"false discovery rate {alpha:.0%})."
+        )
+    names = ", ".join(hot["name"].head(5))
+    more = f" and {len(hot) - 5} more" if len(hot) > 5 else ""
+    return (
+        f"{len(hot)} of {lsoas} LSOAs are statistically significant hot spots (Getis-Ord Gi*, "
+        f"false discovery rate {alpha:.0%}): {names}{more}."
     )
+
+
+def _gi_method(band: float, years: list[str], alpha: float) -> str:
+    """How the statistical hot spots were found, with the small-n and island rules."""
+    text = (
+        "Statistical hot spots: Getis-Ord Gi* (PySAL esda) on each LSOA's crime count, each "
+        "LSOA placed at the mean of its records' police.uk points (not published), with "
+        f"neighbours within {band / 1000:.1f} km (the smallest distance that leaves no LSOA "
+        "without a neighbour, so there is no island); p-values are two-sided and corrected "
+        f"for the number of LSOAs tested (Benjamini–Hochberg, false discovery rate "
+        f"{alpha:.0%}). Gi* is not computed for fewer than {MIN_AREAS} LSOAs. "
+    )
+    if years:
+        text += (
+            f"Over {years[0]} – {years[-1]} ({len(years)} years), an LSOA is a persistent hot "
+            "spot when it is one in every year, emerging when it is one in the assessed year "
+            "but was not in its first year, and intermittent when it is one in some years."
+        )
+    else:
+        text += (
+            f"Persistent, emerging and intermittent hot spots need {MIN_YEARS} years of "
+            "street-level records."
+        )
+    return text
 
 
 def _by_category(ctx: Context, most: int = 10) -> pd.DataFrame:
@@ -170,6 +221,20 @@ def render(result: SectionResult, a: Report) -> list:
                     "LSOA21CD, WD24NM) to the data folder.*"
                 )
             )
+    gi = result.table("hotspots_gi")
+    if len(gi):
+        blocks.append(md(f"**{result.facts['gi_sentence']}**"))
+        hot = gi[gi["spot"] == HOT]
+        if len(hot):
+            shown = {
+                "LSOA": hot["name"],
+                "Crimes": hot["count"],
+                "Gi* (z)": [fmt(v, 2) for v in hot["gi_z"]],
+                "q-value": [fmt(v, 4) for v in hot["q_value"]],
+            }
+            if hot["trend"].notna().any():
+                shown["Over the years"] = hot["trend"]
+            blocks.append(table_html(pd.DataFrame(shown), "hotspots_gi"))
     hot = result.table("hotspots").head(10)
     blocks.append(
         table_html(
@@ -226,6 +291,7 @@ def render(result: SectionResult, a: Report) -> list:
             "not drawn, so no single record can be located.",
         )
     )
+    blocks += [md(f"*{note}*") for note in result.notes]
     blocks.append(md(suppression_note(limit)))
     return blocks
 
