@@ -136,3 +136,87 @@ def test_statistical_hot_spots_on_the_demo(demo_dataset) -> None:
     assert gi["trend"].notna().all()  # the demo has four years
     assert any("no island" in n and "Benjamini" in n for n in result.notes)
     assert "statistically significant" in result.facts["gi_sentence"]
+
+
+def test_crime_by_deprivation_decile_from_an_iod_file(demo_dataset, tmp_path: Path) -> None:
+    """An IoD File 7 layout (deciles made up for the demo's fictional LSOAs), one LSOA left
+    out: crime by decile equals the LSOA counts summed independently."""
+    from csp_analysis.analyses.hotspots import hotspots
+    from csp_analysis.paths import demo_dir
+
+    full = hotspots(demo_dataset, "Elderbrook", "2025/26", publishable=False)
+    codes = sorted(full["lsoa"])
+    decile = {c: i % 10 + 1 for i, c in enumerate(codes[:-1])}
+    rows = [
+        '"LSOA code (2011)","LSOA name (2011)","Index of Multiple Deprivation (IMD) Rank (where 1 '
+        'is most deprived)","Index of Multiple Deprivation (IMD) Decile (where 1 is most '
+        'deprived 10% of LSOAs)","Total population: mid 2015 (excluding prisoners)"'
+    ]
+    rows += [f"{c},x,{d * 100},{d},1500" for c, d in decile.items()]
+    (tmp_path / "demo").symlink_to(demo_dir(), target_is_directory=True)
+    (tmp_path / "File_7_IoD2019.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ds = load(tmp_path)
+    assert ds.files.set_index("source").loc["File_7_IoD2019.csv", "layout"] == "deprivation"
+    result = build(Context(ds, "Elderbrook", "2025/26", None, 0.05, 5))
+    table = result.table("hotspots_deprivation")
+    assert table["decile"].tolist() == list(range(1, 11))
+    expected: Counter = Counter()
+    for code, n in zip(full["lsoa"], full["count"], strict=True):
+        if code in decile:
+            expected[decile[code]] += int(n)
+    for row in table.itertuples():
+        if isinstance(row.count, str):
+            assert 1 <= expected[row.decile] <= 4
+        else:
+            assert row.count == expected[row.decile]
+            if row.count:
+                lsoas = sum(1 for d in decile.values() if d == row.decile)
+                assert row.rate_per_1000 == pytest.approx(1000 * row.count / (1500 * lsoas))
+    fifth = (expected[1] + expected[2]) / sum(expected.values())
+    assert f"{fifth:.1%} of the crime" in result.facts["deprivation_sentence"]
+    assert any("leaves out" in n and "1 LSOAs" in n for n in result.notes)
+
+
+def test_a_wimd_rank_file_gives_deciles_of_its_own_lsoas() -> None:
+    from csp_analysis.ingest.base import FileResult
+    from csp_analysis.ingest.deprivation import read_deprivation
+    from csp_analysis.ingest.registry import recognise
+
+    header = ["LSOA code", "LSOA name (Eng)", "Local authority name (Eng)", "WIMD 2019"]
+    assert recognise(header).name == "deprivation"
+    df = pd.DataFrame(
+        {
+            "LSOA code": [f"W01{i:06d}" for i in range(20)] + [""],
+            "LSOA name (Eng)": "x",
+            "Local authority name (Eng)": "Newport",
+            "WIMD 2019": [str(r) for r in range(1, 21)] + ["3"],
+        },
+        index=range(2, 23),
+    )
+    res = FileResult("wimd.csv", "deprivation")
+    read_deprivation(df, res)
+    table = res.tables["deprivation"]
+    assert res.rows_used == 20 and res.rows_rejected == 1
+    assert table["decile"].tolist() == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+        5,
+        5,
+        6,
+        6,
+        7,
+        7,
+        8,
+        8,
+        9,
+        9,
+        10,
+        10,
+    ]
+    assert table["index"].iloc[0] == "WIMD 2019"

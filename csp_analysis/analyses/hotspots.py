@@ -66,6 +66,7 @@ __all__ = [
     "Concentration",
     "HOTSPOT_COLUMNS",
     "concentration",
+    "crime_by_deprivation",
     "crime_mix",
     "gi_star_hotspots",
     "hotspots",
@@ -805,6 +806,101 @@ def gi_star_hotspots(
     published = suppress_small(out, ["count"], threshold, derived=["gi_z", "p_value", "q_value"])
     published.attrs = {"band": now.attrs["band"], "years": used if len(used) >= MIN_YEARS else []}
     return published
+
+
+#: Columns of :func:`crime_by_deprivation`.
+DEPRIVATION_COLUMNS = [
+    "decile",
+    "lsoas",
+    "count",
+    "share",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+]
+
+
+def crime_by_deprivation(
+    full: pd.DataFrame, index: pd.DataFrame, threshold: int = THRESHOLD
+) -> tuple[pd.DataFrame, dict]:
+    """Crime and rate by deprivation decile of the LSOA (1 = the most deprived tenth).
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots, ``hotspots(..., publishable=False)`` (``lsoa, count,
+        population``).
+    index : pandas.DataFrame
+        ``lsoa, decile`` (optional ``population``: used where ``full`` has none), as
+        :mod:`csp_analysis.ingest.deprivation` reads an IMD or WIMD file.
+    threshold : int, default 5
+        Counts of 1 to ``threshold - 1`` are suppressed (share, rate and interval blanked).
+
+    Returns
+    -------
+    tuple
+        The table (:data:`DEPRIVATION_COLUMNS`, deciles 1 to 10; ``share`` of the crime in
+        LSOAs the index lists) and a dict: ``most_deprived_fifth`` (share of that crime in
+        deciles 1 and 2), ``matched`` and ``unmatched`` (crimes in LSOAs the index lists or
+        not: an index of another LSOA vintage leaves some out), ``unmatched_lsoas``.
+
+    Examples
+    --------
+    >>> full = pd.DataFrame({"lsoa": ["A", "B", "C"], "count": [30, 10, 5],
+    ...                      "population": pd.array([1500, 1500, pd.NA], dtype="Int64")})
+    >>> idx = pd.DataFrame({"lsoa": ["A", "B"], "decile": [1, 7]})
+    >>> table, facts = crime_by_deprivation(full, idx)
+    >>> round(facts["most_deprived_fifth"], 2), facts["unmatched"]
+    (0.75, 5)
+    """
+    idx = index.assign(lsoa=index["lsoa"].astype("string").str.strip())
+    idx = idx.drop_duplicates("lsoa").set_index("lsoa")
+    idx["decile"] = pd.to_numeric(idx["decile"]).astype("int64")
+    if "population" in idx.columns:
+        idx["population"] = pd.to_numeric(idx["population"], errors="coerce")
+    counts = pd.to_numeric(full["count"]).astype("int64").to_numpy()
+    lsoa = full["lsoa"].astype("string").to_numpy()
+    decile = pd.Series(lsoa).map(idx["decile"])
+    pop = (
+        pd.to_numeric(full["population"], errors="coerce").astype("Float64").reset_index(drop=True)
+    )
+    if "population" in idx.columns:
+        pop = pop.fillna(pd.Series(lsoa).map(idx["population"]).astype("Float64"))
+    frame = pd.DataFrame({"decile": decile, "count": counts, "population": pop})
+    matched = frame[frame["decile"].notna()]
+    by = (
+        matched.groupby("decile")
+        .agg(
+            lsoas=("count", "size"),
+            count=("count", "sum"),
+            population=("population", lambda s: s.sum() if s.notna().all() else pd.NA),
+        )
+        .reindex(range(1, 11))
+    )
+    by.index.name = "decile"
+    by = by.reset_index()
+    by["lsoas"] = by["lsoas"].fillna(0).astype("int64")
+    by["count"] = by["count"].fillna(0).astype("int64")
+    by["population"] = pd.to_numeric(by["population"], errors="coerce").round().astype("Int64")
+    total = int(by["count"].sum())
+    by["share"] = by["count"] / total if total else np.nan
+    by = calculate_rates(by, "count", "population")
+    facts = {
+        "most_deprived_fifth": float(by.loc[by["decile"] <= 2, "count"].sum() / total)
+        if total
+        else float("nan"),
+        "matched": total,
+        "unmatched": int(frame.loc[frame["decile"].isna(), "count"].sum()),
+        "unmatched_lsoas": int(frame["decile"].isna().sum()),
+    }
+    out = suppress_small(
+        by[DEPRIVATION_COLUMNS],
+        ["count"],
+        threshold,
+        derived=["share", "rate_per_1000", "ci_lower", "ci_upper"],
+    )
+    return out, facts
 
 
 DENSITY_COLUMNS = ["hex_centre_lon", "hex_centre_lat", "count", "hex_width", "hex_height"]

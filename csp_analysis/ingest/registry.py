@@ -16,6 +16,7 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.ingest import (
+    deprivation,
     home_office,
     local,
     lookup,
@@ -84,6 +85,12 @@ LAYOUTS: list[Layout] = [
         _local,
     ),
     Layout("ward_lookup", "LSOA to ward lookup (lsoa, ward)", local.is_ward_lookup, _local),
+    Layout(
+        "deprivation",
+        "index of multiple deprivation by LSOA (English IoD decile or WIMD rank)",
+        deprivation.recognise,
+        lambda df, res, cmap, hint: deprivation.read_deprivation(df, res),
+    ),
     Layout(
         "police_uk",
         "data.police.uk street-level crime and ASB",

@@ -7,6 +7,7 @@ import pandas as pd
 
 from csp_analysis.analyses.hotspots import (
     concentration,
+    crime_by_deprivation,
     density_cells,
     gi_star_hotspots,
     hotspots,
@@ -118,6 +119,29 @@ def build(ctx: Context) -> SectionResult:
         facts["gi_hot"] = len(hot)
         facts["gi_sentence"] = _gi_sentence(hot, len(gi), ctx.alpha)
         notes.append(_gi_method(gi.attrs["band"], gi.attrs["years"], ctx.alpha))
+    index = ctx.local_table("deprivation", by_area=False)
+    if index is not None:
+        table, dep = crime_by_deprivation(full, index, threshold=limit)
+        tables["hotspots_deprivation"] = table
+        label = str(index["index"].iloc[0]) if "index" in index.columns else "IMD"
+        in_fifth = int(table.loc[table["decile"] <= 2, "lsoas"].sum())
+        facts["deprivation_sentence"] = (
+            f"{dep['most_deprived_fifth']:.1%} of the crime in {area}'s LSOAs listed by the "
+            f"{label} was in the most deprived fifth of LSOAs nationally (deciles 1 and 2: "
+            f"{in_fifth} of the area's {int(table['lsoas'].sum())} listed LSOAs)."
+        )
+        if dep["unmatched"]:
+            notes.append(
+                f"Crime by deprivation leaves out {dep['unmatched']:,} crimes in "
+                f"{dep['unmatched_lsoas']} LSOAs the {label} file does not list (LSOA codes "
+                "change between the 2011 and 2021 geographies)."
+            )
+    else:
+        notes.append(
+            "Crime by deprivation: add the English Indices of Deprivation by LSOA (IoD 2019 or "
+            "2025, File 1 or File 7) or the Welsh Index of Multiple Deprivation ranks to the "
+            "data folder."
+        )
     return SectionResult(name=NAME, tables=tables, facts=facts, notes=tuple(notes))
 
 
@@ -235,6 +259,23 @@ def render(result: SectionResult, a: Report) -> list:
             if hot["trend"].notna().any():
                 shown["Over the years"] = hot["trend"]
             blocks.append(table_html(pd.DataFrame(shown), "hotspots_gi"))
+    dep = result.table("hotspots_deprivation")
+    if len(dep):
+        blocks.append(md(f"**{result.facts['deprivation_sentence']}**"))
+        blocks.append(
+            table_html(
+                pd.DataFrame(
+                    {
+                        "Deprivation decile (1 = most deprived)": dep["decile"],
+                        "LSOAs": dep["lsoas"],
+                        "Crimes": dep["count"],
+                        "Share": [_share(v) for v in dep["share"]],
+                        "Rate per 1,000": [fmt(v) for v in dep["rate_per_1000"]],
+                    }
+                ),
+                "deprivation",
+            )
+        )
     hot = result.table("hotspots").head(10)
     blocks.append(
         table_html(
