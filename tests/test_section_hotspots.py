@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -220,3 +221,57 @@ def test_a_wimd_rank_file_gives_deciles_of_its_own_lsoas() -> None:
         10,
     ]
     assert table["index"].iloc[0] == "WIMD 2019"
+
+
+def test_maps_from_boundaries_in_any_crs_and_the_gap_without(demo_dataset, tmp_path: Path) -> None:
+    """The demo's GeoJSON (WGS 84), the same shapes as a GeoPackage in British National Grid
+    and as a shapefile give the same LSOA shapes; the maps draw every LSOA with the
+    attribution; a shapefile without its .prj and a file without LSOA codes are refused."""
+    import geopandas as gpd
+    from shapely import from_wkb
+
+    from csp_analysis.ingest.boundaries import read_boundaries
+    from csp_analysis.paths import demo_dir
+    from csp_analysis.plots.maps import ATTRIBUTION, plot_class_map, plot_count_map
+
+    geojson = demo_dir() / "boundaries" / "demo_lsoa_boundaries.geojson"
+    original = gpd.read_file(geojson)
+    original.to_crs("EPSG:27700").to_file(tmp_path / "b.gpkg", driver="GPKG")
+    original.to_crs("EPSG:3857").to_file(tmp_path / "b.shp")
+    results = [
+        read_boundaries(p, p.name) for p in (geojson, tmp_path / "b.gpkg", tmp_path / "b.shp")
+    ]
+    areas = []
+    for res in results:
+        assert res.layout == "lsoa_boundaries" and res.rows_used == 60 == res.rows_read
+        table = res.tables["lsoa_boundaries"].sort_values("lsoa")
+        areas.append(np.array([from_wkb(w).area for w in table["wkb"]]))
+    # The same shapes whatever the file's CRS (areas in m², simplification aside).
+    np.testing.assert_allclose(areas[1], areas[0], rtol=1e-3)
+    np.testing.assert_allclose(areas[2], areas[0], rtol=1e-3)
+    (tmp_path / "b.prj").unlink()
+    no_crs = read_boundaries(tmp_path / "b.shp", "b.shp")
+    assert no_crs.rows_used == 0 and "coordinate reference system" in no_crs.issue
+    original.drop(columns=["LSOA21CD"]).to_file(tmp_path / "n.geojson", driver="GeoJSON")
+    no_code = read_boundaries(tmp_path / "n.geojson", "n.geojson")
+    assert no_code.rows_used == 0 and "LSOA code column" in no_code.issue
+
+    result = build(Context(demo_dataset, "Elderbrook", "2025/26", None, 0.05, 5))
+    shapes = result.facts["map_shapes"]
+    assert len(shapes) == 60
+    hot = result.table("hotspots")
+    table = pd.DataFrame({"lsoa": hot["lsoa"], "value": hot["count"]})
+    table.loc[0, "value"] = "<5"  # a suppressed LSOA is hatched, never shaded by a count
+    fig = plot_count_map(shapes, table, "t", ATTRIBUTION, "crimes")
+    drawn = sum(len(c.get_paths()) for c in fig.axes[0].collections)
+    assert drawn == 60
+    assert any(c.get_hatch() == "///" for c in fig.axes[0].collections)
+    assert any(
+        "Open Government Licence" in t.get_text() and "OS data" in t.get_text() for t in fig.texts
+    )
+    fig = plot_class_map(shapes, result.table("hotspots_gi"), "t", ATTRIBUTION)
+    assert sum(len(c.get_paths()) for c in fig.axes[0].collections) == 60
+
+    without = build(Context(load(demo_dir() / "police_uk"), "Elderbrook", "2025/26", None, 0.05, 5))
+    assert "map_shapes" not in without.facts
+    assert any(n.startswith("No maps: add the LSOA boundaries") for n in without.notes)

@@ -17,7 +17,15 @@ from csp_analysis.analyses.hotspots import (
     suppress_small,
 )
 from csp_analysis.exceptions import CspError
+from csp_analysis.ingest.boundaries import TABLE as BOUNDARIES
+from csp_analysis.ingest.police_uk import LSOA_NAME
 from csp_analysis.plots.hotspots import plot_density
+from csp_analysis.plots.maps import (
+    ATTRIBUTION,
+    SYNTHETIC_ATTRIBUTION,
+    plot_class_map,
+    plot_count_map,
+)
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, fmt, md, suppression_note, table_html
 from csp_analysis.statistics.hotspots import HOT, MIN_AREAS, MIN_YEARS
@@ -119,6 +127,7 @@ def build(ctx: Context) -> SectionResult:
         facts["gi_hot"] = len(hot)
         facts["gi_sentence"] = _gi_sentence(hot, len(gi), ctx.alpha)
         notes.append(_gi_method(gi.attrs["band"], gi.attrs["years"], ctx.alpha))
+    notes += _map_shapes(ctx, published, facts)
     index = ctx.local_table("deprivation", by_area=False)
     if index is not None:
         table, dep = crime_by_deprivation(full, index, threshold=limit)
@@ -143,6 +152,32 @@ def build(ctx: Context) -> SectionResult:
             "data folder."
         )
     return SectionResult(name=NAME, tables=tables, facts=facts, notes=tuple(notes))
+
+
+def _map_shapes(ctx: Context, published: pd.DataFrame, facts: dict) -> list[str]:
+    """Keep the area's LSOA shapes for the maps (in ``facts["map_shapes"]``); notes on gaps."""
+    shapes = ctx.dataset.tables.get(BOUNDARIES)
+    if shapes is None or not len(shapes):
+        return [
+            "No maps: add the LSOA boundaries (ONS Open Geography Portal, e.g. 'Lower layer "
+            "Super Output Areas (December 2021) Boundaries EW BSC', as GeoJSON, GeoPackage or "
+            "shapefile, any coordinate system) to the data folder."
+        ]
+    of_area = shapes["name"].astype("string").str.extract(LSOA_NAME)["area"] == ctx.area
+    listed = shapes["lsoa"].isin(set(published["lsoa"].astype("string")))
+    mine = shapes[(listed | of_area.fillna(False)).to_numpy(dtype=bool)]
+    mine = mine.drop_duplicates("lsoa").reset_index(drop=True)
+    if not len(mine):
+        return [
+            "No maps: the boundary file lists none of the area's LSOAs (LSOA codes changed "
+            "between the 2011 and 2021 geographies: add boundaries of the same LSOAs as the "
+            "police data)."
+        ]
+    facts["map_shapes"] = mine[["lsoa", "wkb"]]
+    missing = int((~published["lsoa"].isin(set(mine["lsoa"]))).sum())
+    if missing:
+        return [f"The maps leave out {missing} LSOAs the boundary file does not list."]
+    return []
 
 
 def _gi_sentence(hot: pd.DataFrame, lsoas: int, alpha: float) -> str:
@@ -321,6 +356,36 @@ def render(result: SectionResult, a: Report) -> list:
         shown |= {"Crimes": places["count"], "Main category": places["main_category"]}
         blocks.append(table_html(pd.DataFrame(shown).head(10).fillna(""), "places"))
     limit = a.suppress_below
+    shapes = result.facts.get("map_shapes")
+    if shapes is not None:
+        credit = SYNTHETIC_ATTRIBUTION if a.synthetic else ATTRIBUTION
+        hot = result.table("hotspots")
+        rated = hot["rate_per_1000"].notna().any()
+        value = hot["rate_per_1000"] if rated else hot["count"]
+        what = "crimes per 1,000 residents" if rated else "crimes"
+        blocks.append(
+            figure_html(
+                plot_count_map(
+                    shapes,
+                    pd.DataFrame({"lsoa": hot["lsoa"], "value": value}),
+                    f"Crime by neighbourhood (LSOA), {a.area}, {a.year}",
+                    credit,
+                    what,
+                ),
+                f"Map of {a.area}'s LSOAs shaded by {what} in {a.year}; LSOAs with a "
+                f"suppressed count are hatched.",
+            )
+        )
+        if len(gi):
+            blocks.append(
+                figure_html(
+                    plot_class_map(
+                        shapes, gi, f"Statistical hot spots (Gi*), {a.area}, {a.year}", credit
+                    ),
+                    f"Map of {a.area}'s LSOAs coloured by Gi* hot spot, cold spot or not "
+                    "significant.",
+                )
+            )
     blocks.append(
         figure_html(
             plot_density(
