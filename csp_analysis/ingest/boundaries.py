@@ -4,10 +4,10 @@ reference system.
 A boundary file below the data folder (``.geojson``, ``.gpkg`` or ``.shp`` with its ``.dbf``,
 ``.shx`` and ``.prj`` beside it) with an LSOA code column (``LSOA21CD``, ``LSOA11CD``, ``lsoa``
 or ``LSOA code``) is read with geopandas, turned into British National Grid (EPSG:27700) and
-simplified to 5 metres. Kept as the table ``lsoa_boundaries``: ``lsoa, name, wkb`` (the shape
-as well-known binary) with ``source`` and ``line`` (the feature's number). Boundaries are drawn,
-never published as a table. ONS boundaries carry the Open Government Licence and Ordnance
-Survey attribution, which every map prints.
+simplified to 5 metres. Kept as the table ``lsoa_boundaries``: ``lsoa, name, wkb`` (the
+shape, hex-encoded well-known binary) with ``source`` and ``line`` (the feature's number).
+Boundaries are drawn, never published as a table. ONS boundaries carry the Open Government
+Licence and Ordnance Survey attribution, which every map prints.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def read_boundaries(path: Path, source: str) -> FileResult:
         {
             "lsoa": code[ok].to_numpy(),
             "name": name[ok].to_numpy(),
-            "wkb": shapes.to_wkb().to_numpy(),
+            "wkb": shapes.to_wkb(hex=True).to_numpy(),
             "source": source,
             "line": lines[ok].to_numpy(),
         }

@@ -58,7 +58,7 @@ def plot_count_map(
     Parameters
     ----------
     shapes : pandas.DataFrame
-        ``lsoa, wkb`` (British National Grid shapes as well-known binary).
+        ``lsoa, wkb`` (British National Grid shapes as hex well-known binary).
     table : pandas.DataFrame
         ``lsoa`` and ``value``: a whole number, a rate, the suppressed label (``"<5"``) or
         missing.

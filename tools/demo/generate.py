@@ -631,11 +631,11 @@ def _boundaries_geojson(locations: list[_Location]) -> bytes:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"LSOA21CD": code, "LSOA21NM": name},
+                "properties": {"LSOA21CD": code, "LSOA21NM": name, "note": "Synthetic"},
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
             }
         )
-    collection = {"type": "FeatureCollection", "name": "demo_lsoa_boundaries"}
+    collection = {"type": "FeatureCollection", "name": "Synthetic demo LSOA boundaries"}
     collection["features"] = features
     return (json.dumps(collection, indent=1) + "\n").encode("utf-8")
 
