@@ -6,7 +6,8 @@ street row's ``Last outcome category``. A Crime ID is counted once (the first st
 the street reader sets later copies aside). Anti-social behaviour has no Crime ID and no
 outcome, and is left out.
 
-Outcome groups (the report's own grouping of the police.uk outcome types, documented in ``docs/data.md``):
+Outcome groups (the report's own grouping of the police.uk outcome types, documented in
+``docs/data.md``):
 
 - *Charged or summonsed*: ``Suspect charged``, ``Suspect charged as part of another case``,
   ``Court result unavailable`` (the case went to court; police.uk could not match its result)
@@ -152,7 +153,8 @@ def latest_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> o = pd.DataFrame({"crime_id": ["a", "a", "b"],
     ...                   "month": ["2023-02", "2023-01", "2023-01"],
-    ...                   "outcome": ["Suspect charged", "Under investigation", "Local resolution"]})
+    ...                   "outcome": ["Suspect charged", "Under investigation",
+    ...                               "Local resolution"]})
     >>> latest_outcomes(o)["outcome"].tolist()
     ['Suspect charged', 'Local resolution']
     """
