@@ -13,6 +13,7 @@ from csp_analysis.statistics.hotspots import (
     MIN_AREAS,
     NOT_SIGNIFICANT,
     band_weights,
+    contiguity_weights,
     getis_ord_star,
     hot_spot_classes,
 )
@@ -105,3 +106,26 @@ def test_hot_spot_classes_over_years() -> None:
     }
     with pytest.raises(ValueError, match="at least 3 years"):
         hot_spot_classes(spots, ["2022/23", "2023/24"])
+
+
+def test_gi_star_on_queen_contiguity_equals_the_formula() -> None:
+    """Squares of the 6 × 6 grid: queen neighbours are the (up to) 8 squares around; one far
+    square (an island) takes its nearest square as neighbour."""
+    from shapely.geometry import box
+
+    shapes = [box(x - 500, y - 500, x + 500, y + 500) for x, y in XY]
+    w = contiguity_weights(shapes)
+    d = np.abs(XY[:, None, :] - XY[None, :, :]).max(axis=2)  # Chebyshev distance
+    adjacency = (d <= 1000.0).astype(float)  # queen neighbours and the area itself
+    np.testing.assert_array_equal(w.full()[0] + np.eye(len(XY)), adjacency)
+    out = getis_ord_star(COUNTS, XY, weights=w)
+    n, x = len(COUNTS), COUNTS
+    s = np.sqrt((x**2).mean() - x.mean() ** 2)
+    wsum = adjacency.sum(axis=1)
+    z = (adjacency @ x - x.mean() * wsum) / (
+        s * np.sqrt((n * (adjacency**2).sum(axis=1) - wsum**2) / (n - 1))
+    )
+    np.testing.assert_allclose(out["gi_z"], z, rtol=1e-10)
+    island = [*shapes[:-1], box(9e4, 9e4, 9e4 + 1000, 9e4 + 1000)]
+    wi = contiguity_weights(island)
+    assert not wi.islands and wi.cardinalities[len(island) - 1] == 1

@@ -110,6 +110,7 @@ def test_repeat_locations_number_points_sharing_a_label() -> None:
 def test_statistical_hot_spots_on_the_demo(demo_dataset) -> None:
     """Gi* per LSOA of the demo year, with classes over its four years and stated rules."""
     from csp_analysis.analyses.hotspots import hotspots, lsoa_points, select_records
+    from csp_analysis.paths import demo_dir
     from csp_analysis.statistics.hotspots import getis_ord_star
 
     result = build(Context(demo_dataset, "Elderbrook", "2025/26", None, 0.05, 5))
@@ -120,12 +121,21 @@ def test_statistical_hot_spots_on_the_demo(demo_dataset) -> None:
     full = hotspots(demo_dataset, "Elderbrook", "2025/26", publishable=False)
     located = full[full["count"] > 0]
     assert set(gi["lsoa"]) == set(located["lsoa"])
-    # The published z equals Gi* recomputed from the year's counts and LSOA points.
+    # The published z equals Gi* recomputed from the year's counts and, the demo having
+    # boundaries, queen contiguity of its LSOA shapes.
+    from shapely import from_wkb
+
+    from csp_analysis.statistics.hotspots import contiguity_weights
+
     rec = select_records(demo_dataset, "Elderbrook", "2025/26")
     pts = lsoa_points(rec)
     counts = rec.groupby("lsoa_code", observed=True).size()
     counts.index = counts.index.astype("string")
-    again = getis_ord_star(counts.reindex(pts["lsoa"]).to_numpy(float), pts[["x", "y"]].to_numpy())
+    shapes = demo_dataset.tables["lsoa_boundaries"].set_index("lsoa")["wkb"]
+    w = contiguity_weights([from_wkb(v) for v in shapes.reindex(pts["lsoa"])])
+    again = getis_ord_star(
+        counts.reindex(pts["lsoa"]).to_numpy(float), pts[["x", "y"]].to_numpy(), weights=w
+    )
     again.index = pts["lsoa"]
     for row in gi.itertuples():
         if isinstance(row.count, str):  # suppressed: z, p and q blanked
@@ -135,7 +145,10 @@ def test_statistical_hot_spots_on_the_demo(demo_dataset) -> None:
             assert row.spot == again.loc[row.lsoa, "spot"]
     assert set(gi["trend"]) <= {"persistent", "emerging", "intermittent", "not a hot spot"}
     assert gi["trend"].notna().all()  # the demo has four years
-    assert any("no island" in n and "Benjamini" in n for n in result.notes)
+    assert any("share a border or a corner" in n and "Benjamini" in n for n in result.notes)
+    # Without boundaries: the distance band, with its no-island rule.
+    banded = build(Context(load(demo_dir() / "police_uk"), "Elderbrook", "2025/26", None, 0.05, 5))
+    assert any("no LSOA without a neighbour" in n for n in banded.notes)
     assert "statistically significant" in result.facts["gi_sentence"]
 
 

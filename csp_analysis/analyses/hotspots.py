@@ -40,6 +40,7 @@ from csp_analysis.periods import (
 from csp_analysis.statistics.hotspots import (
     HOT,
     MIN_YEARS,
+    contiguity_weights,
     getis_ord_star,
     hot_spot_classes,
 )
@@ -720,8 +721,11 @@ def lsoa_points(records: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"lsoa": mean.index.astype("string"), "x": x, "y": y})
 
 
-def _gi_of_year(ds: Dataset, area: str, year: str, alpha: float) -> pd.DataFrame:
-    """Gi* of one year's LSOA crime counts (unsuppressed), indexed by LSOA code."""
+def _gi_of_year(
+    ds: Dataset, area: str, year: str, alpha: float, shapes: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Gi* of one year's LSOA crime counts (unsuppressed), indexed by LSOA code; queen
+    contiguity when ``shapes`` (``lsoa, wkb``) has every LSOA, else the distance band."""
     rec = select_records(ds, area, year)
     points = lsoa_points(rec)
     counts = rec.groupby("lsoa_code", observed=True).size()
@@ -729,16 +733,24 @@ def _gi_of_year(ds: Dataset, area: str, year: str, alpha: float) -> pd.DataFrame
     names = rec.drop_duplicates("lsoa_code").set_index("lsoa_code")["lsoa_name"]
     names.index = names.index.astype("string")
     points = points[points["lsoa"].isin(counts.index)].reset_index(drop=True)
+    weights = None
+    if shapes is not None and points["lsoa"].isin(set(shapes["lsoa"])).all():
+        from shapely import from_wkb
+
+        wkb = shapes.drop_duplicates("lsoa").set_index("lsoa")["wkb"]
+        weights = contiguity_weights([from_wkb(w) for w in wkb.reindex(points["lsoa"])])
     gi = getis_ord_star(
         counts.reindex(points["lsoa"]).to_numpy(dtype="float64"),
         points[["x", "y"]].to_numpy(),
         alpha=alpha,
+        weights=weights,
     )
+    gi.attrs["contiguity"] = weights is not None
     gi.insert(0, "lsoa", points["lsoa"])
     gi.insert(1, "name", points["lsoa"].map(names).astype("string"))
     gi.insert(2, "count", counts.reindex(points["lsoa"]).to_numpy(dtype="int64"))
     out = gi.set_index("lsoa", drop=False)
-    out.attrs["band"] = gi.attrs["band"]
+    out.attrs = {"band": gi.attrs["band"], "contiguity": gi.attrs["contiguity"]}
     return out
 
 
@@ -748,6 +760,7 @@ def gi_star_hotspots(
     year: str,
     alpha: float = 0.05,
     threshold: int = THRESHOLD,
+    shapes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Statistical hot spots of an area's crime: Getis-Ord Gi* on LSOA counts, FDR-corrected.
 
@@ -767,12 +780,16 @@ def gi_star_hotspots(
         The false discovery rate.
     threshold : int, default 5
         Counts from 1 to ``threshold - 1`` are suppressed, and their z, p and q blanked.
+    shapes : pandas.DataFrame, optional
+        LSOA boundaries (``lsoa, wkb``, British National Grid): neighbours by queen
+        contiguity instead of the distance band when they cover every LSOA of a year.
 
     Returns
     -------
     pandas.DataFrame
         :data:`GI_COLUMNS` (``trend`` missing with fewer years), hot spots first, then by Gi*
-        from highest; ``attrs``: ``band`` (metres), ``years`` (those classed).
+        from highest; ``attrs``: ``band`` (metres; missing with contiguity), ``contiguity``
+        (bool), ``years`` (those classed).
 
     Raises
     ------
@@ -783,7 +800,7 @@ def gi_star_hotspots(
     """
     fy = _fy(year)
     area = ds.resolve_area(area)
-    now = _gi_of_year(ds, area, fy, alpha)
+    now = _gi_of_year(ds, area, fy, alpha, shapes)
     years = [y for y in ds.financial_years(area) if y <= fy]
     spots: dict[str, pd.Series] = {}
     for y in years:
@@ -791,7 +808,7 @@ def gi_star_hotspots(
             spots[y] = now["spot"]
             continue
         try:
-            spots[y] = _gi_of_year(ds, area, y, alpha)["spot"]
+            spots[y] = _gi_of_year(ds, area, y, alpha, shapes)["spot"]
         except (ValueError, DataError):
             continue
     used = [y for y in years if y in spots]
@@ -804,7 +821,11 @@ def gi_star_hotspots(
     out = out.sort_values(["_hot", "gi_z", "lsoa"], ascending=[True, False, True])
     out = out.drop(columns="_hot").reset_index(drop=True)[GI_COLUMNS]
     published = suppress_small(out, ["count"], threshold, derived=["gi_z", "p_value", "q_value"])
-    published.attrs = {"band": now.attrs["band"], "years": used if len(used) >= MIN_YEARS else []}
+    published.attrs = {
+        "band": now.attrs["band"],
+        "contiguity": now.attrs["contiguity"],
+        "years": used if len(used) >= MIN_YEARS else [],
+    }
     return published
 
 

@@ -118,7 +118,9 @@ def build(ctx: Context) -> SectionResult:
     facts = {"concentration": concentration(full).text}
     notes = []
     try:
-        gi = gi_star_hotspots(ds, area, year, alpha=ctx.alpha, threshold=limit)
+        gi = gi_star_hotspots(
+            ds, area, year, alpha=ctx.alpha, threshold=limit, shapes=ds.tables.get(BOUNDARIES)
+        )
     except ValueError as exc:
         notes.append(f"No statistical hot spots (Gi*): {exc}.")
     else:
@@ -126,7 +128,9 @@ def build(ctx: Context) -> SectionResult:
         hot = gi[gi["spot"] == HOT]
         facts["gi_hot"] = len(hot)
         facts["gi_sentence"] = _gi_sentence(hot, len(gi), ctx.alpha)
-        notes.append(_gi_method(gi.attrs["band"], gi.attrs["years"], ctx.alpha))
+        notes.append(
+            _gi_method(gi.attrs["band"], gi.attrs["contiguity"], gi.attrs["years"], ctx.alpha)
+        )
     notes += _map_shapes(ctx, published, facts)
     index = ctx.local_table("deprivation", by_area=False)
     if index is not None:
@@ -195,13 +199,22 @@ def _gi_sentence(hot: pd.DataFrame, lsoas: int, alpha: float) -> str:
     )
 
 
-def _gi_method(band: float, years: list[str], alpha: float) -> str:
+def _gi_method(band: float, contiguity: bool, years: list[str], alpha: float) -> str:
     """How the statistical hot spots were found, with the small-n and island rules."""
+    if contiguity:
+        neighbours = (
+            "with neighbours that share a border or a corner in the boundary file (an LSOA "
+            "sharing none, an island, takes its nearest LSOA as neighbour)"
+        )
+    else:
+        neighbours = (
+            "each LSOA placed at the mean of its records' police.uk points (not published), "
+            f"with neighbours within {band / 1000:.1f} km (the smallest distance that leaves "
+            "no LSOA without a neighbour, so there is no island)"
+        )
     text = (
-        "Statistical hot spots: Getis-Ord Gi* (PySAL esda) on each LSOA's crime count, each "
-        "LSOA placed at the mean of its records' police.uk points (not published), with "
-        f"neighbours within {band / 1000:.1f} km (the smallest distance that leaves no LSOA "
-        "without a neighbour, so there is no island); p-values are two-sided and corrected "
+        f"Statistical hot spots: Getis-Ord Gi* (PySAL esda) on each LSOA's crime count, "
+        f"{neighbours}; p-values are two-sided and corrected "
         f"for the number of LSOAs tested (Benjamini–Hochberg, false discovery rate "
         f"{alpha:.0%}). Gi* is not computed for fewer than {MIN_AREAS} LSOAs. "
     )

@@ -18,7 +18,9 @@ Rules stated in the report:
   the band are not meaningful on a handful of areas);
 - **islands**: the distance band is the smallest distance that gives every area at least one
   neighbour (``libpysal.weights.min_threshold_distance``), so no area is an island; a band
-  given by the caller that leaves an island is refused.
+  given by the caller that leaves an island is refused. With boundaries, neighbours share a
+  border or a corner (queen contiguity) and an area sharing neither with any other (an
+  island) is given its nearest area as its neighbour (``libpysal.weights.attach_islands``).
 
 References
 ----------
@@ -53,7 +55,13 @@ PERSISTENT, EMERGING, INTERMITTENT, NEVER = (
 #: Fewest years for persistent / emerging / intermittent classes.
 MIN_YEARS = 3
 
-__all__ = ["MIN_AREAS", "band_weights", "getis_ord_star", "hot_spot_classes"]
+__all__ = [
+    "MIN_AREAS",
+    "band_weights",
+    "contiguity_weights",
+    "getis_ord_star",
+    "hot_spot_classes",
+]
 
 
 def band_weights(xy: np.ndarray, threshold: float | None = None) -> W:
@@ -94,11 +102,45 @@ def band_weights(xy: np.ndarray, threshold: float | None = None) -> W:
     return w
 
 
+def contiguity_weights(shapes: Sequence[object]) -> W:
+    """Queen contiguity weights between shapes, an island joined to its nearest shape.
+
+    Parameters
+    ----------
+    shapes : sequence of shapely geometries
+        The areas' shapes, in a projected reference system.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Binary weights with no island.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two shapes.
+    """
+    from libpysal.weights import KNN, Queen, attach_islands
+
+    shapes = list(shapes)
+    if len(shapes) < 2:
+        raise ValueError("contiguity needs at least two shapes")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_iterable(shapes)
+        if w.islands:
+            points = np.array([(g.centroid.x, g.centroid.y) for g in shapes])
+            w = attach_islands(w, KNN.from_array(points, k=1))
+    w.transform = "B"
+    return w
+
+
 def getis_ord_star(
     counts: Sequence[float] | np.ndarray,
     xy: np.ndarray,
     alpha: float = 0.05,
     threshold: float | None = None,
+    weights: W | None = None,
 ) -> pd.DataFrame:
     """Gi* of each area's count on a distance band, with Benjamini–Hochberg q-values.
 
@@ -112,6 +154,9 @@ def getis_ord_star(
         False discovery rate.
     threshold : float, optional
         Distance band (same unit as ``xy``); default the smallest with no island.
+    weights : libpysal.weights.W, optional
+        Neighbours to use instead of a distance band (e.g. :func:`contiguity_weights`), in
+        the order of ``counts``; ``xy`` is then not used.
 
     Returns
     -------
@@ -119,7 +164,7 @@ def getis_ord_star(
         ``gi_z`` (Gi* as a z-score), ``p_value`` (two-sided), ``q_value`` (BH), ``spot``
         (:data:`HOT`, :data:`COLD` or :data:`NOT_SIGNIFICANT`), one row per area in order (an
         area whose band holds every area has no Gi*: missing, not significant);
-        ``attrs["band"]`` is the distance band used.
+        ``attrs["band"]`` is the distance band used (missing with ``weights``).
 
     Raises
     ------
@@ -133,11 +178,16 @@ def getis_ord_star(
     y = np.asarray(counts, dtype="float64")
     if len(y) < MIN_AREAS:
         raise ValueError(f"Gi* needs at least {MIN_AREAS} areas, not {len(y)}")
-    if len(y) != len(np.asarray(xy)):
+    if weights is None and len(y) != len(np.asarray(xy)):
         raise ValueError("counts and points differ in length")
     if np.ptp(y) == 0:
         raise ValueError("every area has the same count: no hot spot can stand out")
-    w = band_weights(xy, threshold)
+    if weights is not None:
+        if weights.n != len(y) or weights.islands:
+            raise ValueError("the weights must cover every area, with no island")
+        w = weights
+    else:
+        w = band_weights(xy, threshold)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # disconnected parts are fine for a local statistic
         g = G_Local(y, w, transform="B", star=True, permutations=0)
@@ -152,7 +202,7 @@ def getis_ord_star(
         q[ok] = multipletests(p[ok], alpha=alpha, method="fdr_bh")[1]
     spot = np.where(ok & (q < alpha), np.where(z > 0, HOT, COLD), NOT_SIGNIFICANT)
     out = pd.DataFrame({"gi_z": z, "p_value": p, "q_value": q, "spot": spot})
-    out.attrs["band"] = float(w.threshold)
+    out.attrs["band"] = float(w.threshold) if weights is None else float("nan")
     return out
 
 
