@@ -174,3 +174,24 @@ def test_outcomes_and_stop_and_search_files_are_recognised() -> None:
     ]
     assert recognise(outcomes).name == "police_uk_outcomes"
     assert recognise(stop).name == "police_uk_stop_and_search"
+
+
+def test_a_stop_and_search_file_is_set_aside_with_a_clear_note() -> None:
+    from csp_analysis.categories import load_category_map
+    from csp_analysis.ingest.read import read_table
+
+    df = pd.DataFrame(
+        {
+            "Type": ["Person search", "Person search"],
+            "Date": ["2023-03-01T10:00:00+00:00", "2023-03-02T11:00:00+00:00"],
+            "Gender": ["Male", "Female"],
+            "Object of search": ["Controlled drugs", "Stolen goods"],
+            "Outcome": ["A no further action disposal", "Arrest"],
+        },
+        index=[2, 3],
+    )
+    res = read_table(df, "2023-03-gwent-stop-and-search.csv", load_category_map(), None)
+    assert res.layout == "police_uk_stop_and_search"
+    assert res.rows_read == 2 == res.rows_rejected and res.rows_used == 0
+    assert "stop-and-search file: recognised, not used" in res.issue
+    assert "header not recognised" not in res.issue
