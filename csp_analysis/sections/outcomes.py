@@ -28,10 +28,15 @@ RECENT_MONTHS = 3
 
 
 def _force_crimes(ctx: Context, crimes: list[str], outcomes: pd.DataFrame | None) -> pd.DataFrame:
-    """The outcome of every crime of the area's force in the year (every partnership)."""
-    rec = ctx.dataset.records
-    if not ctx.force or not len(rec) or "crime_id" not in rec.columns:
+    """The outcome of every crime of the area's force in the year, in every partnership of
+    the force (only those areas' records are read, never a whole national dataset)."""
+    if not ctx.force:
         return pd.DataFrame()
+    parts = [ctx.dataset.records_of(a) for a in ctx.dataset.areas_of_force(ctx.force)]
+    parts = [p for p in parts if len(p) and "crime_id" in p.columns]
+    if not parts:
+        return pd.DataFrame()
+    rec = pd.concat(parts, ignore_index=True)
     months = months_of_financial_year(ctx.year)
     keep = (
         (rec["force"].astype("string") == ctx.force)
