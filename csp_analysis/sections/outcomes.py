@@ -124,8 +124,8 @@ def build(ctx: Context) -> SectionResult:
         source = (
             "No police.uk outcomes files were given: each crime's outcome is the 'Last outcome "
             "category' of its street-level row, as it stood when that file was published. Add "
-            "the monthly outcomes files (YYYY-MM-<force>-outcomes.csv, from data.police.uk) "
-            "for the latest outcome of each crime, charges included."
+            "the monthly outcomes files (named like 2023-03-gwent-outcomes.csv, from "
+            "data.police.uk) for the latest outcome of each crime, charges included."
         )
     notes = [source, _immaturity(by_month)]
     notes.append(
