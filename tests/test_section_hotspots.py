@@ -288,3 +288,11 @@ def test_maps_from_boundaries_in_any_crs_and_the_gap_without(demo_dataset, tmp_p
     without = build(Context(load(demo_dir() / "police_uk"), "Elderbrook", "2025/26", None, 0.05, 5))
     assert "map_shapes" not in without.facts
     assert any(n.startswith("No maps: add the LSOA boundaries") for n in without.notes)
+
+
+def test_crime_mix_when_no_category_reaches_the_threshold() -> None:
+    """Found by tests/test_invariants.py (two LSOAs of one crime each): no category named."""
+    from csp_analysis.analyses.hotspots import crime_mix
+
+    rec = pd.DataFrame({"lsoa_code": ["A", "B"], "category": ["Robbery", "Other theft"]})
+    assert crime_mix(rec).to_dict() == {"A": "", "B": ""}

@@ -630,16 +630,13 @@ def crime_mix(records: pd.DataFrame, threshold: int = THRESHOLD, most: int = 3) 
     total = frame.groupby("lsoa").size()
     k = frame.groupby(["lsoa", "cat"]).size().rename("k").reset_index()
     k = k[k["k"] >= threshold].sort_values(["lsoa", "k", "cat"], ascending=[True, False, True])
-    k["share"] = k["k"] / k["lsoa"].map(total)
-    text = (
-        k.groupby("lsoa")
-        .head(most)
-        .groupby("lsoa")
-        .apply(
-            lambda g: ", ".join(f"{c} {s:.0%}" for c, s in zip(g["cat"], g["share"], strict=True))
-        )
-    )
-    return text.reindex(total.index, fill_value="").astype("string")
+    k = k.groupby("lsoa").head(most)
+    k = k.merge(total.rename("total").reset_index(), on="lsoa")
+    words: dict[str, list[str]] = {}
+    for lsoa, cat, n, all_ in zip(k["lsoa"], k["cat"], k["k"], k["total"], strict=True):
+        words.setdefault(lsoa, []).append(f"{cat} {n / all_:.0%}")
+    text = {lsoa: ", ".join(w) for lsoa, w in words.items()}
+    return pd.Series([text.get(c, "") for c in total.index], index=total.index, dtype="string")
 
 
 def named_hotspots(
