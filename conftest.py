@@ -101,6 +101,7 @@ TIERS: dict[str, str] = {
     "tests/test_districts.py": "integration",
     "tests/test_explore.py": "e2e",
     "tests/test_export.py": "e2e",
+    "tests/test_hotspot_statistics.py": "unit",
     "tests/test_hotspots.py": "unit",
     "tests/test_hotspots.py::test_hot_spots_by_ward_through_a_lookup": "integration",
     "tests/test_ingest_home_office.py": "unit",

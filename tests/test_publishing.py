@@ -27,7 +27,13 @@ from tests.conftest import shared_path
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 AREA, YEAR = "Thurrock", "2018/19"
-SMALL_AREA_TABLES = ("hotspots", "hotspots_wards", "top_locations")
+SMALL_AREA_TABLES = (
+    "hotspots",
+    "hotspots_wards",
+    "hotspots_named",
+    "hotspots_places",
+    "hotspots_gi",
+)
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +198,51 @@ def test_key_findings_and_tables_are_aggregates_only(report: Path) -> None:
         assert not cols & {"crime_id", "crimeid", "longitude", "latitude", "location_id"}, path
     meta = json.loads((report / "strategic_assessment.ipynb").read_text(encoding="utf-8"))
     assert "records" not in json.dumps(meta["metadata"])
+
+
+def test_outcomes_tables_and_sections_carry_no_crime_id_or_coordinate(tmp_path: Path) -> None:
+    """The Gwent street and outcomes files: the outcomes and hot-spot tables, key findings and
+    the two sections as rendered carry no Crime ID (of either kind of file) or coordinate."""
+    from csp_analysis import assess, load
+    from csp_analysis.sections import section
+
+    gwent = shared_path("police_uk_gwent")
+    ids: set[str] = set()
+    coords: set[str] = set()
+    for f in sorted(gwent.rglob("*.csv")):
+        with f.open(newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                if row["Crime ID"]:
+                    ids.add(row["Crime ID"])
+                coords.update(v for v in (row["Longitude"], row["Latitude"]) if v)
+    assert len(ids) > 30000 and len(coords) > 1000
+    assessment = assess(load(gwent), "Newport", "2022/23")
+    assert {"outcomes", "outcome_groups", "outcomes_by_month"} <= set(assessment.tables())
+    assessment.save(tmp_path)
+    texts = _published_texts_without_html(tmp_path)
+    for name in ("outcomes", "hotspots"):
+        blocks = section(name).render(assessment.results[name], assessment)
+        texts[f"{name} (rendered)"] = "\n".join(getattr(b, "data", "") or "" for b in blocks)
+    for name, text in texts.items():
+        assert not re.search(r"\b[0-9a-f]{64}\b", text), f"a crime ID in {name}"
+        assert not ids & set(re.findall(r"[0-9a-f]{64}", text)), name
+        numbers = set(re.findall(r"-?\d+\.\d{5,}", text))
+        assert not numbers & coords, f"exact coordinates in {name}"
+    for path in (tmp_path / "tables").glob("*.csv"):
+        cols = {c.lower() for c in pd.read_csv(path, nrows=0).columns}
+        assert not cols & {"crime_id", "crimeid", "longitude", "latitude", "x", "y"}, path
+    for name in SMALL_AREA_TABLES:
+        path = tmp_path / "tables" / f"{name}.csv"
+        if path.is_file():
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            assert _small_counts(table, 5) == [], name
+
+
+def _published_texts_without_html(folder: Path) -> dict[str, str]:
+    texts = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.suffix in (".csv", ".md")
+    }
+    texts["tables.xlsx"] = _xlsx_text(folder / "tables.xlsx")
+    return texts

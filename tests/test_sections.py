@@ -26,6 +26,7 @@ EXPECTED = [
     "comparators",
     "districts",
     "hotspots",
+    "outcomes",
     "survey",
     "plan",
     "risk",

@@ -32,6 +32,13 @@ from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest.police_uk import LSOA_NAME
 from csp_analysis.model import Dataset
 from csp_analysis.periods import Period, month_label, parse_period
+from csp_analysis.statistics.hotspots import (
+    HOT,
+    MIN_YEARS,
+    contiguity_weights,
+    getis_ord_star,
+    hot_spot_classes,
+)
 from csp_analysis.statistics.rates import calculate_rates
 
 THRESHOLD = defaults.SUPPRESS_BELOW
@@ -55,7 +62,13 @@ __all__ = [
     "Concentration",
     "HOTSPOT_COLUMNS",
     "concentration",
+    "crime_by_deprivation",
+    "crime_mix",
+    "gi_star_hotspots",
     "hotspots",
+    "lsoa_points",
+    "named_hotspots",
+    "repeat_locations",
     "select_records",
     "suppress_small",
     "top_locations",
@@ -473,6 +486,433 @@ def top_locations(
     counts.insert(0, "rank", counts["count"].rank(ascending=False, method="min").astype("Int64"))
     counts["location"] = counts["location"].astype("string")
     return _unordered_small(suppress_small(counts, ["count"], threshold), "location")
+
+
+#: Columns of :func:`repeat_locations`.
+REPEAT_COLUMNS = ["rank", "location", "lsoa_name", "ward", "count", "main_category"]
+#: Columns of :func:`named_hotspots`.
+NAMED_COLUMNS = ["rank", "lsoa", "lsoa_name", "ward", "count", "share", "crime_mix"]
+NOT_IN_LOOKUP = "(LSOA not in the ward lookup)"
+
+
+def _ward_of(codes: pd.Series, ward_lookup: pd.DataFrame | None) -> pd.Series:
+    """The ward of each LSOA code through an ``lsoa, ward`` lookup (missing without one)."""
+    if ward_lookup is None or not len(ward_lookup):
+        return pd.Series(pd.NA, index=codes.index, dtype="string")
+    ward = dict(
+        zip(
+            ward_lookup["lsoa"].astype("string").str.strip(),
+            ward_lookup["ward"].astype("string").str.strip(),
+            strict=True,
+        )
+    )
+    return codes.astype("string").str.strip().map(lambda c: ward.get(c, NOT_IN_LOOKUP))
+
+
+def repeat_locations(
+    records: pd.DataFrame,
+    n: int = 10,
+    threshold: int = THRESHOLD,
+    ward_lookup: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The snap points with most records: repeat locations, by point, never by label.
+
+    police.uk moves each record to an anonymised snap point and labels it ("On or near
+    Parking Area"); many points share one label, so counting labels adds unrelated places
+    together. Here a location is one snap point (its label and its point together); the point
+    itself is never published: each row is named by its label, its LSOA and its ward, and two
+    points of one label in one LSOA are told apart as "point 1", "point 2" (busiest first).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Street-level records (``location, longitude, latitude, lsoa_code, lsoa_name,
+        category``), e.g. from :func:`select_records`.
+    n : int, default 10
+        How many points.
+    threshold : int, default 5
+        Counts of 1 to ``threshold - 1`` are shown as ``"<5"``.
+    ward_lookup : pandas.DataFrame, optional
+        ``lsoa, ward``: the ward of each point's LSOA.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REPEAT_COLUMNS`: ``rank``, ``location`` (label), ``lsoa_name``, ``ward``
+        (missing without a lookup), ``count`` and ``main_category`` (the category with most
+        records at the point, only where it has at least ``threshold`` of them), busiest
+        first; suppressed rows unranked, last, in name order.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive whole number.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive whole number, not {n!r}")
+    loc = records["location"].astype("string").str.strip()
+    keep = (loc.notna() & (loc != "") & (loc.str.casefold() != NO_LOCATION)).to_numpy(bool)
+    rec = pd.DataFrame(
+        {
+            "location": loc,
+            "lon": pd.to_numeric(records["longitude"], errors="coerce").round(6),
+            "lat": pd.to_numeric(records["latitude"], errors="coerce").round(6),
+            "lsoa": records["lsoa_code"].astype("string"),
+            "lsoa_name": records["lsoa_name"].astype("string"),
+            "category": records["category"].astype("string"),
+        }
+    )[keep]
+    if not len(rec):
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in REPEAT_COLUMNS})
+    point = ["location", "lon", "lat", "lsoa"]
+    counts = rec.groupby(point, dropna=False).size().rename("count").reset_index()
+    counts = counts.sort_values(
+        ["count", "location", "lsoa", "lon", "lat"], ascending=[False, True, True, True, True]
+    )
+    top = counts.head(n).copy()
+    by_cat = rec.groupby([*point, "category"], dropna=False).size().rename("k").reset_index()
+    by_cat = by_cat.sort_values(["k", "category"], ascending=[False, True])
+    main = by_cat.drop_duplicates(point).set_index(point)
+    top = top.join(main, on=point)
+    top["main_category"] = top["category"].where(top["k"] >= threshold, pd.NA)
+    names = rec.drop_duplicates("lsoa").set_index("lsoa")["lsoa_name"]
+    top["lsoa_name"] = top["lsoa"].map(names).astype("string")
+    # Points sharing a label and LSOA anywhere in the area are numbered, busiest first.
+    number = counts.groupby(["location", "lsoa"], dropna=False).cumcount() + 1
+    many = counts.groupby(["location", "lsoa"], dropna=False)["count"].transform("size") > 1
+    label = counts["location"].where(
+        ~many, counts["location"] + " (point " + number.astype("string") + ")"
+    )
+    top["location"] = label.loc[top.index].astype("string")
+    top["ward"] = _ward_of(top["lsoa"], ward_lookup)
+    top = top.reset_index(drop=True)
+    top.insert(0, "rank", top["count"].rank(ascending=False, method="min").astype("Int64"))
+    top["count"] = top["count"].astype("int64")
+    out = suppress_small(top[REPEAT_COLUMNS], ["count"], threshold, derived=["main_category"])
+    return _unordered_small(out, "location")
+
+
+def crime_mix(records: pd.DataFrame, threshold: int = THRESHOLD, most: int = 3) -> pd.Series:
+    """The main categories of each LSOA's records, as words: "Shoplifting 40%, ...".
+
+    Only categories with at least ``threshold`` records in the LSOA are named (a share of a
+    smaller count would reveal it).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``lsoa_code`` and ``category`` of street-level records.
+    threshold : int, default 5
+        Smallest count a named category holds.
+    most : int, default 3
+        Categories named at most.
+
+    Returns
+    -------
+    pandas.Series
+        Text by LSOA code (empty when no category reaches the threshold).
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"lsoa_code": ["A"] * 8, "category": ["Robbery"] * 6 + ["Drugs"] * 2})
+    >>> crime_mix(rec).to_dict()
+    {'A': 'Robbery 75%'}
+    """
+    frame = pd.DataFrame(
+        {"lsoa": records["lsoa_code"].astype("string"), "cat": records["category"].astype("string")}
+    )
+    total = frame.groupby("lsoa").size()
+    k = frame.groupby(["lsoa", "cat"]).size().rename("k").reset_index()
+    k = k[k["k"] >= threshold].sort_values(["lsoa", "k", "cat"], ascending=[True, False, True])
+    k = k.groupby("lsoa").head(most)
+    k = k.merge(total.rename("total").reset_index(), on="lsoa")
+    words: dict[str, list[str]] = {}
+    for lsoa, cat, n, all_ in zip(k["lsoa"], k["cat"], k["k"], k["total"], strict=True):
+        words.setdefault(lsoa, []).append(f"{cat} {n / all_:.0%}")
+    text = {lsoa: ", ".join(w) for lsoa, w in words.items()}
+    return pd.Series([text.get(c, "") for c in total.index], index=total.index, dtype="string")
+
+
+def named_hotspots(
+    full: pd.DataFrame,
+    records: pd.DataFrame,
+    ward_lookup: pd.DataFrame | None = None,
+    n: int = 10,
+    threshold: int = THRESHOLD,
+) -> pd.DataFrame:
+    """The busiest LSOAs by name, with their ward and crime mix (published form).
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots, ``hotspots(..., publishable=False)``.
+    records : pandas.DataFrame
+        The same records (``lsoa_code, category``), for the crime mix.
+    ward_lookup : pandas.DataFrame, optional
+        ``lsoa, ward``; without one ``ward`` is missing.
+    n : int, default 10
+        How many LSOAs.
+    threshold : int, default 5
+        LSOAs with fewer crimes are not listed (a top list of suppressed rows says nothing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`NAMED_COLUMNS`, busiest first.
+    """
+    top = full[pd.to_numeric(full["count"]) >= threshold].head(n)
+    mix = crime_mix(records, threshold)
+    out = pd.DataFrame(
+        {
+            "rank": top["rank"].astype("Int64"),
+            "lsoa": top["lsoa"].astype("string"),
+            "lsoa_name": top["name"].astype("string"),
+            "ward": _ward_of(top["lsoa"], ward_lookup),
+            "count": top["count"].astype("int64"),
+            "share": top["share"],
+            "crime_mix": top["lsoa"].map(mix).fillna("").astype("string"),
+        }
+    )
+    return out.reset_index(drop=True)[NAMED_COLUMNS]
+
+
+#: Columns of :func:`gi_star_hotspots`.
+GI_COLUMNS = ["lsoa", "name", "count", "gi_z", "p_value", "q_value", "spot", "trend"]
+
+
+def lsoa_points(records: pd.DataFrame) -> pd.DataFrame:
+    """One point per LSOA: the mean of its records' snap points, in British National Grid metres.
+
+    For the distance band of Gi* only: never published (it is worked out from record points).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``lsoa_code, longitude, latitude`` (WGS 84) of street-level records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa, x, y`` (EPSG:27700 easting and northing), LSOAs with at least one located
+        record, in code order.
+    """
+    from pyproj import Transformer
+
+    frame = pd.DataFrame(
+        {
+            "lsoa": records["lsoa_code"].astype("string"),
+            "lon": pd.to_numeric(records["longitude"], errors="coerce"),
+            "lat": pd.to_numeric(records["latitude"], errors="coerce"),
+        }
+    ).dropna()
+    frame = frame[frame["lsoa"] != ""]
+    mean = frame.groupby("lsoa")[["lon", "lat"]].mean().sort_index()
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = to_bng.transform(mean["lon"].to_numpy(), mean["lat"].to_numpy())
+    return pd.DataFrame({"lsoa": mean.index.astype("string"), "x": x, "y": y})
+
+
+def _gi_of_year(
+    ds: Dataset, area: str, year: str, alpha: float, shapes: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Gi* of one year's LSOA crime counts (unsuppressed), indexed by LSOA code; queen
+    contiguity when ``shapes`` (``lsoa, wkb``) has every LSOA, else the distance band."""
+    rec = select_records(ds, area, year)
+    points = lsoa_points(rec)
+    counts = rec.groupby("lsoa_code", observed=True).size()
+    counts.index = counts.index.astype("string")
+    names = rec.drop_duplicates("lsoa_code").set_index("lsoa_code")["lsoa_name"]
+    names.index = names.index.astype("string")
+    points = points[points["lsoa"].isin(counts.index)].reset_index(drop=True)
+    weights = None
+    if shapes is not None and points["lsoa"].isin(set(shapes["lsoa"])).all():
+        from shapely import from_wkb
+
+        wkb = shapes.drop_duplicates("lsoa").set_index("lsoa")["wkb"]
+        weights = contiguity_weights([from_wkb(w) for w in wkb.reindex(points["lsoa"])])
+    gi = getis_ord_star(
+        counts.reindex(points["lsoa"]).to_numpy(dtype="float64"),
+        points[["x", "y"]].to_numpy(),
+        alpha=alpha,
+        weights=weights,
+    )
+    gi.attrs["contiguity"] = weights is not None
+    gi.insert(0, "lsoa", points["lsoa"])
+    gi.insert(1, "name", points["lsoa"].map(names).astype("string"))
+    gi.insert(2, "count", counts.reindex(points["lsoa"]).to_numpy(dtype="int64"))
+    out = gi.set_index("lsoa", drop=False)
+    out.attrs = {"band": gi.attrs["band"], "contiguity": gi.attrs["contiguity"]}
+    return out
+
+
+def gi_star_hotspots(
+    ds: Dataset,
+    area: str,
+    year: str,
+    alpha: float = 0.05,
+    threshold: int = THRESHOLD,
+    shapes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Statistical hot spots of an area's crime: Getis-Ord Gi* on LSOA counts, FDR-corrected.
+
+    Each LSOA with a located crime in the year is a point (the mean of its records' snap
+    points); the distance band is the smallest that gives every LSOA a neighbour. With at least
+    :data:`~csp_analysis.statistics.hotspots.MIN_YEARS` financial years of records up to the
+    assessed one, each LSOA is also classed persistent, emerging or intermittent (years with
+    too few LSOAs are left out of the classes).
+
+    Parameters
+    ----------
+    ds : Dataset
+    area : str
+    year : str
+        The assessed financial year.
+    alpha : float, default 0.05
+        The false discovery rate.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed, and their z, p and q blanked.
+    shapes : pandas.DataFrame, optional
+        LSOA boundaries (``lsoa, wkb``, British National Grid): neighbours by queen
+        contiguity instead of the distance band when they cover every LSOA of a year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GI_COLUMNS` (``trend`` missing with fewer years), hot spots first, then by Gi*
+        from highest; ``attrs``: ``band`` (metres; missing with contiguity), ``contiguity``
+        (bool), ``years`` (those classed).
+
+    Raises
+    ------
+    DataError
+        If the area has no street-level records.
+    ValueError
+        If the year has fewer LSOAs than Gi* needs, or all have the same count.
+    """
+    fy = _fy(year)
+    area = ds.resolve_area(area)
+    now = _gi_of_year(ds, area, fy, alpha, shapes)
+    years = [y for y in ds.financial_years(area) if y <= fy]
+    spots: dict[str, pd.Series] = {}
+    for y in years:
+        if y == fy:
+            spots[y] = now["spot"]
+            continue
+        try:
+            spots[y] = _gi_of_year(ds, area, y, alpha, shapes)["spot"]
+        except (ValueError, DataError):
+            continue
+    used = [y for y in years if y in spots]
+    out = now.reset_index(drop=True)
+    if len(used) >= MIN_YEARS:
+        out["trend"] = out["lsoa"].map(hot_spot_classes(spots, used)).astype("string")
+    else:
+        out["trend"] = pd.array([pd.NA] * len(out), dtype="string")
+    out["_hot"] = out["spot"] != HOT
+    out = out.sort_values(["_hot", "gi_z", "lsoa"], ascending=[True, False, True])
+    out = out.drop(columns="_hot").reset_index(drop=True)[GI_COLUMNS]
+    published = suppress_small(out, ["count"], threshold, derived=["gi_z", "p_value", "q_value"])
+    published.attrs = {
+        "band": now.attrs["band"],
+        "contiguity": now.attrs["contiguity"],
+        "years": used if len(used) >= MIN_YEARS else [],
+    }
+    return published
+
+
+#: Columns of :func:`crime_by_deprivation`.
+DEPRIVATION_COLUMNS = [
+    "decile",
+    "lsoas",
+    "count",
+    "share",
+    "population",
+    "rate_per_1000",
+    "ci_lower",
+    "ci_upper",
+]
+
+
+def crime_by_deprivation(
+    full: pd.DataFrame, index: pd.DataFrame, threshold: int = THRESHOLD
+) -> tuple[pd.DataFrame, dict]:
+    """Crime and rate by deprivation decile of the LSOA (1 = the most deprived tenth).
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        Unsuppressed hot spots, ``hotspots(..., publishable=False)`` (``lsoa, count,
+        population``).
+    index : pandas.DataFrame
+        ``lsoa, decile`` (optional ``population``: used where ``full`` has none), as
+        :mod:`csp_analysis.ingest.deprivation` reads an IMD or WIMD file.
+    threshold : int, default 5
+        Counts of 1 to ``threshold - 1`` are suppressed (share, rate and interval blanked).
+
+    Returns
+    -------
+    tuple
+        The table (:data:`DEPRIVATION_COLUMNS`, deciles 1 to 10; ``share`` of the crime in
+        LSOAs the index lists) and a dict: ``most_deprived_fifth`` (share of that crime in
+        deciles 1 and 2), ``matched`` and ``unmatched`` (crimes in LSOAs the index lists or
+        not: an index of another LSOA vintage leaves some out), ``unmatched_lsoas``.
+
+    Examples
+    --------
+    >>> full = pd.DataFrame({"lsoa": ["A", "B", "C"], "count": [30, 10, 5],
+    ...                      "population": pd.array([1500, 1500, pd.NA], dtype="Int64")})
+    >>> idx = pd.DataFrame({"lsoa": ["A", "B"], "decile": [1, 7]})
+    >>> table, facts = crime_by_deprivation(full, idx)
+    >>> round(facts["most_deprived_fifth"], 2), facts["unmatched"]
+    (0.75, 5)
+    """
+    idx = index.assign(lsoa=index["lsoa"].astype("string").str.strip())
+    idx = idx.drop_duplicates("lsoa").set_index("lsoa")
+    idx["decile"] = pd.to_numeric(idx["decile"]).astype("int64")
+    if "population" in idx.columns:
+        idx["population"] = pd.to_numeric(idx["population"], errors="coerce")
+    counts = pd.to_numeric(full["count"]).astype("int64").to_numpy()
+    lsoa = full["lsoa"].astype("string").to_numpy()
+    decile = pd.Series(lsoa).map(idx["decile"])
+    pop = (
+        pd.to_numeric(full["population"], errors="coerce").astype("Float64").reset_index(drop=True)
+    )
+    if "population" in idx.columns:
+        pop = pop.fillna(pd.Series(lsoa).map(idx["population"]).astype("Float64"))
+    frame = pd.DataFrame({"decile": decile, "count": counts, "population": pop})
+    matched = frame[frame["decile"].notna()]
+    by = (
+        matched.groupby("decile")
+        .agg(
+            lsoas=("count", "size"),
+            count=("count", "sum"),
+            population=("population", lambda s: s.sum() if s.notna().all() else pd.NA),
+        )
+        .reindex(range(1, 11))
+    )
+    by.index.name = "decile"
+    by = by.reset_index()
+    by["lsoas"] = by["lsoas"].fillna(0).astype("int64")
+    by["count"] = by["count"].fillna(0).astype("int64")
+    by["population"] = pd.to_numeric(by["population"], errors="coerce").round().astype("Int64")
+    total = int(by["count"].sum())
+    by["share"] = by["count"] / total if total else np.nan
+    by = calculate_rates(by, "count", "population")
+    facts = {
+        "most_deprived_fifth": float(by.loc[by["decile"] <= 2, "count"].sum() / total)
+        if total
+        else float("nan"),
+        "matched": total,
+        "unmatched": int(frame.loc[frame["decile"].isna(), "count"].sum()),
+        "unmatched_lsoas": int(frame["decile"].isna().sum()),
+    }
+    out = suppress_small(
+        by[DEPRIVATION_COLUMNS],
+        ["count"],
+        threshold,
+        derived=["share", "rate_per_1000", "ci_lower", "ci_upper"],
+    )
+    return out, facts
 
 
 DENSITY_COLUMNS = ["hex_centre_lon", "hex_centre_lat", "count", "hex_width", "hex_height"]

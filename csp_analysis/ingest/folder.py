@@ -17,10 +17,11 @@ from pathlib import Path
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
+from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
 from csp_analysis.ingest.read import parse_bytes
 
-TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".ods"}
+TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".ods", *BOUNDARY_SUFFIXES}
 #: Bytes still to parse above which files are read by worker processes rather than threads.
 PROCESS_BYTES = 64 << 20
 

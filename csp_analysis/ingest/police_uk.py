@@ -33,6 +33,7 @@ RECORD_COLUMNS = [
     "longitude",
     "latitude",
     "crime_id",
+    "last_outcome",
 ]
 #: Columns a police.uk file must have for its rows to be used (normalised names).
 REQUIRED = ("month", "crimetype", "lsoaname")
@@ -48,6 +49,7 @@ USED = (
     "lsoacode",
     "lsoaname",
     "crimetype",
+    "lastoutcomecategory",
     "context",
 )
 #: The columns of a data.police.uk street-level file (normalised name: as written).
@@ -340,6 +342,7 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
             "longitude": number("longitude"),
             "latitude": number("latitude"),
             "crime_id": crime_id.column(),
+            "last_outcome": labels("lastoutcomecategory").column(),
         }
     )[ok]
     rec = rec.reset_index(drop=True)

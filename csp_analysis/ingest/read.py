@@ -23,6 +23,8 @@ from csp_analysis.ingest.base import (
     read_excel_sheets,
     tidy_frame,
 )
+from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
+from csp_analysis.ingest.boundaries import read_boundaries
 from csp_analysis.ingest.fast import read_police_uk_fast
 from csp_analysis.ingest.police_uk import missing_columns
 from csp_analysis.ingest.registry import recognise
@@ -206,6 +208,8 @@ def parse_bytes(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[
     list of FileResult
         One result per table (a workbook may hold several sheets).
     """
+    if path.suffix.lower() in BOUNDARY_SUFFIXES:
+        return [read_boundaries(path, source)]
     try:
         if path.suffix.lower() == ".csv":
             fast = read_police_uk_fast(raw)

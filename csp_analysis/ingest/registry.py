@@ -16,11 +16,13 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.ingest import (
+    deprivation,
     home_office,
     local,
     lookup,
     ons_crime,
     police_uk,
+    police_uk_outcomes,
     population,
     tidy,
 )
@@ -91,11 +93,29 @@ LAYOUTS: list[Layout] = [
     ),
     Layout("ward_lookup", "LSOA to ward lookup (lsoa, ward)", local.is_ward_lookup, _local),
     Layout(
+        "deprivation",
+        "index of multiple deprivation by LSOA (English IoD decile or WIMD rank)",
+        deprivation.recognise,
+        lambda df, res, cmap, hint: deprivation.read_deprivation(df, res),
+    ),
+    Layout(
         "police_uk",
         "data.police.uk street-level crime and ASB",
         police_uk.recognise,
         lambda df, res, cmap, hint: police_uk.read_police_uk(df, res, cmap),
         police_uk.SOURCE,
+    ),
+    Layout(
+        "police_uk_outcomes",
+        "data.police.uk outcomes (the latest outcome of each crime)",
+        police_uk_outcomes.is_outcomes,
+        lambda df, res, cmap, hint: police_uk_outcomes.read_outcomes(df, res),
+    ),
+    Layout(
+        "police_uk_stop_and_search",
+        "data.police.uk stop and search (recognised, not used yet)",
+        police_uk_outcomes.is_stop_and_search,
+        lambda df, res, cmap, hint: police_uk_outcomes.read_stop_and_search(df, res),
     ),
     Layout(
         "home_office_long",

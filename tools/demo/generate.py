@@ -22,6 +22,7 @@ import argparse
 import calendar
 import csv
 import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -606,6 +607,39 @@ def _build_geography(
     return locations, border
 
 
+def _boundaries_geojson(locations: list[_Location]) -> bytes:
+    """The demo CSP's LSOA boundaries as GeoJSON (WGS 84): each LSOA's whole grid cell.
+
+    The cell of an LSOA is found from its snap points (drawn inside the cell), so the
+    geography's random stream is not touched. Fictional shapes for fictional LSOAs.
+    """
+    n_cols, n_rows = 10, 6
+    lon0, lon1, lat0, lat1 = -2.9, -2.6, 50.6, 50.8
+    d_lon, d_lat = (lon1 - lon0) / n_cols, (lat1 - lat0) / n_rows
+    cells: dict[tuple[str, str], tuple[int, int]] = {}
+    for loc in locations:
+        lon, lat = (float(v) for v in loc.points[0])
+        cells[(loc.lsoa_code, loc.lsoa_name)] = (
+            int((lon - lon0) // d_lon),
+            int((lat - lat0) // d_lat),
+        )
+    features = []
+    for (code, name), (col, row) in sorted(cells.items()):
+        x0, x1 = round(lon0 + col * d_lon, 6), round(lon0 + (col + 1) * d_lon, 6)
+        y0, y1 = round(lat0 + row * d_lat, 6), round(lat0 + (row + 1) * d_lat, 6)
+        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"LSOA21CD": code, "LSOA21NM": name, "note": "Synthetic"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    collection = {"type": "FeatureCollection", "name": "Synthetic demo LSOA boundaries"}
+    collection["features"] = features
+    return (json.dumps(collection, indent=1) + "\n").encode("utf-8")
+
+
 # --------------------------------------------------------------------------------------------
 # Outcomes
 # --------------------------------------------------------------------------------------------
@@ -915,6 +949,8 @@ The tests check that the committed copy equals a fresh generation.
 - `neighbours_monthly_counts.csv`: tidy counts (`area, force, period, category, count, note`)
   for the 13 neighbours (not {DEMO_AREA}) by month and category, for comparisons with similar
   areas.
+- `boundaries/demo_lsoa_boundaries.geojson`: fictional LSOA boundaries of {DEMO_AREA} (each
+  LSOA's grid cell, WGS 84, `LSOA21CD, LSOA21NM`), so the demo report has maps.
 - `population.csv`: mid-year population estimates 2021 to 2025 for all 14 areas
   (`area, year, population, source`).
 - `survey.csv`: {DEMO_AREA}'s resident survey, 2024 and 2025 (`concern, respondents, count,
@@ -982,6 +1018,12 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
     written.append(_write_csv(out / "population.csv", POPULATION_HEADER, _population_rows()))
     # The demo partnership's resident survey, last year's plan and hand-entered risk scores.
     written += write_demo_priorities(out)
+
+    # Fictional LSOA boundaries, so the demo report has maps.
+    shapes = out / "boundaries" / "demo_lsoa_boundaries.geojson"
+    shapes.parent.mkdir(parents=True, exist_ok=True)
+    shapes.write_bytes(_boundaries_geojson(locations))
+    written.append(shapes)
 
     readme = out / "README.md"
     readme.write_bytes(_readme_text().encode("utf-8"))
