@@ -17,7 +17,15 @@ from csp_analysis.sections import registry
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 IPYNB = sorted(NOTEBOOKS.glob("*.ipynb"))
-PARAMETERS = ("data", "area", "year", "classification", "suppress_below", "assessment_file")
+PARAMETERS = (
+    "data",
+    "area",
+    "year",
+    "classification",
+    "suppress_below",
+    "min_months",
+    "assessment_file",
+)
 
 
 def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
