@@ -80,15 +80,37 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
         cur_sum = cur.groupby("category")["count"].sum()
         prev_sum = prev.groupby("category")["count"].sum()
         year_sum = sub[sub["fy"] == year].groupby("category")["count"].sum()
+        # A category absent from one year's data is missing there, never 0 (the dataset lists
+        # a category only in the years its source gives it); All crime is then summed over
+        # the categories both years have, and says which it leaves out.
+        both = [c for c in cats if c in cur_sum.index and c in prev_sum.index]
+        left_out = [c for c in cats if c != ALL_CRIME and c not in both]
         for cat in cats:
 
-            def pick(sums: pd.Series, c: str = cat) -> int:
-                return int(sums.sum() if c == ALL_CRIME else sums.get(c, 0))
+            def pick(sums: pd.Series, c: str = cat, both: list[str] = both) -> int | None:
+                if c == ALL_CRIME:
+                    return int(sums[sums.index.isin(both)].sum()) if both else None
+                return int(sums[c]) if c in sums.index else None
 
             c_val = pick(cur_sum) if common else None
             p_val = pick(prev_sum) if common else None
             if not common and cur_slots:
-                c_val = pick(year_sum)
+                c_val = int(year_sum.sum()) if cat == ALL_CRIME else pick(year_sum)
+            row_note = note
+            if common and cat != ALL_CRIME and cat in left_out:
+                absent = prev_year if cat not in prev_sum.index else year
+                row_note = "; ".join(x for x in (note, f"not in the data for {absent}") if x)
+            elif common and cat == ALL_CRIME and left_out:
+                row_note = "; ".join(
+                    x
+                    for x in (
+                        note,
+                        "over the categories both years have (not "
+                        + ", ".join(left_out)
+                        + ": missing in one year)",
+                    )
+                    if x
+                )
             rows.append(
                 {
                     "category": cat,
@@ -96,7 +118,7 @@ def category_change(ds: Dataset, area: str, year: str) -> pd.DataFrame:
                     "previous": p_val,
                     "current": c_val,
                     "months_compared": months if common else 0,
-                    "note": note,
+                    "note": row_note,
                 }
             )
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("change", "pct_change")])

@@ -96,8 +96,8 @@ def complete_years(ds: Dataset, area: str) -> list[str]:
 def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
     """The financial year to assess: the one asked for, else the latest complete one.
 
-    Without a complete year the latest year with data is used (the report says it is
-    incomplete).
+    Without a complete year the year with most months covered is used (the latest of those
+    equally covered; the report says it is incomplete).
 
     Parameters
     ----------
@@ -133,7 +133,11 @@ def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
         raise UsageError(f"area '{area}' has no data for any financial year")
     if year is None:
         complete = complete_years(ds, area)
-        return complete[-1] if complete else years[-1]
+        if complete:
+            return complete[-1]
+        # No complete year: the one with most months covered (the later of equals), never a
+        # year that a stray row or two created.
+        return max(years, key=lambda y: (12 - len(missing_months(ds, area, y)), y))
     try:
         fy = normalise_financial_year(year)
     except ValueError as exc:

@@ -9,6 +9,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,69 @@ import pandas as pd
 from csp_analysis.exceptions import DataError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+
+
+def this_month() -> str:
+    """The current calendar month, ``YYYY-MM``: data dated after it are refused.
+
+    Returns
+    -------
+    str
+        Today's month (local time).
+    """
+    return date.today().strftime("%Y-%m")
+
+
+#: A number with comma thousands separators (``1,234`` or ``1,234.5``): read without them.
+_COMMA_GROUPS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: A number with space thousands separators (``2 000``, also no-break and thin spaces).
+_SPACE_GROUPS = re.compile(r"^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+$")
+#: ``2.000`` or ``1.234.567``: thousands with European dots, or a decimal? Never guessed.
+_DOT_GROUPS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def number_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Number cells as text :func:`pandas.to_numeric` reads, and which are ambiguous.
+
+    Comma thousands separators (``1,234``) and space ones (``2 000``) are dropped. A value
+    that may be either a number with European thousands separators or a decimal (``2.000``:
+    two thousand, or two?) or holds a comma that does not group thousands (``2,5``: a decimal
+    comma?) is ambiguous: never read as a number (``2.000`` is never 2, ``2,5`` never 25).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The cells as written.
+
+    Returns
+    -------
+    text : pandas.Series
+        String dtype, stripped, separators removed; ambiguous values left as written.
+    ambiguous : pandas.Series
+        Boolean, True for the ambiguous values.
+
+    Examples
+    --------
+    >>> text, amb = number_text(pd.Series(["1,234", "2 000", "2.000", "2,5", " 7 ", "2.5"]))
+    >>> text.tolist(), amb.tolist()
+    (['1234', '2000', '2.000', '2,5', '7', '2.5'], [False, False, True, True, False, False])
+    """
+    cells = values.astype("string").str.strip().fillna("")
+    comma = cells.str.contains(",", regex=False)
+    grouped = cells.str.fullmatch(_COMMA_GROUPS)
+    dots = cells.str.fullmatch(_DOT_GROUPS)
+    ambiguous = (dots | (comma & ~grouped)).fillna(False).astype(bool)
+    spaced = cells.str.fullmatch(_SPACE_GROUPS).fillna(False).astype(bool)
+    text = cells.where(~(comma & grouped).fillna(False), cells.str.replace(",", "", regex=False))
+    text = text.where(~spaced, text.str.replace(r"[ \u00a0\u202f]", "", regex=True))
+    return text.astype("string"), ambiguous
+
+
+#: Why an ambiguous number (see :func:`number_text`) is not read.
+AMBIGUOUS_NUMBER = (
+    "is ambiguous: a dot or comma that may separate thousands (European style, 2.000) or "
+    "decimals (2,5); write whole numbers without separators or with commas (2,000)"
+)
 
 
 def norm(name: object) -> str:

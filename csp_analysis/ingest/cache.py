@@ -40,7 +40,7 @@ LAYOUT = "v2"
 OFF = {"off", "none", "0", "false", "no"}
 FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
 #: Code whose change must invalidate cached results (this module is part of ``ingest``).
-_CODE = ("ingest", "categories.py", "periods.py")
+_CODE = ("ingest", "model", "categories.py", "periods.py", "names.py")
 
 
 def default_cache_dir() -> Path:

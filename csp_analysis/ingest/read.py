@@ -14,6 +14,7 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import DataError
+from csp_analysis.ingest import tidy
 from csp_analysis.ingest.base import (
     FileResult,
     Problem,
@@ -67,11 +68,20 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
     set_aside = list(df.attrs.pop("rejected_lines", []))
     df, repeated = _without_repeated_headers(df)
     set_aside += repeated
-    layout = recognise(df.columns)
+    tidy_missing = tidy.missing_columns(df.columns)
+    layout = None if tidy_missing else recognise(df.columns)
     res = FileResult(source=source, layout=layout.name if layout else "unrecognised")
     if layout is None:
         missing = missing_columns(df.columns)
-        if missing:
+        if tidy_missing:
+            res.layout = "tidy_counts"
+            header = ", ".join(str(c) for c in list(df.columns)[:8])
+            message = (
+                f"no {tidy_missing[0]} column (header: {header}): tidy counts need area, "
+                "period, category and count; rows cannot be used"
+            )
+            skipped = message
+        elif missing:
             res.layout = "police_uk"
             names = " and ".join(f"'{m}'" for m in missing)
             plural = "s" if len(missing) > 1 else ""
