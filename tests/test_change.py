@@ -248,7 +248,21 @@ def test_resolve_year_without_complete_year(tmp_path: Path) -> None:
     )
     ds = load(tmp_path)
     assert complete_years(ds, "X") == []
-    assert resolve_year(ds, "X", None) == "2025/26"  # latest with data
+    assert resolve_year(ds, "X", None) == "2025/26"  # one month each: the later
+
+
+def test_default_year_is_chosen_by_coverage(tmp_path: Path) -> None:
+    """Issue 19 group 3: without a complete year, the year with most months covered (eleven
+    of 2017/18), not a year that one row of April 2018 opens."""
+    months = [f"2017-{m:02d}" for m in range(4, 13)] + ["2018-01", "2018-02"]
+    rows = [f"X,{m},Drugs,3" for m in months] + ["X,2018-04,Drugs,1"]
+    (tmp_path / "c.csv").write_text(
+        "area,period,category,count\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    ds = load(tmp_path)
+    assert ds.financial_years("X") == ["2017/18", "2018/19"]
+    assert complete_years(ds, "X") == []
+    assert resolve_year(ds, "X", None) == "2017/18"
 
 
 # ---------------------------------------------------------------- demo data

@@ -433,3 +433,22 @@ def test_real_month_filtered_to_one_crime_type(shared_file, tmp_path: Path) -> N
     monthly = monthly_counts(ds, "Thurrock")
     got = dict(zip(monthly["category"], monthly["count"], strict=True))
     assert got == {"Shoplifting": expected}
+
+
+def test_population_matches_by_name_key_with_a_hint_otherwise(tmp_path: Path) -> None:
+    """Issue 19 group 6: "Southend on Sea" is Southend-on-Sea; a misspelt name gets a hint."""
+    (tmp_path / "counts.csv").write_text(
+        "area,period,category,count\nSouthend-on-Sea,2018/19,Burglary,10\n"
+        "Thurrock,2018/19,Burglary,12\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "population.csv").write_text(
+        "area,year,population\nSouthend on Sea,2018,182000\nThurock,2018,170000\n",
+        encoding="utf-8",
+    )
+    ds = load(tmp_path, cache=False)
+    assert ds.population_of("Southend-on-Sea", 2018) == (182000, "population.csv, mid-2018")
+    assert ds.areas == ["Southend-on-Sea", "Thurrock"]
+    pop, note = ds.population_of("Thurrock", 2018)
+    assert pop is None and "'Thurock'" in note
+    assert ds.resolve_area("southend on sea") == "Southend-on-Sea"

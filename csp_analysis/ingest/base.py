@@ -631,3 +631,81 @@ def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise DataError(f"cannot be read as an Excel workbook ({exc})", file=source) from exc
     return {name: df.fillna("").astype(str) for name, df in sheets.items()}
+
+
+_P = r"(?:\w+:)?"  # an optional namespace prefix
+_SHEET = re.compile(rf"<{_P}sheet\b[^>]*>")
+_REL = re.compile(rf"<{_P}Relationship\b[^>]*>")
+_ATTR = re.compile(r"([\w:]+)=\"([^\"]*)\"")
+_MERGE = re.compile(rf"<{_P}mergeCell\b[^>]*?\bref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+_CELL = re.compile(rf"<{_P}c\b[^>]*?\br=\"([A-Z]+\d+)\"[^>]*?(?:/>|>(.*?)</{_P}c>)", re.S)
+_FORMULA = re.compile(rf"<{_P}f\b[^>]*?(?:/>|>(.*?)</{_P}f>)", re.S)
+_VALUE = re.compile(rf"<{_P}v>[^<]+</{_P}v>")
+
+
+def _shown(items: list[str]) -> str:
+    return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+def excel_cell_notes(path: Path) -> dict[str, list[str]]:
+    """What a workbook's cells hide from a reader of values: merged cells, unsaved formulas.
+
+    A merged range holds its value in its top-left cell only (the other cells read as blank);
+    a formula written by a program that does not calculate (no value saved with it) reads as
+    blank. Each is named, so that rows rejected for a blank cell can be understood. The
+    sheets' XML is scanned (no second parse of the workbook).
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+
+    Returns
+    -------
+    dict of str to list of str
+        Notes per sheet name (sheets without any: absent); empty when the workbook cannot be
+        opened as a zip of XML parts (its reader reports that).
+    """
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            links = [dict(_ATTR.findall(tag)) for tag in _REL.findall(rels)]
+            target = {a.get("Id"): a.get("Target", "").lstrip("/") for a in links}
+            sheets = {}
+            for tag in _SHEET.findall(book):
+                attrs = dict(_ATTR.findall(tag))
+                name, rid = attrs.get("name", ""), attrs.get("r:id")
+                part = target.get(rid, "")
+                part = part if part.startswith("xl/") else f"xl/{part}"
+                if part in z.namelist():
+                    sheets[html.unescape(name)] = z.read(part).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, xml in sheets.items():
+        notes = []
+        merged = _MERGE.findall(xml) if "mergeCell" in xml else []
+        if merged:
+            notes.append(
+                f"merged cells {_shown(merged)}: only the top-left cell of each holds its "
+                "value, the others read as blank (unmerge and fill them)"
+            )
+        unsaved = []
+        if "<f" in xml or ":f" in xml:
+            for ref, inner in _CELL.findall(xml):
+                f = _FORMULA.search(inner or "")
+                if f is not None and not _VALUE.search(inner):
+                    unsaved.append(f"{ref} (={html.unescape(f.group(1) or '')})")
+        if unsaved:
+            notes.append(
+                f"formulas without a saved value in {_shown(unsaved)}: they read as blank (the "
+                "workbook was written by a program that does not calculate; open and save it "
+                "in Excel, or paste the values)"
+            )
+        if notes:
+            out[name] = notes
+    return out

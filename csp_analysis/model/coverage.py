@@ -12,7 +12,7 @@ import pandas as pd
 
 from csp_analysis.exceptions import DataError
 from csp_analysis.model.schema import SOURCE_PRIORITY, months_of_period
-from csp_analysis.periods import financial_year_of_period
+from csp_analysis.periods import financial_year_of_period, period_kind
 
 if TYPE_CHECKING:
     from csp_analysis.categories import CategoryMap
@@ -146,8 +146,8 @@ class AreaSeries:
         see :meth:`other_force_counts`), over the months that force's files cover. A
         police.uk source lists every category of the kind (only those of a file clearly
         filtered to a few crime types); another source lists a category only in the financial
-        years it has any row of it (a category absent from a year's extract is missing there,
-        not zero).
+        years it has any row of it, at that granularity (a category absent from a year's
+        extract is missing there, not zero; a yearly figure does not make its months 0).
 
         Parameters
         ----------
@@ -252,16 +252,14 @@ class AreaSeries:
                     if c in cats
                 ]
             else:
-                # A category is listed for the periods of a financial year in which the source
-                # gives it at all: absent from a year's extract, it is missing there, not 0.
-                fy = sub["period"].map(financial_year_of_period)
-                given = set(zip(fy, sub["category"], strict=True))
-                pairs = [
-                    (p, c)
-                    for p in periods
-                    for c in cats
-                    if (financial_year_of_period(p), c) in given
-                ]
+                # A category is listed in the periods of a financial year (of one granularity)
+                # in which the source gives it at all: absent from a year's extract, it is
+                # missing there, not 0; a yearly figure never makes its months 0.
+                def slot(p: str) -> tuple[str, str]:
+                    return financial_year_of_period(p), period_kind(p)
+
+                given = {(*slot(p), c) for p, c in zip(sub["period"], sub["category"], strict=True)}
+                pairs = [(p, c) for p in periods for c in cats if (*slot(p), c) in given]
             order = {c: i for i, c in enumerate(cats)}
             pairs = sorted(set(pairs), key=lambda pc: (pc[0], order[pc[1]]))
             grid = pd.MultiIndex.from_arrays(

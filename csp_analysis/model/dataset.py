@@ -326,13 +326,8 @@ class Dataset(AreaSeries):
         str
             One clause per file (the first ten), e.g. ``recorded_crime.csv: no count column
             (header: area, period, category, force)``, joined by semicolons; ``no CSV or
-            XLSX file`` for an empty folder.
-
-        Examples
-        --------
-        >>> from csp_analysis.model import load
-        >>> load().why_no_counts()[:40]
-        'areas.csv: an area to police force looku'
+            XLSX file`` for an empty folder. A file of another kind says what it is
+            (``pop.csv: population (area, year, population), no counts of crime or ASB``).
         """
         from csp_analysis.ingest.registry import DESCRIPTIONS
 
@@ -458,7 +453,9 @@ class Dataset(AreaSeries):
         keys = self.population["area"].map(area_key)
         pop = self.population[(keys == area_key(area)).to_numpy(dtype=bool)]
         if not len(pop):
-            return None, f"no population for {area}"
+            close = close_match(area, sorted(set(self.population["area"].astype(str))))
+            hint = f" (the population table has '{close}': a different name?)" if close else ""
+            return None, f"no population for {area}{hint}"
         exact = pop[pop["year"] == year]
         if len(exact):
             row = exact.iloc[0]

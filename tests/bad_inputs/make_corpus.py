@@ -117,14 +117,17 @@ def accounting(layout: str | None, read: int, used: int, rejected: int, **extra:
     return out | extra
 
 
-def _xlsx_cell(ref: str, value: str | int) -> str:
+def _xlsx_cell(ref: str, value: str | int | tuple[str, str]) -> str:
+    if isinstance(value, tuple):  # ("=", formula): a formula with no saved value
+        return f'<c r="{ref}"><f>{escape(value[1])}</f></c>'
     if isinstance(value, int):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
 
 
-def xlsx(sheet_name: str, rows: list[list[str | int]]) -> bytes:
-    """A minimal, byte-for-byte reproducible workbook (stored zip, fixed timestamps)."""
+def xlsx(sheet_name: str, rows: list[list[Any]], merged: list[str] | None = None) -> bytes:
+    """A minimal, byte-for-byte reproducible workbook (stored zip, fixed timestamps); cells
+    ``("=", formula)`` are formulas without a saved value, ``merged`` ranges are merged."""
     ns = "http://schemas.openxmlformats.org"
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     sheet_rows = []
@@ -161,7 +164,15 @@ def xlsx(sheet_name: str, rows: list[list[str | int]]) -> bytes:
         "xl/worksheets/sheet1.xml": (
             f'<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
             + "".join(sheet_rows)
-            + "</sheetData></worksheet>"
+            + "</sheetData>"
+            + (
+                f'<mergeCells count="{len(merged)}">'
+                + "".join(f'<mergeCell ref="{m}"/>' for m in merged)
+                + "</mergeCells>"
+                if merged
+                else ""
+            )
+            + "</worksheet>"
         ),
     }
     buf = io.BytesIO()
@@ -1494,6 +1505,7 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
         },
     )
     reliability_cases(c)
+    more_reliability_cases(c)
     return c
 
 
@@ -1746,6 +1758,43 @@ def reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
                     "recorded_crime.csv: no count column (header: area, period, category, force)"
                 ],
             },
+        },
+    )
+
+
+def more_reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
+    """Issue 19: what a workbook's cells hide (merged cells, formulas never calculated)."""
+    book = xlsx(
+        "Counts",
+        [
+            ["area", "period", "category", "count"],
+            ["Ashvale", "2018/19", "Burglary", 5],
+            ["", "2018/19", "Robbery", 3],
+            ["Ashvale", "2018/19", "Shoplifting", ("=", "D2*2")],
+        ],
+        merged=["A2:A3"],
+    )
+    c["82_xlsx_merged_cells_and_formulas"] = (
+        {"counts.xlsx": book},
+        {
+            "description": "a workbook with the area merged over two rows and a formula "
+            "written without its value: the rows are rejected (blank) and the file's notes "
+            "name the merged range and the formula",
+            "exit": 0,
+            "files": {
+                "counts.xlsx [Counts]": accounting(
+                    "tidy_counts",
+                    3,
+                    1,
+                    2,
+                    issue_contains=["merged cells A2:A3", "formulas without a saved value in D4"],
+                )
+            },
+            "problems": [
+                problem("counts.xlsx [Counts]", 3, "area", ["area is blank"], 1, "3"),
+                problem("counts.xlsx [Counts]", 4, "count", ["count is blank"], 1, "4"),
+            ],
+            "counts": [["Ashvale", "2018/19", "Burglary", 5, "tidy"]],
         },
     )
 
