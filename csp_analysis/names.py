@@ -20,10 +20,16 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 #: Hyphens and dashes of every kind (between words they are spaces).
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212]+")
 _SPACE = re.compile(r"\s+")
+#: ONS writes "Bristol, City of" and "Herefordshire, County of" where police.uk's LSOA names
+#: say "Bristol" and "Herefordshire".
+_ONS_SUFFIX = re.compile(r",\s*(city|county) of$")
 
 
 def area_key(name: object) -> str:
     """The key of an area name: Unicode NFC, case-folded, hyphens as spaces, spaces collapsed.
+
+    Dots and ONS's ", City of" / ", County of" endings are dropped (``Bristol, City of`` is
+    police.uk's ``Bristol``; ``St. Albans`` is ``St Albans``); ``&`` is ``and``.
 
     Parameters
     ----------
@@ -43,9 +49,16 @@ def area_key(name: object) -> str:
     True
     >>> area_key("King\\u2019s Lynn")
     "king's lynn"
+    >>> area_key("Bristol, City of"), area_key("St. Albans"), area_key("Brighton & Hove")
+    ('bristol', 'st albans', 'brighton and hove')
     """
+    return _ONS_SUFFIX.sub("", _plain(name))
+
+
+def _plain(name: object) -> str:
+    """NFC, case-folded, quotes made straight, hyphens, dots and runs of spaces one space."""
     text = unicodedata.normalize("NFC", str(name)).translate(_QUOTES).casefold()
-    text = _DASHES.sub(" ", text).replace("&", " and ")
+    text = _DASHES.sub(" ", text).replace("&", " and ").replace(".", " ")
     return _SPACE.sub(" ", text).strip()
 
 
@@ -74,7 +87,7 @@ def force_key(name: object) -> str:
     >>> force_key("Devon & Cornwall Police")
     'devon and cornwall'
     """
-    key = area_key(name)
+    key = _plain(name)
     if "," in key:  # ONS inverts some names: "London, City of"
         head, _, tail = key.partition(",")
         key = f"{tail.strip()} {head.strip()}"

@@ -462,10 +462,13 @@ def _slot(period: str) -> str:
     return "Y" if "/" in period else period[5:7]
 
 
-def _listed(counts: dict[tuple[str, str], int], fy: str, monthly: bool, c: str) -> bool:
-    """Whether a tidy category is listed in a year's periods of one granularity: it has a row
-    of that granularity in that financial year (absent from a year: missing, not 0)."""
-    return any(cc == c and _fy(p) == fy and ("/" not in p) == monthly for p, cc in counts)
+def _listed(
+    counts: dict[tuple[str, str], int], fy: str, monthly: bool, c: str, every: bool = False
+) -> bool:
+    """Whether a category is listed in a year's periods of one granularity: for tidy counts,
+    when it has a row of that granularity in that financial year (absent from a year:
+    missing, not 0); for police.uk (``every``), always (a file covers every category)."""
+    return every or any(cc == c and _fy(p) == fy and ("/" not in p) == monthly for p, cc in counts)
 
 
 def expected_change(
@@ -473,6 +476,7 @@ def expected_change(
     covered: dict[str, set[str]],
     present: dict[str, list[str]],
     year: str,
+    every: bool = False,
 ) -> dict[str, tuple[int | None, int | None, int]]:
     """Independent year-on-year table: ``category -> (previous, current, months_compared)``.
 
@@ -494,8 +498,8 @@ def expected_change(
         cats = present[kind]
 
         def compared(fy: str, c: str, common: set[str] = common) -> bool:
-            return ("Y" in common and _listed(counts, fy, False, c)) or (
-                bool(common - {"Y"}) and _listed(counts, fy, True, c)
+            return ("Y" in common and _listed(counts, fy, False, c, every)) or (
+                bool(common - {"Y"}) and _listed(counts, fy, True, c, every)
             )
 
         both = {c for c in cats if compared(prev, c) and compared(year, c)}
@@ -522,7 +526,7 @@ def expected_change(
                 if name == ALL_CRIME:
                     out[name] = (None, total(year, None, set(cats)), 0)
                 else:
-                    has = any(c == name and _fy(p) == year for p, c in counts)
+                    has = every or any(c == name and _fy(p) == year for p, c in counts)
                     out[name] = (None, total(year, None) if has else None, 0)
             else:
                 out[name] = (None, None, 0)
@@ -533,17 +537,22 @@ def expected_monthly(
     counts: dict[tuple[str, str], int],
     covered: dict[str, set[str]],
     present: dict[str, list[str]],
+    every: bool = False,
 ) -> dict[tuple[str, str], int]:
     """Independent monthly table ``(month, category) -> count``: zero only in covered months
     of the years a category has monthly rows in; All crime only in months listing every
     crime category the area's monthly rows have."""
     out: dict[tuple[str, str], int] = {}
     full = {c for p, c in counts if "/" not in p and KIND_OF[c] == "crime"}
+    if every:
+        full = set(present.get("crime", []))
     for kind, periods in covered.items():
         for month in (p for p in periods if "/" not in p):
             fy = _fy(month)
             values = {
-                c: counts.get((month, c), 0) for c in present[kind] if _listed(counts, fy, True, c)
+                c: counts.get((month, c), 0)
+                for c in present[kind]
+                if _listed(counts, fy, True, c, every)
             }
             out.update({(month, c): n for c, n in values.items()})
             if kind == "crime" and set(values) == full:
@@ -762,10 +771,12 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
     kinds = {KIND_OF[c] for _, c in counts}
     covered = {k: set(case.months) for k in ("crime", "asb") if k in kinds}
     present = {"crime": CRIME, "asb": KINDS["asb"]}
-    assert_same(table_of(yoy), expected_change(counts, covered, present, year), "category table")
+    assert_same(
+        table_of(yoy), expected_change(counts, covered, present, year, every=True), "category table"
+    )
     assert_same(
         monthly_of(a.table("monthly_counts")),
-        expected_monthly(counts, covered, present),
+        expected_monthly(counts, covered, present, every=True),
         "monthly table",
     )
     check_pct_signs(a.table("yoy_categories"))

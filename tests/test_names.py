@@ -32,6 +32,11 @@ def test_area_names_differing_in_case_spacing_hyphens_or_unicode_form_meet() -> 
     nfd = unicodedata.normalize("NFD", nfc)
     assert nfc != nfd and area_key(nfc) == area_key(nfd)
     assert area_key("Basildon") != area_key("Braintree")
+    # ONS names against police.uk's LSOA names ("Bristol 001A", "St Albans 001A")
+    assert area_key("Bristol, City of") == area_key("Bristol")
+    assert area_key("Herefordshire, County of") == area_key("Herefordshire")
+    assert area_key("St. Albans") == area_key("St Albans")
+    assert area_key("Brighton & Hove") == area_key("Brighton and Hove")
 
 
 def test_close_match_hint() -> None:

@@ -366,6 +366,8 @@ class Dataset(AreaSeries):
         ------
         UsageError
             With the forces in the data and the closest match.
+        DataError
+            If no partnership area has usable counts at all (saying what each file lacked).
 
         Examples
         --------
@@ -373,6 +375,10 @@ class Dataset(AreaSeries):
         >>> load().resolve_force("WESSMOOR constabulary")
         'Wessmoor Constabulary'
         """
+        if not self.areas:
+            raise DataError(
+                "no partnership area has usable counts in this data folder: " + self.why_no_counts()
+            )
         by_key = {force_key(f): f for f in self.forces}
         if force_key(name) in by_key:
             return by_key[force_key(name)]
