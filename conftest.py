@@ -130,6 +130,7 @@ TIERS: dict[str, str] = {
     "tests/test_layers.py": "integration",  # import-linter over the whole package
     "tests/test_lab.py::test_jupyterlab_starts_on_the_folder_with_the_default_kernel": "e2e",
     "tests/test_model.py": "unit",
+    "tests/test_names.py": "unit",
     "tests/test_notebooks.py": "integration",  # jupytext round trips
     "tests/test_periods.py": "unit",
     "tests/test_period_assessment.py": "integration",  # assess() of the demo and Essex

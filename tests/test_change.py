@@ -86,7 +86,7 @@ def test_like_for_like_when_months_missing(lfl: Dataset) -> None:
         return sum(n for m, c, n in rows if m in months and m[5:] in common and c in cats)
 
     t = category_change(lfl, AREA, "2024/25").set_index("category")
-    crimes = {"Burglary", "Robbery", "Bicycle theft"}
+    crimes = {"Burglary", "Robbery"}  # the crime categories both years have
     expected = {
         "All crime": (total(PREV, crimes), total(CUR, crimes)),
         "Burglary": (total(PREV, {"Burglary"}), total(CUR, {"Burglary"})),
@@ -97,26 +97,67 @@ def test_like_for_like_when_months_missing(lfl: Dataset) -> None:
     # current 22..33 without 26 and 27 = 330 - 53 = 277; Robbery 3 x 10 = 30 and 4 x 9 = 36.
     assert expected["Burglary"] == (257, 277)
     assert expected["Robbery"] == (30, 36)
-    assert expected["All crime"] == (257 + 30, 277 + 36 + 2)
+    # All crime over the categories both years have: Bicycle theft (only in 2024/25) is left
+    # out, not compared with a 0 it never had (issue 19).
+    assert expected["All crime"] == (257 + 30, 277 + 36)
     assert expected[ASB] == (1000, 900)
     for cat, (prev, cur) in expected.items():
         assert (int(t.loc[cat, "previous"]), int(t.loc[cat, "current"])) == (prev, cur), cat
         assert int(t.loc[cat, "change"]) == cur - prev
         assert int(t.loc[cat, "months_compared"]) == 10
     assert "10 months" in t.loc["All crime", "note"]
-    assert float(t.loc["All crime", "pct_change"]) == 9.8  # 28 / 287 = 9.76%
+    assert "not Bicycle theft" in t.loc["All crime", "note"]
+    assert float(t.loc["All crime", "pct_change"]) == 9.1  # 26 / 287 = 9.06%
     assert float(t.loc["Burglary", "pct_change"]) == 7.8  # 20 / 257 = 7.78%
     assert float(t.loc[ASB, "pct_change"]) == -10.0
 
 
-def test_previous_zero_gives_missing_pct(lfl: Dataset) -> None:
+def test_category_absent_from_previous_year_is_missing_not_zero(lfl: Dataset) -> None:
+    """Bicycle theft has no row in 2023/24: missing there, never 0 (issue 19 group 5)."""
     t = category_change(lfl, AREA, "2024/25").set_index("category")
+    assert pd.isna(t.loc["Bicycle theft", "previous"])
+    assert int(t.loc["Bicycle theft", "current"]) == 2
+    assert pd.isna(t.loc["Bicycle theft", "change"])
+    assert pd.isna(t.loc["Bicycle theft", "pct_change"])
+    assert "not in the data for 2023/24" in t.loc["Bicycle theft", "note"]
+
+
+def test_previous_zero_gives_missing_pct(tmp_path: Path) -> None:
+    """A 0 written in the previous year is a true zero: change +2, percent change missing."""
+    rows = [*like_for_like_rows(), ("2023-04", "Bicycle theft", 0)]
+    lines = ["area,period,category,count", *(f"{AREA},{m},{c},{n}" for m, c, n in rows)]
+    (tmp_path / "counts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    t = category_change(load(tmp_path), AREA, "2024/25").set_index("category")
     assert (int(t.loc["Bicycle theft", "previous"]), int(t.loc["Bicycle theft", "current"])) == (
         0,
         2,
     )
     assert int(t.loc["Bicycle theft", "change"]) == 2
     assert pd.isna(t.loc["Bicycle theft", "pct_change"])
+
+
+def test_category_absent_from_last_years_extract(tmp_path: Path) -> None:
+    """Issue 19: robbery absent from last year's extract was taken as 0 ("largest rise:
+    robbery (+45)", All crime up). Expected values from the file by the csv module."""
+    text = (
+        "area,period,category,count\n"
+        f"{AREA},2023/24,Burglary,120\n{AREA},2023/24,Shoplifting,80\n"
+        f"{AREA},2024/25,Burglary,110\n{AREA},2024/25,Shoplifting,85\n"
+        f"{AREA},2024/25,Robbery,45\n"
+    )
+    (tmp_path / "counts.csv").write_text(text, encoding="utf-8")
+    with (tmp_path / "counts.csv").open(newline="", encoding="utf-8") as f:
+        got = {(r["period"], r["category"]): int(r["count"]) for r in csv.DictReader(f)}
+    both = [c for p, c in got if p == "2023/24" and ("2024/25", c) in got]
+    prev = sum(got[("2023/24", c)] for c in both)
+    cur = sum(got[("2024/25", c)] for c in both)
+    t = category_change(load(tmp_path), AREA, "2024/25").set_index("category")
+    assert pd.isna(t.loc["Robbery", "previous"]) and pd.isna(t.loc["Robbery", "change"])
+    assert (int(t.loc["All crime", "previous"]), int(t.loc["All crime", "current"])) == (
+        prev,
+        cur,
+    )
+    assert float(t.loc["All crime", "pct_change"]) == pct_change(prev, cur) == -2.5
 
 
 def test_no_previous_year_is_missing_not_zero(lfl: Dataset) -> None:
@@ -207,7 +248,21 @@ def test_resolve_year_without_complete_year(tmp_path: Path) -> None:
     )
     ds = load(tmp_path)
     assert complete_years(ds, "X") == []
-    assert resolve_year(ds, "X", None) == "2025/26"  # latest with data
+    assert resolve_year(ds, "X", None) == "2025/26"  # one month each: the later
+
+
+def test_default_year_is_chosen_by_coverage(tmp_path: Path) -> None:
+    """Issue 19 group 3: without a complete year, the year with most months covered (eleven
+    of 2017/18), not a year that one row of April 2018 opens."""
+    months = [f"2017-{m:02d}" for m in range(4, 13)] + ["2018-01", "2018-02"]
+    rows = [f"X,{m},Drugs,3" for m in months] + ["X,2018-04,Drugs,1"]
+    (tmp_path / "c.csv").write_text(
+        "area,period,category,count\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    ds = load(tmp_path)
+    assert ds.financial_years("X") == ["2017/18", "2018/19"]
+    assert complete_years(ds, "X") == []
+    assert resolve_year(ds, "X", None) == "2017/18"
 
 
 # ---------------------------------------------------------------- demo data

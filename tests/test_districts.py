@@ -132,7 +132,9 @@ def test_rates_with_census_population(essex_with_census: Dataset) -> None:
 
 def test_unknown_force_names_the_forces(essex: Dataset) -> None:
     with pytest.raises(UsageError, match="Essex Police"):
-        district_change(essex, "Essex Constabulary", "2018/19")
+        district_change(essex, "Wessex Constabulary", "2018/19")
+    # "Police" and "Constabulary" are not part of a force's key (issue 19)
+    assert essex.resolve_force("Essex Constabulary") == "Essex Police"
 
 
 def test_each_area_against_the_rest_of_its_force(demo_dataset: Dataset) -> None:

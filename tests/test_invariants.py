@@ -462,17 +462,29 @@ def _slot(period: str) -> str:
     return "Y" if "/" in period else period[5:7]
 
 
+def _listed(
+    counts: dict[tuple[str, str], int], fy: str, monthly: bool, c: str, every: bool = False
+) -> bool:
+    """Whether a category is listed in a year's periods of one granularity: for tidy counts,
+    when it has a row of that granularity in that financial year (absent from a year:
+    missing, not 0); for police.uk (``every``), always (a file covers every category)."""
+    return every or any(cc == c and _fy(p) == fy and ("/" not in p) == monthly for p, cc in counts)
+
+
 def expected_change(
     counts: dict[tuple[str, str], int],
     covered: dict[str, set[str]],
     present: dict[str, list[str]],
     year: str,
+    every: bool = False,
 ) -> dict[str, tuple[int | None, int | None, int]]:
     """Independent year-on-year table: ``category -> (previous, current, months_compared)``.
 
     ``counts`` is ``(period, category) -> count`` for one area, ``covered`` the periods each
     kind's source covers and ``present`` the categories each kind lists. Only the months
-    present in both years are compared (April with April).
+    present in both years are compared (April with April). A category without a row in one of
+    the two years is missing there (never 0), and All crime sums the categories both years
+    have (issue 19).
     """
     prev = previous_financial_year(year)
     out: dict[str, tuple[int | None, int | None, int]] = {}
@@ -484,8 +496,15 @@ def expected_change(
         common = cur & old
         months = 0 if not common else 12 if common == {"Y"} else len(common)
         cats = present[kind]
+
+        def compared(fy: str, c: str, common: set[str] = common) -> bool:
+            return ("Y" in common and _listed(counts, fy, False, c, every)) or (
+                bool(common - {"Y"}) and _listed(counts, fy, True, c, every)
+            )
+
+        both = {c for c in cats if compared(prev, c) and compared(year, c)}
         for name in [ALL_CRIME, *cats] if kind == "crime" else cats:
-            want = set(cats) if name == ALL_CRIME else {name}
+            want = both if name == ALL_CRIME else {name}
 
             def total(fy: str, slots: set[str] | None, want: set[str] = want) -> int:
                 return sum(
@@ -495,9 +514,20 @@ def expected_change(
                 )
 
             if common:
-                out[name] = (total(prev, common), total(year, common), months)
+                if name == ALL_CRIME:
+                    value = (total(prev, common), total(year, common)) if both else (None, None)
+                else:
+                    value = (
+                        total(prev, common) if compared(prev, name) else None,
+                        total(year, common) if compared(year, name) else None,
+                    )
+                out[name] = (*value, months)
             elif cur:
-                out[name] = (None, total(year, None), 0)
+                if name == ALL_CRIME:
+                    out[name] = (None, total(year, None, set(cats)), 0)
+                else:
+                    has = every or any(c == name and _fy(p) == year for p, c in counts)
+                    out[name] = (None, total(year, None) if has else None, 0)
             else:
                 out[name] = (None, None, 0)
     return out
@@ -507,14 +537,25 @@ def expected_monthly(
     counts: dict[tuple[str, str], int],
     covered: dict[str, set[str]],
     present: dict[str, list[str]],
+    every: bool = False,
 ) -> dict[tuple[str, str], int]:
-    """Independent monthly table ``(month, category) -> count``: zero only in covered months."""
+    """Independent monthly table ``(month, category) -> count``: zero only in covered months
+    of the years a category has monthly rows in; All crime only in months listing every
+    crime category the area's monthly rows have."""
     out: dict[tuple[str, str], int] = {}
+    full = {c for p, c in counts if "/" not in p and KIND_OF[c] == "crime"}
+    if every:
+        full = set(present.get("crime", []))
     for kind, periods in covered.items():
         for month in (p for p in periods if "/" not in p):
-            values = {c: counts.get((month, c), 0) for c in present[kind]}
+            fy = _fy(month)
+            values = {
+                c: counts.get((month, c), 0)
+                for c in present[kind]
+                if _listed(counts, fy, True, c, every)
+            }
             out.update({(month, c): n for c, n in values.items()})
-            if kind == "crime":
+            if kind == "crime" and set(values) == full:
                 out[(month, ALL_CRIME)] = sum(values.values())
     return out
 
@@ -569,14 +610,24 @@ def check_all_crime_sum(change: pd.DataFrame, monthly: pd.DataFrame) -> None:
         assert crime["category"].iloc[0] == ALL_CRIME, "All crime is not the first crime row"
         assert (crime["category"] == ALL_CRIME).sum() == 1
         total = crime.iloc[0]
-        for col in ("previous", "current"):
-            if pd.isna(total[col]):
-                assert cats[col].isna().all(), f"All crime {col} missing, categories not"
-            else:
-                assert int(total[col]) == int(cats[col].sum()), f"All crime {col} != sum"
-    by_month = monthly[monthly["category"].isin(CRIME)].groupby("month")["count"].sum()
+        # Compared years: All crime sums the categories both years have (a category missing
+        # in one year is left out, never a 0); one year only: the sum of its categories.
+        both = cats[cats["previous"].notna() & cats["current"].notna()]
+        if pd.notna(total["previous"]):
+            for col in ("previous", "current"):
+                assert int(total[col]) == int(both[col].sum()), f"All crime {col} != sum"
+        elif pd.notna(total["current"]):
+            assert cats["previous"].isna().all()
+            assert int(total["current"]) == int(cats["current"].sum()), "All crime != sum"
+        else:
+            assert not len(both), "All crime missing, categories of both years not"
+    crimes = monthly[monthly["category"].isin(CRIME)]
+    by_month = crimes.groupby("month")["count"].sum()
+    listed = crimes.groupby("month")["category"].nunique()
     all_rows = monthly[monthly["category"] == ALL_CRIME].set_index("month")["count"]
-    assert all_rows.sort_index().to_dict() == by_month.sort_index().to_dict()
+    assert all_rows.sort_index().to_dict() == by_month[all_rows.index].sort_index().to_dict()
+    # a month without All crime lacks some crime category of the series (never a partial sum)
+    assert (listed.drop(all_rows.index) < crimes["category"].nunique()).all()
     assert (monthly["count"] >= 0).all(), "a negative monthly count"
     for col in ("previous", "current"):
         assert (change[col].dropna() >= 0).all(), f"a negative {col}"
@@ -720,10 +771,12 @@ def test_all_crime_is_sum_of_crime_categories_police_uk(case: PoliceCase) -> Non
     kinds = {KIND_OF[c] for _, c in counts}
     covered = {k: set(case.months) for k in ("crime", "asb") if k in kinds}
     present = {"crime": CRIME, "asb": KINDS["asb"]}
-    assert_same(table_of(yoy), expected_change(counts, covered, present, year), "category table")
+    assert_same(
+        table_of(yoy), expected_change(counts, covered, present, year, every=True), "category table"
+    )
     assert_same(
         monthly_of(a.table("monthly_counts")),
-        expected_monthly(counts, covered, present),
+        expected_monthly(counts, covered, present, every=True),
         "monthly table",
     )
     check_pct_signs(a.table("yoy_categories"))

@@ -306,3 +306,149 @@ def test_save_and_read_back(demo: Dataset, tmp_path: Path) -> None:
         check_dtype=False,
     )
     assert again.synthetic and again.areas == demo.areas
+
+
+# ---------------------------------------------------------------- issue 19: real Essex files
+
+ESSEX = "police_uk/original_header"
+
+
+def _essex_folder(shared_file, tmp_path: Path, months: list[str], extra: list[str]) -> Path:
+    """A data folder of real Essex months (copied: the shared files are never changed) plus
+    ``extra`` files of ../shared/data."""
+    import shutil
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for m in months:
+        shutil.copy(shared_file(f"{ESSEX}/{m}-essex-street.csv"), folder)
+    for rel in extra:
+        shutil.copy(shared_file(rel), folder)
+    return folder
+
+
+def _csv_count(path: Path, area: str, month: str | None = None) -> int:
+    """Crimes (not ASB) of Essex Police in an area's LSOAs, counted with the csv module."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return sum(
+            1
+            for r in csv.DictReader(f)
+            if r["LSOA name"].startswith(area + " ")
+            and r["Crime type"] != ASB
+            and r["Falls within"] == "Essex Police"
+            and (month is None or r["Month"] == month)
+        )
+
+
+def test_ons_lookup_beside_real_essex_files(shared_file, tmp_path: Path) -> None:
+    """Issue 19 group 1: the ONS lookup says "Essex", police.uk "Essex Police": one force.
+    Thurrock keeps its 3,074 crimes of October and November 2018 (csv module count), and the
+    lookup never turns other forces' stray LSOAs into areas."""
+    from csp_analysis.analyses.periods import missing_months
+
+    folder = _essex_folder(
+        shared_file, tmp_path, ["2018-10", "2018-11"], ["lookups/lad_to_csp_to_pfa_semicolon.csv"]
+    )
+    ds = load(folder, cache=False)
+    expected = sum(_csv_count(p, "Thurrock") for p in sorted(folder.glob("*-street.csv")))
+    assert expected == 3074
+    counts = ds.area_counts("Thurrock")
+    assert int(counts.loc[counts["kind"] == "crime", "count"].sum()) == expected
+    assert ds.area_force["Thurrock"] == "Essex Police"
+    assert "2018-10" not in missing_months(ds, "Thurrock", "2018/19")
+    assert "2018-11" not in missing_months(ds, "Thurrock", "2018/19")
+    # the 14 Essex partnerships (SOURCES.md), none of the strays' areas
+    assert ds.areas == [
+        "Basildon",
+        "Braintree",
+        "Brentwood",
+        "Castle Point",
+        "Chelmsford",
+        "Colchester",
+        "Epping Forest",
+        "Harlow",
+        "Maldon",
+        "Rochford",
+        "Southend-on-Sea",
+        "Tendring",
+        "Thurrock",
+        "Uttlesford",
+    ]
+    assert ds.resolve_force("essex") == "Essex Police"
+    notes = " ".join(ds.files["notes"])
+    assert "'Essex' as 'Essex Police'" in notes
+
+
+def test_mis_dated_and_future_rows_in_a_real_month(shared_file, tmp_path: Path) -> None:
+    """Issue 19 group 3: one row dated 2018-09 and one dated 2091-01 appended to the real
+    October 2018 file: neither month is covered, no year 2090/91 appears, both rows are
+    rejected with their reason, and Thurrock's October is the csv-module count."""
+    from csp_analysis.analyses.periods import missing_months, resolve_year
+
+    folder = _essex_folder(shared_file, tmp_path, ["2018-10"], [])
+    path = folder / "2018-10-essex-street.csv"
+    with path.open(encoding="utf-8-sig") as f:
+        row = next(ln for ln in f.read().splitlines() if ",Thurrock 0" in ln and '"' not in ln)
+    cells = row.split(",")
+    early, late = list(cells), list(cells)
+    early[0], late[0] = "", ""  # no Crime ID: not a repeat of the row copied
+    early[1], late[1] = "2018-09", "2091-01"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(",".join(early) + "\n" + ",".join(late) + "\n")
+    ds = load(folder, cache=False)
+    assert ds.covered_months("Thurrock", "police_uk") == ["2018-10"]
+    assert ds.financial_years("Thurrock") == ["2018/19"]
+    assert "2018-09" in missing_months(ds, "Thurrock", "2018/19")
+    assert resolve_year(ds, "Thurrock", None) == "2018/19"
+    reasons = " | ".join(ds.problems["message"])
+    assert "mis-dated" in reasons and "after this month" in reasons
+    counts = ds.area_counts("Thurrock")
+    crime = counts[(counts["kind"] == "crime") & (counts["period"] == "2018-10")]
+    assert int(crime["count"].sum()) == _csv_count(path, "Thurrock", "2018-10")
+    row = ds.files.iloc[0]
+    assert row.rows_read == row.rows_used + row.rows_rejected
+
+
+def test_real_month_filtered_to_one_crime_type(shared_file, tmp_path: Path) -> None:
+    """Issue 19 group 3: the real October 2018 file filtered to Shoplifting covers
+    Shoplifting only: Burglary is missing (absent), not 0, and All crime is not shown."""
+    import csv
+
+    src = shared_file(f"{ESSEX}/2018-10-essex-street.csv")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with (
+        src.open(newline="", encoding="utf-8-sig") as f,
+        (folder / "shop.csv").open("w", newline="", encoding="utf-8") as g,
+    ):
+        reader = csv.DictReader(f)
+        writer = csv.DictWriter(g, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        kept = [r for r in reader if r["Crime type"] == "Shoplifting"]
+        writer.writerows(kept)
+    expected = sum(1 for r in kept if r["LSOA name"].startswith("Thurrock "))
+    ds = load(folder, cache=False)
+    monthly = monthly_counts(ds, "Thurrock")
+    got = dict(zip(monthly["category"], monthly["count"], strict=True))
+    assert got == {"Shoplifting": expected}
+
+
+def test_population_matches_by_name_key_with_a_hint_otherwise(tmp_path: Path) -> None:
+    """Issue 19 group 6: "Southend on Sea" is Southend-on-Sea; a misspelt name gets a hint."""
+    (tmp_path / "counts.csv").write_text(
+        "area,period,category,count\nSouthend-on-Sea,2018/19,Burglary,10\n"
+        "Thurrock,2018/19,Burglary,12\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "population.csv").write_text(
+        "area,year,population\nSouthend on Sea,2018,182000\nThurock,2018,170000\n",
+        encoding="utf-8",
+    )
+    ds = load(tmp_path, cache=False)
+    assert ds.population_of("Southend-on-Sea", 2018) == (182000, "population.csv, mid-2018")
+    assert ds.areas == ["Southend-on-Sea", "Thurrock"]
+    pop, note = ds.population_of("Thurrock", 2018)
+    assert pop is None and "'Thurock'" in note
+    assert ds.resolve_area("southend on sea") == "Southend-on-Sea"

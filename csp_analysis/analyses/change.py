@@ -112,24 +112,52 @@ def category_change(
         cur_sum = cur.groupby("category")["count"].sum()
         prev_sum = prev.groupby("category")["count"].sum()
         own_sum = in_cur.groupby("category")["count"].sum()
+        # A category absent from one period's data is missing there, never 0 (the dataset lists
+        # a category only in the periods its source gives it); All crime is then summed over
+        # the categories both periods have, and says which it leaves out.
+        in_both = [c for c in cats if c in cur_sum.index and c in prev_sum.index]
+        left_out = [c for c in cats if c != ALL_CRIME and c not in in_both]
         for cat in cats:
 
-            def pick(sums: pd.Series, c: str = cat) -> int:
-                return int(sums.sum() if c == ALL_CRIME else sums.get(c, 0))
+            def pick(sums: pd.Series, c: str = cat, among: list[str] | None = None) -> int | None:
+                """A category's sum; All crime's over ``among`` (default every category)."""
+                if c == ALL_CRIME:
+                    keys = sums.index if among is None else sums.index[sums.index.isin(among)]
+                    return int(sums[keys].sum()) if len(keys) else None
+                return int(sums[c]) if c in sums.index else None
 
+            row_note = note
+            if common and cat != ALL_CRIME and cat in left_out:
+                absent = prev_period.label if cat not in prev_sum.index else period.label
+                row_note = "; ".join(x for x in (note, f"not in the data for {absent}") if x)
+            elif common and cat == ALL_CRIME and left_out:
+                row_note = "; ".join(
+                    x
+                    for x in (
+                        note,
+                        f"over the categories both {both} have (not "
+                        + ", ".join(left_out)
+                        + f": missing in one of the {both})",
+                    )
+                    if x
+                )
             rows.append(
                 {
                     "category": cat,
                     "kind": kind,
-                    "previous": pick(prev_sum) if common else None,
-                    "current": pick(cur_sum if common else own_sum) if cur_slots else None,
+                    "previous": pick(prev_sum, among=in_both) if common else None,
+                    "current": (
+                        (pick(cur_sum, among=in_both) if common else pick(own_sum))
+                        if cur_slots
+                        else None
+                    ),
                     "months_compared": months if common else 0,
                     "previous_months": months_phrase(prev_months),
                     "current_months": months_phrase(cur_months),
                     "provisional": bool(common) and months < min(min_months, period.n_months),
                     "months_in_period": len(own_months),
                     "total_in_period": pick(own_sum) if cur_slots else None,
-                    "note": note,
+                    "note": row_note,
                 }
             )
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("change", "pct_change")])

@@ -14,7 +14,9 @@ def monthly_counts(ds: Dataset, area: str) -> pd.DataFrame:
 
     All crime is the sum of the ``crime`` categories only: anti-social behaviour and flags
     (domestic abuse, hate crime) are never in it. Months no source covers are absent: missing
-    is not zero.
+    is not zero. A month without every crime category of the area's series (a police.uk file
+    filtered to a few crime types, a category absent from a year's tidy extract) has no All
+    crime.
 
     Parameters
     ----------
@@ -29,6 +31,14 @@ def monthly_counts(ds: Dataset, area: str) -> pd.DataFrame:
     counts = ds.area_counts(area)
     monthly = counts[counts["period"].map(period_kind) == "month"]
     crimes = monthly[monthly["kind"] == "crime"]
+    # All crime only for months holding every crime category of the series: a month missing
+    # some (a police.uk file filtered to one crime type) has no All crime, never a partial one.
+    full = set(crimes["category"])
+    if (crimes["source"] == "police_uk").any():  # a whole police.uk month lists them all
+        full |= set(ds.cmap.of_kind("crime"))
+    listed = crimes.groupby("period")["category"].nunique()
+    whole = listed[listed == len(full)].index
+    crimes = crimes[crimes["period"].isin(whole)]
     all_crime = crimes.groupby("period", as_index=False)["count"].sum().assign(category=ALL_CRIME)
     out = pd.concat([all_crime, monthly[["period", "category", "count"]]], ignore_index=True)
     order = {c: i for i, c in enumerate([ALL_CRIME, *ds.cmap.order])}

@@ -94,8 +94,8 @@ def complete_years(ds: Dataset, area: str) -> list[str]:
 def resolve_year(ds: Dataset, area: str, year: str | None) -> str:
     """The financial year to assess, as text (:func:`resolve_period` for any period).
 
-    Without a complete year the latest year with data is used (the report says it is
-    incomplete).
+    Without a complete year the year with most months covered is used (the latest of those
+    equally covered; the report says it is incomplete).
 
     Parameters
     ----------
@@ -174,7 +174,13 @@ def resolve_period(ds: Dataset, area: str, period: str | Period | None) -> Perio
         raise UsageError(f"area '{area}' has no data for any financial year")
     if period is None:
         complete = complete_years(ds, area)
-        return Period.financial_year(complete[-1] if complete else years[-1])
+        if complete:
+            return Period.financial_year(complete[-1])
+        # No complete year: the one with most months covered (the later of equals), never a
+        # year that a stray row or two created.
+        return Period.financial_year(
+            max(years, key=lambda y: (12 - len(missing_months(ds, area, y)), y))
+        )
     try:
         chosen = parse_period(period)
     except ValueError as exc:

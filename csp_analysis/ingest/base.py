@@ -9,6 +9,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,69 @@ import pandas as pd
 from csp_analysis.exceptions import DataError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+
+
+def this_month() -> str:
+    """The current calendar month, ``YYYY-MM``: data dated after it are refused.
+
+    Returns
+    -------
+    str
+        Today's month (local time).
+    """
+    return date.today().strftime("%Y-%m")
+
+
+#: A number with comma thousands separators (``1,234`` or ``1,234.5``): read without them.
+_COMMA_GROUPS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: A number with space thousands separators (``2 000``, also no-break and thin spaces).
+_SPACE_GROUPS = re.compile(r"^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+$")
+#: ``2.000`` or ``1.234.567``: thousands with European dots, or a decimal? Never guessed.
+_DOT_GROUPS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def number_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Number cells as text :func:`pandas.to_numeric` reads, and which are ambiguous.
+
+    Comma thousands separators (``1,234``) and space ones (``2 000``) are dropped. A value
+    that may be either a number with European thousands separators or a decimal (``2.000``:
+    two thousand, or two?) or holds a comma that does not group thousands (``2,5``: a decimal
+    comma?) is ambiguous: never read as a number (``2.000`` is never 2, ``2,5`` never 25).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The cells as written.
+
+    Returns
+    -------
+    text : pandas.Series
+        String dtype, stripped, separators removed; ambiguous values left as written.
+    ambiguous : pandas.Series
+        Boolean, True for the ambiguous values.
+
+    Examples
+    --------
+    >>> text, amb = number_text(pd.Series(["1,234", "2 000", "2.000", "2,5", " 7 ", "2.5"]))
+    >>> text.tolist(), amb.tolist()
+    (['1234', '2000', '2.000', '2,5', '7', '2.5'], [False, False, True, True, False, False])
+    """
+    cells = values.astype("string").str.strip().fillna("")
+    comma = cells.str.contains(",", regex=False)
+    grouped = cells.str.fullmatch(_COMMA_GROUPS)
+    dots = cells.str.fullmatch(_DOT_GROUPS)
+    ambiguous = (dots | (comma & ~grouped)).fillna(False).astype(bool)
+    spaced = cells.str.fullmatch(_SPACE_GROUPS).fillna(False).astype(bool)
+    text = cells.where(~(comma & grouped).fillna(False), cells.str.replace(",", "", regex=False))
+    text = text.where(~spaced, text.str.replace(r"[ \u00a0\u202f]", "", regex=True))
+    return text.astype("string"), ambiguous
+
+
+#: Why an ambiguous number (see :func:`number_text`) is not read.
+AMBIGUOUS_NUMBER = (
+    "is ambiguous: a dot or comma that may separate thousands (European style, 2.000) or "
+    "decimals (2,5); write whole numbers without separators or with commas (2,000)"
+)
 
 
 def norm(name: object) -> str:
@@ -573,3 +637,81 @@ def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
         kind = "an OpenDocument spreadsheet" if engine == "calamine" else "an Excel workbook"
         raise DataError(f"cannot be read as {kind} ({exc})", file=source) from exc
     return {name: df.fillna("").astype(str) for name, df in sheets.items()}
+
+
+_P = r"(?:\w+:)?"  # an optional namespace prefix
+_SHEET = re.compile(rf"<{_P}sheet\b[^>]*>")
+_REL = re.compile(rf"<{_P}Relationship\b[^>]*>")
+_ATTR = re.compile(r"([\w:]+)=\"([^\"]*)\"")
+_MERGE = re.compile(rf"<{_P}mergeCell\b[^>]*?\bref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+_CELL = re.compile(rf"<{_P}c\b[^>]*?\br=\"([A-Z]+\d+)\"[^>]*?(?:/>|>(.*?)</{_P}c>)", re.S)
+_FORMULA = re.compile(rf"<{_P}f\b[^>]*?(?:/>|>(.*?)</{_P}f>)", re.S)
+_VALUE = re.compile(rf"<{_P}v>[^<]+</{_P}v>")
+
+
+def _shown(items: list[str]) -> str:
+    return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+def excel_cell_notes(path: Path) -> dict[str, list[str]]:
+    """What a workbook's cells hide from a reader of values: merged cells, unsaved formulas.
+
+    A merged range holds its value in its top-left cell only (the other cells read as blank);
+    a formula written by a program that does not calculate (no value saved with it) reads as
+    blank. Each is named, so that rows rejected for a blank cell can be understood. The
+    sheets' XML is scanned (no second parse of the workbook).
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+
+    Returns
+    -------
+    dict of str to list of str
+        Notes per sheet name (sheets without any: absent); empty when the workbook cannot be
+        opened as a zip of XML parts (its reader reports that).
+    """
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            links = [dict(_ATTR.findall(tag)) for tag in _REL.findall(rels)]
+            target = {a.get("Id"): a.get("Target", "").lstrip("/") for a in links}
+            sheets = {}
+            for tag in _SHEET.findall(book):
+                attrs = dict(_ATTR.findall(tag))
+                name, rid = attrs.get("name", ""), attrs.get("r:id")
+                part = target.get(rid, "")
+                part = part if part.startswith("xl/") else f"xl/{part}"
+                if part in z.namelist():
+                    sheets[html.unescape(name)] = z.read(part).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, xml in sheets.items():
+        notes = []
+        merged = _MERGE.findall(xml) if "mergeCell" in xml else []
+        if merged:
+            notes.append(
+                f"merged cells {_shown(merged)}: only the top-left cell of each holds its "
+                "value, the others read as blank (unmerge and fill them)"
+            )
+        unsaved = []
+        if "<f" in xml or ":f" in xml:
+            for ref, inner in _CELL.findall(xml):
+                f = _FORMULA.search(inner or "")
+                if f is not None and not _VALUE.search(inner):
+                    unsaved.append(f"{ref} (={html.unescape(f.group(1) or '')})")
+        if unsaved:
+            notes.append(
+                f"formulas without a saved value in {_shown(unsaved)}: they read as blank (the "
+                "workbook was written by a program that does not calculate; open and save it "
+                "in Excel, or paste the values)"
+            )
+        if notes:
+            out[name] = notes
+    return out

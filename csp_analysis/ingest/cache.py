@@ -40,7 +40,14 @@ LAYOUT = "v2"
 OFF = {"off", "none", "0", "false", "no"}
 FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
 #: Code whose change must invalidate cached results (this module is part of ``ingest``).
-_CODE = ("ingest", "categories.py", "periods.py", "reference/offence_aliases.csv")
+_CODE = (
+    "ingest",
+    "model",
+    "categories.py",
+    "periods.py",
+    "names.py",
+    "reference/offence_aliases.csv",
+)
 
 
 def default_cache_dir() -> Path:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, Problem, norm
+from csp_analysis.ingest.base import FileResult, Header, Problem, norm, number_text
 from csp_analysis.ingest.offences import harmonise
 from csp_analysis.periods import normalise_financial_year
 
@@ -122,8 +122,8 @@ def _fy(values: pd.Series) -> pd.Series:
 
 
 def _counts(values: pd.Series) -> pd.Series:
-    cleaned = values.astype("string").str.replace(",", "", regex=False).str.strip()
-    num = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+    cleaned, ambiguous = number_text(values)  # "2.000" is never 2
+    num = pd.to_numeric(cleaned.where((cleaned != "") & ~ambiguous), errors="coerce")
     whole = num.notna() & np.isfinite(num) & (num == num.round())
     return num.where(whole).astype("Int64")
 
@@ -243,8 +243,35 @@ def read_home_office_long(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         mask = mask.fillna(True).astype(bool) & ~bad
         res.reject(mask, lines, column, message)
         bad |= mask
+    bad |= _repeated_rows(df, rows, bad, lines, res)
     rows["_bad"] = bad
     _finish(res, rows, lines, _categories(df, cmap))
+
+
+def _repeated_rows(
+    df: pd.DataFrame, rows: pd.DataFrame, bad: pd.Series, lines: pd.Series, res: FileResult
+) -> pd.Series:
+    """Reject rows repeating an earlier row of the file (a table pasted twice): the same
+    period, partnership and offence (code, else description) with the same count."""
+    offence = _col(df, "offencecode") or _col(df, "offencedescription")
+    ident = rows[["period", "area", "count"]].assign(
+        offence=df[offence].astype("string") if offence else ""
+    )
+    ident = ident[~bad]
+    repeat = ident.duplicated(keep="first")
+    if not repeat.any():
+        return pd.Series(False, index=df.index)
+    same = (ident.astype("string") == ident[repeat].iloc[0].astype("string")).all(axis=1)
+    first_line = int(ident.index[same.to_numpy(dtype=bool)][0])
+    mask = pd.Series(False, index=df.index)
+    mask[repeat[repeat].index] = True
+    res.reject(
+        mask,
+        lines,
+        None,
+        f"the same row as line {first_line} (the table pasted twice?): not counted twice",
+    )
+    return mask
 
 
 def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:

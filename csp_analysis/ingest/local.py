@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from csp_analysis.ingest.base import FileResult, Header, norm
+from csp_analysis.ingest.base import AMBIGUOUS_NUMBER, FileResult, Header, norm, number_text
 
 #: The columns that make a header each local table (normalised names).
 TABLE_COLUMNS = {
@@ -159,10 +159,14 @@ class _Rows:
 
     def whole_numbers(self, column: str, what: str = "people") -> pd.Series:
         """Reject rows whose cell is not a whole number from 0; the numbers (NaN where not)."""
-        cells = self.text(column).str.replace(",", "", regex=False)
-        nums = pd.to_numeric(cells.where(cells != ""), errors="coerce").astype("float64")
+        cells, ambiguous = number_text(self.text(column))  # "2.000" is never 2
+        nums = pd.to_numeric(cells.where((cells != "") & ~ambiguous), errors="coerce")
+        nums = nums.astype("float64")
         raw = self.table[column]
         self.reject(cells == "", column, "blank value: a number is required")
+        self.reject_each(
+            ambiguous.to_numpy(), column, lambda p: f"'{raw.iloc[p]}' {AMBIGUOUS_NUMBER}"
+        )
         self.reject_each(
             nums.isna().to_numpy(), column, lambda p: f"'{raw.iloc[p]}' is not a number"
         )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, norm
+from csp_analysis.ingest.base import FileResult, Header, norm, this_month
 
 SOURCE = "police_uk"
 LSOA_NAME = r"^(?P<area>.+?)\s+\d{3}[A-Z]$"
@@ -67,6 +67,15 @@ COLUMNS = {
     "lastoutcomecategory": "Last outcome category",
     "context": "Context",
 }
+#: A month as Excel writes a date cell when it re-saves a police.uk file.
+EXCEL_MONTH = r"\d{4}-(0[1-9]|1[0-2])-01(T| )?(00:00(:00)?)?"
+#: A month covers a force in a file only with at least this share of the rows of the file's
+#: busiest month for that force: one mis-dated row never makes a month "covered".
+MONTH_SHARE = 0.2
+#: A force-month of at least this many rows holding no more than ``FILTERED_TYPES`` crime
+#: types (of police.uk's 14) is a file filtered to those types: it covers only them.
+FILTERED_ROWS = 100
+FILTERED_TYPES = 3
 #: The columns that make a header a police.uk street-level one.
 RECOGNISED_BY = ("month", "fallswithin", "lsoaname", "crimetype")
 
@@ -158,6 +167,18 @@ class Labels:
         self.values = pd.Index(self.values, dtype="string")
         self.codes = merged[codes]
 
+    def relabel(self, values: pd.Index | pd.Series) -> None:
+        """Replace each distinct value by another (values that become equal merge).
+
+        Parameters
+        ----------
+        values : pandas.Index or pandas.Series
+            One new text per value of :attr:`values`, in order.
+        """
+        codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)).fillna(""))
+        self.codes = codes[self.codes]
+        self.values = pd.Index(uniques, dtype="string")
+
     def test(self, result: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """Spread a boolean result computed on :attr:`values` to the rows.
 
@@ -229,7 +250,15 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
         return Labels(df[col[key]] if key in col else None, n)
 
     month = labels("month")
+    dated = month.values.str.fullmatch(EXCEL_MONTH).fillna(False)
+    if dated.any():  # a file re-saved by Excel: "2019-02-01 00:00:00" is the month 2019-02
+        month.relabel(month.values.where(~dated, month.values.str[:7]))
+        res.notes.append(
+            f"the {col['month']} column holds dates (e.g. 2019-02-01 00:00:00, as Excel saves "
+            "a police.uk file): read as their months"
+        )
     month_ok = month.test(month.values.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"))
+    future = month.test(month.values > this_month()) & month_ok
     falls, reported = labels("fallswithin"), labels("reportedby")
     force_vals = np.where(
         falls.values.to_numpy()[falls.codes] != "",
@@ -249,6 +278,7 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
 
     checks = [
         (~month_ok, col.get("month"), "month is not YYYY-MM"),
+        (future, col.get("month"), f"month is after this month ({this_month()}): not used"),
         (
             ~force.test(force.values != ""),
             col.get("fallswithin"),
@@ -293,25 +323,28 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
         )
         bad |= mask.to_numpy()
 
+    covered = month_ok & ~future & force.test(force.values != "")
+    res.coverage, stray, notes = _coverage(force, month, crime_type, covered, category_of)
+    res.notes += notes
+    for mask, message in stray:
+        mask = mask & ~bad
+        res.reject(pd.Series(mask, index=df.index), lines, col.get("month"), message)
+        bad |= mask
+
     ok = ~bad
     res.rows_used = int(ok.sum())
-    covered = month_ok & force.test(force.values != "")
-    res.coverage = (
-        pd.DataFrame({"force": force.column()[covered], "period": month.column()[covered]})
-        .astype("string")
-        .drop_duplicates()
-        .assign(area=pd.NA)
-        .astype("string")[["force", "area", "period"]]
-        .assign(source=SOURCE)
-        .reset_index(drop=True)
-    )
-    # Rows, and rows without a location, by force and month: police.uk coverage.
+    # Rows, and rows without a location, by force and month: police.uk coverage (rows of a
+    # month the file does not cover, set aside above as mis-dated, are not in it).
+    misdated = np.zeros(n, dtype=bool)
+    for mask, _message in stray:
+        misdated |= np.asarray(mask, dtype=bool)
+    counted = np.asarray(covered, dtype=bool) & ~misdated
     res.tables["police_uk_rows"] = (
         pd.DataFrame(
             {
-                "force": force.column()[covered],
-                "month": month.column()[covered],
-                "no_location": ~lsoa.test(lsoa.values != "")[covered],
+                "force": force.column()[counted],
+                "month": month.column()[counted],
+                "no_location": ~lsoa.test(lsoa.values != "")[counted],
             }
         )
         .groupby(["force", "month"], observed=True)["no_location"]
@@ -359,3 +392,77 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
         .astype({"area": "string", "force": "string", "period": "string", "category": "string"})
         .assign(source=SOURCE)
     )
+
+
+def _coverage(
+    force: Labels,
+    month: Labels,
+    crime_type: Labels,
+    usable: np.ndarray,
+    category_of: pd.Series,
+) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]], list[str]]:
+    """The force-months a file covers, and the rows of months it does not.
+
+    A file covers a force's month when that month holds at least ``MONTH_SHARE`` of the rows
+    of the file's busiest month for the force (a police.uk file is one month; a file joining
+    several months has each in plausible volume). A month with a handful of rows beside a
+    full one is a mis-dated row: its rows are returned to be rejected, and the month stays
+    missing. A force-month of ``FILTERED_ROWS`` rows or more with at most ``FILTERED_TYPES``
+    crime types is a file filtered to those types: it covers only their categories (every
+    other category of that month is missing, not 0).
+
+    Returns
+    -------
+    coverage : pandas.DataFrame
+        ``force, area, period, source, category``: ``category`` missing where the file covers
+        every category of the force-month, else one row per category covered.
+    stray : list of (mask, message)
+        Rows of months not covered, per month, with the reason.
+    notes : list of str
+        One per force-month read as filtered.
+    """
+    frame = pd.DataFrame(
+        {
+            "force": force.codes[usable],
+            "month": month.codes[usable],
+            "type": crime_type.codes[usable],
+        }
+    )
+    sizes = frame.groupby(["force", "month"]).size().rename("rows").reset_index()
+    busiest = sizes.groupby("force")["rows"].transform("max")
+    sizes["covered"] = sizes["rows"] >= MONTH_SHARE * busiest
+    types = frame.groupby(["force", "month"])["type"].unique().rename("types").reset_index()
+    sizes = sizes.merge(types, on=["force", "month"])
+    fv, mv = force.values.to_numpy(), month.values.to_numpy()
+    cats = category_of.to_numpy()
+    rows = []
+    stray = []
+    notes: list[str] = []
+    for r in sizes.itertuples():
+        if not r.covered:
+            top = sizes[(sizes["force"] == r.force) & sizes["covered"]].sort_values("rows").iloc[-1]
+            mask = usable & (force.codes == r.force) & (month.codes == r.month)
+            stray.append(
+                (
+                    mask,
+                    f"month {mv[r.month]} has {r.rows:,} row(s) of {fv[r.force]} where "
+                    f"{mv[top['month']]} has {int(top['rows']):,}: mis-dated rows, not used "
+                    "(the month is not covered by this file: missing, not 0)",
+                )
+            )
+            continue
+        filtered = r.rows >= FILTERED_ROWS and len(r.types) <= FILTERED_TYPES
+        covered_cats = (
+            sorted({str(cats[t]) for t in r.types if pd.notna(cats[t])}) if filtered else [pd.NA]
+        )
+        if filtered:
+            notes.append(
+                f"{fv[r.force]} {mv[r.month]} holds only {', '.join(covered_cats)} "
+                f"({r.rows:,} rows): read as a file filtered to these crime types, the "
+                "month's other categories are missing, not 0"
+            )
+        for c in covered_cats:
+            rows.append((str(fv[r.force]), str(mv[r.month]), c))
+    coverage = pd.DataFrame(rows, columns=["force", "period", "category"], dtype="string")
+    coverage = coverage.assign(area=pd.NA, source=SOURCE).astype("string")
+    return coverage[["force", "area", "period", "source", "category"]], stray, notes

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from csp_analysis.ingest.base import FileResult, Header, norm
+from csp_analysis.ingest.base import FileResult, Header, norm, number_text
 
 AREA_GEOGRAPHIES = (
     "local authority",
@@ -125,8 +125,8 @@ def is_population_no_year(header: Header) -> bool:
 
 
 def _whole(values: pd.Series) -> pd.Series:
-    raw = values.astype("string").str.replace(",", "", regex=False).str.strip()
-    num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    raw, ambiguous = number_text(values)  # "2.000" is never 2
+    num = pd.to_numeric(raw.where((raw != "") & ~ambiguous), errors="coerce")
     return num.where(np.isfinite(num) & (num == num.round()))
 
 

@@ -15,10 +15,12 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import DataError
+from csp_analysis.ingest import tidy
 from csp_analysis.ingest.base import (
     FileResult,
     Problem,
     decode,
+    excel_cell_notes,
     read_csv_text,
     read_excel_sheets,
     tidy_frame,
@@ -68,13 +70,24 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
     FileResult
     """
     set_aside = list(df.attrs.pop("rejected_lines", []))
+    cell_notes = list(df.attrs.pop("notes", []))
     df, repeated = _without_repeated_headers(df)
     set_aside += repeated
-    layout = recognise(df.columns)
+    tidy_missing = tidy.missing_columns(df.columns)
+    layout = None if tidy_missing else recognise(df.columns)
     res = FileResult(source=source, layout=layout.name if layout else "unrecognised")
+    res.notes += cell_notes
     if layout is None:
         missing = missing_columns(df.columns)
-        if missing:
+        if tidy_missing:
+            res.layout = "tidy_counts"
+            header = ", ".join(str(c) for c in list(df.columns)[:8])
+            message = (
+                f"no {tidy_missing[0]} column (header: {header}): tidy counts need area, "
+                "period, category and count; rows cannot be used"
+            )
+            skipped = message
+        elif missing:
             res.layout = "police_uk"
             names = " and ".join(f"'{m}'" for m in missing)
             plural = "s" if len(missing) > 1 else ""
@@ -138,6 +151,7 @@ def _set_aside(res: FileResult, groups: list[tuple[str, list[int]]]) -> None:
 def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int | None]]:
     """Find the header row of each sheet (first recognised row in the first 30) and cut it."""
     out = []
+    hidden = excel_cell_notes(path)
     for name, raw in read_excel_sheets(path, source).items():
         for i in range(min(30, len(raw))):
             header = [str(c).strip() for c in raw.iloc[i]]
@@ -147,9 +161,10 @@ def _excel_tables(path: Path, source: str) -> list[tuple[str, pd.DataFrame, int 
                 body.index = pd.RangeIndex(i + 2, i + 2 + len(body))
                 title = " ".join(" ".join(raw.iloc[k]) for k in range(i))
                 hint = year_hint(title) or year_hint(name) or year_hint(path.stem)
-                table = tidy_frame(body)
-                table.attrs["title"] = title  # the period of an ONS table is in its title
-                out.append((f"{source} [{name}]", table, hint))
+                body = tidy_frame(body)
+                body.attrs["title"] = title  # the period of an ONS table is in its title
+                body.attrs["notes"] = hidden.get(name, [])
+                out.append((f"{source} [{name}]", body, hint))
                 break
     return out
 

@@ -9,12 +9,22 @@ has any unambiguous financial year and no unambiguous month, otherwise as months
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, norm
-from csp_analysis.periods import normalise_financial_year, parse_month
+from csp_analysis.ingest.base import (
+    AMBIGUOUS_NUMBER,
+    FileResult,
+    Header,
+    norm,
+    number_text,
+    this_month,
+)
+from csp_analysis.names import area_key
+from csp_analysis.periods import months_of_financial_year, normalise_financial_year, parse_month
 
 SOURCE = "tidy"
 
@@ -38,6 +48,39 @@ def recognise(header: Header) -> bool:
     True
     """
     return {"area", "period", "category", "count"} <= header.cols
+
+
+#: The columns of tidy counts (normalised names).
+COLUMNS = ("area", "period", "category", "count")
+
+
+def missing_columns(columns: Iterable[object]) -> list[str]:
+    """The tidy-count columns missing from a header that has all the others but one.
+
+    A header with three of ``area, period, category, count`` is taken for tidy counts that
+    lost a column, so that the message names it (``recorded_crime.csv: no count column``)
+    rather than reading the file as something else.
+
+    Parameters
+    ----------
+    columns : iterable
+        The header cells as written in the file.
+
+    Returns
+    -------
+    list of str
+        The missing column; empty when the header is complete or not tidy counts at all.
+
+    Examples
+    --------
+    >>> missing_columns(["area", "period", "category", "force"])
+    ['count']
+    >>> missing_columns(["area", "period", "category", "count"])
+    []
+    """
+    cols = {norm(c) for c in columns}
+    missing = [c for c in COLUMNS if c not in cols]
+    return missing if len(missing) == 1 else []
 
 
 def _classify(value: str) -> tuple[str | None, str | None]:
@@ -92,6 +135,12 @@ def parse_periods(values: pd.Series) -> pd.Series:
     return values.map({v: pick(v) for v in readings}).astype("string")
 
 
+def _starts_after(period: str, month: str) -> bool:
+    """Whether a canonical month or financial year starts after ``month`` (``YYYY-MM``)."""
+    first = period if "/" not in period else months_of_financial_year(period)[0]
+    return first > month
+
+
 def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:
     """Read tidy counts, rejecting bad rows with their line and column.
 
@@ -118,9 +167,10 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     force = (df[col["force"]] if "force" in col else pd.Series("", index=df.index)).astype("string")
     period = parse_periods(df[col["period"]])
     category = cmap.lookup("tidy", "category", df[col["category"]])
-    raw = df[col["count"]].astype("string").str.replace(",", "", regex=False)
-    num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    raw, ambiguous = number_text(df[col["count"]])
+    num = pd.to_numeric(raw.where((raw != "") & ~ambiguous), errors="coerce")
     num = num.where(np.isfinite(num))  # "inf" is not a count
+    after = period.map(lambda p: _starts_after(p, this_month()), na_action="ignore")
     if "note" in col:
         res.synthetic = bool(df[col["note"]].str.contains("synthetic", case=False).any())
 
@@ -128,8 +178,14 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     checks = [
         (area == "", col["area"], "area is blank"),
         (period.isna(), col["period"], "period is not a financial year (2016/17) or month"),
+        (
+            after.fillna(False).astype(bool),
+            col["period"],
+            f"period starts after this month ({this_month()}): not used",
+        ),
         (category.isna(), col["category"], "category not in the category mapping"),
         (raw == "", col["count"], "count is blank (missing is not zero)"),
+        (ambiguous, col["count"], f"count {AMBIGUOUS_NUMBER}"),
         (num.isna() & (raw != ""), col["count"], "count is not a number"),
         (num.notna() & (num != num.round()), col["count"], "count is not a whole number"),
         (num < 0, col["count"], "count is negative"),
@@ -147,7 +203,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     label = label.str.strip().str.casefold()
     rows = pd.DataFrame(
         {
-            "area": area,
+            "area": area.map(area_key, na_action="ignore").astype("string"),
             "force": force,
             "period": period,
             "category": category,
@@ -172,6 +228,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     bad |= conflict
     res.rows_used = res.rows_read - res.rows_rejected
     used = rows[~bad].copy()
+    used["area"] = area[~bad]  # as written (the key only told repeats apart)
     used["count"] = used["count"].astype("int64")
     # One row per used line, with its line: the dataset sums them, and a later file that
     # repeats these rows is told apart line by line (csp_analysis.model).

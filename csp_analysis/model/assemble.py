@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from csp_analysis.ingest import FileResult
-from csp_analysis.model.duplicates import drop_duplicate_counts, drop_duplicate_police_files
+from csp_analysis.model.duplicates import (
+    drop_duplicate_counts,
+    drop_duplicate_police_files,
+    drop_overlapping_periods,
+)
 from csp_analysis.model.schema import COUNT_COLUMNS, frame_of
+from csp_analysis.names import area_key, force_key
 
 
 def assemble(results: list[FileResult]) -> dict:
@@ -26,7 +33,8 @@ def assemble(results: list[FileResult]) -> dict:
         ``counts, coverage, record_parts, population, small_area_population, lookup, files,
         problems, rejected, synthetic, tables``.
     """
-    results = drop_duplicate_counts(drop_duplicate_police_files(results))
+    results = drop_duplicate_police_files(canonical_names(results))
+    results = drop_overlapping_periods(drop_duplicate_counts(results))
     counts = frame_of([r.counts for r in results], COUNT_COLUMNS)
     if len(counts):
         counts = (
@@ -36,7 +44,11 @@ def assemble(results: list[FileResult]) -> dict:
             .astype("int64")
             .reset_index()[COUNT_COLUMNS]
         )
-    coverage = frame_of([r.coverage for r in results], ["force", "area", "period", "source"])
+    coverage = frame_of(
+        [r.coverage for r in results], ["force", "area", "period", "source", "category"]
+    )
+    if "category" not in coverage.columns:
+        coverage["category"] = pd.NA
     coverage = coverage.astype("string").drop_duplicates().reset_index(drop=True)
     population = _population([r.population for r in results])
     small = frame_of(
@@ -141,3 +153,132 @@ def _population(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
     pop["area"] = pop["area"].str.strip()
     # First file wins for the same area and year (files are read in name order).
     return pop.drop_duplicates(["area", "year"], keep="first").reset_index(drop=True)
+
+
+#: The frames of a file result holding area names, and their area column.
+_AREA_FRAMES = ("counts", "coverage", "population", "lookup")
+#: The frames of a file result holding force names.
+_FORCE_FRAMES = ("counts", "coverage", "lookup")
+
+
+def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, key) -> dict:
+    """key -> the spelling shown: the one police.uk files use most, else the most common one;
+    among equals the one in Unicode NFC and mixed case, then the first read."""
+    ranked: dict[str, dict[str, list]] = {}
+    order = 0
+    for police in (True, False):
+        for r in results:
+            if (r.layout == "police_uk") != police:
+                continue
+            for name in frames:
+                frame = getattr(r, name)
+                if frame is None or column not in frame.columns or not len(frame):
+                    continue
+                values = frame[column].astype("string").fillna("")
+                if name == "counts" and police:
+                    sizes = frame["count"].groupby(values.to_numpy(), sort=False).sum()
+                else:
+                    sizes = values.groupby(values.to_numpy(), sort=False).size()
+                for value, n in sizes.items():
+                    value = str(value)
+                    if not value.strip():
+                        continue
+                    entry = ranked.setdefault(key(value), {}).setdefault(
+                        value,
+                        [
+                            police,
+                            0,
+                            unicodedata.is_normalized("NFC", value),
+                            not (value.isupper() or value.islower()),
+                            -order,
+                        ],
+                    )
+                    entry[1] += int(n)
+                    order += 1
+    return {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
+
+
+def _respell(frame: pd.DataFrame, column: str, key, shown: dict) -> tuple[pd.DataFrame, dict]:
+    """``frame`` with ``column`` spelled as ``shown`` says, and what was changed."""
+    values = frame[column].astype("string")
+    distinct = values.dropna().unique()
+    change = {v: shown[key(v)] for v in distinct if str(v).strip() and shown.get(key(v), v) != v}
+    if not change:
+        return frame, {}
+    out = frame.copy()
+    if isinstance(frame[column].dtype, pd.CategoricalDtype):
+        out[column] = values.replace(change).astype("category")
+    else:
+        out[column] = values.replace(change)
+    return out, change
+
+
+def canonical_names(results: list[FileResult]) -> list[FileResult]:
+    """Spell each area and each police force one way across all files.
+
+    Names are compared by their keys (:mod:`csp_analysis.names`).
+
+    Areas whose names differ only in case, spacing, hyphens or Unicode form are one area
+    (``Southend on Sea`` is ``Southend-on-Sea``); forces whose names differ only by
+    "Police", "Constabulary" or "Service" are one force (the ONS lookup's ``Essex`` is
+    police.uk's ``Essex Police``). The spelling kept is the one police.uk files use, else the
+    most common; each file whose spelling was changed says so in a note.
+
+    Parameters
+    ----------
+    results : list of FileResult
+        What each input file gave, in file-name order.
+
+    Returns
+    -------
+    list of FileResult
+        The same results, a changed one as a copy (counts, coverage, population, lookup, local
+        tables and in-memory records respelled).
+    """
+    areas = _spellings(results, _AREA_FRAMES, "area", area_key)
+    forces = _spellings(results, _FORCE_FRAMES, "force", force_key)
+    out = []
+    for r in results:
+        changes: dict[str, dict] = {"area": {}, "force": {}}
+        new: dict = {}
+        for column, key, shown, frames in (
+            ("area", area_key, areas, _AREA_FRAMES),
+            ("force", force_key, forces, _FORCE_FRAMES),
+        ):
+            for name in frames:
+                frame = new.get(name, getattr(r, name))
+                if frame is None or column not in frame.columns or not len(frame):
+                    continue
+                frame, changed = _respell(frame, column, key, shown)
+                if changed:
+                    new[name] = frame
+                    changes[column].update(changed)
+            if r.records is not None and column in r.records.columns and len(r.records):
+                records, changed = _respell(new.get("records", r.records), column, key, shown)
+                if changed:
+                    new["records"] = records
+            tables = {}
+            for layout, table in new.get("tables", r.tables).items():
+                if column in table.columns and len(table):
+                    table, changed = _respell(table, column, key, shown)
+                    changes[column].update(changed)
+                tables[layout] = table
+            if tables:
+                new["tables"] = tables
+        if not changes["area"] and not changes["force"]:
+            out.append(r)
+            continue
+        notes = list(r.notes)
+        for column, what in (("area", "area names"), ("force", "force names")):
+            if changes[column]:
+                pairs = sorted(changes[column].items())
+                shown_pairs = ", ".join(f"'{a}' as '{b}'" for a, b in pairs[:3])
+                more = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
+                rule = (
+                    "ignoring case, spaces and hyphens"
+                    if column == "area"
+                    else "ignoring 'Police', 'Constabulary' and 'Service'"
+                )
+                notes.append(f"{what} matched {rule}: {shown_pairs}{more}")
+        out.append(replace(r, notes=notes, problems=list(r.problems), **new))
+    return out

@@ -12,6 +12,7 @@ import pandas as pd
 
 from csp_analysis.exceptions import DataError
 from csp_analysis.model.schema import SOURCE_PRIORITY, months_of_period
+from csp_analysis.periods import financial_year_of_period, period_kind
 
 if TYPE_CHECKING:
     from csp_analysis.categories import CategoryMap
@@ -61,9 +62,11 @@ class AreaSeries:
     def covered_periods(self, area: str, source: str, kind: str = "crime") -> list[str]:
         """Periods a source covers for an area's categories of one kind.
 
-        A police.uk file covers its whole force for its month (every crime type and ASB).
-        Other sources cover a period for a kind only where they have rows of that kind for the
-        area: a tidy extract with only ASB rows for May says nothing about crime in May.
+        A police.uk file covers its whole force for its month (every crime type and ASB), but a
+        file clearly filtered to a few crime types covers only those (see
+        :func:`csp_analysis.ingest.police_uk.read_police_uk`). Other sources cover a period
+        for a kind only where they have rows of that kind for the area: a tidy extract with
+        only ASB rows for May says nothing about crime in May.
 
         Parameters
         ----------
@@ -72,8 +75,7 @@ class AreaSeries:
         source : str
             ``tidy``, ``police_uk`` or ``home_office``, usually :meth:`source_for` the kind.
         kind : str, default "crime"
-            ``crime``, ``asb`` or ``flag``; not used for ``police_uk``, whose files cover
-            every kind.
+            ``crime``, ``asb`` or ``flag``.
 
         Returns
         -------
@@ -84,13 +86,26 @@ class AreaSeries:
             covers nothing for the area.
         """
         if source == "police_uk":
-            cov = self.coverage[self.coverage["source"] == source]
-            periods = cov.loc[cov["force"] == self.area_force.get(area), "period"]
+            cov = self._police_cover(area)
+            cats = set(self.cmap.of_kind(kind))
+            periods = cov.loc[cov["category"].isna() | cov["category"].isin(cats), "period"]
         else:
             cats = set(self.cmap.of_kind(kind))
             c = self._area_rows(area)
             periods = c.loc[(c["source"] == source) & c["category"].isin(cats), "period"]
         return sorted(periods.unique())
+
+    def _police_cover(self, area: str) -> pd.DataFrame:
+        """``period, category`` the area's force's police.uk files cover (category missing:
+        every category)."""
+        cov = self.coverage[self.coverage["source"] == "police_uk"]
+        cov = cov[(cov["force"] == self.area_force.get(area)).fillna(False).to_numpy(dtype=bool)]
+        category = cov["category"].to_numpy() if "category" in cov.columns else pd.NA
+        out = pd.DataFrame({"period": cov["period"].to_numpy(), "category": category})
+        out = out.astype("string")
+        # A month one file covers whole is whole, whatever a filtered file adds.
+        whole = set(out.loc[out["category"].isna(), "period"])
+        return out[out["category"].isna() | ~out["period"].isin(whole)].drop_duplicates()
 
     def covered_months(self, area: str, source: str, kind: str = "crime") -> list[str]:
         """Calendar months that a source covers for an area's categories of one kind.
@@ -129,8 +144,10 @@ class AreaSeries:
         (:meth:`source_for`); police.uk counts are those of the area's own force only
         (:attr:`area_force`: records other forces made in its LSOAs are in their figures,
         see :meth:`other_force_counts`), over the months that force's files cover. A
-        police.uk source lists every category of the kind; another source lists only the
-        categories it has any row for (a category it never reports is absent, not zero).
+        police.uk source lists every category of the kind (only those of a file clearly
+        filtered to a few crime types); another source lists a category only in the financial
+        years it has any row of it, at that granularity (a category absent from a year's
+        extract is missing there, not zero; a yearly figure does not make its months 0).
 
         Parameters
         ----------
@@ -227,10 +244,27 @@ class AreaSeries:
             sub = rows[(rows["source"] == source) & rows["category"].isin(cats)]
             periods = self.covered_periods(area, source, kind)
             if source == "police_uk":
-                present_cats = cats
+                cover = self._police_cover(area)
+                pairs = [
+                    (p, c)
+                    for p, listed in zip(cover["period"], cover["category"], strict=True)
+                    for c in (cats if pd.isna(listed) else [listed])
+                    if c in cats
+                ]
             else:
-                present_cats = [c for c in cats if c in set(sub["category"])]
-            grid = pd.MultiIndex.from_product([periods, present_cats], names=["period", "category"])
+                # A category is listed in the periods of a financial year (of one granularity)
+                # in which the source gives it at all: absent from a year's extract, it is
+                # missing there, not 0; a yearly figure never makes its months 0.
+                def slot(p: str) -> tuple[str, str]:
+                    return financial_year_of_period(p), period_kind(p)
+
+                given = {(*slot(p), c) for p, c in zip(sub["period"], sub["category"], strict=True)}
+                pairs = [(p, c) for p in periods for c in cats if (*slot(p), c) in given]
+            order = {c: i for i, c in enumerate(cats)}
+            pairs = sorted(set(pairs), key=lambda pc: (pc[0], order[pc[1]]))
+            grid = pd.MultiIndex.from_arrays(
+                [[p for p, _ in pairs], [c for _, c in pairs]], names=["period", "category"]
+            )
             summed = sub.groupby(["period", "category"])["count"].sum()
             filled = summed.reindex(grid, fill_value=0).rename("count").reset_index()
             filled["kind"] = kind

@@ -21,6 +21,7 @@ from csp_analysis.model.assemble import assemble, rejected_rows
 from csp_analysis.model.coverage import AreaSeries
 from csp_analysis.model.saved import read_saved_tables, save_dataset
 from csp_analysis.model.schema import MEMBER_SHARE, concat_records
+from csp_analysis.names import area_key, close_match, force_key
 from csp_analysis.periods import financial_year_of_period
 
 
@@ -196,11 +197,17 @@ class Dataset(AreaSeries):
 
     @property
     def areas(self) -> list[str]:
-        """Partnership areas with data (police.uk areas with only stray records excluded)."""
+        """Partnership areas with data (police.uk areas with only stray records excluded).
+
+        An area with police.uk records of forces other than its own only (as given by a lookup
+        or by :attr:`area_force`) is not listed: those records are in their forces' figures.
+        """
         if not hasattr(self, "_areas"):
             non_police = set(self.counts.loc[self.counts["source"] != "police_uk", "area"])
             present = set(self.counts["area"])
-            members = {a for a in self.area_force if a in present}
+            # An area of the lookup is a partnership of the data only with counts of its
+            # own force (or of another source): stray LSOAs of other forces' areas are not.
+            members = {a for a in self.area_force if a in present and len(self._area_rows(a))}
             self._areas = sorted(members | non_police)
         return list(self._areas)
 
@@ -272,7 +279,8 @@ class Dataset(AreaSeries):
         Parameters
         ----------
         name : str or None
-            Area name as a user typed it: case and surrounding spaces are ignored. ``None``
+            Area name as a user typed it: case, spacing, hyphens and Unicode form are
+            ignored (:func:`csp_analysis.names.area_key`). ``None``
             picks the only area when the data hold exactly one.
 
         Returns
@@ -296,17 +304,50 @@ class Dataset(AreaSeries):
         """
         areas = self.areas
         if not areas:
-            raise DataError("no partnership area has usable counts in this data folder")
+            raise DataError(
+                "no partnership area has usable counts in this data folder: " + self.why_no_counts()
+            )
         if name is None:
             if len(areas) == 1:
                 return areas[0]
             raise UsageError(f"several areas have data; choose one with --area: {_list(areas)}")
-        by_fold = {a.casefold(): a for a in areas}
-        if name.strip().casefold() in by_fold:
-            return by_fold[name.strip().casefold()]
-        close = difflib.get_close_matches(name, areas, n=1, cutoff=0.5)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        by_key = {area_key(a): a for a in areas}
+        if area_key(name) in by_key:
+            return by_key[area_key(name)]
+        close = close_match(name, areas)
+        hint = f" Did you mean '{close}'?" if close else ""
         raise UsageError(f"area '{name}' is not in the data.{hint} Areas: {_list(areas)}")
+
+    def why_no_counts(self) -> str:
+        """What each file lacked, when no file gives usable counts, in the user's terms.
+
+        Returns
+        -------
+        str
+            One clause per file (the first ten), e.g. ``recorded_crime.csv: no count column
+            (header: area, period, category, force)``, joined by semicolons; ``no CSV or
+            XLSX file`` for an empty folder. A file of another kind says what it is
+            (``pop.csv: population (area, year, population), no counts of crime or ASB``).
+        """
+        from csp_analysis.ingest.registry import DESCRIPTIONS
+
+        if not len(self.files):
+            return "no CSV or XLSX file"
+        first = self.problems.drop_duplicates("source").set_index("source")["message"]
+        counted = {"police_uk", "tidy_counts", *(k for k in DESCRIPTIONS if "home_office" in k)}
+        parts = []
+        for r in self.files.itertuples():
+            if r.layout in counted or r.layout in ("unrecognised", "unreadable"):
+                if r.rows_used:
+                    why = f"{r.rows_used:,} rows used, none in a partnership area"
+                else:
+                    why = str(first.get(r.source, "no rows"))
+            else:
+                what = DESCRIPTIONS.get(r.layout, r.layout)
+                why = f"{what[:1].lower()}{what[1:]}, no counts of crime or ASB"
+            parts.append(f"{r.source}: {why}")
+        more = f"; … ({len(parts)} files in all)" if len(parts) > 10 else ""
+        return "; ".join(parts[:10]) + more
 
     def resolve_force(self, name: str) -> str:
         """Return the police force called ``name`` (any case), or refuse naming those that exist.
@@ -325,6 +366,8 @@ class Dataset(AreaSeries):
         ------
         UsageError
             With the forces in the data and the closest match.
+        DataError
+            If no partnership area has usable counts at all (saying what each file lacked).
 
         Examples
         --------
@@ -332,10 +375,13 @@ class Dataset(AreaSeries):
         >>> load().resolve_force("WESSMOOR constabulary")
         'Wessmoor Constabulary'
         """
-        by_fold = {f.casefold(): f for f in self.forces}
-        key = str(name).strip().casefold()
-        if key in by_fold:
-            return by_fold[key]
+        if not self.areas:
+            raise DataError(
+                "no partnership area has usable counts in this data folder: " + self.why_no_counts()
+            )
+        by_key = {force_key(f): f for f in self.forces}
+        if force_key(name) in by_key:
+            return by_key[force_key(name)]
         close = difflib.get_close_matches(str(name), self.forces, n=1, cutoff=0.5)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise UsageError(
@@ -388,7 +434,8 @@ class Dataset(AreaSeries):
         Parameters
         ----------
         area : str
-            Partnership area; matched ignoring case.
+            Partnership area; matched by :func:`csp_analysis.names.area_key` (case, spacing,
+            hyphens and Unicode form ignored).
         year : int
             Calendar year of the mid-year (30 June) estimate wanted, e.g. ``2025``. For a
             financial year use its first year (2025 for 2025/26), as :func:`assess` does.
@@ -409,9 +456,12 @@ class Dataset(AreaSeries):
         >>> load().population_of("Elderbrook", 2030)
         (96174, 'Synthetic demo population 2025 (nearest available to mid-2030)')
         """
-        pop = self.population[self.population["area"].str.casefold() == area.casefold()]
+        keys = self.population["area"].map(area_key)
+        pop = self.population[(keys == area_key(area)).to_numpy(dtype=bool)]
         if not len(pop):
-            return None, f"no population for {area}"
+            close = close_match(area, sorted(set(self.population["area"].astype(str))))
+            hint = f" (the population table has '{close}': a different name?)" if close else ""
+            return None, f"no population for {area}{hint}"
         exact = pop[pop["year"] == year]
         if len(exact):
             row = exact.iloc[0]

@@ -3,12 +3,14 @@ file's rows rejected naming the earlier file (never counted twice, nothing lost)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from csp_analysis.ingest import FileResult, Problem
-from csp_analysis.model.schema import COUNT_COLUMNS
+from csp_analysis.model.schema import COUNT_COLUMNS, months_of_period
+from csp_analysis.periods import financial_year_of_period, period_kind
 
 
 def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
@@ -153,9 +155,19 @@ def drop_duplicate_counts(results: list[FileResult]) -> list[FileResult]:
     return out
 
 
-def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series) -> FileResult:
+def _same_figure(name: str, line: int) -> str:
+    return f"the same area, period and category as {name} (line {line}): not counted twice"
+
+
+def _without_repeats(
+    r: FileResult,
+    earlier: pd.Series,
+    earlier_line: pd.Series,
+    why: Callable[[str, int], str] = _same_figure,
+) -> FileResult:
     """A copy of a tidy or Home Office result without the count rows an earlier file gave
-    (``earlier``: that file's name, missing where the row is new)."""
+    (``earlier``: that file's name, missing where the row is new; ``why``: the reason given
+    the file's name and line)."""
     c = r.counts
     dup = earlier.notna().to_numpy()
     out = replace(
@@ -180,8 +192,7 @@ def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series)
                 r.source,
                 lines[0],
                 None,
-                f"the same area, period and category as {name} "
-                f"(line {int(part['earlier_line'].iloc[0])}): not counted twice",
+                why(str(name), int(part["earlier_line"].iloc[0])),
                 len(lines),
                 where,
             )
@@ -204,3 +215,114 @@ def _without_repeats(r: FileResult, earlier: pd.Series, earlier_line: pd.Series)
             )
         )
     return out
+
+
+#: Periods of each granularity, finest first.
+_FINENESS = {"month": 0, "quarter": 1, "year": 2}
+_NOUN = {"month": "monthly figures", "quarter": "quarterly figures", "year": "yearly figure"}
+
+
+def drop_overlapping_periods(results: list[FileResult]) -> list[FileResult]:
+    """One figure where tidy or Home Office counts give the same months at two granularities.
+
+    Quarterly and yearly tables of the same figures, or monthly and yearly tidy rows, would
+    otherwise be summed into a year twice as large. For each area, category, source and
+    financial year holding periods of more than one granularity (months, quarters, the
+    year), the granularity whose periods cover the most months is kept (the finest of those
+    covering as many); the other rows are rejected naming the file and line of the figures
+    kept, and saying whether their totals agree on the months both cover. Within one file or
+    across files alike.
+
+    Parameters
+    ----------
+    results : list of FileResult
+        What each input file gave, in file-name order (after :func:`drop_duplicate_counts`).
+
+    Returns
+    -------
+    list of FileResult
+        The same results in the same order; a file with rows of another granularity's figures
+        is replaced by a copy without them.
+    """
+    parts = []
+    for i, r in enumerate(results):
+        c = r.counts
+        if r.layout == "police_uk" or c is None or not len(c) or "line" not in c.columns:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": i,
+                    "row": range(len(c)),
+                    "area": c["area"].astype("string").to_numpy(),
+                    "category": c["category"].astype("string").to_numpy(),
+                    "source": c["source"].astype("string").to_numpy(),
+                    "period": c["period"].astype("string").to_numpy(),
+                    "count": c["count"].to_numpy(),
+                    "line": c["line"].to_numpy(),
+                }
+            )
+        )
+    if not parts:
+        return results
+    rows = pd.concat(parts, ignore_index=True)
+    periods = rows["period"].unique()
+    kind_of = {p: period_kind(p) for p in periods}
+    rows["kind"] = rows["period"].map(kind_of)
+    rows["fy"] = rows["period"].map({p: financial_year_of_period(p) for p in periods})
+    key = ["area", "category", "source", "fy"]
+    mixed = rows.groupby(key)["kind"].transform("nunique") > 1
+    if not mixed.any():
+        return results
+    months_of = {p: frozenset(months_of_period(p)) for p in periods}
+    dropped = []  # one table per area, category, source and year: the rows not kept
+    for _, group in rows[mixed].groupby(key, sort=False):
+        cover = {
+            k: frozenset().union(*(months_of[p] for p in g["period"].unique()))
+            for k, g in group.groupby("kind")
+        }
+        keep = min(cover, key=lambda k: (-len(cover[k]), _FINENESS[k]))
+        kept = group[group["kind"] == keep].sort_values(["file", "line"])
+        for k, g in group[group["kind"] != keep].groupby("kind"):
+            both = cover[k] & cover[keep]
+            inside = g["period"].map(months_of).map(both.issuperset)
+            kept_inside = kept["period"].map(months_of).map(both.issuperset)
+            dropped.append(
+                g.assign(
+                    kept_kind=keep,
+                    kept_file=int(kept["file"].iloc[0]),
+                    kept_line=int(kept["line"].iloc[0]),
+                    mine=int(g.loc[inside, "count"].sum()),
+                    theirs=int(kept.loc[kept_inside, "count"].sum()),
+                    first=[True] + [False] * (len(g) - 1),
+                )
+            )
+    gone = pd.concat(dropped, ignore_index=True)
+    whys: dict[tuple[int, int], str] = {}
+    lines: dict[tuple[int, int], int] = {}
+    for (f, kf, kk, k, fy), g in gone.groupby(["file", "kept_file", "kept_kind", "kind", "fy"]):
+        firsts = g[g["first"]]
+        mine, theirs = int(firsts["mine"].sum()), int(firsts["theirs"].sum())
+        agree = "the same total" if mine == theirs else f"{mine:,} here, {theirs:,} there"
+        why = (
+            f"{_NOUN[k]} of months the {_NOUN[kk]} of {results[int(kf)].source} already give "
+            f"(line {int(g['kept_line'].iloc[0])}; {fy}: {agree}): not counted twice"
+        )
+        for row in g["row"]:
+            whys[(int(f), int(row))] = why
+            lines[(int(f), int(row))] = int(g["kept_line"].iloc[0])
+    out = []
+    for i, r in enumerate(results):
+        n = len(r.counts) if r.counts is not None else 0
+        reason = pd.Series([whys.get((i, j), pd.NA) for j in range(n)], dtype="string")
+        if not reason.notna().any():
+            out.append(r)
+            continue
+        line = pd.Series([lines.get((i, j), pd.NA) for j in range(n)])
+        # Each reason is its own group of rows; the reason is the text given.
+        out.append(_without_repeats(r, reason, line, _as_given))
+    return out
+
+
+def _as_given(reason: str, _line: int) -> str:
+    return reason

@@ -92,7 +92,7 @@ def select_areas(
     if chosen != 1:
         raise UsageError("choose the areas with exactly one of --force, --areas or --all")
     if all_areas:
-        return ds.areas
+        return ds.areas or [ds.resolve_area(None)]  # none: refused saying what files lacked
     if areas:
         return sorted({ds.resolve_area(a) for a in areas})
     name = ds.resolve_force(str(force))

@@ -117,14 +117,17 @@ def accounting(layout: str | None, read: int, used: int, rejected: int, **extra:
     return out | extra
 
 
-def _xlsx_cell(ref: str, value: str | int) -> str:
+def _xlsx_cell(ref: str, value: str | int | tuple[str, str]) -> str:
+    if isinstance(value, tuple):  # ("=", formula): a formula with no saved value
+        return f'<c r="{ref}"><f>{escape(value[1])}</f></c>'
     if isinstance(value, int):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
 
 
-def xlsx(sheet_name: str, rows: list[list[str | int]]) -> bytes:
-    """A minimal, byte-for-byte reproducible workbook (stored zip, fixed timestamps)."""
+def xlsx(sheet_name: str, rows: list[list[Any]], merged: list[str] | None = None) -> bytes:
+    """A minimal, byte-for-byte reproducible workbook (stored zip, fixed timestamps); cells
+    ``("=", formula)`` are formulas without a saved value, ``merged`` ranges are merged."""
     ns = "http://schemas.openxmlformats.org"
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     sheet_rows = []
@@ -161,7 +164,15 @@ def xlsx(sheet_name: str, rows: list[list[str | int]]) -> bytes:
         "xl/worksheets/sheet1.xml": (
             f'<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
             + "".join(sheet_rows)
-            + "</sheetData></worksheet>"
+            + "</sheetData>"
+            + (
+                f'<mergeCells count="{len(merged)}">'
+                + "".join(f'<mergeCell ref="{m}"/>' for m in merged)
+                + "</mergeCells>"
+                if merged
+                else ""
+            )
+            + "</worksheet>"
         ),
     }
     buf = io.BytesIO()
@@ -1493,7 +1504,299 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
             "stderr_contains": ["53_no_csv_files", "no CSV"],
         },
     )
+    reliability_cases(c)
+    more_reliability_cases(c)
     return c
+
+
+def reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
+    """Issue 19 (reliability round two): coverage, duplicates, names and numbers."""
+    src = "northmarsh-2018-10-street.csv"
+    burglaries = [street(f"m{i:07d}", "2018-10", "Burglary") for i in range(10)]
+    c["70_police_misdated_row"] = (
+        {src: text(POLICE_HEADER, *burglaries, street("m9999999", "2018-09", "Robbery"))},
+        {
+            "description": "one mis-dated row (2018-09) in a file of 2018-10: rejected naming "
+            "it, and September stays missing (never 'covered' with 1 crime and every other "
+            "category 0)",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 11, 10, 1)},
+            "problems": [problem(src, 12, "Month", ["mis-dated", "2018-09"], 1, "12")],
+            "counts": [["Ashvale", "2018-10", "Burglary", 10, "police_uk"]],
+            "coverage_periods": {"police_uk": ["2018-10"]},
+            "monthly_absent": {"area": "Ashvale", "months": ["2018-09"]},
+        },
+    )
+    c["71_police_future_month"] = (
+        {src: text(POLICE_HEADER, *burglaries[:5], street("m9999999", "2091-01", "Burglary"))},
+        {
+            "description": "a row dated after this month (2091-01) is refused: it never "
+            "creates a financial year",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 6, 5, 1)},
+            "problems": [problem(src, 7, "Month", ["after this month"], 1, "7")],
+            "counts": [["Ashvale", "2018-10", "Burglary", 5, "police_uk"]],
+            "financial_years": {"Ashvale": ["2018/19"]},
+        },
+    )
+    shops = [street(f"s{i:07d}", "2018-10", "Shoplifting") for i in range(120)]
+    c["72_police_filtered_to_one_type"] = (
+        {src: text(POLICE_HEADER, *shops)},
+        {
+            "description": "a street file of 120 rows all Shoplifting (filtered to one crime "
+            "type): it covers Shoplifting only; Burglary, anti-social behaviour and All crime "
+            "of the month are missing, not 0",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 120, 120, 0, issue_contains=["filtered"])},
+            "problems": [],
+            "counts": [["Ashvale", "2018-10", "Shoplifting", 120, "police_uk"]],
+            "monthly": {
+                "area": "Ashvale",
+                "values": [
+                    ["2018-10", "Shoplifting", 120],
+                    ["2018-10", "Burglary", None],
+                    ["2018-10", ASB, None],
+                    ["2018-10", "All crime", None],
+                ],
+            },
+        },
+    )
+    c["73_tidy_future_period"] = (
+        {
+            "counts.csv": text(
+                TIDY_HEADER, "Ashvale,2018/19,Burglary,10", "Ashvale,2091/92,Burglary,3"
+            )
+        },
+        {
+            "description": "a tidy row for a year starting after this month is refused",
+            "exit": 0,
+            "files": {"counts.csv": accounting("tidy_counts", 2, 1, 1)},
+            "problems": [problem("counts.csv", 3, "period", ["after this month"], 1, "3")],
+            "counts": [["Ashvale", "2018/19", "Burglary", 10, "tidy"]],
+            "financial_years": {"Ashvale": ["2018/19"]},
+        },
+    )
+    c["74_tidy_european_numbers"] = (
+        {
+            "counts.csv": text(
+                TIDY_HEADER,
+                "Ashvale,2018/19,Shoplifting,2.000",
+                'Ashvale,2018/19,Burglary,"2,5"',
+                "Ashvale,2018/19,Robbery,2 000",
+                "Ashvale,2018/19,Drugs,1.234.567",
+            )
+        },
+        {
+            "description": "'2.000' (European thousands, or a decimal?) and '2,5' (a decimal "
+            "comma?) are refused as ambiguous, never read as 2 or 25; '2 000' (space "
+            "thousands) is 2000",
+            "exit": 0,
+            "files": {"counts.csv": accounting("tidy_counts", 4, 1, 3)},
+            "problems": [problem("counts.csv", 2, "count", ["ambiguous"], 3, "2, 3, 5")],
+            "counts": [["Ashvale", "2018/19", "Robbery", 2000, "tidy"]],
+        },
+    )
+    excel = [
+        street(f"x{i:07d}", "2018-10-01 00:00:00", t)
+        for i, t in enumerate(["Burglary", "Robbery", "Burglary"])
+    ]
+    c["75_police_excel_dates"] = (
+        {src: text(POLICE_HEADER, *excel)},
+        {
+            "description": "a police.uk file re-saved by Excel (Month 2018-10-01 00:00:00): "
+            "read as the month 2018-10, and the note says the column holds dates",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 3, 3, 0, issue_contains=["holds dates"])},
+            "problems": [],
+            "counts": [
+                ["Ashvale", "2018-10", "Burglary", 2, "police_uk"],
+                ["Ashvale", "2018-10", "Robbery", 1, "police_uk"],
+            ],
+            "coverage_periods": {"police_uk": ["2018-10"]},
+        },
+    )
+    months = [f"2018-{m:02d}" for m in range(4, 13)] + ["2019-01", "2019-02", "2019-03"]
+    monthly = [f"Ashvale,{m},Burglary,{10 + i}" for i, m in enumerate(months)]
+    total = sum(10 + i for i in range(12))
+    c["76_tidy_monthly_and_yearly"] = (
+        {"counts.csv": text(TIDY_HEADER, *monthly, f"Ashvale,2018/19,Burglary,{total}")},
+        {
+            "description": "monthly rows and the yearly row of the same figures: one figure "
+            f"({total}, not {2 * total}); the yearly row is rejected naming the months",
+            "exit": 0,
+            "files": {"counts.csv": accounting("tidy_counts", 13, 12, 1)},
+            "problems": [
+                problem(
+                    "counts.csv", 14, None, ["yearly figure", "monthly figures", "same total"], 1
+                )
+            ],
+            "counts": [["Ashvale", m, "Burglary", 10 + i, "tidy"] for i, m in enumerate(months)],
+        },
+    )
+    yearly_header = HO_LONG_HEADER.replace("Financial Quarter,", "")
+    c["77_home_office_quarterly_and_yearly"] = (
+        {
+            "ho_a_quarterly.csv": text(
+                HO_LONG_HEADER,
+                *(f"2018/19,{q},{FORCE},Ashvale,{SHOP},{10 * q}" for q in range(1, 5)),
+            ),
+            "ho_b_yearly.csv": text(yearly_header, f"2018/19,{FORCE},Ashvale,{SHOP},100"),
+        },
+        {
+            "description": "a quarterly and a yearly Home Office table of the same figures: "
+            "one figure (100, not 200), the yearly row rejected naming the quarterly file",
+            "exit": 0,
+            "files": {
+                "ho_a_quarterly.csv": accounting("home_office_long", 4, 4, 0),
+                "ho_b_yearly.csv": accounting("home_office_long", 1, 0, 1),
+            },
+            "problems": [
+                problem(
+                    "ho_b_yearly.csv",
+                    2,
+                    None,
+                    ["quarterly figures", "ho_a_quarterly.csv", "same total"],
+                    1,
+                )
+            ],
+            "counts": [
+                ["Ashvale", f"2018/19 Q{q}", "Shoplifting", 10 * q, "home_office"]
+                for q in range(1, 5)
+            ],
+        },
+    )
+    rows = [f"2018/19,1,{FORCE},Ashvale,{SHOP},10", f"2018/19,1,{FORCE},Ashvale,{ROB_P},5"]
+    c["78_home_office_pasted_twice"] = (
+        {"ho.csv": text(HO_LONG_HEADER, *rows, HO_LONG_HEADER, *rows)},
+        {
+            "description": "a Home Office table pasted twice (header and rows again): the "
+            "repeated rows are rejected naming the first, never summed",
+            "exit": 0,
+            "files": {"ho.csv": accounting("home_office_long", 5, 2, 3)},
+            "problems": [
+                problem("ho.csv", 4, "*", ["repeated header"], 1, "4"),
+                problem("ho.csv", 5, None, ["same row as line 2", "pasted twice"], 2, "5, 6"),
+            ],
+            "counts": [
+                ["Ashvale", "2018/19 Q1", "Robbery", 5, "home_office"],
+                ["Ashvale", "2018/19 Q1", "Shoplifting", 10, "home_office"],
+            ],
+        },
+    )
+    c["79_names_case_spacing_hyphens"] = (
+        {
+            "counts.csv": text(
+                TIDY_HEADER,
+                "Southend-on-Sea,2018/19,Burglary,10",
+                "SOUTHEND-ON-SEA,2018/19,Robbery,4",
+                "southend-on-sea,2018/19,Robbery,4",
+            ),
+            "population.csv": text("area,year,population", "Southend on Sea,2018,182000"),
+        },
+        {
+            "description": "areas differing only in case, spacing or hyphens are one area: "
+            "the population of 'Southend on Sea' is that of 'Southend-on-Sea', and the same "
+            "row in another case is a repeat, not a second count",
+            "exit": 0,
+            "files": {
+                "counts.csv": accounting("tidy_counts", 3, 2, 1, issue_contains=["matched"]),
+                "population.csv": accounting("population", 1, 1, 0),
+            },
+            "problems": [problem("counts.csv", 4, None, ["duplicate row"], 1, "4")],
+            "counts": [
+                ["Southend-on-Sea", "2018/19", "Burglary", 10, "tidy"],
+                ["Southend-on-Sea", "2018/19", "Robbery", 4, "tidy"],
+            ],
+            "population": [["Southend-on-Sea", 2018, 182000]],
+        },
+    )
+    c["80_names_unicode_forms"] = (
+        {
+            "counts.csv": text(
+                TIDY_HEADER,
+                "Ynys M\u00f4n,2018/19,Burglary,10",
+                "Ynys Mo\u0302n,2018/19,Robbery,4",
+            )
+        },
+        {
+            "description": "'Ynys Môn' with a composed and with a decomposed ô (Unicode NFC "
+            "and NFD) is one area",
+            "exit": 0,
+            "files": {"counts.csv": accounting("tidy_counts", 2, 2, 0)},
+            "problems": [],
+            "counts": [
+                ["Ynys M\u00f4n", "2018/19", "Burglary", 10, "tidy"],
+                ["Ynys M\u00f4n", "2018/19", "Robbery", 4, "tidy"],
+            ],
+        },
+    )
+    c["81_tidy_no_count_column"] = (
+        {
+            "recorded_crime.csv": text(
+                "area,period,category,force", "Ashvale,2018/19,Burglary,Northmarsh Police"
+            )
+        },
+        {
+            "description": "a tidy extract without its count column is not taken for a "
+            "lookup: the file is named with what it lacks, and a run refuses saying so",
+            "exit": 0,
+            "files": {"recorded_crime.csv": accounting("tidy_counts", 1, 0, 1)},
+            "problems": [
+                problem(
+                    "recorded_crime.csv",
+                    2,
+                    None,
+                    ["no count column (header: area, period, category, force)"],
+                    1,
+                    "2",
+                )
+            ],
+            "counts": [],
+            "run": {
+                "exit": 1,
+                "stderr_contains": [
+                    "recorded_crime.csv: no count column (header: area, period, category, force)"
+                ],
+            },
+        },
+    )
+
+
+def more_reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
+    """Issue 19: what a workbook's cells hide (merged cells, formulas never calculated)."""
+    book = xlsx(
+        "Counts",
+        [
+            ["area", "period", "category", "count"],
+            ["Ashvale", "2018/19", "Burglary", 5],
+            ["", "2018/19", "Robbery", 3],
+            ["Ashvale", "2018/19", "Shoplifting", ("=", "D2*2")],
+        ],
+        merged=["A2:A3"],
+    )
+    c["82_xlsx_merged_cells_and_formulas"] = (
+        {"counts.xlsx": book},
+        {
+            "description": "a workbook with the area merged over two rows and a formula "
+            "written without its value: the rows are rejected (blank) and the file's notes "
+            "name the merged range and the formula",
+            "exit": 0,
+            "files": {
+                "counts.xlsx [Counts]": accounting(
+                    "tidy_counts",
+                    3,
+                    1,
+                    2,
+                    issue_contains=["merged cells A2:A3", "formulas without a saved value in D4"],
+                )
+            },
+            "problems": [
+                problem("counts.xlsx [Counts]", 3, "area", ["area is blank"], 1, "3"),
+                problem("counts.xlsx [Counts]", 4, "count", ["count is blank"], 1, "4"),
+            ],
+            "counts": [["Ashvale", "2018/19", "Burglary", 5, "tidy"]],
+        },
+    )
 
 
 def build() -> dict[str, bytes]:
