@@ -792,17 +792,16 @@ def gi_star_hotspots(
     fy = _fy(year)
     area = ds.resolve_area(area)
     now = _gi_of_year(ds, area, fy, alpha, shapes)
-    years = [y for y in ds.financial_years(area) if y <= fy]
+    # Earlier whole financial years, then the assessed period itself.
+    earlier = [y for y in ds.financial_years(area) if Period.financial_year(y).last < fy.first]
     spots: dict[str, pd.Series] = {}
-    for y in years:
-        if y == fy:
-            spots[y] = now["spot"]
-            continue
+    for y in earlier:
         try:
             spots[y] = _gi_of_year(ds, area, y, alpha, shapes)["spot"]
         except (ValueError, DataError):
             continue
-    used = [y for y in years if y in spots]
+    spots[fy.label] = now["spot"]
+    used = [*(y for y in earlier if y in spots), fy.label]
     out = now.reset_index(drop=True)
     if len(used) >= MIN_YEARS:
         out["trend"] = out["lsoa"].map(hot_spot_classes(spots, used)).astype("string")

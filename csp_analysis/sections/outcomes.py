@@ -17,7 +17,7 @@ from csp_analysis.analyses.outcomes import (
 from csp_analysis.analyses.periods import missing_months
 from csp_analysis.exceptions import CspError
 from csp_analysis.ingest.police_uk_outcomes import TABLE
-from csp_analysis.periods import month_label, months_of_financial_year
+from csp_analysis.periods import month_label
 from csp_analysis.plots.outcomes import plot_outcome_groups
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import figure_html, md, table_html
@@ -37,7 +37,7 @@ def _force_crimes(ctx: Context, crimes: list[str], outcomes: pd.DataFrame | None
     if not parts:
         return pd.DataFrame()
     rec = pd.concat(parts, ignore_index=True)
-    months = months_of_financial_year(ctx.year)
+    months = ctx.period.months
     keep = (
         (rec["force"].astype("string") == ctx.force)
         & rec["month"].astype("string").isin(months)
@@ -82,7 +82,7 @@ def build(ctx: Context) -> SectionResult:
         ``from_outcomes_files`` and ``outcomes_files_read``. A gap without street-level
         records.
     """
-    ds, area, year = ctx.dataset, ctx.area, ctx.year
+    ds, area, year = ctx.dataset, ctx.area, ctx.period
     if not len(ds.records_of(area)):
         return gap(
             NAME,
@@ -98,14 +98,15 @@ def build(ctx: Context) -> SectionResult:
     read_files = outcomes is not None and len(outcomes) > 0
     per = crime_outcomes(records, outcomes)
     if not len(per):
-        return gap(NAME, f"No outcomes: no crime with a Crime ID in {area} in {year}.")
+        return gap(NAME, f"No outcomes: no crime with a Crime ID in {area} in {year.label}.")
     force = _force_crimes(ctx, crimes, outcomes)
     groups = group_table(per, force if len(force) else None)
     by_month = outcomes_by_month(per)
     charged = float((per["outcome_group"] == CHARGED).mean())
     no_suspect = float((per["outcome_group"] == NO_SUSPECT).mean())
     missing = missing_months(ds, area, year)
-    period = f"{year} ({12 - len(missing)} of its 12 months)" if missing else year
+    n = year.n_months
+    period = f"{year.label} ({n - len(missing)} of its {n} months)" if missing else year.label
     finding = (
         f"{charged:.1%} of the {len(per):,} crimes recorded in {area} in {period} had a suspect "
         f"charged or summonsed by their latest published outcome"
