@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,9 @@ import pandas as pd
 from csp_analysis.exceptions import DataError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+#: Held while the workbook engine is first imported: reader threads importing openpyxl at
+#: once see a partially initialised module (and a valid workbook would be called broken).
+_EXCEL_IMPORT = threading.Lock()
 
 
 def norm(name: object) -> str:
@@ -562,8 +566,13 @@ def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
     dict of str to pandas.DataFrame
         Each sheet by name, its cells as strings (empty cells as ``""``).
     """
+    with _EXCEL_IMPORT:  # once per process, before any thread parses a workbook
+        import openpyxl  # noqa: F401
+        import pandas.io.excel._openpyxl  # noqa: F401
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
+    except ImportError:  # the environment's fault, not the file's: never a verdict on it
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise DataError(f"cannot be read as an Excel workbook ({exc})", file=source) from exc
     return {name: df.fillna("").astype(str) for name, df in sheets.items()}
