@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from csp_analysis import defaults
-from csp_analysis.exceptions import CspError, UsageError
+from csp_analysis.exceptions import CspError, CspWarning, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -290,7 +291,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate, "lab": cmd_lab}
-        return commands[args.command](args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", CspWarning)
+            warnings.showwarning = _show_warning
+            return commands[args.command](args)
+    except BrokenPipeError:  # ``csp-assess validate | head``: the reader has gone
+        _quiet_stdout()
+        return 0
+    except OSError as exc:  # an output that cannot be written (--out, a report folder)
+        if debug:
+            traceback.print_exc()
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"csp-assess: cannot write or read{where}: {exc.strerror or exc}; "
+            "choose another --out folder or check its permissions",
+            file=sys.stderr,
+        )
+        return 1
     except CspError as exc:
         if debug:
             traceback.print_exc()
@@ -299,6 +316,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("csp-assess: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Print the project's own warnings as one line; others as Python prints them."""
+    if issubclass(category, CspWarning):
+        print(f"csp-assess: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point standard output at devnull so that the interpreter's final
+    flush does not print a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":
