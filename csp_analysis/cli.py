@@ -231,6 +231,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """
     import pandas as pd
 
+    from csp_analysis.assessment import safe_cells
     from csp_analysis.model import load
 
     ds = load(args.data)
@@ -262,7 +263,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.quarantine:
         target = Path(args.quarantine)
         try:
-            ds.rejected.to_csv(target, index=False, lineterminator="\n")
+            safe_cells(ds.rejected).to_csv(target, index=False, lineterminator="\n")
         except OSError as exc:
             raise UsageError(
                 f"cannot write the quarantine list to '{target}' ({exc.strerror})"
@@ -291,10 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate, "lab": cmd_lab}
-        with warnings.catch_warnings():
-            warnings.simplefilter("default", CspWarning)
-            warnings.showwarning = _show_warning
-            return commands[args.command](args)
+        previous = _exit_cleanly_on_sigterm()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", CspWarning)
+                warnings.showwarning = _show_warning
+                return commands[args.command](args)
+        finally:
+            _restore_sigterm(previous)
     except BrokenPipeError:  # ``csp-assess validate | head``: the reader has gone
         _quiet_stdout()
         return 0
@@ -331,6 +336,28 @@ def _show_warning(
         print(f"csp-assess: warning: {message}", file=sys.stderr)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _exit_cleanly_on_sigterm() -> object:
+    """On SIGTERM, unwind as on Ctrl-C (temporary folders are removed by their ``finally``
+    blocks) instead of vanishing with them in place; returns the previous handler."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_sigterm(previous: object) -> None:
+    """Put back the SIGTERM handler :func:`_exit_cleanly_on_sigterm` replaced."""
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
 
 
 def _quiet_stdout() -> None:
