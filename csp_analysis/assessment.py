@@ -319,7 +319,9 @@ def assess(
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?(e[+-]?\d+)?%?$", re.IGNORECASE)
+#: A genuine number written as text (``-12``, ``-3.4%``, ``+1,234``), or a lone sign (a
+#: placeholder, never a formula): left as it is.
+_NUMBER = re.compile(r"^([+-]?(?=\.?\d)(\d[\d,]*)?(\.\d+)?(e[+-]?\d+)?%?|[+-])$", re.IGNORECASE)
 
 
 def safe_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -327,8 +329,8 @@ def safe_cells(df: pd.DataFrame) -> pd.DataFrame:
 
     As OWASP's "CSV Injection" guidance says, a text cell beginning with ``=``, ``+``, ``-``,
     ``@``, a tab or a carriage return is prefixed with a single quote, so that Excel or
-    LibreOffice shows it as text instead of running it. Numeric columns, and text cells that
-    are genuine numbers (``-12``, ``-3.4%``, ``+1,234``), are left as they are.
+    LibreOffice shows it as text instead of running it. Numeric columns, text cells that are
+    genuine numbers (``-12``, ``-3.4%``, ``+1,234``) and a lone ``-`` are left as they are.
 
     Parameters
     ----------

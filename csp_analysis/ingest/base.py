@@ -23,6 +23,38 @@ ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
 _EXCEL_IMPORT = threading.Lock()
 
 
+#: The words that begin every note of the built-in demo data.
+SYNTHETIC_MARK = "synthetic demo"
+
+
+def marked_synthetic(notes: pd.Series) -> bool:
+    """Whether a file labels itself the fictional demo: every note begins "Synthetic demo".
+
+    The word "synthetic" in one note cell of a real file (a remark about a synthetic drug)
+    never labels a real report as the fictional demo.
+
+    Parameters
+    ----------
+    notes : pandas.Series
+        A file's note (or police.uk ``Context``) cells.
+
+    Returns
+    -------
+    bool
+        True when there is at least one cell and every cell begins with ``Synthetic demo``
+        (any case).
+
+    Examples
+    --------
+    >>> marked_synthetic(pd.Series(["Synthetic demo data", "synthetic demo data"]))
+    True
+    >>> marked_synthetic(pd.Series(["", "Seized synthetic cannabinoids"]))
+    False
+    """
+    text = notes.astype("string").fillna("").str.strip().str.casefold()
+    return bool(len(text)) and bool(text.str.startswith(SYNTHETIC_MARK).all())
+
+
 def norm(name: object) -> str:
     """Normalise a column name for matching: lower case, letters and digits only.
 

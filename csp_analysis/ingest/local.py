@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from csp_analysis.ingest.base import FileResult, Header, norm
+from csp_analysis.ingest.base import FileResult, Header, marked_synthetic, norm
 
 #: The columns that make a header each local table (normalised names).
 TABLE_COLUMNS = {
@@ -323,7 +323,7 @@ def read_local_table(df: pd.DataFrame, res: FileResult) -> None:
         written |= {"lsoa": written[lsoa], "ward": written[ward]}
         table = table.rename(columns={lsoa: "lsoa", ward: "ward"})
     if "note" in table.columns:
-        res.synthetic = bool(table["note"].str.contains("synthetic", case=False).any())
+        res.synthetic = marked_synthetic(table["note"])
     table = table.reset_index(drop=True)
     rows = _Rows(table, res, written)
     _CHECKS[res.layout](rows)

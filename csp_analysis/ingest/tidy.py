@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, norm
+from csp_analysis.ingest.base import FileResult, Header, marked_synthetic, norm
 from csp_analysis.periods import normalise_financial_year, parse_month
 
 SOURCE = "tidy"
@@ -122,7 +122,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
     num = num.where(np.isfinite(num))  # "inf" is not a count
     if "note" in col:
-        res.synthetic = bool(df[col["note"]].str.contains("synthetic", case=False).any())
+        res.synthetic = marked_synthetic(df[col["note"]])
 
     bad = pd.Series(False, index=df.index)
     checks = [
