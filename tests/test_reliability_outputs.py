@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_analysis.assessment import safe_cells
 from csp_analysis.sections.format import md, table_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +38,7 @@ def _year_of_files(folder: Path, area: str = "Ashvale", context: str = "") -> No
     """Twelve monthly police.uk files of 2019/20 for one area, 20 burglaries a month."""
     folder.mkdir(parents=True, exist_ok=True)
     for m in [f"2019-{k:02d}" for k in range(4, 13)] + [f"2020-{k:02d}" for k in range(1, 4)]:
-        (folder / f"{m}-{area.lower()}.csv").write_text(_street(m, 20, area, context))
+        (folder / f"{m}-street.csv").write_text(_street(m, 20, area, context))
 
 
 # ---------------------------------------------------------------- group 8: escaping
@@ -70,6 +69,8 @@ def test_script_links_are_dropped_from_the_exported_html() -> None:
 
 def test_formula_leading_cells_are_neutralised_but_negative_numbers_kept() -> None:
     """OWASP CSV injection: cells beginning =, +, -, @, tab or CR are prefixed with '."""
+    from csp_analysis.assessment import safe_cells
+
     cells = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=x", "\r=x", "-12", "-3.4%"]
     cells += ["+1,234", "plain", "-"]
     out = safe_cells(pd.DataFrame({"note": cells, "n": range(11)}))
@@ -262,3 +263,74 @@ def test_a_one_month_year_renders_every_section(tmp_path: Path) -> None:
         f(a, "Burglary")
     spc = a.table("spc_signals")
     assert int(spc.loc[spc["category"] == "Burglary", "count"].sum()) == 30
+
+
+# ---------------------------------------------------------------- group 8: whole reports
+
+
+@pytest.mark.slow
+def test_the_report_shows_markup_in_data_values_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Area, location, priority and note values holding markup never become live HTML."""
+    from csp_analysis.cli import main
+
+    area = "<script>alert(1)</script>"
+    data = tmp_path / "data"
+    _year_of_files(data / "police", area=area)
+    for f in (data / "police").iterdir():  # a location holding an image with a script
+        f.write_text(
+            f.read_text().replace("On or near X", "On or near <img src=x onerror=alert(2)>")
+        )
+    (data / "plan.csv").write_text(
+        "priority,activity,outcome,timescale,status,note\n"
+        f"Burglary {area},Visits,Fewer,Q1,Complete,<b onmouseover=alert(3)>note</b>\n"
+    )
+    out = tmp_path / "out"
+    code = main(
+        ["run", "--data", str(data), "--area", area, "--year", "2019/20", "--out", str(out)]
+    )
+    assert code == 0, capsys.readouterr().err
+    html = next(out.rglob("strategic_assessment.html")).read_text(encoding="utf-8")
+    assert "<script>alert(" not in html
+    assert "<img src=x" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
+
+
+@pytest.mark.slow
+def test_a_kept_failed_notebook_carries_no_local_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csp_analysis.cli import main
+    from csp_analysis.paths import notebooks_dir
+
+    text = (notebooks_dir() / "strategic_assessment.md").read_text(encoding="utf-8")
+    marker = "show.findings(assessment)"
+    assert marker in text
+    notebook = tmp_path / "ours.md"
+    notebook.write_text(
+        text.replace(marker, f"import csp_analysis.cli; csp_analysis.cli.nothing()\n{marker}", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["run", "--out", str(out), "--notebook", str(notebook)]) == 1
+    capsys.readouterr()
+    kept = list(out.rglob("*.FAILED-*"))
+    assert len(kept) == 1
+    content = kept[0].read_text(encoding="utf-8")
+    for local in {str(tmp_path), str(ROOT), sys.prefix, str(Path.home())} - {"/"}:
+        assert local not in content, local
+    assert "nothing" in content  # the error itself is kept
+
+
+def test_the_batch_index_names_no_data_folder(tmp_path: Path) -> None:
+    from csp_analysis.model import load
+    from csp_analysis.report.batch import AreaRun, write_index
+
+    data = tmp_path / "jsmith-private-folder"
+    _year_of_files(data)
+    ds = load(data, cache=False)
+    assert ds.name == "jsmith-private-folder"
+    page = write_index([AreaRun("Ashvale", state="failed", error="x")], tmp_path, "OFFICIAL", ds)
+    html = page.read_text(encoding="utf-8")
+    assert "jsmith" not in html and "Northmarsh Police" in html
