@@ -1,8 +1,9 @@
 """Run the report notebook with papermill and export it to HTML, atomically.
 
-A run works in a temporary folder beside the final one and moves the finished report into
-place only when everything succeeded, so a failed run never leaves half a report and never
-damages the previous one.
+A run works in a private temporary folder outside ``--out`` (the assessment handed to the
+kernel holds street records) and moves the finished report into place only when everything
+succeeded, so a failed or terminated run never leaves half a report or any record in the
+output folder and never damages the previous report.
 """
 
 from __future__ import annotations
