@@ -115,7 +115,13 @@ def verify_manifest(folder: Path) -> bool:
 
 
 def discard(folder: Path) -> None:
-    """Remove a damaged cache folder (best effort: a read-only cache keeps it, unused)."""
+    """Remove a damaged cache folder (best effort: a read-only cache keeps it, unused).
+
+    Parameters
+    ----------
+    folder : Path
+        A cache entry or cached dataset folder.
+    """
     shutil.rmtree(folder, ignore_errors=True)
 
 
