@@ -100,10 +100,11 @@ def test_an_edit_keeping_size_and_time_is_read_afresh(tmp_path: Path, cache: Pat
     f.write_text(_street("2019-04", 3))
     st = f.stat()
     assert _crimes(load(data)) == 3
-    f.write_text(_street("2019-04", 3).replace("Burglary", "Robbery"))  # same size
-    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # same time
+    f.write_text(_street("2019-05", 3))  # another month: the same size
+    assert f.stat().st_size == st.st_size
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same time
     ds = load(data)
-    assert set(ds.counts["category"].astype(str)) == {"Robbery"}
+    assert set(ds.counts["period"].astype(str)) == {"2019-05"}
 
 
 def test_a_flipped_bit_in_a_cached_parquet_is_read_afresh(tmp_path: Path, cache: Path) -> None:
@@ -123,6 +124,23 @@ def test_a_flipped_bit_in_a_cached_parquet_is_read_afresh(tmp_path: Path, cache:
     again = load(data)
     assert len(again.records) == n == 40
     assert _crimes(again) == 40
+
+
+def test_a_cached_count_changed_on_disk_is_read_afresh(tmp_path: Path, cache: Path) -> None:
+    """Damage that still parses (a count changed in a cached Parquet) never gives totals."""
+    from csp_analysis.model import load
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "street.csv").write_text(_street("2019-04", 40))
+    assert _crimes(load(data)) == 40
+    damaged = list(cache.rglob("counts.parquet"))
+    assert damaged
+    for p in damaged:
+        counts = pd.read_parquet(p)
+        counts["count"] = counts["count"] + 1000
+        counts.to_parquet(p, index=False)
+    assert _crimes(load(data)) == 40
 
 
 def test_a_cache_folder_below_a_file_means_a_run_without_it(

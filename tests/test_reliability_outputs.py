@@ -131,12 +131,13 @@ def test_the_quarantine_list_holds_no_live_formula(
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "counts.csv").write_text(
-        "area,period,category,count\nAshvale,2019-04,Burglary,=1+1\nAshvale,2019-04,Robbery,3\n"
+    (data / "=HYPERLINK(1).csv").write_text(  # a file name is a cell of the list
+        "area,period,category,count\nAshvale,2019-04,Burglary,x\nAshvale,2019-04,Robbery,3\n"
     )
     target = tmp_path / "rejected.csv"
     main(["validate", "--data", str(data), "--quarantine", str(target)])
     cells = [c for row in csv.reader(target.open(encoding="utf-8")) for c in row]
+    assert "'=HYPERLINK(1).csv" in cells
     assert not [c for c in cells if c.startswith("=")], cells
 
 
