@@ -191,10 +191,11 @@ def survey(folder: str | Path) -> tuple[list[Path], list[FileResult]]:
 
     Hidden files and folders are skipped, and so are csp-assess's own report folders (a
     folder holding ``strategic_assessment.html``, ``deep_dive.html`` or ``key_findings.md``):
-    outputs are never read back as data. Links are followed inside the data folder only, and
-    each folder or file once: a link that loops, or leads outside the data folder, is named
-    and not followed. A sub-folder that cannot be listed, a spreadsheet in another format and
-    a compressed file that is not read are named with what to do.
+    outputs are never read back as data. Links are followed, each folder and file once: a link
+    that loops or leads nowhere, or leads to a folder holding the data folder (``..``, the
+    home folder), is named and not followed; a link to a folder or file elsewhere is followed
+    and its files say so in a note. A sub-folder that cannot be listed, a spreadsheet in
+    another format and a compressed file that is not read are named with what to do.
 
     Parameters
     ----------
@@ -203,9 +204,10 @@ def survey(folder: str | Path) -> tuple[list[Path], list[FileResult]]:
 
     Returns
     -------
-    tuple of (list of Path, list of FileResult)
-        The files to read (CSV, XLSX, ``.csv.gz``, ``.zip``) in name order, and one
-        ``unreadable`` result per thing not read.
+    tuple of (list of Path, list of FileResult, set of str)
+        The files to read (CSV, XLSX, ``.csv.gz``, ``.zip``) in name order, one
+        ``unreadable`` result per thing not read, and the names of links to places outside
+        the data folder that were followed (their files' results say so in a note).
 
     Raises
     ------
@@ -217,6 +219,7 @@ def survey(folder: str | Path) -> tuple[list[Path], list[FileResult]]:
         raise UsageError(f"data folder '{folder}' does not exist")
     real_root = root.resolve()
     refusals: dict[str, str] = {}
+    linked: set[str] = set()
     seen: set[Path] = set()
     found: list[Path] = []
 
@@ -249,12 +252,14 @@ def survey(folder: str | Path) -> tuple[list[Path], list[FileResult]]:
                 except (OSError, RuntimeError):
                     refusals[name(p)] = "a link that loops or leads nowhere: not followed"
                     continue
-                if not inside(target):
+                if target == real_root or target in real_root.parents:
                     refusals[name(p)] = (
-                        "a link to a place outside the data folder: not followed (copy the "
-                        "files into the data folder, or pass that folder as --data)"
+                        "a link to a folder that holds the data folder (such as '..'): not "
+                        "followed (it would read files outside the data folder)"
                     )
                     continue
+                if not inside(target):
+                    linked.add(name(p))
                 if target.is_dir() and (target in seen or target in real.parents):
                     refusals[name(p)] = "a link to a folder already read (a loop): not followed"
                     continue
@@ -280,7 +285,7 @@ def survey(folder: str | Path) -> tuple[list[Path], list[FileResult]]:
 
     walk(root)
     results = [refused(src, msg) for src, msg in sorted(refusals.items())]
-    return sorted(found), results
+    return sorted(found), results, linked
 
 
 def list_files(folder: str | Path) -> list[Path]:
@@ -300,7 +305,7 @@ def list_files(folder: str | Path) -> list[Path]:
     UsageError
         If the folder does not exist or holds no file to read (nor any file named as not read).
     """
-    files, refusals = survey(folder)
+    files, refusals, _ = survey(folder)
     if not files and not refusals:
         raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
     return files
@@ -335,10 +340,14 @@ def read_folder(
     root = Path(folder)
     if root.is_file():
         return read_file(root, root.parent, cmap, cache)
-    files, refusals = survey(root)
+    files, refusals, linked = survey(root)
     if not files and not refusals:
         raise UsageError(f"data folder '{folder}' holds no CSV or XLSX file")
-    return _read_files(files, root, cmap, cache) + refusals
+    results = _read_files(files, root, cmap, cache)
+    for r in results:
+        if any(r.source == x or r.source.startswith(x + "/") for x in linked):
+            r.notes.append("read through a link to a place outside the data folder")
+    return results + refusals
 
 
 def _read_files(

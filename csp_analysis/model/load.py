@@ -66,15 +66,15 @@ def load(
     store = FileCache.open(cmap) if cache else None
     if store is None or not path.is_dir():
         return Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
-    files, refusals = survey(path)
-    key = store.folder_key(path, files) if not refusals else None  # refusals are never cached
+    files, refusals, linked = survey(path)
+    key = store.folder_key(path, files) if not (refusals or linked) else None  # never cached
     if key is not None:
         ds = _read_cached_dataset(store.dataset_folder(key), cmap)
         if ds is not None:
             ds.name = name
             return ds
     ds = Dataset.from_results(read_folder(path, cmap, store), cmap, name=name)
-    key = store.folder_key(path, files) if not refusals else None
+    key = store.folder_key(path, files) if not (refusals or linked) else None
     if key is not None:
         _save_cached_dataset(ds, store.dataset_folder(key), store)
     return ds
