@@ -137,6 +137,9 @@ TIERS: dict[str, str] = {
     "tests/test_plan.py": "unit",
     "tests/test_publishing.py": "e2e",
     "tests/test_quarantine.py": "integration",
+    "tests/test_reliability_files.py": "integration",  # fresh processes, the CLI in-process
+    "tests/test_reliability_outputs.py": "integration",  # writes tables, the CLI in-process
+    "tests/test_reliability_outputs.py::test_sigterm_leaves_no_partial_folder_with_records_in_out": "e2e",  # noqa: E501
     "tests/test_rates.py": "unit",
     "tests/test_risk_matrix.py": "unit",
     "tests/test_run_notebook.py": "integration",  # the CLI in-process, jupytext

@@ -9,6 +9,7 @@ per report and writes the published tables itself (see ``docs/data.md``).
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from csp_analysis.model import Dataset, load
 from csp_analysis.periods import Period
 from csp_analysis.sections import Context, SectionResult, registry
 
-__all__ = ["Assessment", "assess", "open_assessment"]
+__all__ = ["Assessment", "assess", "open_assessment", "safe_cells"]
 
 
 @dataclass(frozen=True)
@@ -206,12 +207,12 @@ class Assessment:
         tables = self.tables()
         for name, df in tables.items():
             path = out / "tables" / f"{name}.csv"
-            df.to_csv(path, index=False, lineterminator="\n")
+            safe_cells(df).to_csv(path, index=False, lineterminator="\n")
             written.append(path)
         xlsx = out / "tables.xlsx"
         with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
             for name, df in tables.items():
-                df.to_excel(writer, sheet_name=name[:31], index=False)
+                safe_cells(df).to_excel(writer, sheet_name=name[:31], index=False)
             writer.book.properties.creator = "csp-assess"
         _fix_xlsx_timestamps(xlsx)
         written.append(xlsx)
@@ -348,6 +349,57 @@ def assess(
         results=results,
         min_months=min_months,
     )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A genuine number written as text (``-12``, ``-3.4%``, ``+1,234``), or a lone sign (a
+#: placeholder, never a formula): left as it is.
+_NUMBER = re.compile(r"^([+-]?(?=\.?\d)(\d[\d,]*)?(\.\d+)?(e[+-]?\d+)?%?|[+-])$", re.IGNORECASE)
+
+
+def safe_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A table whose text cells cannot become spreadsheet formulas (CSV or formula injection).
+
+    As OWASP's "CSV Injection" guidance says, a text cell beginning with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return is prefixed with a single quote, so that Excel or
+    LibreOffice shows it as text instead of running it. Numeric columns, text cells that are
+    genuine numbers (``-12``, ``-3.4%``, ``+1,234``) and a lone ``-`` are left as they are.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A published table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with such cells prefixed (column names too).
+
+    Examples
+    --------
+    >>> safe_cells(pd.DataFrame({"a": ["=1+1", "-12", "@SUM(A1)", "ok"]}))["a"].tolist()
+    ["'=1+1", '-12', "'@SUM(A1)", 'ok']
+    """
+
+    def fix(v: object) -> object:
+        if (
+            isinstance(v, str)
+            and v.startswith(_FORMULA_START)
+            and not _NUMBER.match(v.strip().replace(" ", ""))
+        ):
+            return "'" + v
+        return v
+
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            continue
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype(object)
+        out[c] = col.map(fix, na_action="ignore")
+    out.columns = [fix(c) for c in out.columns]
+    return out
 
 
 def _fix_xlsx_timestamps(path: Path) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from csp_analysis import defaults
-from csp_analysis.exceptions import CspError, UsageError
+from csp_analysis.exceptions import CspError, CspWarning, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -274,6 +275,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """
     import pandas as pd
 
+    from csp_analysis.assessment import safe_cells
     from csp_analysis.model import load
 
     ds = load(args.data)
@@ -305,7 +307,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.quarantine:
         target = Path(args.quarantine)
         try:
-            ds.rejected.to_csv(target, index=False, lineterminator="\n")
+            safe_cells(ds.rejected).to_csv(target, index=False, lineterminator="\n")
         except OSError as exc:
             raise UsageError(
                 f"cannot write the quarantine list to '{target}' ({exc.strerror})"
@@ -334,7 +336,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate, "lab": cmd_lab}
-        return commands[args.command](args)
+        previous = _exit_cleanly_on_sigterm()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", CspWarning)
+                warnings.showwarning = _show_warning
+                return commands[args.command](args)
+        finally:
+            _restore_sigterm(previous)
+    except BrokenPipeError:  # ``csp-assess validate | head``: the reader has gone
+        _quiet_stdout()
+        return 0
+    except OSError as exc:  # an output that cannot be written (--out, a report folder)
+        if debug:
+            traceback.print_exc()
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"csp-assess: cannot write or read{where}: {exc.strerror or exc}; "
+            "choose another --out folder or check its permissions",
+            file=sys.stderr,
+        )
+        return 1
     except CspError as exc:
         if debug:
             traceback.print_exc()
@@ -343,6 +365,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("csp-assess: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Print the project's own warnings as one line; others as Python prints them."""
+    if issubclass(category, CspWarning):
+        print(f"csp-assess: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _exit_cleanly_on_sigterm() -> object:
+    """On SIGTERM, unwind as on Ctrl-C (temporary folders are removed by their ``finally``
+    blocks) instead of vanishing with them in place; returns the previous handler."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_sigterm(previous: object) -> None:
+    """Put back the SIGTERM handler :func:`_exit_cleanly_on_sigterm` replaced."""
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point standard output at devnull so that the interpreter's final
+    flush does not print a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

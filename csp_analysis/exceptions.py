@@ -197,3 +197,12 @@ class TableError(ValueError):
         """
         line = self.row + 1 if self.row is not None else None
         return DataError(self.message, file=Path(file).name, line=line, column=self.column)
+
+
+class CspWarning(UserWarning):
+    """Something the user should know that does not stop the run (the command line prints it
+    as ``csp-assess: warning: ...``)."""
+
+
+class CacheWarning(CspWarning):
+    """The cache folder cannot be used: the run goes on without the cache."""

@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,41 @@ import pandas as pd
 from csp_analysis.exceptions import DataError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+#: Held while the workbook engine is first imported: reader threads importing openpyxl at
+#: once see a partially initialised module (and a valid workbook would be called broken).
+_EXCEL_IMPORT = threading.Lock()
+
+
+#: The words that begin every note of the built-in demo data.
+SYNTHETIC_MARK = "synthetic demo"
+
+
+def marked_synthetic(notes: pd.Series) -> bool:
+    """Whether a file labels itself the fictional demo: every note begins "Synthetic demo".
+
+    The word "synthetic" in one note cell of a real file (a remark about a synthetic drug)
+    never labels a real report as the fictional demo.
+
+    Parameters
+    ----------
+    notes : pandas.Series
+        A file's note (or police.uk ``Context``) cells.
+
+    Returns
+    -------
+    bool
+        True when there is at least one cell and every cell begins with ``Synthetic demo``
+        (any case).
+
+    Examples
+    --------
+    >>> marked_synthetic(pd.Series(["Synthetic demo data", "synthetic demo data"]))
+    True
+    >>> marked_synthetic(pd.Series(["", "Seized synthetic cannabinoids"]))
+    False
+    """
+    text = notes.astype("string").fillna("").str.strip().str.casefold()
+    return bool(len(text)) and bool(text.str.startswith(SYNTHETIC_MARK).all())
 
 
 def this_month() -> str:
@@ -630,9 +666,14 @@ def read_excel_sheets(path: Path, source: str) -> dict[str, pd.DataFrame]:
     dict of str to pandas.DataFrame
         Each sheet by name, its cells as strings (empty cells as ``""``).
     """
+    with _EXCEL_IMPORT:  # once per process, before any thread parses a workbook
+        import openpyxl  # noqa: F401
+        import pandas.io.excel._openpyxl  # noqa: F401
     try:
         engine = "calamine" if path.suffix.lower() == ".ods" else "openpyxl"
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine=engine)
+    except ImportError:  # the environment's fault, not the file's: never a verdict on it
+        raise
     except Exception as exc:  # openpyxl and calamine raise many kinds for a broken workbook
         kind = "an OpenDocument spreadsheet" if engine == "calamine" else "an Excel workbook"
         raise DataError(f"cannot be read as {kind} ({exc})", file=source) from exc

@@ -2,10 +2,15 @@
 
 Parsing a national year of police.uk files takes seconds; reading back what they gave from
 Parquet takes a fraction of that. Each file's results (row accounting, problems, counts,
-coverage, records, tables) are stored under the SHA-1 of its bytes and a fingerprint of the
-ingest code and category mapping, so an edited file, a changed mapping or a new version of the
-layouts is parsed afresh, and a copied or renamed file is not. A small index of each path's size
-and modification time spares re-hashing unchanged files on a warm run.
+coverage, records, tables) are stored under the hash of its bytes (XXH3-128) and a fingerprint
+of the ingest code and category mapping, so an edited file, a changed mapping or a new version
+of the layouts is parsed afresh, and a copied or renamed file is not. Every file is hashed on
+every run before a cached result is trusted (its size and modification time alone do not say
+that its content is unchanged), and every entry carries the checksum of each file it holds: an
+entry damaged on disk is read as absent, and the input parsed again.
+
+The cache is optional: when its folder cannot be used (read-only, full, a path below a file),
+the run goes on without it after one :class:`~csp_analysis.exceptions.CacheWarning`.
 
 The folder is ``$CSP_ASSESS_CACHE_DIR``, else the user's cache folder as
 :func:`platformdirs.user_cache_dir` names it (``~/.cache/csp-assess`` on Linux,
@@ -23,20 +28,23 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
+import xxhash
 from platformdirs import user_cache_dir
 
 from csp_analysis.categories import CategoryMap
+from csp_analysis.exceptions import CacheWarning
 from csp_analysis.ingest.base import FileResult, Problem
 from csp_analysis.paths import PACKAGE_DIR
 
 ENV = "CSP_ASSESS_CACHE_DIR"
 #: Bump when the layout of an entry changes.
-LAYOUT = "v2"
+LAYOUT = "v3"
 OFF = {"off", "none", "0", "false", "no"}
 FRAMES = ("counts", "coverage", "records", "population", "small_area_population", "lookup")
 #: Code whose change must invalidate cached results (this module is part of ``ingest``).
@@ -48,6 +56,80 @@ _CODE = (
     "names.py",
     "reference/offence_aliases.csv",
 )
+#: The checksums of every file of an entry (or of a cached dataset folder).
+MANIFEST = "checksums.json"
+_CHUNK = 1 << 20
+
+
+def content_digest(path: Path) -> str:
+    """The XXH3-128 hash of a file's bytes, read in 1 MiB chunks.
+
+    Parameters
+    ----------
+    path : Path
+        A file.
+
+    Returns
+    -------
+    str
+        32 hex digits.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    """
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(folder: Path, extra: list[Path] | None = None) -> None:
+    """Write the checksum of every file in ``folder`` (and of ``extra`` files elsewhere).
+
+    Parameters
+    ----------
+    folder : Path
+        A cache entry or cached dataset folder, complete.
+    extra : list of Path, optional
+        Files outside the folder that it relies on (records kept in per-file entries).
+    """
+    sums = {f.name: content_digest(f) for f in sorted(folder.iterdir()) if f.name != MANIFEST}
+    sums.update({str(f): content_digest(f) for f in extra or []})
+    (folder / MANIFEST).write_text(json.dumps(sums))
+
+
+def verify_manifest(folder: Path) -> bool:
+    """Whether every file of a cache folder still has the checksum written when it was stored.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder written with :func:`write_manifest`.
+
+    Returns
+    -------
+    bool
+        False when the manifest is missing or unreadable, or a file is missing or changed.
+    """
+    try:
+        sums = json.loads((folder / MANIFEST).read_text())
+        return all(content_digest(folder / name) == digest for name, digest in sums.items())
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def discard(folder: Path) -> None:
+    """Remove a damaged cache folder (best effort: a read-only cache keeps it, unused).
+
+    Parameters
+    ----------
+    folder : Path
+        A cache entry or cached dataset folder.
+    """
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def default_cache_dir() -> Path:
@@ -122,7 +204,22 @@ class FileCache:
     def __init__(self, root: Path, cmap: CategoryMap) -> None:
         self.root = Path(root)
         self.entries = self.root / LAYOUT / fingerprint(cmap)
-        self.index = self.root / LAYOUT / "paths"
+        #: Content hashes computed by this cache object, by path (with size and time).
+        self._seen: dict[str, tuple[int, int, str]] = {}
+        #: Set when the folder failed: nothing more is written, and no second warning.
+        self.broken = False
+
+    def fail(self, exc: BaseException) -> None:
+        """Stop writing to the cache after a failure, with one warning.
+
+        Parameters
+        ----------
+        exc : BaseException
+            What went wrong (its text is in the warning).
+        """
+        if not self.broken:
+            self.broken = True
+            warnings.warn(unusable(self.root, exc), CacheWarning, stacklevel=2)
 
     @classmethod
     def open(cls, cmap: CategoryMap) -> FileCache | None:
@@ -139,14 +236,23 @@ class FileCache:
             A cache in :func:`cache_dir`, or ``None`` when the cache is turned off.
         """
         root = cache_dir()
-        return None if root is None else cls(root, cmap)
+        if root is None:
+            return None
+        cache = cls(root, cmap)
+        try:  # one probe, so that an unusable folder costs one warning, not one per file
+            cache.entries.mkdir(parents=True, exist_ok=True)
+            _write_atomic(cache.entries / ".probe", b"")
+        except OSError as exc:
+            warnings.warn(unusable(root, exc), CacheWarning, stacklevel=2)
+            return None
+        return cache
 
-    # ------------------------------------------------------------------ path index
-    def _index_file(self, path: Path) -> Path:
-        return self.index / (hashlib.sha1(str(path.resolve()).encode()).hexdigest() + ".json")
-
+    # ------------------------------------------------------------------ content hashes
     def known_digest(self, path: Path) -> str | None:
-        """The content hash recorded for ``path`` if its size and time are unchanged.
+        """The hash of ``path``'s content (computed once per cache object and file version).
+
+        The file's size and modification time only say when this object must hash it again;
+        a result is never trusted on them alone.
 
         Parameters
         ----------
@@ -156,30 +262,33 @@ class FileCache:
         Returns
         -------
         str or None
-            The hash remembered for it, or ``None`` when none is or the file has changed (then
-            it must be read and hashed).
+            The file's content hash, or ``None`` when it cannot be read.
         """
         try:
             st = path.stat()
-            rec = json.loads(self._index_file(path).read_text())
-        except (OSError, ValueError):
+            seen = self._seen.get(str(path))
+            if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                return seen[2]
+            digest = content_digest(path)
+        except OSError:
             return None
-        same = rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns
-        return rec.get("digest") if same else None
+        self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
+        return digest
 
-    def remember(self, path: Path, digest: str) -> None:
-        """Record ``path``'s size, time and content hash.
+    def holds(self, path: Path) -> bool:
+        """Whether the cache holds results for ``path``'s present content.
 
         Parameters
         ----------
         path : Path
             An input file.
-        digest : str
-            The hash of its content (:meth:`digest`).
+
+        Returns
+        -------
+        bool
         """
-        st = path.stat()
-        rec = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
-        _write_atomic(self._index_file(path), json.dumps(rec).encode())
+        digest = self.known_digest(path)
+        return digest is not None and (self.entries / digest / "results.json").is_file()
 
     @staticmethod
     def digest(raw: bytes) -> str:
@@ -193,9 +302,9 @@ class FileCache:
         Returns
         -------
         str
-            The SHA-1 hex digest.
+            The XXH3-128 hex digest (as :func:`content_digest` of the file).
         """
-        return hashlib.sha1(raw).hexdigest()
+        return xxhash.xxh3_128_hexdigest(raw)
 
     def read(
         self,
@@ -223,27 +332,24 @@ class FileCache:
         -------
         list of FileResult
         """
-        digest = self.known_digest(path)
-        cached = self.load(digest, source) if digest else None
-        if cached is not None:
-            return cached
         try:
+            st = path.stat()
             raw = path.read_bytes()
         except OSError as exc:
             return unreadable(exc)
-        digest = self.digest(raw)
+        digest = self.digest(raw)  # the content, never its size and time alone
+        self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
         cached = self.load(digest, source)
         if cached is None:
             cached = parse(raw)
             self.store(digest, source, cached)
-        self.remember(path, digest)
         return cached
 
     # ------------------------------------------------------------------ whole folders
     def folder_key(self, root: Path, files: list[Path]) -> str | None:
         """A key for a data folder's exact content: every file's name and content hash.
 
-        ``None`` when a file's hash is not known without reading it (new or changed).
+        ``None`` when a file cannot be read.
 
         Parameters
         ----------
@@ -299,10 +405,19 @@ class FileCache:
             The results as parsed before, or ``None`` when the cache holds none for ``digest``.
         """
         folder = self.entries / digest
-        try:
-            meta = json.loads((folder / "results.json").read_text())
-        except (OSError, ValueError):
+        if not (folder / "results.json").is_file():
             return None
+        try:
+            if not verify_manifest(folder):
+                raise ValueError("checksum mismatch")
+            return self._load(folder, source)
+        except Exception:  # a damaged entry (any error reading it) is an absent one
+            discard(folder)
+            return None
+
+    def _load(self, folder: Path, source: str) -> list[FileResult]:
+        """The results of a verified entry."""
+        meta = json.loads((folder / "results.json").read_text())
         out = []
         for i, m in enumerate(meta):
             name = source + m["suffix"]
@@ -342,10 +457,14 @@ class FileCache:
             What parsing the file gave.
         """
         folder = self.entries / digest
-        if (folder / "results.json").is_file():
+        if self.broken or (folder / "results.json").is_file():
             return
-        self.entries.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.entries))
+        try:
+            self.entries.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.entries))
+        except OSError as exc:
+            self.fail(exc)
+            return
         meta = []
         try:
             for i, r in enumerate(results):
@@ -375,17 +494,45 @@ class FileCache:
                     }
                 )
             (tmp / "results.json").write_text(json.dumps(meta))
+            write_manifest(tmp)
             try:
                 os.replace(tmp, folder)
             except OSError:  # another process stored the same content first
                 shutil.rmtree(tmp, ignore_errors=True)
                 return
+        except OSError as exc:  # full, read-only, removed under us: go on without the cache
+            shutil.rmtree(tmp, ignore_errors=True)
+            self.fail(exc)
+            return
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         for i, r in enumerate(results):
             if r.records is not None:
                 r.records, r.records_file = None, folder / f"{i}.records.parquet"
+
+
+def unusable(root: Path, exc: BaseException) -> str:
+    """The warning for a cache folder that cannot be used.
+
+    Parameters
+    ----------
+    root : Path
+        The cache folder.
+    exc : BaseException
+        What went wrong.
+
+    Returns
+    -------
+    str
+        One sentence naming the problem and what to do (no local path: the folder is the
+        one ``CSP_ASSESS_CACHE_DIR`` or the system names).
+    """
+    why = getattr(exc, "strerror", None) or str(exc)
+    return (
+        f"the cache folder cannot be used ({why}); this run reads every file without the "
+        f"cache. Set {ENV} to a writable folder, or to 'off'."
+    )
 
 
 def _to_json(frame: pd.DataFrame) -> dict:

@@ -17,7 +17,14 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from csp_analysis.ingest.base import AMBIGUOUS_NUMBER, FileResult, Header, norm, number_text
+from csp_analysis.ingest.base import (
+    AMBIGUOUS_NUMBER,
+    FileResult,
+    Header,
+    marked_synthetic,
+    norm,
+    number_text,
+)
 
 #: The columns that make a header each local table (normalised names).
 TABLE_COLUMNS = {
@@ -327,7 +334,7 @@ def read_local_table(df: pd.DataFrame, res: FileResult) -> None:
         written |= {"lsoa": written[lsoa], "ward": written[ward]}
         table = table.rename(columns={lsoa: "lsoa", ward: "ward"})
     if "note" in table.columns:
-        res.synthetic = bool(table["note"].str.contains("synthetic", case=False).any())
+        res.synthetic = marked_synthetic(table["note"])
     table = table.reset_index(drop=True)
     rows = _Rows(table, res, written)
     _CHECKS[res.layout](rows)

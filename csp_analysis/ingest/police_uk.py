@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, norm, this_month
+from csp_analysis.ingest.base import FileResult, Header, marked_synthetic, norm, this_month
 
 SOURCE = "police_uk"
 LSOA_NAME = r"^(?P<area>.+?)\s+\d{3}[A-Z]$"
@@ -271,7 +271,7 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
     lsoa = labels("lsoaname")
     area_of = pd.Series(lsoa.values).str.extract(LSOA_NAME)["area"]
     context = labels("context")
-    res.synthetic = bool(context.values.str.contains("synthetic", case=False).any())
+    res.synthetic = marked_synthetic(pd.Series(context.values))
     crime_id = labels("crimeid")
     ids = pd.Series(crime_id.codes, index=df.index)
     has_id = crime_id.test(crime_id.values != "")

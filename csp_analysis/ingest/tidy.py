@@ -19,6 +19,7 @@ from csp_analysis.ingest.base import (
     AMBIGUOUS_NUMBER,
     FileResult,
     Header,
+    marked_synthetic,
     norm,
     number_text,
     this_month,
@@ -172,7 +173,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     num = num.where(np.isfinite(num))  # "inf" is not a count
     after = period.map(lambda p: _starts_after(p, this_month()), na_action="ignore")
     if "note" in col:
-        res.synthetic = bool(df[col["note"]].str.contains("synthetic", case=False).any())
+        res.synthetic = marked_synthetic(df[col["note"]])
 
     bad = pd.Series(False, index=df.index)
     checks = [

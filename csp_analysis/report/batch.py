@@ -102,6 +102,40 @@ def select_areas(
     return found
 
 
+def area_folders(areas: list[str]) -> dict[str, str]:
+    """A folder name per area, unique even when two names slug alike.
+
+    Parameters
+    ----------
+    areas : list of str
+        The batch's areas.
+
+    Returns
+    -------
+    dict of str to str
+        ``slug(area)``, with ``-2``, ``-3``, ... added (in area order) to the second and later
+        areas whose slug is taken.
+
+    Examples
+    --------
+    >>> area_folders(["St Albans", "St. Albans", "Tendring"])
+    {'St Albans': 'st-albans', 'St. Albans': 'st-albans-2', 'Tendring': 'tendring'}
+    """
+    from csp_analysis.report.run import slug
+
+    taken: set[str] = set()
+    out = {}
+    for area in sorted(areas):
+        base = slug(area) or "area"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        out[area] = name
+    return out
+
+
 def _run_one(
     saved: str,
     area: str,
@@ -110,11 +144,16 @@ def _run_one(
     classification: str,
     suppress_below: int,
     min_months: int = defaults.MIN_MONTHS,
+    folder: str | None = None,
 ) -> tuple[str, str, str, dict[str, str], str]:
     """Worker: build one area's report; returns (html path, period label, error message,
     headline, warning)."""
+    import signal
+
     from csp_analysis.report.run import build_report, period_warning
 
+    # A terminated worker unwinds (its private work folder is removed) instead of vanishing.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         path, assessment = build_report(
             saved,
@@ -124,6 +163,7 @@ def _run_one(
             classification,
             suppress_below=suppress_below,
             min_months=min_months,
+            area_folder=folder,
         )
         warning = period_warning(assessment) or ""
         return str(path), assessment.year, "", assessment.headline(), warning
@@ -131,6 +171,11 @@ def _run_one(
         return "", "", str(exc), {}, ""
     except Exception as exc:  # a bug in one area must not stop the batch
         return "", "", f"{type(exc).__name__}: {exc}", {}, ""
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """Turn a termination signal into SystemExit, so that ``finally`` blocks clean up."""
+    raise SystemExit(128 + signum)
 
 
 class Progress:
@@ -251,7 +296,10 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     runs = [AreaRun(a) for a in chosen]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
-    staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=out))
+    folders = area_folders(chosen)
+    # The saved dataset holds street records: it is kept in a private temporary folder
+    # outside --out, removed on every exit (a terminated batch included).
+    staging = Path(tempfile.mkdtemp(prefix="csp-assess-batch-"))
     progress = Progress(runs, stream)
     try:
         saved = ds.save(staging / "dataset", areas=chosen)
@@ -273,6 +321,7 @@ def run_batch(
                         classification,
                         suppress_below,
                         min_months,
+                        folders[run.area],
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()
@@ -329,7 +378,7 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
     classification : str
         Protective marking.
     ds : Dataset
-        The data (for its display name and whether it is synthetic).
+        The data (for the areas' forces and whether it is synthetic).
 
     Returns
     -------
@@ -344,8 +393,11 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
             {"area": r.area, "href": href, "year": r.year or "–", "status": status, **_headline(r)}
         )
     failed = sum(r.state == "failed" for r in runs)
+    areas = {r.area for r in runs}
+    # The forces of the areas, never the data folder's name (a user name when --data ~).
+    forces = [f for f in ds.forces if areas & set(ds.areas_of_force(f))]
     page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
-        name=ds.name,
+        name=" and ".join(forces),
         classification=classification,
         rows=rows,
         built=len(runs) - failed,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from csp_analysis import __version__, defaults
 from csp_analysis.analyses.monthly import monthly_wide
@@ -23,6 +23,7 @@ from csp_analysis.sections import section as find_section
 from csp_analysis.sections.format import (
     figure_html,
     finding_title,
+    md,
     num,
     suppression_note,
     table_html,
@@ -100,7 +101,7 @@ def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
             + ", ".join(month_label(m) for m in missing)
             + ". Missing months are never treated as zero.",
         ]
-    display(Markdown("\n".join(lines)))
+    display(md("\n".join(lines)))
 
 
 def findings(a: Assessment) -> None:
@@ -114,7 +115,7 @@ def findings(a: Assessment) -> None:
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
-    display(Markdown("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
+    display(md("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
 
 
 def section(a: Assessment, name: str) -> None:
@@ -136,7 +137,7 @@ def section(a: Assessment, name: str) -> None:
     """
     result = a.section(name)
     if not result.available:  # what is missing and which file would fill it
-        display(Markdown(f"_{result.gap}_"))
+        display(md(f"_{result.gap}_"))
         return
     for block in find_section(name).render(result, a):
         display(block)
@@ -170,7 +171,7 @@ def method_notes(a: Assessment) -> None:
     ]
     if not a.synthetic:
         lines.append(f"- {ATTRIBUTION}")
-    display(Markdown("\n".join(lines)))
+    display(md("\n".join(lines)))
 
 
 # ---------------------------------------------------------------------------- deep dive
@@ -229,7 +230,7 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = defaults
     if a.synthetic:
         lines += [f"> {SYNTHETIC_BANNER}", ""]
     lines += [f"- **Classification:** {classification}", generated_line()]
-    display(Markdown("\n".join(lines)))
+    display(md("\n".join(lines)))
 
 
 def deep_dive_table(a: Assessment, category: str) -> None:
@@ -264,7 +265,7 @@ def deep_dive_table(a: Assessment, category: str) -> None:
         else row["verdict"]
     )
     display(
-        Markdown(
+        md(
             f"- **{before}:** {num(row['previous'])}"
             f"\n- **{after}:** {num(row['current'])}"
             f"\n- **Change:** {verdict}"
@@ -319,7 +320,7 @@ def deep_dive_trend(a: Assessment, category: str) -> None:
                 f"\n- **Monthly trend:** {r['seasonal_direction']} (seasonal Mann-Kendall "
                 f"p = {r['seasonal_p_value']:.3f})"
             )
-        display(Markdown(text))
+        display(md(text))
 
 
 def deep_dive_spc(a: Assessment, category: str) -> None:
@@ -347,7 +348,7 @@ def deep_dive_spc(a: Assessment, category: str) -> None:
     category = resolve_category(a, category)
     spc = a.table("spc_signals")
     if not len(spc):
-        display(Markdown("_No monthly data for a control chart._"))
+        display(md("_No monthly data for a control chart._"))
         return
     frame = spc[spc["category"] == category].set_index("month")
     display(
@@ -382,7 +383,7 @@ def deep_dive_seasonal(a: Assessment, category: str) -> None:
     category = resolve_category(a, category)
     same = a.table("same_month_last_year")
     if not len(same):
-        display(Markdown("_No monthly data for a seasonal comparison._"))
+        display(md("_No monthly data for a seasonal comparison._"))
         return
     display(
         figure_html(
@@ -419,7 +420,7 @@ def deep_dive_places(a: Assessment, category: str) -> None:
     category = resolve_category(a, category)
     result = a.section("hotspots")
     if not result.available:
-        display(Markdown(f"_{result.gap}_"))
+        display(md(f"_{result.gap}_"))
         return
     if category == ALL_CRIME:
         hot = result.table("hotspots")
@@ -427,4 +428,4 @@ def deep_dive_places(a: Assessment, category: str) -> None:
         by = result.table("hotspots_by_category")
         hot = by[by["category"] == category].drop(columns="category") if len(by) else by
     display(table_html(hot.head(10).reset_index(drop=True), "places"))
-    display(Markdown(suppression_note(a.suppress_below)))
+    display(md(suppression_note(a.suppress_below)))

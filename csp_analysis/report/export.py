@@ -387,7 +387,19 @@ def _postprocess(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     _dedupe_heading_ids(soup)
     _align_tables(soup)
+    _drop_script_links(soup)
     return str(soup)
+
+
+_SCRIPT_LINK_RE = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+def _drop_script_links(soup: BeautifulSoup) -> None:
+    """Remove link targets that would run code (``javascript:`` and the like): a Markdown
+    link written by a data value ``[x](javascript:...)`` becomes plain text."""
+    for tag in soup.find_all(["a", "area"], href=True):
+        if _SCRIPT_LINK_RE.match(str(tag["href"])):
+            del tag["href"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Run the report notebook with papermill and export it to HTML, atomically.
 
-A run works in a temporary folder beside the final one and moves the finished report into
-place only when everything succeeded, so a failed run never leaves half a report and never
-damages the previous one.
+A run works in a private temporary folder outside ``--out`` (the assessment handed to the
+kernel holds street records) and moves the finished report into place only when everything
+succeeded, so a failed or terminated run never leaves half a report or any record in the
+output folder and never damages the previous report.
 """
 
 from __future__ import annotations
@@ -83,14 +84,42 @@ def _failed_section(nb: nbformat.NotebookNode) -> tuple[str | None, str]:
     return section, "unknown error"
 
 
-def _scrub(nb_path: Path) -> None:
-    """Remove local paths from papermill's metadata in the executed notebook."""
+def _scrub(nb_path: Path, work: Path | None = None) -> None:
+    """Remove local paths from the executed notebook: papermill's metadata, and the folders
+    of the run, the project, the Python installation and the user's home wherever they
+    appear (tracebacks of a failed notebook name them).
+
+    Parameters
+    ----------
+    nb_path : Path
+        The executed notebook (rewritten in place).
+    work : Path, optional
+        The run's temporary folder.
+    """
+    import sys
+
+    from csp_analysis.paths import PACKAGE_DIR
+
     nb = nbformat.read(nb_path, as_version=4)
     pm = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path"):
         if key in pm:
             pm[key] = Path(str(pm[key])).name
-    nbformat.write(nb, nb_path)
+    text = nbformat.writes(nb)
+    roots = {
+        "<report>": [work, work.resolve() if work else None],
+        "<csp-assess>": [PACKAGE_DIR.parent, notebooks_dir().parent],
+        "<python>": [Path(sys.prefix), Path(sys.base_prefix)],
+        "<temp>": [Path(tempfile.gettempdir())],
+        "~": [Path.home()],
+    }
+    pairs = sorted(
+        ((str(p), label) for label, ps in roots.items() for p in ps if p and str(p) != "/"),
+        key=lambda x: -len(x[0]),
+    )
+    for path, label in pairs:  # longest first: a folder inside another is named by itself
+        text = text.replace(path, label)
+    nb_path.write_text(text, encoding="utf-8")
 
 
 def run_report(
@@ -163,6 +192,7 @@ def build_report(
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     min_months: int = defaults.MIN_MONTHS,
+    area_folder: str | None = None,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -190,6 +220,9 @@ def build_report(
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
     min_months : int
         A change compared on fewer months than this is provisional.
+    area_folder : str, optional
+        The area's folder name under ``out`` (default ``slug(area)``; a batch gives two areas
+        whose names slug alike folders of their own).
 
     Returns
     -------
@@ -229,17 +262,21 @@ def build_report(
         "assessment_file": ASSESSMENT_FILE,
     }
     if category is None:
-        final = Path(out) / slug(area) / period.slug
+        final = Path(out) / (area_folder or slug(area)) / period.slug
         nb_name, html_name = NOTEBOOK, HTML_NAME
         title = f"{area} strategic assessment {year}"
     else:
         category = resolve_category(assessment, category)
-        final = Path(out) / slug(area) / f"{period.slug}-deep-dive" / slug(category)
+        final = (
+            Path(out) / (area_folder or slug(area)) / f"{period.slug}-deep-dive" / slug(category)
+        )
         params["category"] = category
         nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
         title = f"{category} in {area}: deep dive {year}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{period.slug}.partial-", dir=final.parent))
+    # Work in a private temporary folder outside --out (the handed assessment holds
+    # records): a run that is killed or fails leaves nothing in the output folder.
+    work = Path(tempfile.mkdtemp(prefix="csp-assess-run-"))
     try:
         if category is None:
             assessment.save(work)
@@ -266,11 +303,12 @@ def build_report(
             nb = nbformat.read(executed, as_version=4)
             section, error = _failed_section(nb)
             kept = final.parent / f"{final.name}.FAILED-{nb_name}"
+            _scrub(executed, work)
             shutil.copyfile(executed, kept)
             raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
         handed.unlink()
         shutil.rmtree(work / ".source", ignore_errors=True)
-        _scrub(executed)
+        _scrub(executed, work)
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["csp_report"] = {"classification": classification, "title": title}
         nbformat.write(nb, executed)
@@ -399,16 +437,21 @@ def refuse_unreadable(ds: Dataset) -> None:
 
 
 def _swap_into_place(work: Path, final: Path) -> None:
-    """Replace ``final`` by ``work`` with renames only (the old report survives a failure)."""
+    """Replace ``final`` by the finished report in ``work`` (the old report survives a
+    failure): the published files are copied beside ``final``, then put in place by renames."""
+    incoming = final.with_name(f".{final.name}.incoming-{os.getpid()}")
     backup = None
-    if final.exists():
-        backup = final.with_name(f".{final.name}.previous-{os.getpid()}")
-        final.rename(backup)
     try:
-        work.rename(final)
-    except OSError:
-        if backup is not None:
+        shutil.copytree(work, incoming)
+        if final.exists():
+            backup = final.with_name(f".{final.name}.previous-{os.getpid()}")
+            final.rename(backup)
+        incoming.rename(final)
+    except BaseException:
+        if backup is not None and not final.exists():
             backup.rename(final)
+            backup = None
+        shutil.rmtree(incoming, ignore_errors=True)
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)

@@ -93,7 +93,11 @@ def fmt(v: object, digits: int = 1) -> str:
 
 
 def md(text: str) -> Markdown:
-    """A Markdown display block.
+    """A Markdown display block in which HTML is text, never markup.
+
+    Data values (area, category, location and note cells) are written into the report's
+    sentences: ``&``, ``<`` and ``>`` are escaped, so a cell holding ``<script>`` is shown as
+    those characters and never runs (the export also drops links that are not web links).
 
     Parameters
     ----------
@@ -104,8 +108,13 @@ def md(text: str) -> Markdown:
     -------
     IPython.display.Markdown
         The block, shown as rendered Markdown.
+
+    Examples
+    --------
+    >>> md("**<script>alert(1)</script>** & <5").data
+    '**&lt;script&gt;alert(1)&lt;/script&gt;** &amp; &lt;5'
     """
-    return Markdown(text)
+    return Markdown(html.escape(text, quote=False))
 
 
 def table_html(df: pd.DataFrame, uid: str, bold: Mapping[str, str] | None = None) -> HTML:
@@ -124,7 +133,13 @@ def table_html(df: pd.DataFrame, uid: str, bold: Mapping[str, str] | None = None
     -------
     IPython.display.HTML
     """
-    styler = df.style.hide(axis="index").set_table_attributes('class="csp-table"').set_uuid(uid)
+    styler = (
+        df.style.hide(axis="index")
+        .set_table_attributes('class="csp-table"')
+        .set_uuid(uid)
+        .format(escape="html")  # data values are text, never markup
+        .format_index(escape="html", axis=1)
+    )
     for column, value in (bold or {}).items():
         styler = styler.apply(
             lambda r, c=column, v=value: ["font-weight: bold" if r[c] == v else "" for _ in r],
