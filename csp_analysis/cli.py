@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         ".md text form; it must keep its 'parameters' cell)",
     )
     _suppress_option(run)
+    _pdf_option(run)
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
     batch.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="protective marking on every page (default: %(default)s)",
     )
     _suppress_option(batch)
+    _pdf_option(batch)
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     val = sub.add_parser(
         "validate",
@@ -116,6 +118,14 @@ def _suppress_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _pdf_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write an A4 PDF beside each HTML report, for committee papers",
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``csp-assess run``: build the report and print the HTML's path.
 
@@ -140,6 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         notebook=args.notebook,
         category=args.category,
         suppress_below=args.suppress_below,
+        pdf=args.pdf,
     )
     print(html)
     return 0
@@ -176,6 +187,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         classification=args.classification,
         suppress_below=args.suppress_below,
+        pdf=args.pdf,
     )
     failed = [r for r in runs if r.state != "done"]
     print(

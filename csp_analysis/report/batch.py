@@ -101,14 +101,20 @@ def select_areas(
 
 
 def _run_one(
-    saved: str, area: str, year: str | None, out: str, classification: str, suppress_below: int
+    saved: str,
+    area: str,
+    year: str | None,
+    out: str,
+    classification: str,
+    suppress_below: int,
+    pdf: bool = False,
 ) -> tuple[str, str, str, dict[str, str]]:
     """Worker: build one area's report; returns (html path, year, error message, headline)."""
     from csp_analysis.report.run import build_report
 
     try:
         path, assessment = build_report(
-            saved, area, year, out, classification, suppress_below=suppress_below
+            saved, area, year, out, classification, suppress_below=suppress_below, pdf=pdf
         )
         return str(path), assessment.year, "", assessment.headline()
     except CspError as exc:
@@ -179,6 +185,7 @@ def run_batch(
     classification: str = defaults.MARKING,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     stream: TextIO | None = None,
+    pdf: bool = False,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.
 
@@ -200,6 +207,8 @@ def run_batch(
         Small-area counts below this are suppressed in every report.
     stream : file, optional
         Where progress is written (default: standard error).
+    pdf : bool
+        Also print each report as an A4 PDF beside its HTML.
 
     Returns
     -------
@@ -212,8 +221,15 @@ def run_batch(
         For a bad choice of areas or year (before any report runs).
     DataError
         If a file of the data folder cannot be read at all (before any report runs).
+    ReportError
+        If a PDF was asked for and no PDF engine can be loaded (before any report runs).
     """
     from csp_analysis.report.run import refuse_unreadable
+
+    if pdf:
+        from csp_analysis.report.pdf import pdf_engine
+
+        pdf_engine()
 
     ds = load(data)
     refuse_unreadable(ds)  # once, before any worker starts
@@ -247,6 +263,7 @@ def run_batch(
                         str(out),
                         classification,
                         suppress_below,
+                        pdf,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()

@@ -101,6 +101,7 @@ def run_report(
     notebook: str | Path | None = None,
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
+    pdf: bool = False,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -126,6 +127,9 @@ def run_report(
     suppress_below : int
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed (default 5); the
         report's method notes state the rule.
+    pdf : bool
+        Also print the report as an A4 PDF beside the HTML (``strategic_assessment.pdf``),
+        with :func:`csp_analysis.report.pdf.export_pdf`.
 
     Returns
     -------
@@ -138,11 +142,12 @@ def run_report(
         Unknown area or year, or a ``notebook`` that is missing, unreadable or has no
         ``parameters`` cell (before anything runs).
     ReportError
-        The notebook failed; the failed executed notebook is kept beside the outputs.
+        The notebook failed (the failed executed notebook is kept beside the outputs), or a
+        PDF was asked for and no PDF engine can be loaded (said before anything runs).
     """
-    return build_report(data, area, year, out, classification, notebook, category, suppress_below)[
-        0
-    ]
+    return build_report(
+        data, area, year, out, classification, notebook, category, suppress_below, pdf=pdf
+    )[0]
 
 
 def build_report(
@@ -154,6 +159,7 @@ def build_report(
     notebook: str | Path | None = None,
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
+    pdf: bool = False,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -178,6 +184,8 @@ def build_report(
         Run the one-category deep dive instead.
     suppress_below : int
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
+    pdf : bool
+        Also write the A4 PDF beside the HTML.
 
     Returns
     -------
@@ -199,6 +207,10 @@ def build_report(
             f"the suppression threshold must be a whole number of at least 1, "
             f"not {suppress_below!r}"
         )
+    if pdf:
+        from csp_analysis.report.pdf import pdf_engine
+
+        pdf_engine()  # no PDF engine here: say so before anything runs
     own_notebook = read_report_notebook(notebook) if notebook is not None else None
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
@@ -226,6 +238,7 @@ def build_report(
         title = f"{category} in {area}: deep dive {year}"
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{slug(year)}.partial-", dir=final.parent))
+    respect_umask(work)  # mkdtemp makes it owner-only; the report folder is for colleagues too
     try:
         if category is None:
             assessment.save(work)
@@ -266,11 +279,29 @@ def build_report(
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
+        if pdf:
+            from csp_analysis.report.pdf import export_pdf
+
+            export_pdf(html_path)
         _swap_into_place(work, final)
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return final / html_name, assessment
+
+
+def respect_umask(folder: Path) -> None:
+    """Give a folder made by :func:`tempfile.mkdtemp` (mode 700) the mode an ordinary
+    ``mkdir`` would give it under the process's umask (e.g. 755, or 775 with umask 002).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
 
 
 def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:
