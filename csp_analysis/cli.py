@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _suppress_option(run)
     _pdf_option(run)
+    for flag, what in (
+        ("--author", "author named on the cover"),
+        ("--contact", "contact (e-mail or telephone) on the cover"),
+        ("--report-version", "version of the report on the cover, e.g. 'Draft 2'"),
+        ("--extracted", "date the data were extracted, shown on the cover"),
+    ):
+        run.add_argument(flag, help=f"{what} (default: report.yaml in the data folder)")
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
     batch.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
@@ -126,6 +133,18 @@ def _pdf_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _details(args: argparse.Namespace) -> dict[str, str] | None:
+    """The cover details given on the command line, or None to read report.yaml."""
+    given = {
+        "author": args.author,
+        "contact": args.contact,
+        "version": args.report_version,
+        "extracted": args.extracted,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    return given or None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``csp-assess run``: build the report and print the HTML's path.
 
@@ -151,6 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         category=args.category,
         suppress_below=args.suppress_below,
         pdf=args.pdf,
+        details=_details(args),
     )
     print(html)
     return 0

@@ -108,13 +108,21 @@ def _run_one(
     classification: str,
     suppress_below: int,
     pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> tuple[str, str, str, dict[str, str]]:
     """Worker: build one area's report; returns (html path, year, error message, headline)."""
     from csp_analysis.report.run import build_report
 
     try:
         path, assessment = build_report(
-            saved, area, year, out, classification, suppress_below=suppress_below, pdf=pdf
+            saved,
+            area,
+            year,
+            out,
+            classification,
+            suppress_below=suppress_below,
+            pdf=pdf,
+            details=details,
         )
         return str(path), assessment.year, "", assessment.headline()
     except CspError as exc:
@@ -224,8 +232,9 @@ def run_batch(
     ReportError
         If a PDF was asked for and no PDF engine can be loaded (before any report runs).
     """
-    from csp_analysis.report.run import refuse_unreadable
+    from csp_analysis.report.run import read_details, refuse_unreadable
 
+    details = read_details(data) if data is not None else {}  # report.yaml, for every cover
     if pdf:
         from csp_analysis.report.pdf import pdf_engine
 
@@ -264,6 +273,7 @@ def run_batch(
                         classification,
                         suppress_below,
                         pdf,
+                        details,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()

@@ -396,16 +396,22 @@ def _place_front_matter(soup: BeautifulSoup) -> None:
     appendix = False
     for cell in soup.select("main .jp-Cell"):
         heading = cell.select_one(".jp-RenderedMarkdown h2")
-        if heading is not None and heading.get_text(" ").strip().startswith("Appendix"):
+        text = heading.get_text(" ").strip() if heading is not None else ""
+        if text.startswith("Appendix") and not appendix:
             appendix = True
             cell["class"] = [*cell.get("class", []), "csp-appendix-start"]
         if appendix:
             cell["class"] = [*cell.get("class", []), "csp-appendix"]
         if len(cell.select(".jp-OutputArea-output figure")) >= 3:  # small multiples
             cell["class"] = [*cell.get("class", []), "csp-gallery"]
+            n = 0
             for child in cell.select(".jp-OutputArea-child"):
-                if child.select_one("figure") is not None:
-                    child["class"] = [*child.get("class", []), "csp-gallery-item"]
+                if child.select_one("figure") is None:
+                    n = 0  # text between charts: the next chart starts a row
+                    continue
+                row_start = ["csp-gallery-row"] if n % 2 == 0 else []
+                child["class"] = [*child.get("class", []), "csp-gallery-item", *row_start]
+                n += 1
 
 
 def _postprocess(html: str) -> str:

@@ -148,16 +148,17 @@ def export_pdf(html_path: str | Path, pdf_path: str | Path | None = None) -> Pat
     marking = str(meta.get("content")) if meta is not None else defaults.MARKING
     title = soup.title.get_text().strip() if soup.title is not None else ""
     sheet = templates_dir() / "csp_report" / "static" / PDF_STYLESHEET
+    # After the page's own styles, as an author stylesheet: WeasyPrint's ``stylesheets=`` are
+    # user stylesheets, which lose to the page's rules in the cascade.
+    style = soup.new_tag("style")
+    style.string = sheet.read_text(encoding="utf-8") + _page_css(marking, title)
+    (soup.head or soup).append(style)
     # WeasyPrint warns about every JupyterLab CSS property it does not implement: not news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # the report is self-contained: the engine may load only what the page embeds
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    stylesheets = [
-        weasyprint.CSS(filename=str(sheet)),
-        weasyprint.CSS(string=_page_css(marking, title)),
-    ]
+    document = weasyprint.HTML(string=str(soup), url_fetcher=fetcher)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(str(pdf_path), stylesheets=stylesheets)
+    document.write_pdf(str(pdf_path))
     return pdf_path

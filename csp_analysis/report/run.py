@@ -102,6 +102,7 @@ def run_report(
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -130,6 +131,10 @@ def run_report(
     pdf : bool
         Also print the report as an A4 PDF beside the HTML (``strategic_assessment.pdf``),
         with :func:`csp_analysis.report.pdf.export_pdf`.
+    details : dict of str to str, optional
+        What the cover shows about the report: ``author``, ``contact``, ``version``,
+        ``extracted`` (the data extraction date). Default: ``report.yaml`` in the data
+        folder when there is one (:func:`read_details`).
 
     Returns
     -------
@@ -146,7 +151,16 @@ def run_report(
         PDF was asked for and no PDF engine can be loaded (said before anything runs).
     """
     return build_report(
-        data, area, year, out, classification, notebook, category, suppress_below, pdf=pdf
+        data,
+        area,
+        year,
+        out,
+        classification,
+        notebook,
+        category,
+        suppress_below,
+        pdf=pdf,
+        details=details,
     )[0]
 
 
@@ -160,6 +174,7 @@ def build_report(
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -186,6 +201,9 @@ def build_report(
         Small-area counts from 1 to ``suppress_below - 1`` are suppressed.
     pdf : bool
         Also write the A4 PDF beside the HTML.
+    details : dict of str to str, optional
+        Author, contact, version and extraction date for the cover (default:
+        ``report.yaml`` in the data folder).
 
     Returns
     -------
@@ -212,6 +230,9 @@ def build_report(
 
         pdf_engine()  # no PDF engine here: say so before anything runs
     own_notebook = read_report_notebook(notebook) if notebook is not None else None
+    if details is None and isinstance(data, str | Path):
+        details = read_details(data)
+    details = check_details(details or {}, "the report details")
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
@@ -225,6 +246,7 @@ def build_report(
         "classification": classification,
         "suppress_below": suppress_below,
         "assessment_file": ASSESSMENT_FILE,
+        **details,
     }
     if category is None:
         final = Path(out) / slug(area) / slug(year)
@@ -288,6 +310,82 @@ def build_report(
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return final / html_name, assessment
+
+
+#: What ``report.yaml`` (or ``details``) may say about the report, shown on its cover.
+DETAILS = ("author", "contact", "version", "extracted")
+DETAILS_FILE = "report.yaml"
+
+
+def check_details(details: dict[str, object], where: str) -> dict[str, str]:
+    """Check the report's details: known keys only, each a short line of text.
+
+    Parameters
+    ----------
+    details : dict
+        ``author``, ``contact``, ``version``, ``extracted`` (any subset).
+    where : str
+        Where they came from, for the message.
+
+    Returns
+    -------
+    dict of str to str
+        The details given, as text.
+
+    Raises
+    ------
+    UsageError
+        For an unknown key or a value that is not a single line.
+    """
+    unknown = sorted(set(details) - set(DETAILS))
+    if unknown:
+        raise UsageError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(DETAILS)}"
+        )
+    out: dict[str, str] = {}
+    for key, value in details.items():
+        if value is None:
+            continue
+        text = str(value).strip()
+        if "\n" in text or len(text) > 200:
+            raise UsageError(f"{where}: {key} must be one line of at most 200 characters")
+        if text:
+            out[key] = text
+    return out
+
+
+def read_details(data: str | Path) -> dict[str, str]:
+    """The report details of ``report.yaml`` in a data folder (empty when there is none).
+
+    Parameters
+    ----------
+    data : str or Path
+        The data folder.
+
+    Returns
+    -------
+    dict of str to str
+        ``author``, ``contact``, ``version``, ``extracted`` as given.
+
+    Raises
+    ------
+    UsageError
+        Naming the file, when it is not a YAML mapping of those fields.
+    """
+    import yaml
+
+    file = Path(data).expanduser() / DETAILS_FILE
+    if not file.is_file():
+        return {}
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"{file} cannot be read: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise UsageError(f"{file} must be a list of 'field: value' lines ({', '.join(DETAILS)})")
+    return check_details({str(k): v for k, v in loaded.items()}, str(file))
 
 
 def respect_umask(folder: Path) -> None:
