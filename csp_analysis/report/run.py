@@ -31,6 +31,10 @@ DEEP_DIVE = "deep_dive.ipynb"
 HTML_NAME = "strategic_assessment.html"
 ASSESSMENT_FILE = "assessment.pickle"
 KERNEL = "csp-assess"
+#: The kernel logs only critical problems: the ERROR line ipykernel writes when papermill
+#: shuts it down ("KeyboardInterrupt caught in kernel") is not news on a terminal. Errors of
+#: the report's cells reach the runner through the notebook, not this log.
+KERNEL_QUIET = "--IPKernelApp.log_level=CRITICAL"
 
 
 def slug(text: str) -> str:
@@ -281,7 +285,7 @@ def build_report(
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=[KERNEL_QUIET],
             )
         except PapermillExecutionError as exc:
             nb = nbformat.read(executed, as_version=4)

@@ -89,7 +89,9 @@ def render(result: SectionResult, a: Report) -> list:
                     "Rank": r["rank"],
                     "Category": r["category"],
                     "Total score": [fmt(v) for v in r["total_score"]],
-                    "Factors without data": r["factors_missing"].fillna(""),
+                    "Factors without data": r["factors_missing"]
+                    .fillna("")
+                    .str.replace("_", " ", regex=False),
                 }
             ),
             "risk",
@@ -105,7 +107,8 @@ def render(result: SectionResult, a: Report) -> list:
         )
     blocks.append(
         md(
-            "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
+            "_Scores, weights and sources: the risk-matrix settings of csp-assess, described in "
+            "its guide to the risk matrix. "
             "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
             "crime (2018). A factor without data is shown as n/a and never counted as zero._"
         )
