@@ -117,7 +117,9 @@ def test_cover_shows_the_details_and_the_summary_comes_first(printed: Path) -> N
     for value in ("Jo Bloggs, Community Safety Analyst", "jo.bloggs@example.org", "Draft 2"):
         assert value in text
     assert "Data extracted: 10 April 2026" in text
-    headings = [h.get_text(" ").strip() for h in soup.select("main h1, main h2")]
+    headings = [
+        h.get_text(" ").replace("\u00b6", "").strip() for h in soup.select("main h1, main h2")
+    ]
     assert headings[0].startswith("Elderbrook Community Safety Partnership")
     assert headings[1:3] == [
         "Summary",
@@ -209,3 +211,32 @@ def test_visible_text_has_no_identifiers_or_paths(printed: Path) -> None:
     assert "Summary" in text  # the check reads the report, not an empty page
     assert _IDENTIFIER.findall(text) == []
     assert _PATH.findall(text) == []
+
+
+def test_commentary_is_read_sanitised_and_empty_slots_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csp_analysis.report import display as show
+    from csp_analysis.report.run import read_commentary
+
+    assert read_commentary(tmp_path) == {}
+    (tmp_path / "commentary").mkdir()
+    (tmp_path / "commentary" / "change.md").write_text(
+        "Shoplifting rose after the **new retail park** opened. <script>x()</script>",
+        encoding="utf-8",
+    )
+    notes = read_commentary(tmp_path)
+    assert list(notes) == ["change"]
+    shown: list[str] = []
+    monkeypatch.setattr(show, "display", lambda block: shown.append(block.data))
+    show.use_commentary(notes)
+    try:
+        show.commentary("change")
+        show.commentary("horizon")
+        show.commentary("trends")  # not a statutory slot: nothing when empty
+    finally:
+        show.use_commentary(None)
+    assert len(shown) == 2
+    assert "**new retail park**" in shown[0]
+    assert "<script>" not in shown[0] and "&lt;script&gt;" in shown[0]
+    assert "commentary/horizon.md" in shown[1] and "horizon scanning" in shown[1]

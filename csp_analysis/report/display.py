@@ -293,12 +293,14 @@ def gaps(a: Assessment) -> None:
     """
     if not a.gaps:
         display(Markdown("Every section could be computed from the data given."))
+        commentary("gaps")
         return
     lines = [
         f"- **{SECTION_TITLES.get(name, name)}:** {GAP_COSTS.get(name, 'not covered')}. {gap}"
         for name, gap in a.gaps.items()
     ]
     display(Markdown("\n".join(lines)))
+    commentary("gaps")
 
 
 def findings(a: Assessment) -> None:
@@ -313,6 +315,79 @@ def findings(a: Assessment) -> None:
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
     display(Markdown("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
+
+
+#: The statutory slots an assessment must fill in the analyst's own words: the section whose
+#: ``commentary/<section>.md`` fills each, and what the slot is for.
+STATUTORY_SLOTS = {
+    "change": "why things changed",
+    "gaps": "gaps in knowledge",
+    "horizon": "horizon scanning (what is coming that will affect community safety)",
+    "partners": "partner context (what partner agencies see)",
+}
+
+#: The analyst's commentary by section, set by :func:`use_commentary` (the runner reads it
+#: from ``commentary/*.md`` in the data folder).
+_COMMENTARY: dict[str, str] = {}
+
+
+def use_commentary(commentary: dict[str, str] | None) -> None:
+    """Set the analyst's commentary shown under each section.
+
+    Parameters
+    ----------
+    commentary : dict of str to str, optional
+        Markdown text by section name (``change``, ``trends``, ..., and the statutory slots
+        ``gaps``, ``horizon``, ``partners``); None or empty for none.
+    """
+    _COMMENTARY.clear()
+    _COMMENTARY.update({str(k): str(v) for k, v in (commentary or {}).items()})
+
+
+def sanitise_markdown(text: str) -> str:
+    """The analyst's Markdown with any HTML made inert (shown as typed, never run).
+
+    Parameters
+    ----------
+    text : str
+        Markdown written by the analyst.
+
+    Returns
+    -------
+    str
+        The text with ``&``, ``<`` and ``>`` at the start of a tag escaped; Markdown
+        emphasis, lists and links are kept (links only when they are http(s) or mailto).
+
+    Examples
+    --------
+    >>> sanitise_markdown("Rise in **burglary** <script>x</script>")
+    'Rise in **burglary** &lt;script&gt;x&lt;/script&gt;'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = re.sub(r"(?m)(?<!^)>", "&gt;", text)  # a '>' that starts a line quotes it
+    # a link to anything but the web or e-mail keeps only its words
+    return re.sub(r"\[([^\]]*)\]\((?!https?:|mailto:)[^)]*\)", r"\1", text)
+
+
+def commentary(name: str) -> None:
+    """The analyst's words for a section or statutory slot, or, for a statutory slot, a line
+    saying it is empty and which file fills it.
+
+    Parameters
+    ----------
+    name : str
+        A section name or one of :data:`STATUTORY_SLOTS`.
+    """
+    text = _COMMENTARY.get(name, "").strip()
+    if text:
+        display(Markdown("**Analyst's commentary**\n\n" + sanitise_markdown(text)))
+    elif name in STATUTORY_SLOTS:
+        display(
+            Markdown(
+                f"_No commentary on {STATUTORY_SLOTS[name]} yet: the analyst adds it as "
+                f"commentary/{name}.md in the data folder._"
+            )
+        )
 
 
 def section(a: Assessment, name: str) -> None:
@@ -335,9 +410,10 @@ def section(a: Assessment, name: str) -> None:
     result = a.section(name)
     if not result.available:  # what is missing and which file would fill it
         display(Markdown(f"_{result.gap}_"))
-        return
-    for block in find_section(name).render(result, a):
-        display(block)
+    else:
+        for block in find_section(name).render(result, a):
+            display(block)
+    commentary(name)
 
 
 def method_notes(a: Assessment) -> None:

@@ -237,6 +237,7 @@ def build_report(
     if details is None and isinstance(data, str | Path):
         details = read_details(data)
     details = check_details(details or {}, "the report details")
+    notes = read_commentary(data) if isinstance(data, str | Path) else {}
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
@@ -252,6 +253,8 @@ def build_report(
         "assessment_file": ASSESSMENT_FILE,
         **details,
     }
+    if notes:
+        params["commentary"] = notes
     if category is None:
         final = Path(out) / slug(area) / slug(year)
         nb_name, html_name = NOTEBOOK, HTML_NAME
@@ -390,6 +393,37 @@ def read_details(data: str | Path) -> dict[str, str]:
     if not isinstance(loaded, dict):
         raise UsageError(f"{file} must be a list of 'field: value' lines ({', '.join(DETAILS)})")
     return check_details({str(k): v for k, v in loaded.items()}, str(file))
+
+
+def read_commentary(data: str | Path) -> dict[str, str]:
+    """The analyst's commentary: ``commentary/<section>.md`` files in the data folder.
+
+    Parameters
+    ----------
+    data : str or Path
+        The data folder.
+
+    Returns
+    -------
+    dict of str to str
+        Markdown text by file stem (a section name such as ``change``, or a statutory slot:
+        ``gaps``, ``horizon``, ``partners``); empty when there is no ``commentary`` folder.
+
+    Raises
+    ------
+    UsageError
+        Naming a file that is not UTF-8 text.
+    """
+    folder = Path(data).expanduser() / "commentary"
+    notes: dict[str, str] = {}
+    if not folder.is_dir():
+        return notes
+    for file in sorted(folder.glob("*.md")):
+        try:
+            notes[file.stem] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file} cannot be read as UTF-8 text: {exc}") from None
+    return notes
 
 
 def respect_umask(folder: Path) -> None:
