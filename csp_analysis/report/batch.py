@@ -8,6 +8,7 @@ at a time. An area that fails does not stop the others: it is reported in the su
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import shutil
@@ -345,7 +346,17 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
             {"area": r.area, "href": href, "year": r.year or "–", "status": status, **_headline(r)}
         )
     failed = sum(r.state == "failed" for r in runs)
+    chosen = {r.area for r in runs}
+    forces = [f for f in ds.forces if chosen & set(ds.areas_of_force(f))]
+    years = sorted({r.year for r in runs if r.year})
+    title = "Strategic assessments"
+    if len(forces) == 1:
+        title += f": {forces[0]}"
+    if years:
+        title += f", {' and '.join(years)}" if len(years) <= 2 else f", {years[0]} to {years[-1]}"
     page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
+        title=title,
+        generated=datetime.date.today().strftime("%-d %B %Y"),
         name=ds.name,
         classification=classification,
         rows=rows,
