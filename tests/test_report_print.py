@@ -239,4 +239,4 @@ def test_commentary_is_read_sanitised_and_empty_slots_are_named(
     assert len(shown) == 2
     assert "**new retail park**" in shown[0]
     assert "<script>" not in shown[0] and "&lt;script&gt;" in shown[0]
-    assert "commentary/horizon.md" in shown[1] and "horizon scanning" in shown[1]
+    assert "horizon.md in the commentary folder" in shown[1] and "horizon scanning" in shown[1]

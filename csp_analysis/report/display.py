@@ -385,7 +385,7 @@ def commentary(name: str) -> None:
         display(
             Markdown(
                 f"_No commentary on {STATUTORY_SLOTS[name]} yet: the analyst adds it as "
-                f"commentary/{name}.md in the data folder._"
+                f"{name}.md in the commentary folder of the data folder._"
             )
         )
 
