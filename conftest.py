@@ -143,6 +143,7 @@ TIERS: dict[str, str] = {
     "tests/test_rates.py": "unit",
     "tests/test_risk_matrix.py": "unit",
     "tests/test_run_notebook.py": "integration",  # the CLI in-process, jupytext
+    "tests/test_report_print.py": "e2e",  # papermill, nbconvert and WeasyPrint
     "tests/test_run_report.py": "e2e",
     # A report section's own test (tests/test_section_<name>.py) needs no entry of its own:
     # adding a section touches only its module, the notebook text and this test.

@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         ".md text form; it must keep its 'parameters' cell)",
     )
     _suppress_option(run)
+    _pdf_option(run)
+    for flag, what in (
+        ("--author", "author named on the cover"),
+        ("--contact", "contact (e-mail or telephone) on the cover"),
+        ("--report-version", "version of the report on the cover, e.g. 'Draft 2'"),
+        ("--extracted", "date the data were extracted, shown on the cover"),
+    ):
+        run.add_argument(flag, help=f"{what} (default: report.yaml in the data folder)")
     run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     batch = sub.add_parser("batch", help="build the reports of every area of a force (or a list)")
     batch.add_argument("--data", help="data folder (default: the built-in synthetic demo)")
@@ -74,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="protective marking on every page (default: %(default)s)",
     )
     _suppress_option(batch)
+    _pdf_option(batch)
     batch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     val = sub.add_parser(
         "validate",
@@ -156,6 +165,26 @@ def _suppress_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _pdf_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write an A4 PDF beside each HTML report, for committee papers",
+    )
+
+
+def _details(args: argparse.Namespace) -> dict[str, str] | None:
+    """The cover details given on the command line, or None to read report.yaml."""
+    given = {
+        "author": args.author,
+        "contact": args.contact,
+        "version": args.report_version,
+        "extracted": args.extracted,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    return given or None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``csp-assess run``: build the report and print the HTML's path.
 
@@ -181,6 +210,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         category=args.category,
         suppress_below=args.suppress_below,
         min_months=args.min_months,
+        pdf=args.pdf,
+        details=_details(args),
     )
     warning = period_warning(assessment)
     if warning:
@@ -221,6 +252,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         classification=args.classification,
         suppress_below=args.suppress_below,
         min_months=args.min_months,
+        pdf=args.pdf,
     )
     failed = [r for r in runs if r.state != "done"]
     print(

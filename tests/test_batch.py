@@ -210,6 +210,21 @@ def test_index_page_escapes_names_links_relatively_and_marks_top_and_bottom(
     }
 
 
+def test_index_title_names_the_force_and_the_year_and_the_date(tmp_path: Path) -> None:
+    import datetime
+
+    from csp_analysis.report.batch import AreaRun, write_index
+
+    runs = [
+        AreaRun("Elderbrook", state="done", year="2025/26"),
+        AreaRun("Saltridge", state="done", year="2025/26"),
+    ]
+    html = write_index(runs, tmp_path, "OFFICIAL", load()).read_text(encoding="utf-8")
+    title = "Strategic assessments: Wessmoor Constabulary, 2025/26"
+    assert f"<title>{title}</title>" in html and f"<h1>{title}</h1>" in html
+    assert f"Generated on {datetime.date.today().strftime('%-d %B %Y')}." in html
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -196,9 +196,11 @@ def test_table_of_contents_links_to_headings(soup: BeautifulSoup) -> None:
         target = soup.find(id=href[1:])
         assert target is not None, f"no element with id {href[1:]!r}"
         assert target.name in ("h1", "h2", "h3")
-    # the contents comes before the report itself
-    main = soup.find("main")
-    assert main is not None and toc.find_next("main") is main
+    # the contents comes right after the cover (the cell with the title), not before it
+    title = soup.select_one("main h1")
+    assert title is not None
+    cover = title.find_parent(class_="jp-Cell")
+    assert "csp-cover" in cover["class"] and cover.find_next_sibling() is toc
     # h4 and deeper are not listed; the two "Notes" headings got distinct ids
     notes = [h["id"] for h in soup.select("main h3[id]") if h.get_text().startswith("Notes")]
     assert len(notes) == 2 and len(set(notes)) == 2

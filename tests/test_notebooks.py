@@ -25,6 +25,11 @@ PARAMETERS = (
     "suppress_below",
     "min_months",
     "assessment_file",
+    "author",
+    "contact",
+    "version",
+    "extracted",
+    "commentary",
 )
 
 
@@ -103,8 +108,8 @@ def test_an_edit_saved_from_jupyterlab_keeps_the_pair_valid(tmp_path: Path) -> N
     manager = TextFileContentsManager(root_dir=str(tmp_path))
     model = manager.get("strategic_assessment.ipynb")
     nb = model["content"]
-    index = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Key findings"))
-    edited = "## Key findings\n\nEdited in JupyterLab: the three points that matter most."
+    index = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary"))
+    edited = "## Summary\n\nEdited in JupyterLab: the three points that matter most."
     nb.cells[index].source = edited
     manager.save(model, "strategic_assessment.ipynb")
 

@@ -8,6 +8,7 @@ at a time. An area that fails does not stop the others: it is reported in the su
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import shutil
@@ -145,6 +146,8 @@ def _run_one(
     suppress_below: int,
     min_months: int = defaults.MIN_MONTHS,
     folder: str | None = None,
+    pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> tuple[str, str, str, dict[str, str], str]:
     """Worker: build one area's report; returns (html path, period label, error message,
     headline, warning)."""
@@ -164,6 +167,8 @@ def _run_one(
             suppress_below=suppress_below,
             min_months=min_months,
             area_folder=folder,
+            pdf=pdf,
+            details=details,
         )
         warning = period_warning(assessment) or ""
         return str(path), assessment.year, "", assessment.headline(), warning
@@ -243,6 +248,7 @@ def run_batch(
     suppress_below: int = defaults.SUPPRESS_BELOW,
     stream: TextIO | None = None,
     min_months: int = defaults.MIN_MONTHS,
+    pdf: bool = False,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.
 
@@ -269,6 +275,9 @@ def run_batch(
         (default: standard error).
     min_months : int
         A change compared on fewer months than this is provisional (default 9).
+        Where progress is written (default: standard error).
+    pdf : bool
+        Also print each report as an A4 PDF beside its HTML.
 
     Returns
     -------
@@ -281,8 +290,16 @@ def run_batch(
         For a bad choice of areas or year (before any report runs).
     DataError
         If a file of the data folder cannot be read at all (before any report runs).
+    ReportError
+        If a PDF was asked for and no PDF engine can be loaded (before any report runs).
     """
-    from csp_analysis.report.run import refuse_unreadable
+    from csp_analysis.report.run import read_details, refuse_unreadable
+
+    details = read_details(data) if data is not None else {}  # report.yaml, for every cover
+    if pdf:
+        from csp_analysis.report.pdf import pdf_engine
+
+        pdf_engine()
 
     ds = load(data)
     refuse_unreadable(ds)  # once, before any worker starts
@@ -322,6 +339,8 @@ def run_batch(
                         suppress_below,
                         min_months,
                         folders[run.area],
+                        pdf,
+                        details,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()
@@ -393,10 +412,18 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
             {"area": r.area, "href": href, "year": r.year or "–", "status": status, **_headline(r)}
         )
     failed = sum(r.state == "failed" for r in runs)
-    areas = {r.area for r in runs}
+    chosen = {r.area for r in runs}
     # The forces of the areas, never the data folder's name (a user name when --data ~).
-    forces = [f for f in ds.forces if areas & set(ds.areas_of_force(f))]
+    forces = [f for f in ds.forces if chosen & set(ds.areas_of_force(f))]
+    years = sorted({r.year for r in runs if r.year})
+    title = "Strategic assessments"
+    if len(forces) == 1:
+        title += f": {forces[0]}"
+    if years:
+        title += f", {' and '.join(years)}" if len(years) <= 2 else f", {years[0]} to {years[-1]}"
     page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
+        title=title,
+        generated=datetime.date.today().strftime("%-d %B %Y"),
         name=" and ".join(forces),
         classification=classification,
         rows=rows,

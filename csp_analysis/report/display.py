@@ -8,6 +8,7 @@ published tables); they compute no statistic.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pandas as pd
 from IPython.display import display
@@ -59,14 +60,60 @@ def generated_line(today: datetime.date | None = None) -> str:
     return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
-def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
-    """Title block: area, year, force, sources, population and the synthetic-data banner.
+#: The heading of each section in the report, for the list of what could not be covered.
+SECTION_TITLES = {
+    "coverage": "Data coverage",
+    "change": "Crime and anti-social behaviour by category",
+    "monthly": "Monthly trends",
+    "trends": "Trends over the years",
+    "spc": "Unusual months",
+    "seasonality": "Seasonality",
+    "comparators": "How the area compares",
+    "districts": "The force's districts",
+    "hotspots": "Where crime happens",
+    "survey": "What residents think",
+    "plan": "Last year's plan",
+    "risk": "Choosing priorities: the risk matrix",
+    "priorities": "Recommended priorities",
+    "quality": "Files read",
+}
+
+#: What the reader loses when a section cannot be computed.
+GAP_COSTS = {
+    "coverage": "the reader cannot tell what the figures rest on",
+    "change": "no year-on-year change can be reported",
+    "monthly": "month-by-month patterns cannot be seen",
+    "trends": "a steady rise or fall over several years cannot be told from one year's change",
+    "spc": "months that stand out cannot be told from ordinary variation",
+    "seasonality": "the usual pattern across the year cannot be separated from real change",
+    "comparators": "the area cannot be compared with similar places or per resident",
+    "districts": "the area cannot be placed among the force's other partnerships",
+    "hotspots": "the places where crime concentrates cannot be shown",
+    "survey": "the priorities cannot reflect what residents say",
+    "plan": "last year's delivery cannot be reviewed",
+    "risk": "the priorities cannot be scored on harm, cost and concern",
+    "priorities": "no priorities can be recommended from the evidence",
+    "quality": "the files read cannot be listed",
+}
+
+
+def cover(
+    a: Assessment,
+    classification: str = defaults.MARKING,
+    *,
+    author: str | None = None,
+    contact: str | None = None,
+    version: str | None = None,
+    extracted: str | None = None,
+) -> None:
+    """Title block: partnership, period, author and contact, version, data, marking.
 
     Displays Markdown: the title, the banner for synthetic data, the assessed and comparison
-    financial years, the police force (or "not known"), the source of each kind of count,
-    the population with its note (or "not known" with the reason), the classification and
-    :func:`generated_line`. When months are missing from either year they are listed, with
-    the statement that they are never treated as zero.
+    financial years, the police force (or "not known"), the author, contact, version and
+    data extraction date where given, the source of each kind of count, the population with
+    its note (or "not known" with the reason), the classification and :func:`generated_line`.
+    When months are missing from either year they are listed, with the statement that they
+    are never treated as zero.
 
     Parameters
     ----------
@@ -75,6 +122,10 @@ def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
     classification : str, default "OFFICIAL"
         Protective marking printed on the cover, e.g. ``"OFFICIAL-SENSITIVE"``; shown as
         given.
+    author, contact, version, extracted : str, optional
+        Who wrote the assessment, how to reach them, the report's version (e.g. "Draft 2")
+        and the date the data were extracted; lines left out when not given (``csp-assess
+        run --author ...`` or ``report.yaml`` in the data folder fills them).
     """
     facts = a.section("coverage").facts
     population, pop_note = facts["population"], facts["population_note"]
@@ -85,6 +136,16 @@ def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
         f"- **Assessed period:** {a.period.description}, compared with the same months a "
         f"year earlier ({a.previous_year})",
         f"- **Police force:** {a.force or 'not known'}",
+    ]
+    for label, value in (
+        ("Author", author),
+        ("Contact", contact),
+        ("Version", version),
+        ("Data extracted", extracted),
+    ):
+        if value is not None and str(value).strip():
+            lines.append(f"- **{label}:** {_plain(value)}")
+    lines += [
         "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in facts["sources"].items()),
         f"- **Population:** {num(population)} ({pop_note})"
         if population
@@ -104,6 +165,145 @@ def cover(a: Assessment, classification: str = defaults.MARKING) -> None:
     display(md("\n".join(lines)))
 
 
+def _plain(value: object) -> str:
+    """Text given by the analyst, shown as written (Markdown and HTML characters escaped)."""
+    import html
+
+    text = " ".join(str(value).split())
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>-])", r"\\\1", html.unescape(text)).replace("&", "&amp;")
+
+
+def summary_findings(a: Assessment, limit: int = 5) -> list[str]:
+    """The few findings the summary leads with: All crime and ASB first, then the first
+    finding of each other section, then the rest, at most ``limit``.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+    limit : int
+        How many at most.
+
+    Returns
+    -------
+    list of str
+        Sentences of :attr:`Assessment.findings`, without those that list the recommended
+        priorities (the summary lists those apart).
+    """
+    by_section = {
+        name: [f for f in r.findings if not f.startswith("The recommended priorities")]
+        for name, r in a.results.items()
+        if name != "priorities" or r.findings
+    }
+    by_section["priorities"] = [
+        f
+        for f in by_section.get("priorities", [])
+        if "(rank " not in f and not f.startswith("With every weight")
+    ]
+    change = by_section.pop("change", [])
+    chosen = change[:2] + [f[0] for f in by_section.values() if f] + change[2:]
+    return chosen[:limit]
+
+
+def summary(a: Assessment) -> None:
+    """The one-page summary: headline numbers, the main findings, the recommended priorities
+    and the one caveat that matters most.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
+    change = a.table("yoy_categories")
+    lines: list[str] = []
+    rows = change[change["category"].isin([ALL_CRIME, "Anti-social behaviour"])]
+    if len(rows):
+        lines += [
+            f"| | {a.previous_year} | {a.year} | Change | Is the change real? |",
+            "|:--|--:|--:|--:|:--|",
+        ]
+        for _, r in rows.iterrows():
+            pct = r["pct_change"]
+            pct_text = "" if pd.isna(pct) else f" ({pct:+.1f}%)"
+            change_text = "–" if pd.isna(r["change"]) else f"{int(r['change']):+,}{pct_text}"
+            verdict = "significant" if r["significant"] is True else "within normal variation"
+            lines.append(
+                f"| {r['category']} | {num(r['previous'])} | {num(r['current'])} | "
+                f"{change_text} | {verdict} |"
+            )
+        lines.append("")
+    found = summary_findings(a)
+    if found:
+        lines += ["**Main findings**", ""] + [f"{i}. {f}" for i, f in enumerate(found, 1)]
+        lines.append("")
+    prio = a.table("priorities")
+    if len(prio):
+        lines += ["**Recommended priorities**", ""]
+        for _, r in prio.head(3).iterrows():
+            lines.append(f"{int(r['rank'])}. **{r['category']}**: {r['reasons']}.")
+        lines.append("")
+    lines += [f"**The caveat that matters:** {caveat(a)}"]
+    display(Markdown("\n".join(lines)))
+
+
+def caveat(a: Assessment) -> str:
+    """The one data caveat a reader of the summary must not miss.
+
+    Missing months come first, then parts of the assessment that could not be computed,
+    then, for the synthetic demo, that it is fictional; otherwise that recorded crime
+    measures what is reported and recorded.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    missing = a.section("coverage").facts.get("missing") or []
+    if missing:
+        return (
+            f"{len(missing)} month(s) are missing from {a.previous_year} or {a.year} "
+            "(listed on the cover); changes compare only the months both years have."
+        )
+    if a.gaps:
+        names = ", ".join(SECTION_TITLES.get(n, n).lower() for n in a.gaps)
+        return (
+            f"{len(a.gaps)} part(s) of the assessment could not be computed ({names}); "
+            "the next section says which file would fill each."
+        )
+    if a.synthetic:
+        return "the data are synthetic: no figure here describes a real place."
+    return (
+        "recorded crime counts what was reported to and recorded by the police, not all "
+        "crime: a change can reflect reporting or recording as well as crime."
+    )
+
+
+def gaps(a: Assessment) -> None:
+    """What the assessment could not cover and how to fix it: one line per section that
+    could not be computed, with what it costs the reader and the file that would fill it.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    """
+    if not a.gaps:
+        display(Markdown("Every section could be computed from the data given."))
+        commentary("gaps")
+        return
+    lines = [
+        f"- **{SECTION_TITLES.get(name, name)}:** {GAP_COSTS.get(name, 'not covered')}. {gap}"
+        for name, gap in a.gaps.items()
+    ]
+    display(Markdown("\n".join(lines)))
+    commentary("gaps")
+
+
 def findings(a: Assessment) -> None:
     """The key findings as a bulleted list.
 
@@ -116,6 +316,79 @@ def findings(a: Assessment) -> None:
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
     display(md("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
+
+
+#: The statutory slots an assessment must fill in the analyst's own words: the section whose
+#: ``commentary/<section>.md`` fills each, and what the slot is for.
+STATUTORY_SLOTS = {
+    "change": "why things changed",
+    "gaps": "gaps in knowledge",
+    "horizon": "horizon scanning (what is coming that will affect community safety)",
+    "partners": "partner context (what partner agencies see)",
+}
+
+#: The analyst's commentary by section, set by :func:`use_commentary` (the runner reads it
+#: from ``commentary/*.md`` in the data folder).
+_COMMENTARY: dict[str, str] = {}
+
+
+def use_commentary(commentary: dict[str, str] | None) -> None:
+    """Set the analyst's commentary shown under each section.
+
+    Parameters
+    ----------
+    commentary : dict of str to str, optional
+        Markdown text by section name (``change``, ``trends``, ..., and the statutory slots
+        ``gaps``, ``horizon``, ``partners``); None or empty for none.
+    """
+    _COMMENTARY.clear()
+    _COMMENTARY.update({str(k): str(v) for k, v in (commentary or {}).items()})
+
+
+def sanitise_markdown(text: str) -> str:
+    """The analyst's Markdown with any HTML made inert (shown as typed, never run).
+
+    Parameters
+    ----------
+    text : str
+        Markdown written by the analyst.
+
+    Returns
+    -------
+    str
+        The text with ``&``, ``<`` and ``>`` at the start of a tag escaped; Markdown
+        emphasis, lists and links are kept (links only when they are http(s) or mailto).
+
+    Examples
+    --------
+    >>> sanitise_markdown("Rise in **burglary** <script>x</script>")
+    'Rise in **burglary** &lt;script&gt;x&lt;/script&gt;'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = re.sub(r"(?m)(?<!^)>", "&gt;", text)  # a '>' that starts a line quotes it
+    # a link to anything but the web or e-mail keeps only its words
+    return re.sub(r"\[([^\]]*)\]\((?!https?:|mailto:)[^)]*\)", r"\1", text)
+
+
+def commentary(name: str) -> None:
+    """The analyst's words for a section or statutory slot, or, for a statutory slot, a line
+    saying it is empty and which file fills it.
+
+    Parameters
+    ----------
+    name : str
+        A section name or one of :data:`STATUTORY_SLOTS`.
+    """
+    text = _COMMENTARY.get(name, "").strip()
+    if text:
+        display(Markdown("**Analyst's commentary**\n\n" + sanitise_markdown(text)))
+    elif name in STATUTORY_SLOTS:
+        display(
+            Markdown(
+                f"_No commentary on {STATUTORY_SLOTS[name]} yet: the analyst adds it as "
+                f"{name}.md in the commentary folder of the data folder._"
+            )
+        )
 
 
 def section(a: Assessment, name: str) -> None:
@@ -138,9 +411,10 @@ def section(a: Assessment, name: str) -> None:
     result = a.section(name)
     if not result.available:  # what is missing and which file would fill it
         display(md(f"_{result.gap}_"))
-        return
-    for block in find_section(name).render(result, a):
-        display(block)
+    else:
+        for block in find_section(name).render(result, a):
+            display(block)
+    commentary(name)
 
 
 def method_notes(a: Assessment) -> None:

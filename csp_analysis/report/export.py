@@ -382,12 +382,46 @@ def _dedupe_heading_ids(soup: BeautifulSoup) -> None:
                 anchor["href"] = f"#{hid}"
 
 
+def _place_front_matter(soup: BeautifulSoup) -> None:
+    """Put the contents list after the cover (the cell holding the page's ``h1``), not before
+    the title, and mark the cells from the first ``Appendix`` heading on with class
+    ``csp-appendix`` (the printed report starts them on a new page, in smaller type), and cells
+    with three charts or more ``csp-gallery`` (printed two to a row)."""
+    nav = soup.select_one("nav.csp-toc")
+    title = soup.select_one("main h1")
+    cover = title.find_parent(class_="jp-Cell") if title is not None else None
+    if nav is not None and cover is not None:
+        cover.insert_after(nav.extract())
+        cover["class"] = [*cover.get("class", []), "csp-cover"]
+    appendix = False
+    for cell in soup.select("main .jp-Cell"):
+        heading = cell.select_one(".jp-RenderedMarkdown h2")
+        text = heading.get_text(" ").strip() if heading is not None else ""
+        if text.startswith("Appendix") and not appendix:
+            appendix = True
+            cell["class"] = [*cell.get("class", []), "csp-appendix-start"]
+        if appendix:
+            cell["class"] = [*cell.get("class", []), "csp-appendix"]
+        if len(cell.select(".jp-OutputArea-output figure")) >= 3:  # small multiples
+            cell["class"] = [*cell.get("class", []), "csp-gallery"]
+            n = 0
+            for child in cell.select(".jp-OutputArea-child"):
+                if child.select_one("figure") is None:
+                    n = 0  # text between charts: the next chart starts a row
+                    continue
+                row_start = ["csp-gallery-row"] if n % 2 == 0 else []
+                child["class"] = [*child.get("class", []), "csp-gallery-item", *row_start]
+                n += 1
+
+
 def _postprocess(html: str) -> str:
-    """Make heading ids unique and mark text cells of tables for alignment."""
+    """Make heading ids unique, mark text cells of tables for alignment, and place the
+    contents after the cover."""
     soup = BeautifulSoup(html, "html.parser")
     _dedupe_heading_ids(soup)
     _align_tables(soup)
     _drop_script_links(soup)
+    _place_front_matter(soup)
     return str(soup)
 
 

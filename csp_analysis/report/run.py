@@ -33,6 +33,10 @@ DEEP_DIVE = "deep_dive.ipynb"
 HTML_NAME = "strategic_assessment.html"
 ASSESSMENT_FILE = "assessment.pickle"
 KERNEL = "csp-assess"
+#: The kernel logs only critical problems: the ERROR line ipykernel writes when papermill
+#: shuts it down ("KeyboardInterrupt caught in kernel") is not news on a terminal. Errors of
+#: the report's cells reach the runner through the notebook, not this log.
+KERNEL_QUIET = "--IPKernelApp.log_level=CRITICAL"
 
 
 def slug(text: str) -> str:
@@ -132,6 +136,8 @@ def run_report(
     category: str | None = None,
     suppress_below: int = defaults.SUPPRESS_BELOW,
     min_months: int = defaults.MIN_MONTHS,
+    pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -163,6 +169,13 @@ def run_report(
         report's method notes state the rule.
     min_months : int
         A change compared on fewer months than this (default 9 of 12) is provisional.
+    pdf : bool
+        Also print the report as an A4 PDF beside the HTML (``strategic_assessment.pdf``),
+        with :func:`csp_analysis.report.pdf.export_pdf`.
+    details : dict of str to str, optional
+        What the cover shows about the report: ``author``, ``contact``, ``version``,
+        ``extracted`` (the data extraction date). Default: ``report.yaml`` in the data
+        folder when there is one (:func:`read_details`).
 
     Returns
     -------
@@ -175,10 +188,21 @@ def run_report(
         Unknown area or year, or a ``notebook`` that is missing, unreadable or has no
         ``parameters`` cell (before anything runs).
     ReportError
-        The notebook failed; the failed executed notebook is kept beside the outputs.
+        The notebook failed (the failed executed notebook is kept beside the outputs), or a
+        PDF was asked for and no PDF engine can be loaded (said before anything runs).
     """
     return build_report(
-        data, area, year, out, classification, notebook, category, suppress_below, min_months
+        data,
+        area,
+        year,
+        out,
+        classification,
+        notebook,
+        category,
+        suppress_below,
+        min_months=min_months,
+        pdf=pdf,
+        details=details,
     )[0]
 
 
@@ -193,6 +217,8 @@ def build_report(
     suppress_below: int = defaults.SUPPRESS_BELOW,
     min_months: int = defaults.MIN_MONTHS,
     area_folder: str | None = None,
+    pdf: bool = False,
+    details: dict[str, str] | None = None,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -223,6 +249,11 @@ def build_report(
     area_folder : str, optional
         The area's folder name under ``out`` (default ``slug(area)``; a batch gives two areas
         whose names slug alike folders of their own).
+    pdf : bool
+        Also write the A4 PDF beside the HTML.
+    details : dict of str to str, optional
+        Author, contact, version and extraction date for the cover (default:
+        ``report.yaml`` in the data folder).
 
     Returns
     -------
@@ -244,7 +275,15 @@ def build_report(
             f"the suppression threshold must be a whole number of at least 1, "
             f"not {suppress_below!r}"
         )
+    if pdf:
+        from csp_analysis.report.pdf import pdf_engine
+
+        pdf_engine()  # no PDF engine here: say so before anything runs
     own_notebook = read_report_notebook(notebook) if notebook is not None else None
+    if details is None and isinstance(data, str | Path):
+        details = read_details(data)
+    details = check_details(details or {}, "the report details")
+    notes = read_commentary(data) if isinstance(data, str | Path) else {}
     ds = data if isinstance(data, Dataset) else load(data)
     refuse_unreadable(ds)
     if area is None and ds.synthetic:
@@ -260,7 +299,10 @@ def build_report(
         "suppress_below": suppress_below,
         "min_months": min_months,
         "assessment_file": ASSESSMENT_FILE,
+        **details,
     }
+    if notes:
+        params["commentary"] = notes
     if category is None:
         final = Path(out) / (area_folder or slug(area)) / period.slug
         nb_name, html_name = NOTEBOOK, HTML_NAME
@@ -277,6 +319,7 @@ def build_report(
     # Work in a private temporary folder outside --out (the handed assessment holds
     # records): a run that is killed or fails leaves nothing in the output folder.
     work = Path(tempfile.mkdtemp(prefix="csp-assess-run-"))
+    respect_umask(work)  # mkdtemp makes it owner-only; the report folder is for colleagues too
     try:
         if category is None:
             assessment.save(work)
@@ -297,7 +340,7 @@ def build_report(
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=[KERNEL_QUIET],
             )
         except PapermillExecutionError as exc:
             nb = nbformat.read(executed, as_version=4)
@@ -318,6 +361,10 @@ def build_report(
         problems = check_offline(html_path.read_text(encoding="utf-8"))
         if problems:
             raise ReportError("the HTML would load from the network: " + "; ".join(problems))
+        if pdf:
+            from csp_analysis.report.pdf import export_pdf
+
+            export_pdf(html_path)
         _swap_into_place(work, final)
     finally:
         if work.exists():
@@ -358,6 +405,127 @@ def period_warning(assessment: Assessment) -> str | None:
     if not result.facts.get("comparable", True):
         return f"{where}: no data for {assessment.previous_year}, so no change is assessed"
     return None
+
+
+#: What ``report.yaml`` (or ``details``) may say about the report, shown on its cover.
+DETAILS = ("author", "contact", "version", "extracted")
+DETAILS_FILE = "report.yaml"
+
+
+def check_details(details: dict[str, object], where: str) -> dict[str, str]:
+    """Check the report's details: known keys only, each a short line of text.
+
+    Parameters
+    ----------
+    details : dict
+        ``author``, ``contact``, ``version``, ``extracted`` (any subset).
+    where : str
+        Where they came from, for the message.
+
+    Returns
+    -------
+    dict of str to str
+        The details given, as text.
+
+    Raises
+    ------
+    UsageError
+        For an unknown key or a value that is not a single line.
+    """
+    unknown = sorted(set(details) - set(DETAILS))
+    if unknown:
+        raise UsageError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(DETAILS)}"
+        )
+    out: dict[str, str] = {}
+    for key, value in details.items():
+        if value is None:
+            continue
+        text = str(value).strip()
+        if "\n" in text or len(text) > 200:
+            raise UsageError(f"{where}: {key} must be one line of at most 200 characters")
+        if text:
+            out[key] = text
+    return out
+
+
+def read_details(data: str | Path) -> dict[str, str]:
+    """The report details of ``report.yaml`` in a data folder (empty when there is none).
+
+    Parameters
+    ----------
+    data : str or Path
+        The data folder.
+
+    Returns
+    -------
+    dict of str to str
+        ``author``, ``contact``, ``version``, ``extracted`` as given.
+
+    Raises
+    ------
+    UsageError
+        Naming the file, when it is not a YAML mapping of those fields.
+    """
+    import yaml
+
+    file = Path(data).expanduser() / DETAILS_FILE
+    if not file.is_file():
+        return {}
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"{file} cannot be read: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise UsageError(f"{file} must be a list of 'field: value' lines ({', '.join(DETAILS)})")
+    return check_details({str(k): v for k, v in loaded.items()}, str(file))
+
+
+def read_commentary(data: str | Path) -> dict[str, str]:
+    """The analyst's commentary: ``commentary/<section>.md`` files in the data folder.
+
+    Parameters
+    ----------
+    data : str or Path
+        The data folder.
+
+    Returns
+    -------
+    dict of str to str
+        Markdown text by file stem (a section name such as ``change``, or a statutory slot:
+        ``gaps``, ``horizon``, ``partners``); empty when there is no ``commentary`` folder.
+
+    Raises
+    ------
+    UsageError
+        Naming a file that is not UTF-8 text.
+    """
+    folder = Path(data).expanduser() / "commentary"
+    notes: dict[str, str] = {}
+    if not folder.is_dir():
+        return notes
+    for file in sorted(folder.glob("*.md")):
+        try:
+            notes[file.stem] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file} cannot be read as UTF-8 text: {exc}") from None
+    return notes
+
+
+def respect_umask(folder: Path) -> None:
+    """Give a folder made by :func:`tempfile.mkdtemp` (mode 700) the mode an ordinary
+    ``mkdir`` would give it under the process's umask (e.g. 755, or 775 with umask 002).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
 
 
 def read_report_notebook(path: str | Path) -> nbformat.NotebookNode:

@@ -113,7 +113,9 @@ def render(result: SectionResult, a: Report) -> list:
                     "Share of weight scored": [
                         "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
                     ],
-                    "Factors without data": r["factors_missing"].fillna(""),
+                    "Factors without data": r["factors_missing"]
+                    .fillna("")
+                    .str.replace("_", " ", regex=False),
                 }
             ),
             "risk",
@@ -129,7 +131,8 @@ def render(result: SectionResult, a: Report) -> list:
         )
     blocks.append(
         md(
-            "_Scores, weights and sources: the risk-matrix settings and `docs/risk_matrix.md`. "
+            "_Scores, weights and sources: the risk-matrix settings of csp-assess, described in "
+            "its guide to the risk matrix. "
             "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
             "crime (2018), as the cost of one crime (volume is scored on its own). A factor "
             "without "

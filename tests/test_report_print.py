@@ -1,0 +1,242 @@
+"""The report as a councillor receives it: the A4 PDF (WeasyPrint), the cover details, the
+summary, and output folders that colleagues can open."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from csp_analysis.cli import main
+from csp_analysis.exceptions import ReportError, UsageError
+from csp_analysis.paths import notebooks_dir
+
+pytestmark = pytest.mark.slow
+
+pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) reads the printed report")
+
+#: The issue's limits for the demo's printed report (issue 16): main body and whole document.
+MAX_BODY_PAGES = 12
+MAX_PAGES = 16
+#: A4 in PostScript points (210 mm x 297 mm at 72 points per 25.4 mm).
+A4 = (595.28, 841.89)
+
+
+def _engine_or_skip() -> None:
+    from csp_analysis.report.pdf import pdf_available
+
+    if not pdf_available():
+        pytest.skip("WeasyPrint or the Pango library is not installed: no PDF engine here")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _engine_or_skip()
+    out = tmp_path_factory.mktemp("out")
+    old = os.umask(0o022)
+    try:
+        code = main(
+            [
+                "run",
+                "--out",
+                str(out),
+                "--pdf",
+                # the notebook's text form: what this branch changed, whatever the .ipynb says
+                "--notebook",
+                str(notebooks_dir() / "strategic_assessment.md"),
+                "--author",
+                "Jo Bloggs, Community Safety Analyst",
+                "--contact",
+                "jo.bloggs@example.org",
+                "--report-version",
+                "Draft 2",
+                "--extracted",
+                "10 April 2026",
+            ]
+        )
+    finally:
+        os.umask(old)
+    assert code == 0
+    return out / "elderbrook" / "2025-26"
+
+
+def _pages(pdf: Path) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(pdf).pages]
+
+
+def test_pdf_is_a4_and_fits_the_committee_page_budget(printed: Path) -> None:
+    pdf = printed / "strategic_assessment.pdf"
+    reader = pypdf.PdfReader(pdf)
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) == pytest.approx(A4[0], abs=1)
+        assert float(box.height) == pytest.approx(A4[1], abs=1)
+    texts = _pages(pdf)
+    assert len(texts) <= MAX_PAGES
+    # the first page after the contents that starts the appendix ends the main body
+    appendix = next(i for i, t in enumerate(texts) if i > 0 and "Appendix: method" in t)
+    assert appendix <= MAX_BODY_PAGES  # pages before it (0-based index = count)
+    assert "Appendix: files read" in "".join(texts[appendix:])
+
+
+def test_every_page_has_its_number_and_the_marking(printed: Path) -> None:
+    texts = _pages(printed / "strategic_assessment.pdf")
+    n = len(texts)
+    for i, text in enumerate(texts[1:], start=2):  # the cover carries no number
+        assert f"Page {i} of {n}" in text
+    for text in texts:
+        assert "OFFICIAL" in text
+
+
+def test_contents_gives_the_page_each_heading_is_on(printed: Path) -> None:
+    texts = _pages(printed / "strategic_assessment.pdf")
+    contents = texts[0]
+    checked = 0
+    for heading in ("Summary", "Choosing priorities: the risk matrix", "Appendix: files read"):
+        m = re.search(re.escape(heading) + r"[ .\u2026]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert m, heading
+        page = int(m.group(1))
+        body = texts[page - 1]
+        assert heading in body, (heading, page)
+        # and not on an earlier page (other than the contents itself)
+        assert not any(heading in t for t in texts[1 : page - 1]), heading
+        checked += 1
+    assert checked == 3
+
+
+def test_cover_shows_the_details_and_the_summary_comes_first(printed: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    html = (printed / "strategic_assessment.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    for value in ("Jo Bloggs, Community Safety Analyst", "jo.bloggs@example.org", "Draft 2"):
+        assert value in text
+    assert "Data extracted: 10 April 2026" in text
+    headings = [
+        h.get_text(" ").replace("\u00b6", "").strip() for h in soup.select("main h1, main h2")
+    ]
+    assert headings[0].startswith("Elderbrook Community Safety Partnership")
+    assert headings[1:3] == [
+        "Summary",
+        "What this assessment could not cover, and how to fix it",
+    ]
+    # the contents list comes after the title, not before it
+    assert html.index('id="csp-toc-title"') > html.index("<h1")
+
+
+def test_report_folder_and_files_are_readable_by_the_group(printed: Path) -> None:
+    # umask 022 in the fixture: folders 755 and files 644, as mkdir and open would make them
+    for path in [printed, *printed.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & stat.S_IRGRP, path
+        if path.is_dir():
+            assert mode == 0o755, (path, oct(mode))
+
+
+def test_a_missing_pdf_engine_is_said_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csp_analysis.report.pdf import pdf_available
+    from csp_analysis.report.run import run_report
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
+    assert not pdf_available()
+    with pytest.raises(ReportError, match="pip install weasyprint"):
+        run_report(out=tmp_path, pdf=True)
+    assert not any(tmp_path.iterdir())
+
+
+def test_report_yaml_details_are_read_and_checked(tmp_path: Path) -> None:
+    from csp_analysis.report.run import read_details
+
+    assert read_details(tmp_path) == {}
+    (tmp_path / "report.yaml").write_text(
+        "author: A. Analyst\nversion: Final\nextracted: 2026-04-10\n", encoding="utf-8"
+    )
+    assert read_details(tmp_path) == {
+        "author": "A. Analyst",
+        "version": "Final",
+        "extracted": "2026-04-10",
+    }
+    (tmp_path / "report.yaml").write_text("author: A\nphone: 123\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"report\.yaml.*unknown field\(s\) phone"):
+        read_details(tmp_path)
+    (tmp_path / "report.yaml").write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"report\.yaml"):
+        read_details(tmp_path)
+
+
+#: The issue's limit for the demo's self-contained HTML (issue 16: it was 2.4 MB).
+MAX_HTML_BYTES = 1_500_000
+
+
+def test_html_report_is_light(printed: Path) -> None:
+    size = (printed / "strategic_assessment.html").stat().st_size
+    assert size <= MAX_HTML_BYTES, f"{size:,} bytes"
+
+
+def _main_body_text(html: str) -> str:
+    """The visible text of the report before its appendix (the appendix lists files read)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script", "head"]):
+        tag.decompose()
+    for cell in soup.select(".csp-appendix"):
+        cell.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+#: A file the reader is told to add or open (``survey.csv``) is a name to type, not an
+#: identifier: it is allowed; any other snake_case word or a path with a folder is not.
+_FILE_NAME = r"\.(?:csv|xlsx|yaml|md|html)\b"
+_IDENTIFIER = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b(?!" + _FILE_NAME + ")")
+_PATH = re.compile(r"\b[\w.-]+/[\w.-]+/?[\w./-]*\.\w{2,4}\b")
+
+
+def test_identifier_check_finds_what_it_should() -> None:
+    text = "Factors without data: public_concern; add survey.csv; see docs/risk_matrix.md"
+    assert _IDENTIFIER.findall(text) == ["public_concern"]  # risk_matrix.md: a file name
+    assert _PATH.findall(text) == ["docs/risk_matrix.md"]
+    assert not _IDENTIFIER.findall("add risk_scores.csv or data_quality.csv to the folder")
+
+
+def test_visible_text_has_no_identifiers_or_paths(printed: Path) -> None:
+    text = _main_body_text((printed / "strategic_assessment.html").read_text(encoding="utf-8"))
+    assert "Summary" in text  # the check reads the report, not an empty page
+    assert _IDENTIFIER.findall(text) == []
+    assert _PATH.findall(text) == []
+
+
+def test_commentary_is_read_sanitised_and_empty_slots_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csp_analysis.report import display as show
+    from csp_analysis.report.run import read_commentary
+
+    assert read_commentary(tmp_path) == {}
+    (tmp_path / "commentary").mkdir()
+    (tmp_path / "commentary" / "change.md").write_text(
+        "Shoplifting rose after the **new retail park** opened. <script>x()</script>",
+        encoding="utf-8",
+    )
+    notes = read_commentary(tmp_path)
+    assert list(notes) == ["change"]
+    shown: list[str] = []
+    monkeypatch.setattr(show, "display", lambda block: shown.append(block.data))
+    show.use_commentary(notes)
+    try:
+        show.commentary("change")
+        show.commentary("horizon")
+        show.commentary("trends")  # not a statutory slot: nothing when empty
+    finally:
+        show.use_commentary(None)
+    assert len(shown) == 2
+    assert "**new retail park**" in shown[0]
+    assert "<script>" not in shown[0] and "&lt;script&gt;" in shown[0]
+    assert "horizon.md in the commentary folder" in shown[1] and "horizon scanning" in shown[1]
