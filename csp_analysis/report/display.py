@@ -11,7 +11,7 @@ import datetime
 import re
 
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from csp_analysis import __version__, defaults
 from csp_analysis.analyses.monthly import monthly_wide
@@ -243,7 +243,7 @@ def summary(a: Assessment) -> None:
             lines.append(f"{int(r['rank'])}. **{r['category']}**: {r['reasons']}.")
         lines.append("")
     lines += [f"**The caveat that matters:** {caveat(a)}"]
-    display(Markdown("\n".join(lines)))
+    display(md("\n".join(lines)))
 
 
 def caveat(a: Assessment) -> str:
@@ -293,14 +293,14 @@ def gaps(a: Assessment) -> None:
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
     if not a.gaps:
-        display(Markdown("Every section could be computed from the data given."))
+        display(md("Every section could be computed from the data given."))
         commentary("gaps")
         return
     lines = [
         f"- **{SECTION_TITLES.get(name, name)}:** {GAP_COSTS.get(name, 'not covered')}. {gap}"
         for name, gap in a.gaps.items()
     ]
-    display(Markdown("\n".join(lines)))
+    display(md("\n".join(lines)))
     commentary("gaps")
 
 
@@ -380,7 +380,7 @@ def commentary(name: str) -> None:
         A section name or one of :data:`STATUTORY_SLOTS`.
     """
     text = _COMMENTARY.get(name, "").strip()
-    if text:
+    if text:  # sanitised here (escaping it again through md() would show "&amp;")
         display(Markdown("**Analyst's commentary**\n\n" + sanitise_markdown(text)))
     elif name in STATUTORY_SLOTS:
         display(
