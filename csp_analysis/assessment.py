@@ -24,7 +24,10 @@ from csp_analysis.model import Dataset, load
 from csp_analysis.periods import Period
 from csp_analysis.sections import Context, SectionResult, registry
 
-__all__ = ["Assessment", "assess", "open_assessment", "safe_cells"]
+__all__ = ["Assessment", "assess", "check_spc_baseline", "open_assessment", "safe_cells"]
+
+#: The shortest control-chart baseline accepted: fewer months give only trial limits.
+MIN_SPC_BASELINE = 12
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Assessment:
         Every section's result, by name, in report order.
     min_months : int
         A change compared on fewer months than this is provisional.
+    spc_baseline_months : int
+        How many months before the assessed period set the control charts' limits.
     """
 
     area: str
@@ -59,6 +64,7 @@ class Assessment:
     suppress_below: int
     results: Mapping[str, SectionResult] = field(default_factory=dict)
     min_months: int = defaults.MIN_MONTHS
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS
 
     @property
     def year(self) -> str:
@@ -268,6 +274,7 @@ def assess(
     suppress_below: int = defaults.SUPPRESS_BELOW,
     saved: str | Path | None = None,
     min_months: int = defaults.MIN_MONTHS,
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
 ) -> Assessment:
     """Compute one area's assessment: every section of the registry, in order.
 
@@ -294,6 +301,10 @@ def assess(
         A change compared on fewer months than this (of those present in both periods,
         default 9) is shown as provisional and kept out of the headline, chart titles,
         priorities and the batch index.
+    spc_baseline_months : int
+        How many months before the assessed period set the control charts' limits (default
+        36, three years; at least 12, and 24 or more for the seasonal adjustment); the report
+        names the months used.
 
     Returns
     -------
@@ -320,6 +331,7 @@ def assess(
             f"the completeness threshold must be a whole number of months from 1 to 12, "
             f"not {min_months!r}"
         )
+    check_spc_baseline(spc_baseline_months)
     ds = data if isinstance(data, Dataset) else load(data)
     if area is None and ds.synthetic:
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
@@ -337,6 +349,7 @@ def assess(
             suppress_below=suppress_below,
             results=dict(results),
             min_months=min_months,
+            spc_baseline_months=spc_baseline_months,
         )
         results[s.name] = s.build(ctx)
     return Assessment(
@@ -348,7 +361,34 @@ def assess(
         suppress_below=suppress_below,
         results=results,
         min_months=min_months,
+        spc_baseline_months=spc_baseline_months,
     )
+
+
+def check_spc_baseline(months: object) -> int:
+    """Check the control-chart baseline: a whole number of months, at least 12.
+
+    Parameters
+    ----------
+    months : object
+        The number of months before the assessed period that set the charts' limits.
+
+    Returns
+    -------
+    int
+        ``months`` itself.
+
+    Raises
+    ------
+    UsageError
+        If it is not a whole number of at least 12 (fewer months give only trial limits).
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or months < MIN_SPC_BASELINE:
+        raise UsageError(
+            f"the control-chart baseline must be a whole number of months, at least "
+            f"{MIN_SPC_BASELINE}, not {months!r}"
+        )
+    return months
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

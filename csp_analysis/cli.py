@@ -121,6 +121,15 @@ def _months(text: str) -> int:
     return value
 
 
+def _baseline_months(text: str) -> int:
+    value = _positive(text)
+    if value < 12:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 12 months (fewer give only trial limits), not {value}"
+        )
+    return value
+
+
 def _period_options(parser: argparse.ArgumentParser, default: str) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument(
@@ -131,6 +140,14 @@ def _period_options(parser: argparse.ArgumentParser, default: str) -> None:
         help="the assessed period: a financial year (2025/26), a quarter (2025/26 Q1) or the "
         "first and last month of up to 12 (2024-07..2025-06); compared with the same months "
         "a year earlier",
+    )
+    parser.add_argument(
+        "--spc-baseline",
+        type=_baseline_months,
+        default=defaults.SPC_BASELINE_MONTHS,
+        metavar="N",
+        help="control charts take their limits from the N months before the assessed period "
+        "(at least 12; default: %(default)s)",
     )
     parser.add_argument(
         "--min-months",
@@ -212,6 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         min_months=args.min_months,
         pdf=args.pdf,
         details=_details(args),
+        spc_baseline_months=args.spc_baseline,
     )
     warning = period_warning(assessment)
     if warning:
@@ -253,6 +271,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         suppress_below=args.suppress_below,
         min_months=args.min_months,
         pdf=args.pdf,
+        spc_baseline_months=args.spc_baseline,
     )
     failed = [r for r in runs if r.state != "done"]
     print(

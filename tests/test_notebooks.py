@@ -24,6 +24,7 @@ PARAMETERS = (
     "classification",
     "suppress_below",
     "min_months",
+    "spc_baseline_months",
     "assessment_file",
     "author",
     "contact",

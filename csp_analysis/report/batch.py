@@ -148,6 +148,7 @@ def _run_one(
     folder: str | None = None,
     pdf: bool = False,
     details: dict[str, str] | None = None,
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
 ) -> tuple[str, str, str, dict[str, str], str]:
     """Worker: build one area's report; returns (html path, period label, error message,
     headline, warning)."""
@@ -169,6 +170,7 @@ def _run_one(
             area_folder=folder,
             pdf=pdf,
             details=details,
+            spc_baseline_months=spc_baseline_months,
         )
         warning = period_warning(assessment) or ""
         return str(path), assessment.year, "", assessment.headline(), warning
@@ -249,6 +251,7 @@ def run_batch(
     stream: TextIO | None = None,
     min_months: int = defaults.MIN_MONTHS,
     pdf: bool = False,
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.
 
@@ -278,6 +281,9 @@ def run_batch(
         Where progress is written (default: standard error).
     pdf : bool
         Also print each report as an A4 PDF beside its HTML.
+    spc_baseline_months : int
+        How many months before the assessed period set the control charts' limits in every
+        report (default 36; at least 12).
 
     Returns
     -------
@@ -293,8 +299,10 @@ def run_batch(
     ReportError
         If a PDF was asked for and no PDF engine can be loaded (before any report runs).
     """
+    from csp_analysis.assessment import check_spc_baseline
     from csp_analysis.report.run import read_details, refuse_unreadable
 
+    check_spc_baseline(spc_baseline_months)  # refused before any data are read
     details = read_details(data) if data is not None else {}  # report.yaml, for every cover
     if pdf:
         from csp_analysis.report.pdf import pdf_engine
@@ -341,6 +349,7 @@ def run_batch(
                         folders[run.area],
                         pdf,
                         details,
+                        spc_baseline_months,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()

@@ -138,6 +138,7 @@ def run_report(
     min_months: int = defaults.MIN_MONTHS,
     pdf: bool = False,
     details: dict[str, str] | None = None,
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -176,6 +177,9 @@ def run_report(
         What the cover shows about the report: ``author``, ``contact``, ``version``,
         ``extracted`` (the data extraction date). Default: ``report.yaml`` in the data
         folder when there is one (:func:`read_details`).
+    spc_baseline_months : int
+        How many months before the assessed period set the control charts' limits (default
+        36; at least 12).
 
     Returns
     -------
@@ -203,6 +207,7 @@ def run_report(
         min_months=min_months,
         pdf=pdf,
         details=details,
+        spc_baseline_months=spc_baseline_months,
     )[0]
 
 
@@ -219,6 +224,7 @@ def build_report(
     area_folder: str | None = None,
     pdf: bool = False,
     details: dict[str, str] | None = None,
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -254,6 +260,8 @@ def build_report(
     details : dict of str to str, optional
         Author, contact, version and extraction date for the cover (default:
         ``report.yaml`` in the data folder).
+    spc_baseline_months : int
+        How many months before the assessed period set the control charts' limits.
 
     Returns
     -------
@@ -263,7 +271,7 @@ def build_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from csp_analysis.assessment import DEMO_AREA, assess
+    from csp_analysis.assessment import DEMO_AREA, assess, check_spc_baseline
     from csp_analysis.report.display import resolve_category
 
     if (
@@ -275,6 +283,7 @@ def build_report(
             f"the suppression threshold must be a whole number of at least 1, "
             f"not {suppress_below!r}"
         )
+    check_spc_baseline(spc_baseline_months)
     if pdf:
         from csp_analysis.report.pdf import pdf_engine
 
@@ -290,7 +299,14 @@ def build_report(
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     period = resolve_period(ds, area, year)  # parsed once; passed down whole
-    assessment = assess(ds, area, period, suppress_below=suppress_below, min_months=min_months)
+    assessment = assess(
+        ds,
+        area,
+        period,
+        suppress_below=suppress_below,
+        min_months=min_months,
+        spc_baseline_months=spc_baseline_months,
+    )
     year = period.label
     params = {
         "area": area,
@@ -298,6 +314,7 @@ def build_report(
         "classification": classification,
         "suppress_below": suppress_below,
         "min_months": min_months,
+        "spc_baseline_months": spc_baseline_months,
         "assessment_file": ASSESSMENT_FILE,
         **details,
     }

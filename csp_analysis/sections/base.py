@@ -128,6 +128,8 @@ class Context:
         Sections built before this one (in registry order), by name.
     min_months : int
         A change compared on fewer months than this is provisional.
+    spc_baseline_months : int
+        How many months before the assessed period set a control chart's limits.
     """
 
     dataset: Dataset
@@ -138,6 +140,7 @@ class Context:
     suppress_below: int
     results: Mapping[str, SectionResult] = field(default_factory=dict)
     min_months: int = defaults.MIN_MONTHS
+    spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS
 
     @property
     def year(self) -> str:
@@ -217,6 +220,7 @@ class Report(Protocol):
     alpha: float
     suppress_below: int
     min_months: int
+    spc_baseline_months: int
     results: Mapping[str, SectionResult]
 
     @property

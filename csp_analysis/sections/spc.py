@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from csp_analysis import defaults
@@ -28,9 +31,11 @@ def build(ctx: Context) -> SectionResult:
     SectionResult
         Table ``spc_signals``: every month of every category with its count, mean, limits,
         near-limit band, trial flag and signal, the charted value, whether the month set the
-        limits (``baseline``: up to :data:`~csp_analysis.defaults.SPC_BASELINE_MONTHS` months
-        before the assessed year) and the chart kind (seasonally adjusted XmR, or a c-chart
-        below :data:`~csp_analysis.defaults.SPC_C_CHART_BELOW` a month); a gap without
+        limits (``baseline``: up to ``ctx.spc_baseline_months`` months before the assessed
+        period, default :data:`~csp_analysis.defaults.SPC_BASELINE_MONTHS`) and the chart kind
+        (seasonally adjusted XmR, or a c-chart below
+        :data:`~csp_analysis.defaults.SPC_C_CHART_BELOW` a month); facts ``baseline_months``
+        (the months asked for) and ``period_months`` (the assessed months); a gap without
         monthly data.
     """
     monthly = ctx.earlier("monthly").table("monthly_counts")
@@ -44,7 +49,7 @@ def build(ctx: Context) -> SectionResult:
     signals = spc_signals(
         monthly,
         baseline_end=baseline_end,
-        baseline_months=defaults.SPC_BASELINE_MONTHS,
+        baseline_months=ctx.spc_baseline_months,
         seasonal=True,
         c_chart_below=defaults.SPC_C_CHART_BELOW,
     )
@@ -53,7 +58,11 @@ def build(ctx: Context) -> SectionResult:
     return SectionResult(
         name=NAME,
         tables={"spc_signals": signals},
-        facts={"order": ctx.earlier("monthly").facts["order"]},
+        facts={
+            "order": ctx.earlier("monthly").facts["order"],
+            "baseline_months": ctx.spc_baseline_months,
+            "period_months": tuple(ctx.period.months),
+        },
     )
 
 
@@ -97,7 +106,7 @@ def render(result: SectionResult, a: Report) -> list:
         in_year = frame[frame.index.astype(str).isin(year_months)]
         unusual = int((in_year["signal"].fillna("") != "").sum())
         blocks.append(figure_html(plot_spc(frame, _title(cat, unusual, a.year, change)), alt))
-    blocks.append(md(_method_note(spc)))
+    blocks.append(md(_method_note(spc, result.facts)))
     return blocks
 
 
@@ -119,17 +128,33 @@ def _title(cat: str, unusual: int, year: str, change: pd.DataFrame) -> str:
     return f"{cat}: {months} outside the usual pattern in {year}"
 
 
-def _method_note(spc: pd.DataFrame) -> str:
-    """How the charts were drawn: the baseline months, seasonality and the chart kinds."""
+def _method_note(spc: pd.DataFrame, facts: Mapping[str, Any] | None = None) -> str:
+    """How the charts were drawn: the baseline months, seasonality and the chart kinds.
+
+    The months named are those that set the limits (``baseline`` rows), the number asked for
+    is ``facts["baseline_months"]``; where too few months came before the assessed period and
+    the limits include it, the note says so instead of claiming a baseline before it.
+    """
+    facts = facts or {}
+    asked = int(facts.get("baseline_months", defaults.SPC_BASELINE_MONTHS))
+    period = {str(m) for m in facts.get("period_months", ())}
     base = spc[spc["baseline"]] if "baseline" in spc.columns else spc
-    months = sorted(base["month"].astype(str))
+    months = sorted(set(base["month"].astype(str)))
     span = f"{month_label(months[0])} to {month_label(months[-1])}" if months else "none"
+    if months and period & set(months):
+        first = (
+            "_Control charts as in NHS England's Making Data Count. Too few months came "
+            f"before the assessed period to fix the limits, so they come from every month "
+            f"charted ({span}), the assessed period included."
+        )
+    else:
+        first = (
+            "_Control charts as in NHS England's Making Data Count. The limits come from the "
+            f"months before the assessed period ({span}; up to the {asked} months before it "
+            "are used), so the period is judged against a range it did not set."
+        )
     kinds = set(spc["chart"].astype(str)) if "chart" in spc.columns else set()
-    parts = [
-        f"_Control charts as in NHS England's Making Data Count. The limits come from the "
-        f"months before the assessed year ({span}, up to {defaults.SPC_BASELINE_MONTHS} "
-        "months), so the year is judged against a range it did not set."
-    ]
+    parts = [first]
     if "XmR, seasonally adjusted" in kinds:
         parts.append(
             "Crime is seasonal: each month's usual seasonal rise or fall (its average above "
