@@ -213,3 +213,53 @@ def test_read_survey_from_file_names_file_and_line(tmp_path: Path) -> None:
     r = read_survey(p).iloc[0]
     assert r["concern"] == "People using or dealing drugs" and r["respondents"] == 1112
     assert math.isclose(r["pct"], 100 * 868 / 1112)
+
+
+def test_changes_are_a_family_benjamini_hochberg_against_statsmodels() -> None:
+    # Six concerns asked in both surveys and one new one. Each change's p-value is the score
+    # test of statsmodels test_proportions_2indep(method="score", correction=False); the
+    # family's q-values are statsmodels multipletests(p, method="fdr_bh")[1] over the six
+    # compared (the new concern is not in the family). Drugs (-4.4 points, p = 0.0425, its
+    # Newcombe interval leaves out 0) does not survive among six: named by neither.
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    before = {"Drugs": 400, "Speeding": 300, "Litter": 250, "ASB": 200, "Burglary": 150,
+              "Knife crime": 100}  # fmt: skip
+    after = {"Drugs": 356, "Speeding": 380, "Litter": 245, "ASB": 205, "Burglary": 152,
+             "Knife crime": 99}  # fmt: skip
+    rows = [(c, 1000, x, "2024") for c, x in before.items()]
+    rows += [(c, 1000, x, "2025") for c, x in after.items()] + [("Fraud", 1000, 90, "2025")]
+    t = public_concern(survey(rows)).set_index("concern")
+    names = list(before)
+    p = [
+        test_proportions_2indep(
+            after[c], 1000, before[c], 1000, method="score", correction=False
+        ).pvalue  # fmt: skip
+        for c in names
+    ]
+    reject, q, _, _ = multipletests(p, alpha=0.05, method="fdr_bh")
+    assert t.loc[names, "change_p_value"].to_numpy() == pytest.approx(p, rel=1e-9)
+    assert t.loc[names, "change_q_value"].to_numpy() == pytest.approx(q, rel=1e-12)
+    assert pd.isna(t.at["Fraud", "change_q_value"]) and pd.isna(
+        t.at["Fraud", "change_significant_fdr"]
+    )
+    fdr = t.loc[names, "change_significant_fdr"].astype(bool).to_numpy()
+    sig = t.loc[names, "change_significant"].astype(bool).to_numpy()
+    assert list(fdr) == list(reject & sig)
+    assert bool(t.at["Speeding", "change_significant_fdr"]) is True
+    assert bool(t.at["Drugs", "change_significant"]) is True
+    assert bool(t.at["Drugs", "change_significant_fdr"]) is False
+    assert t.at["Drugs", "change_q_value"] > 0.05
+
+
+def test_findings_name_only_changes_that_survive_the_family() -> None:
+    from csp_analysis.analyses.findings_priorities import _concern_sentences
+
+    rows = [("Drugs", 1000, 400, "2024"), ("Drugs", 1000, 356, "2025")]
+    rows += [(f"Issue {i}", 1000, 200, "2024") for i in range(5)]
+    rows += [(f"Issue {i}", 1000, 201, "2025") for i in range(5)]
+    alone = _concern_sentences(public_concern(survey(rows[:2])))
+    among = _concern_sentences(public_concern(survey(rows)))
+    assert any(s.startswith("Concern about drugs fell") for s in alone)
+    assert not any(s.startswith("Concern about drugs") for s in among)

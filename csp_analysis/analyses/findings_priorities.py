@@ -45,7 +45,13 @@ def _concern_sentences(concern: pd.DataFrame, most: int = 3) -> list[str]:
     n = ranked["respondents"].max()
     out.append(f"{text}; {int(n):,} residents answered{period} and could name more than one issue.")
     if "change_significant" in ranked.columns:
-        moved = ranked[ranked["change_significant"].eq(True).fillna(False)]
+        # named only when the change survives the false discovery rate over the concerns
+        key = (
+            "change_significant_fdr"
+            if "change_significant_fdr" in ranked.columns
+            else "change_significant"
+        )
+        moved = ranked[ranked[key].eq(True).fillna(False)]
         for _, r in moved.iterrows():
             verb = "rose" if r["change_pct_points"] > 0 else "fell"
             out.append(

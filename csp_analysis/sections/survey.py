@@ -26,7 +26,8 @@ def build(ctx: Context) -> SectionResult:
     -------
     SectionResult
         Table ``public_concern`` (share of respondents naming each concern with its Wilson
-        95% interval and rank); a gap without a survey.
+        95% interval and rank; with an earlier survey, each change's test, Newcombe interval,
+        and Benjamini-Hochberg q-value over the concerns compared); a gap without a survey.
     """
     survey = ctx.local_table("survey")
     if survey is None or not len(survey):
@@ -36,7 +37,7 @@ def build(ctx: Context) -> SectionResult:
             "concern, respondents, count) to the data folder.",
         )
     try:
-        concern = public_concern(survey)
+        concern = public_concern(survey, alpha=ctx.alpha)
     except TableError as exc:  # a bad value the reader did not catch
         return gap(NAME, f"The resident survey could not be used: {exc.in_file('survey.csv')}")
     rest = [c for c in concern.columns if c not in FIRST]
@@ -72,17 +73,17 @@ def render(result: SectionResult, a: Report) -> list:
     )
     if "previous_pct" in c.columns:
         shown["Previous survey"] = [f"{fmt(p)}%" if pd.notna(p) else "" for p in c["previous_pct"]]
+    key = "change_significant_fdr" if "change_significant_fdr" in c.columns else None
+    tested = int(c["change_p_value"].notna().sum()) if "change_p_value" in c.columns else 0
     if "change_significant" in c.columns:
         shown["Change (95% interval), points"] = [
-            ""
-            if pd.isna(s)
-            else f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})"
-            + (", a real change" if bool(s) else ", within chance")
-            for d, lo, hi, s in zip(
+            "" if pd.isna(s) else f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})" + _change_words(bool(s), f)
+            for d, lo, hi, s, f in zip(
                 c["change_pct_points"],
                 c["change_ci_lower"],
                 c["change_ci_upper"],
                 c["change_significant"],
+                c[key] if key else c["change_significant"],
                 strict=True,
             )
         ]
@@ -94,7 +95,12 @@ def render(result: SectionResult, a: Report) -> list:
                 "_A change since the previous survey is called real when the 95% interval of "
                 "the difference (Newcombe's method, in percentage points) leaves out zero; the "
                 "two-proportion test agrees. Overlapping intervals of the two years are not "
-                "evidence of no change._"
+                f"evidence of no change. Because {tested} concerns are compared at once, a "
+                "change is only called real when it also survives the Benjamini-Hochberg "
+                f"false discovery rate of {a.alpha:.0%} over them: among the changes called "
+                "real, no more than about 1 in 20 is expected to be chance. A change whose "
+                "interval leaves out zero but which does not survive is shown as one that "
+                "could be chance among the concerns compared._"
             )
         ]
     return [
@@ -109,6 +115,15 @@ def render(result: SectionResult, a: Report) -> list:
             "Bar chart of the share of residents naming each concern, with 95% intervals.",
         ),
     ]
+
+
+def _change_words(significant: bool, survives: object) -> str:
+    """The verdict on one change: real, could be chance among many, or within chance."""
+    if significant and not pd.isna(survives) and bool(survives):
+        return ", a real change"
+    if significant:
+        return ", could be chance among the concerns compared"
+    return ", within chance"
 
 
 SECTION = Section(name=NAME, order=100, title="What residents think", build=build, render=render)

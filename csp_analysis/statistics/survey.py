@@ -24,6 +24,15 @@ shares), and ``change_ci_lower``/``change_ci_upper``, Newcombe's (1998) hybrid s
 of the difference in percentage points. ``change_significant`` says whether that interval
 leaves out 0, so the verdict never contradicts the printed interval.
 
+A survey asks about many concerns at once, and each change is a test: at 5% each, one of a
+dozen or so unchanged concerns is likely to look changed by chance. So the changes of one
+survey are a family: ``change_q_value`` is the Benjamini–Hochberg q-value of each change's
+p-value over the concerns compared (:func:`csp_analysis.statistics.significance.bh_q_values`,
+pinned to statsmodels ``multipletests(method="fdr_bh")``), and ``change_significant_fdr`` is
+True when the change's interval leaves out 0 *and* its q-value is below ``alpha``: the
+findings name only those changes, so among the changes named no more than about 1 in 20 is
+expected to be chance.
+
 The interval is :func:`csp_analysis.statistics.rates.wilson_ci` (statsmodels'
 ``proportion_confint(method="wilson")``). Reading ``survey.csv`` from a file is
 :func:`csp_analysis.analyses.partnership.read_survey`, which names the file and line of a bad
@@ -38,6 +47,7 @@ import pandas as pd
 from csp_analysis import defaults
 from csp_analysis.exceptions import TableError
 from csp_analysis.statistics.rates import wilson_ci
+from csp_analysis.statistics.significance import bh_q_values
 
 REQUIRED = ("concern", "respondents", "count")
 COLUMNS = ["concern", "respondents", "count", "pct", "ci_lower", "ci_upper", "rank"]
@@ -51,6 +61,8 @@ COMPARE_COLUMNS = [
     "change_ci_lower",
     "change_ci_upper",
     "change_significant",
+    "change_q_value",
+    "change_significant_fdr",
 ]
 
 
@@ -225,7 +237,9 @@ def _shares(df: pd.DataFrame, level: float) -> pd.DataFrame:
     return out
 
 
-def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd.DataFrame:
+def public_concern(
+    survey: pd.DataFrame, level: float = defaults.LEVEL_95, alpha: float = defaults.ALPHA
+) -> pd.DataFrame:
     """Share of respondents naming each concern, with Wilson intervals and rank.
 
     Parameters
@@ -234,6 +248,8 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
         ``concern, respondents, count`` and optionally ``period`` (see :func:`validate_survey`).
     level : float
         Confidence level of the intervals (default 95%).
+    alpha : float
+        False discovery rate of the family of changes (default 5%).
 
     Returns
     -------
@@ -243,9 +259,12 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
         rank). With a ``period`` column, only the latest period's concerns are listed (periods
         sort as text, so write them all alike: ``2025``, or ``2024/25``) and the columns
         ``period, previous_period, previous_pct, change_pct_points, intervals_overlap,
-        change_p_value, change_ci_lower, change_ci_upper, change_significant`` are added
-        (the test and Newcombe interval of :func:`two_proportion_change`, the interval in
-        percentage points, significant when it leaves out 0); they are missing when there is
+        change_p_value, change_ci_lower, change_ci_upper, change_significant,
+        change_q_value, change_significant_fdr`` are added (the test and Newcombe interval of
+        :func:`two_proportion_change`, the interval in percentage points, significant when it
+        leaves out 0; the Benjamini–Hochberg q-value over the concerns compared, and
+        ``change_significant_fdr`` when the interval leaves out 0 and q < ``alpha``); they
+        are missing when there is
         no earlier period or the concern was not asked then (concerns are matched across
         periods ignoring case and spacing). Rows are in rank order.
 
@@ -277,6 +296,8 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
     for col in ("change_p_value", "change_ci_lower", "change_ci_upper"):
         out[col] = np.nan
     out["change_significant"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    out["change_q_value"] = np.nan
+    out["change_significant_fdr"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if len(periods) >= 2:
         before = periods[-2]
         prev = _shares(df[df["period"] == before].reset_index(drop=True), level)
@@ -314,6 +335,16 @@ def public_concern(survey: pd.DataFrame, level: float = defaults.LEVEL_95) -> pd
                 for a, b, f in zip(
                     out["change_ci_lower"], out["change_ci_upper"], found, strict=True
                 )
+            ],
+            dtype="boolean",
+        )
+        # the family: every concern compared with the previous survey
+        q = bh_q_values(out["change_p_value"].to_numpy(dtype="float64"))
+        out["change_q_value"] = q
+        out["change_significant_fdr"] = pd.array(
+            [
+                bool(s and qv < alpha) if f else pd.NA
+                for s, qv, f in zip(out["change_significant"], q, found, strict=True)
             ],
             dtype="boolean",
         )
