@@ -1,7 +1,8 @@
 """Peer tables, funnel limits and nearest neighbours on small hand-made data.
 
 Every expected number is worked out in the test from the published formulas (DOMAIN.md "Rates
-and comparators"), not taken from the code under test.
+and comparators"), not taken from the code under test; the over-dispersion is also pinned to
+FunnelPlotR, whose port here reproduces the value its own test prints.
 """
 
 from __future__ import annotations
@@ -328,6 +329,80 @@ def test_overdispersion_against_the_papers_formulas(obs: list[int], pops: list[f
     assert res["phi"] == pytest.approx(phi, rel=1e-12)
     assert res["tau2"] == pytest.approx(tau2, rel=1e-12, abs=1e-15)
     assert res["overdispersed"] is (tau2 > 0)
+
+
+# FunnelPlotR (NHS-R Community; github.com/nhs-r-community/FunnelPlotR), the R package of
+# Spiegelhalter's funnel plots, ported line by line from R/od_adjustment.R (transformed_zscore,
+# winsorisation, truncation, phi_func, tau_func; called as in R/funnel_plot.R: n and S are
+# those of the z-scores kept) and R/calculate_limits.R. Its "CQC" branch is Spiegelhalter's
+# (2005) method (square-root scale, 10% winsorised); its default "SHMI" branch (log scale, 10%
+# truncated) is the one its own test pins to a printed value.
+FUNNELPLOTR_NUM = [100, 150, 180, 80, 120, 225]  # tests/testthat/test-classes_methods.R
+FUNNELPLOTR_DEN = [108, 112, 165, 95, 100, 220]
+FUNNELPLOTR_PHI_SHMI = 2.948033  # expect_equal(round(phi.funnelplot(a), 6), 2.948033), ibid.
+
+
+def _funnelplotr(num: list[float], den: list[float], sr_method: str, trim_by: float = 0.1):
+    """phi and tau2 of FunnelPlotR's funnel_plot(data_type="SR"), as its R code computes them."""
+    from scipy.stats import rankdata
+
+    o, e = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    if sr_method == "SHMI":
+        s = 1 / np.sqrt(e)
+        u = np.sqrt(e) * np.log(o / e)
+        k = 1 / trim_by  # truncation(): rank groups, the lowest and highest dropped
+        sp = np.floor(rankdata(u, method="average") * k / (len(u) + 1))
+        keep = (sp > 0) & (sp < k - 1)
+        w = u[keep]
+        s = s[keep]
+    else:  # "CQC": Y = sqrt(O/E), target 1, s = 1/(2 sqrt(E)); winsorisation() at R's type 7
+        s = 1 / (2 * np.sqrt(e))
+        u = (np.sqrt(o / e) - 1) / s
+        lz, uz = np.quantile(u, [trim_by, 1 - trim_by])
+        w = np.where(u < lz, lz, np.where(u > uz, uz, u))
+    n = len(w)
+    phi = (1 / n) * np.sum(w**2)  # phi_func()
+    if n * phi < n - 1:  # tau_func()
+        return phi, 0.0
+    inv = 1 / s**2
+    return phi, float(max(0.0, (n * phi - (n - 1)) / (inv.sum() - (inv**2).sum() / inv.sum())))
+
+
+def test_funnelplotr_port_reproduces_its_published_test_value() -> None:
+    phi, _ = _funnelplotr(FUNNELPLOTR_NUM, FUNNELPLOTR_DEN, "SHMI")
+    assert round(phi, 6) == FUNNELPLOTR_PHI_SHMI
+
+
+@pytest.mark.parametrize(
+    ("num", "den"),
+    [
+        (FUNNELPLOTR_NUM, FUNNELPLOTR_DEN),  # FunnelPlotR's own test data (over-dispersed)
+        ([101, 96, 205, 48, 152, 99, 251, 52], [100, 100, 200, 50, 150, 100, 250, 50]),
+        (
+            [812, 1520, 2210, 905, 3010, 1777, 640, 2480, 1190, 2050, 990, 1405, 3320, 760],
+            [950, 1400, 1900, 1000, 2600, 1700, 800, 2300, 1300, 2100, 1000, 1500, 2800, 900],
+        ),
+    ],
+)
+def test_overdispersion_and_limits_against_funnelplotr(num: list[int], den: list[int]) -> None:
+    from csp_analysis.statistics.comparators import overdispersed_limits, overdispersion
+
+    phi, tau2 = _funnelplotr(num, den, "CQC")
+    res = overdispersion(num, den)
+    assert res["phi"] == pytest.approx(phi, rel=1e-12)
+    assert res["tau2"] == pytest.approx(tau2, rel=1e-12, abs=1e-15)
+    assert res["overdispersed"] is (tau2 > 0)
+    # calculate_limits(), "CQC" branch, multiplier 1, at each unit's expected count E:
+    # 1 -/+ z sqrt(s^2 + tau2), s = 1 / (2 sqrt(E)), z = 1.959964 and 3.090232 as written there.
+    # FunnelPlotR draws these on the square-root scale (sqrt(O/E)); Spiegelhalter's ratio-scale
+    # limits, ours, are their squares (rate 1, per 1, population E: expected count E).
+    e = np.asarray(den, dtype=float)
+    lim = overdispersed_limits(1.0, e, res["tau2"], per=1)
+    for z, suffix in ((1.959964, "95"), (3.090232, "99_8")):
+        sd = np.sqrt(1 / (4 * e) + tau2)
+        lower, upper = np.maximum(1 - z * sd, 0.0), 1 + z * sd
+        assert np.sqrt(lim[f"od_upper_{suffix}"]).to_numpy() == pytest.approx(upper, rel=1e-6)
+        assert np.sqrt(lim[f"od_lower_{suffix}"]).to_numpy() == pytest.approx(lower, rel=1e-6)
 
 
 def test_overdispersed_limits_widen_and_reduce_to_normal_without_tau() -> None:

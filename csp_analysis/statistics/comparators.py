@@ -214,6 +214,8 @@ def overdispersion(
        Health Care* 2005;14:347–351.
     .. [2] Spiegelhalter DJ. Funnel plots for comparing institutional performance. *Stat Med*
        2005;24:1185–1202.
+    .. [3] Mainey C et al. FunnelPlotR (NHS-R Community), ``funnel_plot(data_type = "SR",
+       sr_method = "CQC")``: the same phi and tau^2 (the test's reference).
 
     Examples
     --------
