@@ -263,3 +263,25 @@ def test_findings_name_only_changes_that_survive_the_family() -> None:
     among = _concern_sentences(public_concern(survey(rows)))
     assert any(s.startswith("Concern about drugs fell") for s in alone)
     assert not any(s.startswith("Concern about drugs") for s in among)
+
+
+def test_survey_table_says_which_changes_survive_the_family() -> None:
+    from types import SimpleNamespace
+
+    from csp_analysis.sections.base import SectionResult
+    from csp_analysis.sections.survey import render
+
+    rows = [("Drugs", 1000, 400, "2024"), ("Drugs", 1000, 356, "2025")]
+    rows += [(f"Issue {i}", 1000, 200, "2024") for i in range(5)]
+    rows += [(f"Issue {i}", 1000, 201, "2025") for i in range(5)]
+    table = public_concern(survey(rows))
+    blocks = render(SectionResult("survey", {"public_concern": table}), SimpleNamespace(alpha=0.05))
+    html, note = blocks[0].data, blocks[1].data
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    lo, hi = confint_proportions_2indep(356, 1000, 400, 1000, method="newcomb", compare="diff")
+    assert hi < 0  # the interval leaves out 0, but Drugs does not survive among six
+    cell = f"-4.4 ({100 * lo:+.1f} to {100 * hi:+.1f}), could be chance among the concerns compared"
+    assert cell in html
+    assert html.count("within chance") == 5 and "a real change" not in html
+    assert "Because 6 concerns are compared at once" in note
