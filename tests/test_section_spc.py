@@ -66,3 +66,21 @@ def test_the_command_line_option() -> None:
         assert args.spc_baseline == 24
     with pytest.raises(Exception, match="at least 12"):
         parser.parse_args(["run", "--spc-baseline", "6"])
+
+
+def test_the_note_says_when_the_period_set_its_own_limits() -> None:
+    # With fewer than 2 months before the period the limits fall back to every month charted
+    # (statistics.spc.spc_signals): the note must not claim a baseline before the period.
+    import pandas as pd
+
+    from csp_analysis.sections.spc import _method_note
+    from csp_analysis.statistics.spc import spc_signals
+
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + ["2026-01", "2026-02", "2026-03"]
+    monthly = pd.DataFrame({"month": months, "category": "Robbery", "count": [12, 15] * 6})
+    spc = spc_signals(monthly, baseline_end="2025-03", baseline_months=36)
+    assert spc["baseline"].all()
+    note = _method_note(spc, {"baseline_months": 36, "period_months": tuple(months)})
+    assert "Too few months came before the assessed period" in note
+    assert "April 2025 to March 2026" in note and "the assessed period included" in note
+    assert "so the period is judged against a range it did not set" not in note
