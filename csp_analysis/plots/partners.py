@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,13 +22,13 @@ def plot_partner_change(
     ----------
     measures : pandas.DataFrame
         ``label, previous, current`` (the published ``partner_measures`` table with a label);
-        a missing count draws no bar (never a zero bar).
+        a missing count draws no bar and says "no data" (never a zero bar).
     previous, current : str
         The two periods in words, for the legend.
     title : str
         Chart title (the finding).
     subtitle : str
-        A statistical subtitle under the title.
+        A statistical subtitle, under the title in plain type.
 
     Returns
     -------
@@ -34,7 +36,7 @@ def plot_partner_change(
     """
     apply_style()
     n = len(measures)
-    fig, ax = plt.subplots(figsize=(9, 0.6 * n + 1.8))
+    fig, ax = plt.subplots(figsize=(9, 0.75 * n + 2.2))
     y = np.arange(n)
     prev = measures["previous"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     cur = measures["current"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
@@ -45,14 +47,23 @@ def plot_partner_change(
             ax.text(0, i - 0.2, " no data", va="center", fontsize=9, color=PALETTE["grey"])
         if np.isnan(c):
             ax.text(0, i + 0.2, " no data", va="center", fontsize=9, color=PALETTE["grey"])
-    ax.set_yticks(y, [str(s) for s in measures["label"]])
+    ax.set_yticks(y, [textwrap.fill(str(s), 28) for s in measures["label"]], fontsize=9)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel("Count")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", frameon=False)
-    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.2 / n), ncol=2, frameon=False)
+    ax.set_title(textwrap.fill(title, 75), fontsize=12, pad=20 if subtitle else 6)
     if subtitle:
-        fig.text(0.01, 0.01, subtitle, fontsize=9, color=PALETTE["grey"])
-    fig.tight_layout(rect=(0, 0.05 if subtitle else 0, 1, 1))
+        ax.text(
+            0,
+            1.01,
+            subtitle,
+            transform=ax.transAxes,
+            fontsize=9,
+            color=PALETTE["grey"],
+            va="bottom",
+        )
+    fig.tight_layout()
+    plt.close(fig)  # shown through figure_html only, never again by the notebook backend
     return fig

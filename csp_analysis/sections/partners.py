@@ -125,9 +125,14 @@ def build(ctx: Context) -> SectionResult:
     prev_words, cur_words = ctx.previous_period.label, ctx.period.label
     for row, label in zip(measures.itertuples(index=False), labels, strict=True):
         if pd.notna(row.significant_fdr) and bool(row.significant_fdr):
+            part = (
+                ""
+                if row.months_compared == ctx.period.n_months
+                else f", compared on the {row.months_compared} months both periods have"
+            )
             findings.append(
                 f"{label}, from partner data: {row.verdict} in {cur_words} against "
-                f"{prev_words} (source: {row.data_source}; not part of All crime)."
+                f"{prev_words}{part} (source: {row.data_source}; not part of All crime)."
             )
         if row.trend in ("increasing", "decreasing"):
             findings.append(
@@ -180,15 +185,20 @@ def render(result: SectionResult, a: Report) -> list:
             "Note": m["note"].fillna(""),
         }
     )
-    rises = int(((m["significant_fdr"].fillna(False)) & (m["change"] > 0).fillna(False)).sum())
-    falls = int(((m["significant_fdr"].fillna(False)) & (m["change"] < 0).fillna(False)).sum())
-    if rises or falls:
-        title = (
-            f"{rises} partner measure{'s' if rises != 1 else ''} rose and {falls} fell "
-            f"significantly in {a.year}"
-        )
+    significant = m["significant_fdr"].fillna(False).astype(bool)
+    rose = [x for x, s, c in zip(labels, significant, m["change"], strict=True) if s and c > 0]
+    fell = [x for x, s, c in zip(labels, significant, m["change"], strict=True) if s and c < 0]
+    if rose or fell:
+        parts = [
+            f"{', '.join(names)} {verb} significantly"
+            for names, verb in ((rose, "rose"), (fell, "fell"))
+            if names
+        ]
+        title = f"{' and '.join(parts)} in {a.year}"
     else:
         title = f"No partner measure changed beyond normal variation in {a.year}"
+    if not shown["Note"].astype(bool).any():
+        shown = shown.drop(columns="Note")
     chart = m.assign(label=labels)
     return [
         table_html(shown, "partners"),
