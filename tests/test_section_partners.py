@@ -215,3 +215,46 @@ def test_demo_partner_findings_say_not_part_of_all_crime(demo_assessment: Assess
     assert found and all(
         "partner data" in f and "not part of All crime" in f for f in found if "rise" in f
     )
+
+
+def test_a_partial_period_is_compared_like_for_like_and_said() -> None:
+    cur = [f"2024-{m:02d}" for m in range(4, 10)]  # April to September only
+    prev = [f"2023-{m:02d}" for m in range(4, 13)] + [f"2024-{m:02d}" for m in (1, 2, 3)]
+    table = pd.DataFrame(
+        {
+            "measure": "Fires",
+            "partner": "Fire",
+            "unit": "",
+            "data_source": "Fire",
+            "period": prev + cur,
+            "count": [3] * len(prev) + [5] * len(cur),
+        }
+    )
+    row = partner_change(table, parse_period("2024/25")).iloc[0]
+    # counted by hand: six months of 3 against six months of 5
+    assert (row["previous"], row["current"], row["months_compared"]) == (18, 30, 6)
+    assert bool(row["provisional"]) is True  # fewer than defaults.MIN_MONTHS (9) months
+    assert "compared on the 6 months present in both periods" in row["note"]
+    assert row["previous_months"] == "Apr–Sep 2023"
+    # the year is not whole: no yearly total for 2024/25
+    assert partner_years(table, "2025-03")["period"].tolist() == ["2023/24"]
+
+
+def test_the_chart_draws_no_zero_for_missing_and_leaves_no_figure_open() -> None:
+    import matplotlib.pyplot as plt
+
+    from csp_analysis.plots.partners import plot_partner_change
+
+    before = len(plt.get_fignums())
+    m = pd.DataFrame(
+        {
+            "label": ["Fires (Fire)", "Railway (BTP)"],
+            "previous": pd.array([269, None], dtype="Int64"),
+            "current": pd.array([350, 12], dtype="Int64"),
+        }
+    )
+    fig = plot_partner_change(m, "2024/25", "2025/26", "Fires rose", "Exact test")
+    assert len(plt.get_fignums()) == before
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count(" no data") == 1
+    assert fig.axes[0].xaxis.get_major_formatter()(12345, 0) == "12,345"
