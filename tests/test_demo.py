@@ -62,7 +62,7 @@ def test_two_generations_identical(generated: Path, tmp_path: Path) -> None:
 
 def test_returned_paths(tmp_path: Path) -> None:
     paths = demo.generate_demo(tmp_path / "new" / "nested")
-    assert len(paths) == 48 + 7  # the street files, six tables and the LSOA boundaries
+    assert len(paths) == 48 + 8  # the street files, seven tables and the LSOA boundaries
     assert {p.name for p in paths} >= {
         "README.md",
         "neighbours_monthly_counts.csv",
@@ -70,6 +70,7 @@ def test_returned_paths(tmp_path: Path) -> None:
         "survey.csv",
         "plan.csv",
         "risk_scores.csv",
+        "partner_data.csv",
     }
 
 

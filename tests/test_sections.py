@@ -31,6 +31,7 @@ EXPECTED = [
     "plan",
     "risk",
     "priorities",
+    "partners",
     "quality",
 ]
 

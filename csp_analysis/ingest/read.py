@@ -15,9 +15,10 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import DataError
-from csp_analysis.ingest import tidy
+from csp_analysis.ingest import partners, tidy
 from csp_analysis.ingest.base import (
     FileResult,
+    Header,
     Problem,
     decode,
     excel_cell_notes,
@@ -73,7 +74,10 @@ def read_table(df: pd.DataFrame, source: str, cmap: CategoryMap, hint: int | Non
     cell_notes = list(df.attrs.pop("notes", []))
     df, repeated = _without_repeated_headers(df)
     set_aside += repeated
-    tidy_missing = tidy.missing_columns(df.columns)
+    # Partner data has area, period and count but no category: its own layout, not tidy
+    # counts that lost a column.
+    is_partners = partners.recognise(Header.of(df.columns))
+    tidy_missing = [] if is_partners else tidy.missing_columns(df.columns)
     layout = None if tidy_missing else recognise(df.columns)
     res = FileResult(source=source, layout=layout.name if layout else "unrecognised")
     res.notes += cell_notes

@@ -3,7 +3,8 @@ recognises its header (as pandas picks an Excel engine or papermill an I/O handl
 
 Adding a layout is one module (how it is recognised, how it is read), one entry here and, for
 counts, its rows in ``data/reference/category_mapping.csv``. Order matters where headers
-overlap: the partnership's own tables come first (a survey has a ``count`` column), the
+overlap: the partnership's own tables come first (a survey has a ``count`` column; partner
+data has three of the four tidy-count columns), the
 Home Office long table before the wide one, tidy counts before population tables.
 """
 
@@ -21,6 +22,7 @@ from csp_analysis.ingest import (
     local,
     lookup,
     ons_crime,
+    partners,
     police_uk,
     police_uk_outcomes,
     population,
@@ -84,6 +86,13 @@ LAYOUTS: list[Layout] = [
         "indicators for building a peer group (area, indicator, value)",
         local.is_indicators,
         _local,
+    ),
+    Layout(
+        "partners",
+        "partner data (area, period, measure, count, source): fire, youth justice, "
+        "re-offending, hospital admissions, British Transport Police; never crime counts",
+        partners.recognise,
+        lambda df, res, cmap, hint: partners.read_partners(df, res),
     ),
     Layout(
         "lsoa_ward_lad",

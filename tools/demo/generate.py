@@ -32,6 +32,7 @@ import numpy as np
 
 from csp_analysis.defaults import DEMO_AREA as _DEMO_AREA
 from csp_analysis.paths import demo_dir
+from tools.demo.partners import write_demo_partners
 from tools.demo.priorities import write_demo_priorities
 
 __all__ = [
@@ -959,6 +960,10 @@ The tests check that the committed copy equals a fresh generation.
   note`), statuses as RAG or percent complete.
 - `risk_scores.csv`: hand-entered vulnerability and partnership-capacity scores for the risk
   matrix (`category, factor, score, note`).
+- `partner_data.csv`: synthetic partner counts for {DEMO_AREA} (`area, period, measure, count,
+  source, partner, unit, note`): deliberate fires by month, British Transport Police crimes by
+  quarter, first-time entrants to the youth justice system, violence-related hospital
+  admissions and proven re-offences by financial year. Fictional partners, fictional counts.
 
 ## Built-in stories (what an analyst should find in {DEMO_AREA})
 
@@ -974,6 +979,8 @@ The tests check that the committed copy equals a fresh generation.
 - Hot spots: two town-centre LSOAs (shopping area, supermarket, nightclub, bus station) hold
   many times the average LSOA's shoplifting, violence, public order and theft from the person.
 - Recent months have more `Under investigation` outcomes, as real police.uk files do.
+- Partner data: deliberate fires rise clearly in 2025/26; first-time entrants to the youth
+  justice system fall every year from 2021/22.
 """
 
 
@@ -1018,6 +1025,8 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
     written.append(_write_csv(out / "population.csv", POPULATION_HEADER, _population_rows()))
     # The demo partnership's resident survey, last year's plan and hand-entered risk scores.
     written += write_demo_priorities(out)
+    # Synthetic partner counts (fire, youth justice, probation, health, transport police).
+    written.append(write_demo_partners(out))
 
     # Fictional LSOA boundaries, so the demo report has maps.
     shapes = out / "boundaries" / "demo_lsoa_boundaries.geojson"
