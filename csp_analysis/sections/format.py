@@ -21,6 +21,7 @@ __all__ = [
     "md",
     "num",
     "pct",
+    "sentences",
     "short_verdict",
     "suppression_note",
     "table_html",
@@ -311,3 +312,23 @@ def suppression_note(suppress_below: int) -> str:
         else "No small counts are suppressed (threshold 1)."
     )
     return f"_{rule} Locations are police.uk anonymised snap points._"
+
+
+def sentences(summary: pd.DataFrame) -> str:
+    """The sentences as Markdown bullets (formatting only).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Rows of the ``category_summary`` table.
+
+    Returns
+    -------
+    str
+        One bullet per row, the category in bold.
+    """
+    out = []
+    for cat, sentence in zip(summary["category"], summary["sentence"], strict=True):
+        rest = str(sentence)[len(str(cat)) :] if str(sentence).startswith(str(cat)) else sentence
+        out.append(f"- **{cat}**{rest}")
+    return "\n".join(out)
