@@ -153,6 +153,7 @@ TIERS: dict[str, str] = {
     "tests/test_sections.py::test_renderers_compute_nothing": "unit",
     "tests/test_seasonality.py": "unit",
     "tests/test_significance.py": "unit",
+    "tests/test_plot_style.py": "unit",
     "tests/test_spc.py": "unit",
     "tests/test_style.py": "unit",
     "tests/test_survey.py": "unit",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from csp_analysis import defaults
+from csp_analysis.analyses.findings import rank_findings
 from csp_analysis.analyses.periods import resolve_period
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import UsageError
@@ -128,6 +129,22 @@ class Assessment:
     def findings(self) -> list[str]:
         """The key findings: every section's sentences, in report order."""
         return [s for r in self.results.values() for s in r.findings]
+
+    def top_findings(self, limit: int = defaults.TOP_FINDINGS) -> list[str]:
+        """The key findings ranked by importance, at most ``limit`` (eight by default).
+
+        Parameters
+        ----------
+        limit : int
+            How many at most.
+
+        Returns
+        -------
+        list of str
+            Sentences of :attr:`findings`, ranked by
+            :func:`~csp_analysis.analyses.findings.rank_findings`.
+        """
+        return rank_findings({n: list(r.findings) for n, r in self.results.items()}, limit)
 
     @property
     def gaps(self) -> dict[str, str]:

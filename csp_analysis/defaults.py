@@ -44,6 +44,9 @@ SENSITIVITY_SPREAD: float = 0.5
 SENSITIVITY_SEED: int = 0
 #: How many priorities are recommended (and the size of the "top" group in the sensitivity).
 PRIORITIES: int = 5
+#: How many key findings the report leads with (ranked by importance; the full list is in
+#: ``key_findings.md``).
+TOP_FINDINGS: int = 8
 #: The fictional partnership of the built-in synthetic demo data.
 DEMO_AREA: str = "Elderbrook"
 #: A change is provisional (shown, but kept out of headlines, chart titles, priorities and the

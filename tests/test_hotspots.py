@@ -222,7 +222,7 @@ def test_density_cells_match_matplotlib_hexbin_and_plot_draws_only_them(demo: Da
     assert not centres & coords  # lattice centres, never a record's position
     assert everything[(everything > 0) & (everything < 5)].size > 0  # there were small cells
     assert not ax.lines and len(ax.collections) == 1  # no points drawn
-    assert ax.get_xlabel() == "longitude" and ax.get_ylabel() == "latitude"
+    assert ax.get_xlabel() == "Longitude" and ax.get_ylabel() == "Latitude"
 
 
 def test_hot_spots_by_ward_through_a_lookup(demo: Dataset, tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ EXPECTED = [
     "survey",
     "plan",
     "risk",
+    "story",
     "priorities",
     "partners",
     "quality",
@@ -206,6 +207,27 @@ def test_demo_findings_never_contradict_each_other(demo_assessment: Assessment) 
     for r in own.itertuples():
         inside = r.od_lower_95 <= r.rate_per_1000 <= r.od_upper_95
         assert (r.comparison_od == "similar") is inside, r.category
+    # 7. each category's one sentence (issue 16) agrees with its control-chart title, the
+    # change findings and the trend findings, and the ranked findings are the same sentences
+    summary = a.results["story"].table("category_summary")
+    for r in summary.itertuples():
+        rows = spc[(spc["category"] == r.category) & spc["month"].isin(year)]
+        unusual = int((rows["signal"].fillna("") != "").sum())
+        title = _title(str(r.category), unusual, a.year, change)
+        if "within normal variation" in title:
+            assert "within normal variation" in r.sentence, (title, r.sentence)
+        if "with a significant rise" in title:
+            assert "a significant rise" in r.sentence, (title, r.sentence)
+        if "no unusual month" in title:
+            assert "no month outside the usual pattern" in r.sentence, (title, r.sentence)
+        for d in ("increasing", "decreasing"):
+            said = any(
+                f.startswith(f"{r.category} shows a significant {d} trend") for f in findings
+            )
+            assert said == (f"significant {d} trend" in r.sentence), r.sentence
+        if "a significant" in r.sentence.split(";")[0]:
+            assert sig[r.category], r.sentence
+    assert set(a.top_findings()) <= set(findings) and len(a.top_findings()) <= 8
 
 
 def test_negative_year_total_is_shown_never_a_crash(demo_dataset: Dataset) -> None:

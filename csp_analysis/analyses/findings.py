@@ -281,3 +281,64 @@ def missing_months_finding(missing: list[str]) -> str:
         "Missing months are not treated as zero; changes compare only months present in "
         "both years."
     )
+
+
+#: Change-section sentences that are detail, not a headline (they follow the headline).
+_CHANGE_DETAIL = ("The largest rises", "The largest falls", "Changes beyond", "No crime category")
+
+
+def rank_findings(by_section: dict[str, list[str]], limit: int = 8) -> list[str]:
+    """The key findings ranked by importance, at most ``limit``.
+
+    The order: the headline of the change section (All crime, then ASB); the categories that
+    stand out (the ``story`` section's sentences, already ranked); which changes are beyond
+    normal variation; missing months; the recommended priorities; the first finding of every
+    other section in report order; then everything else in report order. Each sentence is
+    the section's own (nothing is reworded), so the ranked list agrees with the full one.
+
+    Parameters
+    ----------
+    by_section : dict of str to list of str
+        Each section's findings by section name, in report order.
+    limit : int
+        How many at most.
+
+    Returns
+    -------
+    list of str
+        Distinct sentences of ``by_section``, most important first.
+
+    Examples
+    --------
+    >>> rank_findings({"change": ["A rose.", "The largest rises were in x."],
+    ...                "survey": ["Residents ranked drugs highest.", "Concern rose."],
+    ...                "story": ["Robbery rose 24%."]}, limit=3)
+    ['A rose.', 'Robbery rose 24%.', 'Residents ranked drugs highest.']
+    """
+    change = by_section.get("change", [])
+    incomplete = [f for f in change if f.startswith("Data are incomplete")]
+    headline = [f for f in change if not f.startswith(_CHANGE_DETAIL) and f not in incomplete]
+    beyond = [f for f in change if f.startswith(("Changes beyond", "No crime category"))]
+    priorities = [
+        f for f in by_section.get("priorities", []) if f.startswith("The recommended priorities")
+    ]
+    others = [
+        fs[0]
+        for name, fs in by_section.items()
+        if fs and name not in ("change", "story", "priorities")
+    ]
+    order = (
+        headline[:2]
+        + by_section.get("story", [])
+        + beyond
+        + incomplete
+        + priorities
+        + others
+        + headline[2:]
+        + [f for fs in by_section.values() for f in fs]
+    )
+    out: list[str] = []
+    for f in order:
+        if f not in out:
+            out.append(f)
+    return out[:limit]

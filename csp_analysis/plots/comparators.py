@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 
 __all__ = ["plot_funnel", "plot_peer_rates"]
 
@@ -94,10 +94,16 @@ def plot_peer_rates(
     handles.append(Patch(color=AREA_COLOUR, label=area))
     handles.append(Patch(color=PEER_COLOUR, label="peers (bars: 95% interval)"))
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=9)
-    ax.set_xlabel("rate per 1,000 residents")
     ax.set_xlim(left=0)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or category)
+    finish(
+        fig,
+        ax,
+        title or category,
+        xlabel="Rate per 1,000 residents",
+        y_thousands=False,
+        x_thousands=True,
+    )
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -185,12 +191,16 @@ def plot_funnel(
             fontsize=10,
             fontweight="bold",
         )
-    ax.set_xlabel("population")
-    ax.set_ylabel("rate per 1,000 residents")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
-    ax.set_title(title or category)
+    finish(
+        fig,
+        ax,
+        title or category,
+        xlabel="Population",
+        ylabel="Rate per 1,000 residents",
+        x_thousands=True,
+    )
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish, thousands
 
 __all__ = ["plot_density"]
 
@@ -67,7 +67,8 @@ def plot_density(cells: pd.DataFrame, title: str, min_count: int = 5) -> Figure:
         hexes.set_array(cells["count"].to_numpy(dtype="float64"))
         ax.add_collection(hexes)
         cbar = fig.colorbar(hexes, ax=ax, shrink=0.7)
-        cbar.set_label("records per hexagon")
+        cbar.set_label("Records per hexagon")
+        thousands(cbar.ax, "y")
         ax.set_xlim(centres[:, 0].min() - 1.5 * sx, centres[:, 0].max() + 1.5 * sx)
         ax.set_ylim(centres[:, 1].min() - 1.5 * sx, centres[:, 1].max() + 1.5 * sx)
         ax.set_aspect(1 / math.cos(math.radians(float(np.mean(centres[:, 1])))))
@@ -75,9 +76,7 @@ def plot_density(cells: pd.DataFrame, title: str, min_count: int = 5) -> Figure:
         note = f"no hexagon holds {min_count} or more records: nothing to draw"
         ax.set_xticks([])  # an empty map must not show where the few records lie
         ax.set_yticks([])
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.set_title(title)
+    finish(fig, ax, title, xlabel="Longitude", ylabel="Latitude", y_thousands=False)
     fig.text(0.02, 0.015, note, fontsize=9, color=PALETTE["grey"])
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     plt.close(fig)

@@ -14,7 +14,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 
 __all__ = ["ATTRIBUTION", "SYNTHETIC_ATTRIBUTION", "plot_class_map", "plot_count_map"]
 
@@ -44,7 +44,7 @@ def _shapes(shapes: pd.DataFrame):
 def _frame(ax, title: str, attribution: str, fig: Figure) -> None:
     ax.set_axis_off()
     ax.set_aspect("equal")
-    ax.set_title(title)
+    finish(fig, ax, title, y_thousands=False)
     fig.text(0.02, 0.01, attribution, fontsize=7, color=PALETTE["grey"], wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     plt.close(fig)

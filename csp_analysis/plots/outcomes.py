@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 
 __all__ = ["plot_outcome_groups"]
 
@@ -54,8 +54,7 @@ def plot_outcome_groups(groups: pd.DataFrame, area: str, force: str | None, titl
     ax.bar_label(bars, fmt="%.1f%%", padding=2, fontsize=8)
     ax.set_yticks(y, groups["outcome_group"].astype("string").tolist())
     ax.invert_yaxis()
-    ax.set_xlabel("share of crimes (%)")
-    ax.set_title(title)
+    finish(fig, ax, title, xlabel="Share of crimes (%)", y_thousands=False, x_thousands=True)
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout()
     plt.close(fig)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 from csp_analysis.statistics.risk_matrix import LABELS
 
 # "cividis" (Nuñez, Anderton and Renslow 2018) is sequential and readable with colour-vision
@@ -107,8 +107,8 @@ def plot_risk_heatmap(
             )
         ax.text(n_cols - 0.5 + 0.15, -0.75, "total", ha="left", va="bottom", fontsize=10)
     bar = fig.colorbar(img, ax=ax, ticks=[1, 2, 3, 4, 5], fraction=0.04, pad=0.12)
-    bar.set_label("score (1 low – 5 high)")
-    ax.set_title(title)
+    bar.set_label("Score (1 low – 5 high)")
+    finish(fig, ax, title, y_thousands=False)
     fig.text(
         0.01,
         0.01,
@@ -185,10 +185,15 @@ def plot_concern(concern: pd.DataFrame, title: str = "What residents want priori
     ax.set_yticks(y, list(df["concern"]))
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of respondents naming the issue (more than one could be named)")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", frameon=False, fontsize=9)
-    ax.set_title(title)
+    finish(
+        fig,
+        ax,
+        title,
+        xlabel="% of respondents naming the issue (more than one could be named)",
+        y_thousands=False,
+    )
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -249,10 +254,15 @@ def plot_sensitivity(sens: pd.DataFrame, title: str = "How stable is the ranking
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     spread = sens.attrs.get("spread")
     varied = f"by up to ±{100 * spread:.0f}%" if spread is not None else "at random"
-    ax.set_xlabel(f"rank (1 = highest priority) with every weight varied {varied}")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=9)
-    ax.set_title(title)
+    finish(
+        fig,
+        ax,
+        title,
+        xlabel=f"Rank (1 = highest priority) with every weight varied {varied}",
+        y_thousands=False,
+    )
     fig.tight_layout()
     plt.close(fig)
     return fig

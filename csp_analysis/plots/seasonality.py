@@ -7,18 +7,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from csp_analysis.periods import month_label, month_range
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.periods import month_range
+from csp_analysis.plots.style import PALETTE, apply_style, finish, month_axis, month_text, thousands
 
 PANELS = (
-    ("observed", "observed"),
-    ("trend", "trend"),
-    ("seasonal", "seasonal pattern"),
-    ("resid", "remainder"),
+    ("observed", "Observed"),
+    ("trend", "Trend"),
+    ("seasonal", "Seasonal pattern"),
+    ("resid", "Remainder"),
 )
 
 
-def plot_decomposition(stl_frame: pd.DataFrame, title: str) -> Figure:
+def plot_decomposition(stl_frame: pd.DataFrame, title: str, subtitle: str | None = None) -> Figure:
     """Four stacked panels of an STL decomposition: observed, trend, seasonal and remainder.
 
     Parameters
@@ -28,6 +28,8 @@ def plot_decomposition(stl_frame: pd.DataFrame, title: str) -> Figure:
         index, ``observed``, ``trend``, ``seasonal``, ``resid``).
     title : str
         Chart title.
+    subtitle : str, optional
+        The statistic behind the title, under it.
 
     Returns
     -------
@@ -58,13 +60,22 @@ def plot_decomposition(stl_frame: pd.DataFrame, title: str) -> Figure:
                 linewidth=1.8,
             )
         ax.set_ylabel(label, fontsize=10)
-    axes[0].set_title(title)
+        thousands(ax, "y")
+    month_axis(axes[-1])
+    finish(fig, axes[0], title, subtitle=subtitle, y_thousands=True)
     fig.tight_layout()
     plt.close(fig)
     return fig
 
 
-def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 12) -> Figure:
+def plot_same_month(
+    frame: pd.DataFrame,
+    category: str,
+    title: str,
+    last: int = 12,
+    ylabel: str = "Crimes a month",
+    subtitle: str | None = None,
+) -> Figure:
     """Bars of each month's count beside the same month a year earlier, for one category.
 
     Parameters
@@ -77,6 +88,10 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
         Chart title.
     last : int
         How many of the latest months to draw (default 12).
+    ylabel : str
+        What the y axis counts ("Crimes a month", "Incidents a month").
+    subtitle : str, optional
+        The statistic behind the title, under it.
 
     Returns
     -------
@@ -120,7 +135,7 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
         elif pd.isna(pct):
             text = "n/a"
         else:
-            text = f"{pct:+.0f}%"
+            text = "0%" if round(pct) == 0 else f"{pct:+.0f}%"  # never "-0%"
         height = float(np.nanmax([now[i], before[i], 0.0]))
         ax.text(
             pos[i],
@@ -131,10 +146,9 @@ def plot_same_month(frame: pd.DataFrame, category: str, title: str, last: int = 
             fontsize=8,
             color=PALETTE["grey"],
         )
-    ax.set_xticks(pos, [f"{month_label(m)[:3]}\n{m[:4]}" for m in sub["month"]], fontsize=9)
+    ax.set_xticks(pos, [month_text(m) for m in sub["month"]], fontsize=9, rotation=90)
     ax.set_ylim(0, top * 1.18 if top > 0 else 1)
-    ax.set_ylabel("count per month")
-    ax.set_title(title)
+    finish(fig, ax, title, subtitle=subtitle, ylabel=ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     fig.tight_layout()
     plt.close(fig)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from csp_analysis.periods import parse_month
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 from csp_analysis.statistics.spc import OUTSIDE, RULES, SHIFT, TREND, TWO_OF_THREE
 
 # Colour and marker of each special-cause rule: vermillion for points outside the limits,
@@ -34,7 +33,12 @@ def _x_axis(index: pd.Index) -> pd.Index | np.ndarray:
         return np.asarray(index) if pd.api.types.is_numeric_dtype(index) else np.arange(len(index))
 
 
-def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
+def plot_spc(
+    xmr_frame: pd.DataFrame,
+    title: str,
+    ylabel: str = "Count a month",
+    subtitle: str | None = None,
+) -> Figure:
     """XmR chart: values, mean, process limits, near-limit band and special-cause points.
 
     Parameters
@@ -44,7 +48,11 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
         ``mean``, ``lower``, ``upper``, ``near_lower``, ``near_upper``, ``trial``, ``signal``).
         A month index (``YYYY-MM``) is drawn as dates; missing values are drawn as gaps.
     title : str
-        Chart title.
+        Chart title (the finding).
+    ylabel : str
+        What the y axis shows, in words ("Crimes a month, seasonally adjusted").
+    subtitle : str, optional
+        The statistic behind the title, under it.
 
     Returns
     -------
@@ -94,7 +102,7 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
         label=f"process limits{limit_label}",
     )
     ax.plot(x, col["lower"], color=PALETTE["grey"], linewidth=1.2, linestyle="--")
-    ax.plot(x, y, color=PALETTE["blue"], linewidth=1.5, marker="o", markersize=4, label="value")
+    ax.plot(x, y, color=PALETTE["blue"], linewidth=1.5, marker="o", markersize=4, label="count")
     signal = xmr_frame["signal"].fillna("").astype(str).to_numpy()
     for rule in RULES:
         hit = signal == rule
@@ -118,12 +126,14 @@ def plot_spc(xmr_frame: pd.DataFrame, title: str) -> Figure:
             linestyle=":",
             label="end of the period fixing the limits",
         )
-    if isinstance(x, pd.DatetimeIndex):
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_title(title)
-    ax.set_ylabel(value_col)
+    finish(
+        fig,
+        ax,
+        title,
+        subtitle=subtitle,
+        ylabel=ylabel,
+        dates=isinstance(x, pd.DatetimeIndex),
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     if trial:
         ax.text(

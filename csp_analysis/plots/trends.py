@@ -7,11 +7,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from csp_analysis.periods import Period, parse_period
-from csp_analysis.plots.style import PALETTE, apply_style
+from csp_analysis.plots.style import PALETTE, apply_style, finish
 
 
 def plot_monthly_trend(
-    wide: pd.DataFrame, category: str, year: str | Period | None = None, title: str | None = None
+    wide: pd.DataFrame,
+    category: str,
+    year: str | Period | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    ylabel: str = "Crimes a month",
 ) -> Figure:
     """Line chart of one category's monthly counts over every available month.
 
@@ -27,7 +32,11 @@ def plot_monthly_trend(
     year : str, optional
         Financial year to shade, e.g. ``"2025/26"``.
     title : str, optional
-        Chart title; by default the category name.
+        Chart title (the finding); by default the category name.
+    subtitle : str, optional
+        The statistic behind the title, under it.
+    ylabel : str
+        What the y axis counts ("Crimes a month", "Incidents a month").
 
     Returns
     -------
@@ -52,9 +61,8 @@ def plot_monthly_trend(
         )
         ax.legend(loc="upper left", frameon=False)
     gaps = int(series.isna().sum())
-    ax.set_title(title or category)
-    ax.set_ylabel("count per month")
     ax.set_ylim(bottom=0)
+    finish(fig, ax, title or category, subtitle=subtitle, ylabel=ylabel, dates=True)
     if gaps:
         label = f"{gaps} missing month{'s' if gaps > 1 else ''} shown as gaps, not zero"
         ax.text(

@@ -74,6 +74,7 @@ SECTION_TITLES = {
     "survey": "What residents think",
     "plan": "Last year's plan",
     "risk": "Choosing priorities: the risk matrix",
+    "story": "What stands out",
     "priorities": "Recommended priorities",
     "quality": "Files read",
 }
@@ -92,6 +93,7 @@ GAP_COSTS = {
     "survey": "the priorities cannot reflect what residents say",
     "plan": "last year's delivery cannot be reviewed",
     "risk": "the priorities cannot be scored on harm, cost and concern",
+    "story": "the sections cannot be read together category by category",
     "priorities": "no priorities can be recommended from the evidence",
     "quality": "the files read cannot be listed",
 }
@@ -174,8 +176,8 @@ def _plain(value: object) -> str:
 
 
 def summary_findings(a: Assessment, limit: int = 5) -> list[str]:
-    """The few findings the summary leads with: All crime and ASB first, then the first
-    finding of each other section, then the rest, at most ``limit``.
+    """The few findings the summary leads with: the key findings ranked by importance
+    (:meth:`~csp_analysis.assessment.Assessment.top_findings`), at most ``limit``.
 
     Parameters
     ----------
@@ -187,22 +189,17 @@ def summary_findings(a: Assessment, limit: int = 5) -> list[str]:
     Returns
     -------
     list of str
-        Sentences of :attr:`Assessment.findings`, without those that list the recommended
+        Sentences of :attr:`Assessment.findings`, without those about the recommended
         priorities (the summary lists those apart).
     """
-    by_section = {
-        name: [f for f in r.findings if not f.startswith("The recommended priorities")]
-        for name, r in a.results.items()
-        if name != "priorities" or r.findings
-    }
-    by_section["priorities"] = [
+    ranked = a.top_findings(limit=len(a.findings))
+    keep = [
         f
-        for f in by_section.get("priorities", [])
-        if "(rank " not in f and not f.startswith("With every weight")
+        for f in ranked
+        if not f.startswith(("The recommended priorities", "With every weight"))
+        and "(rank " not in f
     ]
-    change = by_section.pop("change", [])
-    chosen = change[:2] + [f[0] for f in by_section.values() if f] + change[2:]
-    return chosen[:limit]
+    return keep[:limit]
 
 
 def summary(a: Assessment) -> None:
@@ -305,17 +302,17 @@ def gaps(a: Assessment) -> None:
 
 
 def findings(a: Assessment) -> None:
-    """The key findings as a bulleted list.
+    """The key findings as a bulleted list, ranked by importance, at most eight.
 
-    Displays :attr:`Assessment.findings` as Markdown bullets in order, or "No findings: no
-    data." when there are none.
+    Displays :meth:`Assessment.top_findings` as Markdown bullets (the full list is in
+    ``key_findings.md``), or "No findings: no data." when there are none.
 
     Parameters
     ----------
     a : Assessment
         The assessment, from :func:`~csp_analysis.assessment.assess`.
     """
-    display(md("\n".join(f"- {s}" for s in a.findings) or "_No findings: no data._"))
+    display(md("\n".join(f"- {s}" for s in a.top_findings()) or "_No findings: no data._"))
 
 
 #: The statutory slots an assessment must fill in the analyst's own words: the section whose

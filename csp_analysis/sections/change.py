@@ -9,7 +9,7 @@ from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
-from csp_analysis.sections.format import md, num, pct, short_verdict, table_html
+from csp_analysis.sections.format import md, num, pct, sentences, short_verdict, table_html
 from csp_analysis.statistics.significance import add_significance
 
 NAME = "change"
@@ -154,6 +154,16 @@ def render(result: SectionResult, a: Report) -> list:
         }
     )
     blocks = [table_html(shown, "change", bold={"Category": ALL_CRIME})]
+    story = a.results.get("story")
+    summary = story.table("category_summary") if story is not None else pd.DataFrame()
+    if len(summary):
+        blocks.append(
+            md(
+                "**Each category in one sentence** (this year's change, the force, the trend "
+                "over the years and the unusual months, as the sections below show them):\n\n"
+                + sentences(summary)
+            )
+        )
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
     if notes:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))

@@ -15,12 +15,15 @@ from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
 
 __all__ = [
+    "change_subtitle",
     "figure_html",
     "finding_title",
     "fmt",
     "md",
     "num",
     "pct",
+    "per_month",
+    "sentences",
     "short_verdict",
     "suppression_note",
     "table_html",
@@ -311,3 +314,87 @@ def suppression_note(suppress_below: int) -> str:
         else "No small counts are suppressed (threshold 1)."
     )
     return f"_{rule} Locations are police.uk anonymised snap points._"
+
+
+def sentences(summary: pd.DataFrame) -> str:
+    """The sentences as Markdown bullets (formatting only).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Rows of the ``category_summary`` table.
+
+    Returns
+    -------
+    str
+        One bullet per row, the category in bold.
+    """
+    out = []
+    for cat, sentence in zip(summary["category"], summary["sentence"], strict=True):
+        rest = str(sentence)[len(str(cat)) :] if str(sentence).startswith(str(cat)) else sentence
+        out.append(f"- **{cat}**{rest}")
+    return "\n".join(out)
+
+
+def per_month(category: str) -> str:
+    """The y-axis label of a monthly chart: ``"Incidents a month"`` for ASB, else
+    ``"Crimes a month"``.
+
+    Parameters
+    ----------
+    category : str
+        A report category, ``All crime`` or ``Anti-social behaviour``.
+
+    Returns
+    -------
+    str
+    """
+    return "Incidents a month" if category == "Anti-social behaviour" else "Crimes a month"
+
+
+def change_subtitle(change: pd.DataFrame, category: str) -> str | None:
+    """The statistic behind a chart title about a category's change, in one line.
+
+    Parameters
+    ----------
+    change : pandas.DataFrame
+        The ``yoy_categories`` table (``p_value``, ``q_value``, ``rate_ratio``, ``rr_lower``,
+        ``rr_upper``, ``provisional``).
+    category : str
+        The category.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"Exact Poisson test: p = 0.010, q = 0.070 over the categories; rate ratio 1.14
+        (interval 1.03 to 1.26)"``; ``None`` without a tested, non-provisional change.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Burglary"], "p_value": [0.0004], "q_value": [None],
+    ...     "rate_ratio": [0.9], "rr_lower": [0.85], "rr_upper": [0.95], "provisional": [False]})
+    >>> change_subtitle(t, "Burglary")
+    'Exact Poisson test: p < 0.001; rate ratio 0.90 (interval 0.85 to 0.95)'
+    """
+    if not len(change) or "p_value" not in change.columns:
+        return None
+    rows = change[change["category"] == category]
+    if not len(rows) or pd.isna(rows["p_value"].iloc[0]):
+        return None
+    r = rows.iloc[0]
+    if bool(r.get("provisional", False)):
+        return None
+
+    def p_text(name: str, v: float) -> str:
+        return f"{name} < 0.001" if v < 0.001 else f"{name} = {v:.3f}"
+
+    text = "Exact Poisson test: " + p_text("p", float(r["p_value"]))
+    q = r.get("q_value")
+    if q is not None and pd.notna(q):
+        text += ", " + p_text("q", float(q)) + " over the categories"
+    if pd.notna(r.get("rate_ratio")) and pd.notna(r.get("rr_lower")):
+        text += (
+            f"; rate ratio {float(r['rate_ratio']):.2f} "
+            f"(interval {float(r['rr_lower']):.2f} to {float(r['rr_upper']):.2f})"
+        )
+    return text

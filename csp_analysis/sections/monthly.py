@@ -7,7 +7,13 @@ from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.periods import month_label
 from csp_analysis.plots import plot_monthly_trend
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
-from csp_analysis.sections.format import figure_html, finding_title, md
+from csp_analysis.sections.format import (
+    change_subtitle,
+    figure_html,
+    finding_title,
+    md,
+    per_month,
+)
 
 NAME = "monthly"
 
@@ -78,7 +84,15 @@ def render(result: SectionResult, a: Report) -> list:
             )
         )
         title = finding_title(change, a.area, a.year, cat)
-        blocks.append(figure_html(plot_monthly_trend(wide, cat, a.period, title=title), alt))
+        chart = plot_monthly_trend(
+            wide,
+            cat,
+            a.period,
+            title=title,
+            subtitle=change_subtitle(change, cat),
+            ylabel=per_month(cat),
+        )
+        blocks.append(figure_html(chart, alt))
     return blocks
 
 

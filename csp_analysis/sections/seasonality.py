@@ -9,7 +9,7 @@ from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, md
+from csp_analysis.sections.format import figure_html, md, per_month
 from csp_analysis.statistics.seasonality import MIN_MONTHS, compare_same_month, decompose_seasonal
 
 NAME = "seasonality"
@@ -121,6 +121,7 @@ def render(result: SectionResult, a: Report) -> list:
                         same,
                         cat,
                         f"{cat}: each month of {a.year} against the same month a year earlier",
+                        ylabel=per_month(cat),
                     ),
                     f"Bar chart of {cat.lower()} in each month of {a.year} beside the same month "
                     "a year earlier.",

@@ -12,7 +12,7 @@ from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.periods import month_label, shift_month
 from csp_analysis.plots.spc import plot_spc
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, md
+from csp_analysis.sections.format import change_subtitle, figure_html, md, per_month
 from csp_analysis.statistics.spc import spc_signals
 
 NAME = "spc"
@@ -105,7 +105,16 @@ def render(result: SectionResult, a: Report) -> list:
         )
         in_year = frame[frame.index.astype(str).isin(year_months)]
         unusual = int((in_year["signal"].fillna("") != "").sum())
-        blocks.append(figure_html(plot_spc(frame, _title(cat, unusual, a.year, change)), alt))
+        adjusted = "chart" in frame.columns and any(
+            "seasonally adjusted" in str(c) for c in frame["chart"]
+        )
+        chart = plot_spc(
+            frame,
+            _title(cat, unusual, a.year, change),
+            ylabel=per_month(cat) + (", seasonally adjusted" if adjusted else ""),
+            subtitle=change_subtitle(change, cat),
+        )
+        blocks.append(figure_html(chart, alt))
     blocks.append(md(_method_note(spc, result.facts)))
     return blocks
 
