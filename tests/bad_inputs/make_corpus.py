@@ -1506,6 +1506,7 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
     )
     reliability_cases(c)
     more_reliability_cases(c)
+    round_three_cases(c)
     return c
 
 
@@ -1795,6 +1796,67 @@ def more_reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
                 problem("counts.xlsx [Counts]", 4, "count", ["count is blank"], 1, "4"),
             ],
             "counts": [["Ashvale", "2018/19", "Burglary", 5, "tidy"]],
+        },
+    )
+
+
+HO_WIDE_HEADER = (
+    "Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
+    "2017/18,2018/19"
+)
+
+
+def round_three_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
+    """Issue 19, what the second round left: a wide table pasted twice, Home Office years
+    after today."""
+    wide = [f"{FORCE},Ashvale,{SHOP},40,44", f"{FORCE},Ashvale,{ROB_P},12,13"]
+    c["90_home_office_wide_pasted_twice"] = (
+        {"wide.csv": text(HO_WIDE_HEADER, *wide, HO_WIDE_HEADER, *wide)},
+        {
+            "description": "a wide Home Office table pasted twice (header and rows again): "
+            "the repeated lines are rejected naming the first, never summed",
+            "exit": 0,
+            "files": {"wide.csv": accounting("home_office_wide", 5, 2, 3)},
+            "problems": [
+                problem("wide.csv", 4, "*", ["repeated header"], 1, "4"),
+                problem("wide.csv", 5, None, ["same row as line 2", "pasted twice"], 2, "5, 6"),
+            ],
+            "counts": [
+                ["Ashvale", "2017/18", "Robbery", 12, "home_office"],
+                ["Ashvale", "2017/18", "Shoplifting", 40, "home_office"],
+                ["Ashvale", "2018/19", "Robbery", 13, "home_office"],
+                ["Ashvale", "2018/19", "Shoplifting", 44, "home_office"],
+            ],
+        },
+    )
+    c["91_home_office_future_year"] = (
+        {
+            "ho.csv": text(
+                HO_LONG_HEADER,
+                f"2018/19,1,{FORCE},Ashvale,{SHOP},10",
+                f"2091/92,1,{FORCE},Ashvale,{SHOP},7",
+            ),
+            "wide.csv": text(
+                HO_WIDE_HEADER.replace("2017/18", "2091/92"), f"{FORCE},Brindle Heath,{SHOP},9,3"
+            ),
+        },
+        {
+            "description": "Home Office figures for a year starting after this month (a long "
+            "row of 2091/92, a wide column 2091/92) are refused: they never create a year",
+            "exit": 0,
+            "files": {
+                "ho.csv": accounting("home_office_long", 2, 1, 1),
+                "wide.csv": accounting("home_office_wide", 1, 1, 0),
+            },
+            "problems": [
+                problem("ho.csv", 3, "Financial Year", ["after this month"], 1, "3"),
+                problem("wide.csv", 2, "2091/92", ["after this month"], 0, "2"),
+            ],
+            "counts": [
+                ["Ashvale", "2018/19 Q1", "Shoplifting", 10, "home_office"],
+                ["Brindle Heath", "2018/19", "Shoplifting", 3, "home_office"],
+            ],
+            "financial_years": {"Ashvale": ["2018/19"], "Brindle Heath": ["2018/19"]},
         },
     )
 
