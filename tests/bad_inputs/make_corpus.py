@@ -1859,6 +1859,52 @@ def round_three_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
             "financial_years": {"Ashvale": ["2018/19"], "Brindle Heath": ["2018/19"]},
         },
     )
+    uk = [
+        street(f"u{i:07d}", "01/10/2018", t)
+        for i, t in enumerate(["Burglary", "Robbery", "Burglary"])
+    ]
+    src = "northmarsh-2018-10-street.csv"
+    c["92_police_uk_day_first_dates"] = (
+        {src: text(POLICE_HEADER, *uk, street("u9999999", "Oct-18", "Burglary"))},
+        {
+            "description": "a police.uk file re-saved by Excel in a UK locale (Month "
+            "01/10/2018): read as 2018-10 with a note; a month Excel shows as 'Oct-18' is "
+            "refused naming the value",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 4, 3, 1, issue_contains=["day first"])},
+            "problems": [problem(src, 5, "Month", ["not YYYY-MM", "'Oct-18'"], 1, "5")],
+            "counts": [
+                ["Ashvale", "2018-10", "Burglary", 2, "police_uk"],
+                ["Ashvale", "2018-10", "Robbery", 1, "police_uk"],
+            ],
+            "coverage_periods": {"police_uk": ["2018-10"]},
+        },
+    )
+    half = [street(f"h{i:07d}", "2018-10", "Burglary") for i in range(8)]
+    c["93_police_month_split_in_two_files"] = (
+        {
+            "northmarsh-2018-10-part1.csv": text(
+                POLICE_HEADER, *half[:4], street("", "2018-10", ASB)
+            ),
+            "northmarsh-2018-10-part2.csv": text(
+                POLICE_HEADER, *half[4:], street("", "2018-10", ASB)
+            ),
+        },
+        {
+            "description": "one police.uk month split into two files (no Crime ID in both): "
+            "both used, never refused as a copy",
+            "exit": 0,
+            "files": {
+                "northmarsh-2018-10-part1.csv": accounting("police_uk", 5, 5, 0),
+                "northmarsh-2018-10-part2.csv": accounting("police_uk", 5, 5, 0),
+            },
+            "problems": [],
+            "counts": [
+                ["Ashvale", "2018-10", "Burglary", 8, "police_uk"],
+                ["Ashvale", "2018-10", ASB, 2, "police_uk"],
+            ],
+        },
+    )
 
 
 def build() -> dict[str, bytes]:
