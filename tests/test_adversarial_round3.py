@@ -413,3 +413,20 @@ def test_22_one_month_in_each_year_assessed_and_rendered(
         if r["LSOA name"].startswith("Thurrock ") and r["Crime type"] != "Anti-social behaviour"
     )
     assert [int(x) for x in feb["count"]] == [want], src
+
+
+def test_23_other_months_of_last_year_are_not_no_data(shared_file: Shared, tmp_path: Path) -> None:
+    """March 2018 (in 2017/18) and February 2019 (in 2018/19): the finding may not say that
+    2017/18 has no data; it has none for the same months. One month is "1 month"."""
+    for name in (ESSEX_FEB, "police_uk/essex_2018_snake_header/2018-03-essex-street.csv"):
+        src = shared_file(name)
+        (tmp_path / src.name).write_bytes(src.read_bytes())
+    text = " ".join(csp.assess(tmp_path, area="Thurrock", year="2018/19").findings)
+    assert "There are no data for 2017/18" not in text
+    assert "2017/18 has no data for the same months" in text
+    want = sum(
+        1
+        for r in _rows(shared_file(ESSEX_FEB))
+        if r["LSOA name"].startswith("Thurrock ") and r["Crime type"] != "Anti-social behaviour"
+    )
+    assert f"recorded {want:,} crimes in the 1 month with data of 2018/19" in text
