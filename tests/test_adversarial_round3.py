@@ -430,3 +430,14 @@ def test_23_other_months_of_last_year_are_not_no_data(shared_file: Shared, tmp_p
         if r["LSOA name"].startswith("Thurrock ") and r["Crime type"] != "Anti-social behaviour"
     )
     assert f"recorded {want:,} crimes in the 1 month with data of 2018/19" in text
+
+
+def test_24_calderdale_year_column_repeated(shared_file: Shared, tmp_path: Path) -> None:
+    """The last year column pasted again at the end of the table: that year counted once."""
+    src = shared_file(CALDERDALE)
+    with src.open(encoding="utf-8", newline="") as f:
+        table = [[*r, r[-1]] for r in csv.reader(f)]
+    with (tmp_path / "c.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+    sums = _calderdale_sums(src)
+    assert _ho_sums(csp.load(tmp_path)) == {f"{y[:5]}{y[-2:]}": n for y, n in sums.items()}
