@@ -166,7 +166,8 @@ def key_findings(
         scope = (
             f"in {the}{label}"
             if pd.isna(own_months) or int(own_months) >= period.n_months
-            else f"in the {int(own_months)} months with data of {the}{label}"
+            else f"in the {int(own_months)} month{'s' if int(own_months) != 1 else ''} with "
+            f"data of {the}{label}"
         )
         if comparable and provisional:
             out.append(
@@ -186,8 +187,9 @@ def key_findings(
         elif pd.notna(own):
             before = period.previous()
             out.append(
-                f"{area} recorded {int(own):,} crimes {scope}. There are no data for {prev} to "
-                "compare with, so no change is assessed: data for "
+                f"{area} recorded {int(own):,} crimes {scope}. {prev[:1].upper()}{prev[1:]} "
+                "has no data for the same months to compare with, so no change is assessed: "
+                "data for "
                 f"{months_phrase(before.months)} would allow a comparison."
             )
     if ASB in rows.index and comparable and not provisional:

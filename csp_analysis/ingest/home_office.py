@@ -14,9 +14,14 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.categories import EXCLUDE, CategoryMap
-from csp_analysis.ingest.base import FileResult, Header, Problem, norm, number_text
+from csp_analysis.ingest.base import FileResult, Header, Problem, norm, number_text, this_month
 from csp_analysis.ingest.offences import harmonise
-from csp_analysis.periods import normalise_financial_year
+from csp_analysis.periods import (
+    months_of_financial_year,
+    months_of_quarter,
+    normalise_financial_year,
+    period_kind,
+)
 
 SOURCE = "home_office"
 #: A column named by a financial year (``2023/24``, ``2023-2024``) in a wide table.
@@ -119,6 +124,18 @@ def _fy(values: pd.Series) -> pd.Series:
 
     uniq = {v: one(v) for v in values.unique()}
     return values.map(uniq).astype("string")
+
+
+def _starts_after(periods: pd.Series, month: str) -> pd.Series:
+    """Which canonical years (``2018/19``) or quarters (``2018/19 Q1``) start after ``month``
+    (``YYYY-MM``); missing periods are False."""
+
+    def first(p: str) -> str:
+        kind = period_kind(p)
+        return (months_of_quarter(p) if kind == "quarter" else months_of_financial_year(p))[0]
+
+    uniq = {p: first(str(p)) > month for p in periods.dropna().unique()}
+    return periods.map(uniq).fillna(False).astype(bool)
 
 
 def _counts(values: pd.Series) -> pd.Series:
@@ -236,6 +253,11 @@ def read_home_office_long(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     checks = [
         (fy.isna(), fy_col, "financial year not understood (expected e.g. 2016/17)"),
         (q.isna(), q_col, "financial quarter is not 1 to 4"),
+        (
+            _starts_after(period, this_month()),
+            fy_col,
+            f"period starts after this month ({this_month()}): not used",
+        ),
         (rows["area"] == "", csp_col, "CSP name is blank"),
         (count.isna(), count_col, "count is not a whole number (missing is not zero)"),
     ]
@@ -243,27 +265,30 @@ def read_home_office_long(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         mask = mask.fillna(True).astype(bool) & ~bad
         res.reject(mask, lines, column, message)
         bad |= mask
-    bad |= _repeated_rows(df, rows, bad, lines, res)
+    # Code and description: a published table gives two offences one code (4.1).
+    offence = [c for c in (_col(df, "offencecode"), _col(df, "offencedescription")) if c]
+    ident = pd.concat([rows[["period", "area", "count"]], df[offence]], axis=1)
+    ident.columns = range(len(ident.columns))
+    bad |= _repeated_rows(ident, bad, lines, res)
     rows["_bad"] = bad
     _finish(res, rows, lines, _categories(df, cmap))
 
 
 def _repeated_rows(
-    df: pd.DataFrame, rows: pd.DataFrame, bad: pd.Series, lines: pd.Series, res: FileResult
+    ident: pd.DataFrame, bad: pd.Series, lines: pd.Series, res: FileResult
 ) -> pd.Series:
-    """Reject rows repeating an earlier row of the file (a table pasted twice): the same
-    period, partnership and offence (code, else description) with the same count."""
-    offence = _col(df, "offencecode") or _col(df, "offencedescription")
-    ident = rows[["period", "area", "count"]].assign(
-        offence=df[offence].astype("string") if offence else ""
-    )
+    """Reject rows repeating an earlier row of the file (a table pasted twice): rows whose
+    ``ident`` columns (long: period, partnership, offence code and description and count;
+    wide: partnership, offence and every year's cell) are all those of an earlier row not
+    already rejected."""
+    index = ident.index
     ident = ident[~bad]
     repeat = ident.duplicated(keep="first")
     if not repeat.any():
-        return pd.Series(False, index=df.index)
+        return pd.Series(False, index=index)
     same = (ident.astype("string") == ident[repeat].iloc[0].astype("string")).all(axis=1)
     first_line = int(ident.index[same.to_numpy(dtype=bool)][0])
-    mask = pd.Series(False, index=df.index)
+    mask = pd.Series(False, index=index)
     mask[repeat[repeat].index] = True
     res.reject(
         mask,
@@ -326,20 +351,45 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     excluded = (cat == EXCLUDE).fillna(False).astype(bool) & ~bad
     res.reject(excluded, lines, "Offence Group", "excluded by the category mapping")
     bad |= excluded
+    offence = [c for c in (code_col, desc_col) if c]  # one code may be two offences (4.1)
+    ident = df[[csp_col, *offence, *year_cols]].astype("string")
+    ident.columns = range(len(ident.columns))  # a header may repeat a name
+    bad |= _repeated_rows(ident, bad, lines, res)
+    future = [y for y in year_cols if months_of_financial_year(fy_of[y])[0] > this_month()]
     values = pd.DataFrame({y: _counts(df[y]) for y in year_cols}, index=df.index)
+    values[future] = pd.NA  # years starting after this month: never a figure
     good = values.notna()
     none_good = ~good.any(axis=1) & ~bad
     res.reject(
         none_good,
         lines,
         year_cols[0],
-        f"no yearly count ({', '.join(year_cols)}) is a whole number (missing is not zero)",
+        f"no yearly count ({', '.join(year_cols)}) is a whole number (missing is not zero)"
+        + (
+            f"; {', '.join(future)} start after this month ({this_month()}): not used"
+            if future
+            else ""
+        ),
     )
     bad |= none_good
     left_out = 0
     for y in year_cols:
         cells = ~good[y] & ~bad
-        if cells.any():
+        if y in future and cells.any():
+            at = lines[cells].tolist()
+            where = ", ".join(str(x) for x in at[:5]) + (" …" if len(at) > 5 else "")
+            res.problems.append(
+                Problem(
+                    res.source,
+                    int(at[0]),
+                    str(y),
+                    f"{y} starts after this month ({this_month()}): that year's values are "
+                    "not used, the lines' other years are",
+                    0,
+                    where,
+                )
+            )
+        elif cells.any():
             at = lines[cells].tolist()
             where = ", ".join(str(x) for x in at[:5]) + (" …" if len(at) > 5 else "")
             res.problems.append(
@@ -378,7 +428,7 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         res.counts[["force", "area", "period"]].drop_duplicates().assign(source=SOURCE)
     ).reset_index(drop=True)
     for _, row in df[is_total].iterrows():
-        for y in year_cols:
+        for y in (y for y in year_cols if y not in future):
             stated = _counts(pd.Series([row[y]])).iloc[0]
             fy_y = fy_of[y]
             c = res.counts

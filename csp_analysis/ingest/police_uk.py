@@ -69,6 +69,9 @@ COLUMNS = {
 }
 #: A month as Excel writes a date cell when it re-saves a police.uk file.
 EXCEL_MONTH = r"\d{4}-(0[1-9]|1[0-2])-01(T| )?(00:00(:00)?)?"
+#: The same date in the United Kingdom's day-first order (``01/02/2019``: 1 February 2019), as
+#: Excel writes it in a UK locale; police.uk months are always the first of the month.
+UK_DATE_MONTH = r"0?1/(?P<m>0?[1-9]|1[0-2])/(?P<y>\d{4})( 00:00(:00)?)?"
 #: A month covers a force in a file only with at least this share of the rows of the file's
 #: busiest month for that force: one mis-dated row never makes a month "covered".
 MONTH_SHARE = 0.2
@@ -222,6 +225,15 @@ class Labels:
         return pd.Categorical.from_codes(self.codes, self.values)
 
 
+def _example(month: Labels, ok: np.ndarray) -> str:
+    """`` (e.g. 'Feb-19')``: the first month cell not understood, to show in the reason."""
+    bad = ~np.asarray(ok, dtype=bool)
+    if not bad.any():
+        return ""
+    value = str(month.values.to_numpy()[month.codes[bad][0]])
+    return f" (e.g. {value[:40]!r})" if value else " (blank)"
+
+
 def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:
     """Turn a police.uk street-level table into records, counts and coverage.
 
@@ -257,6 +269,15 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
             f"the {col['month']} column holds dates (e.g. 2019-02-01 00:00:00, as Excel saves "
             "a police.uk file): read as their months"
         )
+    uk = month.values.str.extract(f"^{UK_DATE_MONTH}$")
+    uk_dated = uk["y"].notna()
+    if uk_dated.any():  # "01/02/2019" (day first): the month 2019-02
+        iso = uk["y"] + "-" + uk["m"].str.zfill(2)
+        month.relabel(month.values.where(~uk_dated.to_numpy(), iso.to_numpy()))
+        res.notes.append(
+            f"the {col['month']} column holds dates written day first (e.g. 01/02/2019, as "
+            "Excel saves a police.uk file in a UK locale): read as their months"
+        )
     month_ok = month.test(month.values.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"))
     future = month.test(month.values > this_month()) & month_ok
     falls, reported = labels("fallswithin"), labels("reportedby")
@@ -277,7 +298,7 @@ def read_police_uk(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None
     has_id = crime_id.test(crime_id.values != "")
 
     checks = [
-        (~month_ok, col.get("month"), "month is not YYYY-MM"),
+        (~month_ok, col.get("month"), f"month is not YYYY-MM{_example(month, month_ok)}"),
         (future, col.get("month"), f"month is after this month ({this_month()}): not used"),
         (
             ~force.test(force.values != ""),

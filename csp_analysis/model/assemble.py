@@ -36,7 +36,9 @@ def assemble(results: list[FileResult]) -> dict:
     results = drop_duplicate_police_files(canonical_names(results))
     results = drop_overlapping_periods(drop_duplicate_counts(results))
     counts = frame_of([r.counts for r in results], COUNT_COLUMNS)
-    if len(counts):
+    if not len(counts):  # no count at all: still a count column of numbers (its sum is 0)
+        counts = counts.astype({"count": "int64"})
+    else:
         counts = (
             counts.astype({c: "string" for c in COUNT_COLUMNS if c != "count"})
             .groupby(["area", "force", "period", "category", "source"], dropna=False)["count"]

@@ -17,7 +17,9 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
     """Reject the rows of police.uk force-months that an earlier file already gave.
 
     A copied file, or an extract overlapping another (October again, plus November), gives
-    some force-months twice. Per force-month, the first file (in file-name order) is used; a
+    some force-months twice. A month split into several files (each holding other crimes: no
+    Crime ID in two of them) is one month and all its files are used. Otherwise, per
+    force-month, the first file (in file-name order) is used; a
     later file's used rows in that force-month are rejected with one problem per earlier file,
     naming it, and its other force-months are used. Rows the reader already rejected keep
     their own reasons. The file's counts, coverage and records lose those force-months (records
@@ -35,7 +37,8 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
         The same results in the same order; a file that repeats force-months is replaced by a
         copy without them (the others are returned as they are).
     """
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], list[FileResult]] = {}  # the files giving each force-month
+    ids: dict[int, dict[tuple[str, str], frozenset[str]]] = {}  # Crime IDs, read on a clash
     out = []
     for r in results:
         if r.layout != "police_uk" or r.coverage is None or not len(r.coverage):
@@ -44,11 +47,37 @@ def drop_duplicate_police_files(results: list[FileResult]) -> list[FileResult]:
         keys = list(
             zip(r.coverage["force"].astype(str), r.coverage["period"].astype(str), strict=True)
         )
-        clash = {k: seen[k] for k in keys if k in seen}
+        clash = {}
         for k in keys:
-            seen.setdefault(k, r.source)
+            if k not in seen:
+                seen[k] = [r]
+                continue
+            mine = _crime_ids(r, ids).get(k, frozenset())
+            theirs = frozenset().union(*(_crime_ids(e, ids).get(k, frozenset()) for e in seen[k]))
+            if mine and mine.isdisjoint(theirs):  # one month split into files: no crime twice
+                seen[k].append(r)
+            else:
+                clash[k] = seen[k][0].source
         out.append(_without_force_months(r, clash) if clash else r)
     return out
+
+
+def _crime_ids(
+    r: FileResult, cache: dict[int, dict[tuple[str, str], frozenset[str]]]
+) -> dict[tuple[str, str], frozenset[str]]:
+    """The Crime IDs (blank ones left out) of a police.uk result by force and month."""
+    if id(r) not in cache:
+        records = r.records
+        if records is None and r.records_file is not None:
+            records = pd.read_parquet(r.records_file, columns=["force", "month", "crime_id"])
+        found: dict[tuple[str, str], frozenset[str]] = {}
+        if records is not None and len(records):
+            rec = records[["force", "month", "crime_id"]].astype("string").fillna("")
+            rec = rec[rec["crime_id"] != ""]
+            for (force, month), part in rec.groupby(["force", "month"], sort=False):
+                found[(str(force), str(month))] = frozenset(part["crime_id"])
+        cache[id(r)] = found
+    return cache[id(r)]
 
 
 def _force_months(frame: pd.DataFrame, period: str) -> pd.MultiIndex:

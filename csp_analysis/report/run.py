@@ -420,7 +420,10 @@ def period_warning(assessment: Assessment) -> str | None:
             f"{assessment.min_months}) and is kept out of the headline and priorities"
         )
     if not result.facts.get("comparable", True):
-        return f"{where}: no data for {assessment.previous_year}, so no change is assessed"
+        return (
+            f"{where}: no data for the same months of {assessment.previous_year}, so no "
+            "change is assessed"
+        )
     return None
 
 

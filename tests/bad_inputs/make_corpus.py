@@ -1506,6 +1506,7 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
     )
     reliability_cases(c)
     more_reliability_cases(c)
+    round_three_cases(c)
     return c
 
 
@@ -1795,6 +1796,113 @@ def more_reliability_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
                 problem("counts.xlsx [Counts]", 4, "count", ["count is blank"], 1, "4"),
             ],
             "counts": [["Ashvale", "2018/19", "Burglary", 5, "tidy"]],
+        },
+    )
+
+
+HO_WIDE_HEADER = (
+    "Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
+    "2017/18,2018/19"
+)
+
+
+def round_three_cases(c: dict[str, tuple[dict[str, bytes], Case]]) -> None:
+    """Issue 19, what the second round left: a wide table pasted twice, Home Office years
+    after today."""
+    wide = [f"{FORCE},Ashvale,{SHOP},40,44", f"{FORCE},Ashvale,{ROB_P},12,13"]
+    c["90_home_office_wide_pasted_twice"] = (
+        {"wide.csv": text(HO_WIDE_HEADER, *wide, HO_WIDE_HEADER, *wide)},
+        {
+            "description": "a wide Home Office table pasted twice (header and rows again): "
+            "the repeated lines are rejected naming the first, never summed",
+            "exit": 0,
+            "files": {"wide.csv": accounting("home_office_wide", 5, 2, 3)},
+            "problems": [
+                problem("wide.csv", 4, "*", ["repeated header"], 1, "4"),
+                problem("wide.csv", 5, None, ["same row as line 2", "pasted twice"], 2, "5, 6"),
+            ],
+            "counts": [
+                ["Ashvale", "2017/18", "Robbery", 12, "home_office"],
+                ["Ashvale", "2017/18", "Shoplifting", 40, "home_office"],
+                ["Ashvale", "2018/19", "Robbery", 13, "home_office"],
+                ["Ashvale", "2018/19", "Shoplifting", 44, "home_office"],
+            ],
+        },
+    )
+    c["91_home_office_future_year"] = (
+        {
+            "ho.csv": text(
+                HO_LONG_HEADER,
+                f"2018/19,1,{FORCE},Ashvale,{SHOP},10",
+                f"2091/92,1,{FORCE},Ashvale,{SHOP},7",
+            ),
+            "wide.csv": text(
+                HO_WIDE_HEADER.replace("2017/18", "2091/92"), f"{FORCE},Brindle Heath,{SHOP},9,3"
+            ),
+        },
+        {
+            "description": "Home Office figures for a year starting after this month (a long "
+            "row of 2091/92, a wide column 2091/92) are refused: they never create a year",
+            "exit": 0,
+            "files": {
+                "ho.csv": accounting("home_office_long", 2, 1, 1),
+                "wide.csv": accounting("home_office_wide", 1, 1, 0),
+            },
+            "problems": [
+                problem("ho.csv", 3, "Financial Year", ["after this month"], 1, "3"),
+                problem("wide.csv", 2, "2091/92", ["after this month"], 0, "2"),
+            ],
+            "counts": [
+                ["Ashvale", "2018/19 Q1", "Shoplifting", 10, "home_office"],
+                ["Brindle Heath", "2018/19", "Shoplifting", 3, "home_office"],
+            ],
+            "financial_years": {"Ashvale": ["2018/19"], "Brindle Heath": ["2018/19"]},
+        },
+    )
+    uk = [
+        street(f"u{i:07d}", "01/10/2018", t)
+        for i, t in enumerate(["Burglary", "Robbery", "Burglary"])
+    ]
+    src = "northmarsh-2018-10-street.csv"
+    c["92_police_uk_day_first_dates"] = (
+        {src: text(POLICE_HEADER, *uk, street("u9999999", "Oct-18", "Burglary"))},
+        {
+            "description": "a police.uk file re-saved by Excel in a UK locale (Month "
+            "01/10/2018): read as 2018-10 with a note; a month Excel shows as 'Oct-18' is "
+            "refused naming the value",
+            "exit": 0,
+            "files": {src: accounting("police_uk", 4, 3, 1, issue_contains=["day first"])},
+            "problems": [problem(src, 5, "Month", ["not YYYY-MM", "'Oct-18'"], 1, "5")],
+            "counts": [
+                ["Ashvale", "2018-10", "Burglary", 2, "police_uk"],
+                ["Ashvale", "2018-10", "Robbery", 1, "police_uk"],
+            ],
+            "coverage_periods": {"police_uk": ["2018-10"]},
+        },
+    )
+    half = [street(f"h{i:07d}", "2018-10", "Burglary") for i in range(8)]
+    c["93_police_month_split_in_two_files"] = (
+        {
+            "northmarsh-2018-10-part1.csv": text(
+                POLICE_HEADER, *half[:4], street("", "2018-10", ASB)
+            ),
+            "northmarsh-2018-10-part2.csv": text(
+                POLICE_HEADER, *half[4:], street("", "2018-10", ASB)
+            ),
+        },
+        {
+            "description": "one police.uk month split into two files (no Crime ID in both): "
+            "both used, never refused as a copy",
+            "exit": 0,
+            "files": {
+                "northmarsh-2018-10-part1.csv": accounting("police_uk", 5, 5, 0),
+                "northmarsh-2018-10-part2.csv": accounting("police_uk", 5, 5, 0),
+            },
+            "problems": [],
+            "counts": [
+                ["Ashvale", "2018-10", "Burglary", 8, "police_uk"],
+                ["Ashvale", "2018-10", ASB, 2, "police_uk"],
+            ],
         },
     )
 
