@@ -299,6 +299,7 @@ def test_force_total_sums_the_areas_own_totals_with_rate_and_change() -> None:
     [
         ({"_months_present": "2025-04"}, "do not cover the same months (B differs"),
         ({"_all_crime": ""}, "B has no All crime total"),
+        ({"_months_present": ""}, "the months covered by B are not known"),
     ],
 )
 def test_no_force_total_where_the_areas_sums_would_mislead(change: dict, reason: str) -> None:

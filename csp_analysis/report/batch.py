@@ -420,6 +420,9 @@ def force_total(runs: list[AreaRun], label: str) -> tuple[dict[str, str] | None,
     if len(years) > 1:
         return None, f"no total: the areas cover different periods ({', '.join(sorted(years))})"
     spans = {a: h.get("_months_present", "") for a, h in heads.items()}
+    unknown = [a for a, m in spans.items() if not m]
+    if unknown:
+        return None, f"no total: the months covered by {_names(unknown)} are not known"
     if len(set(spans.values())) > 1:
         common = max(set(spans.values()), key=list(spans.values()).count)
         odd = [a for a, m in spans.items() if m != common]
