@@ -134,7 +134,7 @@ def test_batch_builds_every_report_and_carries_on_past_a_failing_area(
         assert row["Months covered"] == "Apr 2025–Mar 2026"
         # the area's own priorities (its report's list) and its rate from its own population
         chosen = pd.read_csv(report.parent / "tables" / "priorities.csv")
-        assert row["Top priorities (own risk matrix)"].startswith(f"1 {chosen['category'][0]};")
+        assert row["Top priorities (own risk matrix)"].startswith(f"1 {chosen['category'][0]} 2 ")
         districts = pd.read_csv(report.parent / "tables" / "district_change.csv")
         people = districts.set_index("area").loc[area, "population"]
         assert row["Rate per 1,000 residents"] == f"{crime['total_in_period'] / people * 1000:.1f}"
