@@ -424,7 +424,9 @@ def force_total(runs: list[AreaRun], label: str) -> tuple[dict[str, str] | None,
     if unknown:
         return None, f"no total: the months covered by {_names(unknown)} are not known"
     if len(set(spans.values())) > 1:
-        common = max(set(spans.values()), key=list(spans.values()).count)
+        # the months most areas cover (on a tie, the most months): the others are named
+        values = list(spans.values())
+        common = max(sorted(set(values)), key=lambda m: (values.count(m), m.count(",")))
         odd = [a for a, m in spans.items() if m != common]
         return None, (
             f"no total: the areas do not cover the same months ({_names(odd)} "
