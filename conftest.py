@@ -160,6 +160,7 @@ TIERS: dict[str, str] = {
     "tests/test_survey.py": "unit",
     "tests/test_tiers.py": "unit",
     "tests/test_trends.py": "unit",
+    "tests/test_workbook.py": "unit",
 }
 
 #: Markers that raise a test to at least a tier. A test using the ``shared_file`` fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,16 @@ from csp_analysis.model import Dataset, load
 from csp_analysis.periods import Period
 from csp_analysis.sections import Context, SectionResult, registry
 
-__all__ = ["Assessment", "assess", "check_spc_baseline", "open_assessment", "safe_cells"]
+__all__ = [
+    "WORKBOOK_TABLES",
+    "Assessment",
+    "assess",
+    "check_spc_baseline",
+    "open_assessment",
+    "safe_cells",
+    "workbook_table",
+    "write_workbook",
+]
 
 #: The shortest control-chart baseline accepted: fewer months give only trial limits.
 MIN_SPC_BASELINE = 12
@@ -204,9 +214,14 @@ class Assessment:
             head += "_Synthetic demo data: fictional places, not real figures._\n\n"
         return head + "".join(f"- {s}\n" for s in self.findings)
 
-    def save(self, out_dir: str | Path) -> list[Path]:
-        """Write ``tables/*.csv``, ``tables.xlsx`` (one sheet per table) and
-        ``key_findings.md`` into ``out_dir``.
+    def save(
+        self,
+        out_dir: str | Path,
+        classification: str = defaults.MARKING,
+        contact: str | None = None,
+    ) -> list[Path]:
+        """Write ``tables/*.csv``, ``tables.xlsx`` (cover, contents, notes, then one sheet
+        per table: see :func:`write_workbook`) and ``key_findings.md`` into ``out_dir``.
 
         The CSVs are UTF-8 with ``\\n`` line endings and no index; missing values are empty
         cells. The workbook has fixed timestamps, so the same assessment gives byte-identical
@@ -216,12 +231,16 @@ class Assessment:
         ----------
         out_dir : str or Path
             Output folder; it and its ``tables`` subfolder are created if needed.
+        classification : str
+            Protective marking, on the workbook's cover and every table.
+        contact : str, optional
+            Who to contact about the figures (on the workbook's cover).
 
         Returns
         -------
         list of Path
             The files written: one CSV per table of :meth:`tables` in its order, then
-            ``tables.xlsx`` (sheet names cut to Excel's 31 characters) and
+            ``tables.xlsx`` (sheet names from :data:`WORKBOOK_TABLES`) and
             ``key_findings.md``.
         """
         out = Path(out_dir)
@@ -232,12 +251,9 @@ class Assessment:
             path = out / "tables" / f"{name}.csv"
             safe_cells(df).to_csv(path, index=False, lineterminator="\n")
             written.append(path)
-        xlsx = out / "tables.xlsx"
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-            for name, df in tables.items():
-                safe_cells(df).to_excel(writer, sheet_name=name[:31], index=False)
-            writer.book.properties.creator = "csp-assess"
-        _fix_xlsx_timestamps(xlsx)
+        xlsx = write_workbook(
+            self, out / "tables.xlsx", classification=classification, contact=contact
+        )
         written.append(xlsx)
         md = out / "key_findings.md"
         md.write_text(self.key_findings_markdown(), encoding="utf-8")
@@ -480,3 +496,322 @@ def _fix_xlsx_timestamps(path: Path) -> None:
             zi = zipfile.ZipInfo(info.filename, date_time=fixed)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(zi, data)
+
+
+#: Sheet name and title of each published table in ``tables.xlsx`` (a table not listed here
+#: keeps its file stem, cut to 31 characters, as its sheet name).
+WORKBOOK_TABLES: dict[str, tuple[str, str]] = {
+    "data_coverage": ("Coverage", "Months and records covered in each period"),
+    "police_uk_coverage": ("Force_coverage", "police.uk records by force and month"),
+    "yoy_categories": ("Change", "Crime and anti-social behaviour by category: change on a year"),
+    "monthly_counts": ("Monthly", "Monthly counts by category"),
+    "trends": ("Trends", "Multi-year trend tests by category"),
+    "spc_signals": ("Control_charts", "Control (SPC) chart limits and signals by month"),
+    "same_month_last_year": ("Same_month", "Each month against the same month a year earlier"),
+    "seasonal_decomposition": ("Seasonality", "Seasonal decomposition of monthly counts"),
+    "comparators": ("Peers", "Rates compared with similar areas"),
+    "funnel_limits": ("Funnel_limits", "Funnel plot limits by category"),
+    "district_change": ("Districts", "Change in each district of the force"),
+    "reconciliation": ("Official_figures", "police.uk counts beside the official figures"),
+    "benchmarks": ("Benchmarks", "Rates beside the force, similar areas and England and Wales"),
+    "hotspots": ("Hotspots", "Crime by small area (LSOA)"),
+    "hotspots_wards": ("Wards", "Crime by ward"),
+    "hotspots_named": ("Hotspots_named", "The small areas with most crime, named"),
+    "hotspots_places": ("Repeat_places", "Repeat locations"),
+    "density_cells": ("Density", "Crime density by hexagonal cell"),
+    "hotspots_by_category": ("Hotspots_category", "Small areas with most crime, by category"),
+    "hotspots_gi": ("Hotspots_Gi", "Getis-Ord Gi* statistical hot spots"),
+    "hotspots_deprivation": ("Deprivation", "Crime by deprivation decile"),
+    "outcomes": ("Outcomes", "Outcomes of crimes by category"),
+    "outcome_groups": ("Outcome_groups", "Outcomes of crimes, grouped"),
+    "outcomes_by_month": ("Outcomes_month", "Crimes still open, by month"),
+    "public_concern": ("Survey", "Residents' concerns (survey)"),
+    "plan_progress": ("Plan", "Progress on last year's plan"),
+    "risk_matrix": ("Risk_matrix", "Risk matrix scores by category"),
+    "priority_sensitivity": ("Risk_stability", "How stable the ranking is when weights vary"),
+    "priorities": ("Priorities", "Recommended priorities"),
+    "data_quality": ("Data_quality", "Files read, rows used and rejected"),
+}
+
+#: Column headers with their units, by column name; other columns are written in words.
+_HEADERS: dict[str, str] = {
+    "count": "Count",
+    "previous": "Previous period (count)",
+    "current": "Assessed period (count)",
+    "change": "Change (count)",
+    "pct_change": "% change",
+    "force_pct_change": "Force % change",
+    "rate_per_1000": "Rate per 1,000 residents",
+    "group_rate": "Group rate per 1,000 residents",
+    "population": "Population (residents)",
+    "share": "Share (proportion, 0 to 1)",
+    "cumulative_share": "Cumulative share (proportion, 0 to 1)",
+    "force_share": "Force share (proportion, 0 to 1)",
+    "no_location_share": "Share without a location (proportion, 0 to 1)",
+    "open_share": "Share still open (proportion, 0 to 1)",
+    "coverage": "Share of weight scored (proportion, 0 to 1)",
+    "p_top5": "Share of weight draws in the top five (proportion, 0 to 1)",
+    "pct": "Residents naming it (%)",
+    "previous_pct": "Previous survey (%)",
+    "change_pct_points": "Change (percentage points)",
+    "p_value": "p-value",
+    "q_value": "q-value (false discovery rate)",
+    "months_compared": "Months compared (count)",
+    "months_in_period": "Months in period (count)",
+    "previous_months": "Months in previous period (count)",
+    "current_months": "Months in assessed period (count)",
+    "total_in_period": "Total in period (count)",
+    "rows": "Records (count)",
+    "rows_read": "Rows read (count)",
+    "rows_used": "Rows used (count)",
+    "rows_rejected": "Rows rejected (count)",
+    "no_location": "Records without a location (count)",
+    "lsoa": "LSOA code",
+    "ci_lower": "Confidence interval lower limit",
+    "ci_upper": "Confidence interval upper limit",
+    "significant_fdr": "Significant (false discovery rate)",
+    "change_p_value": "Change p-value",
+    "vs_force": "Compared with the force",
+    "rate_ratio": "Rate ratio",
+    "rr_lower": "Rate ratio lower limit",
+    "rr_upper": "Rate ratio upper limit",
+    "month": "Month (YYYY-MM)",
+}
+
+_SUPPRESSED = re.compile(r"^<\d+$")
+
+
+def _header(name: object) -> str:
+    """A column's header in words, with its unit where the column has one."""
+    text = str(name)
+    if text in _HEADERS:
+        return _HEADERS[text]
+    return text.replace("_", " ")[:1].upper() + text.replace("_", " ")[1:]
+
+
+def workbook_table(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """A published table as a sheet of ``tables.xlsx`` shows it.
+
+    Text cells are made safe (:func:`safe_cells`); a suppressed count (``"<5"`` in the CSV)
+    becomes ``[c]`` and the other counts of its column numbers again; a missing value in a
+    numeric or true/false column becomes ``[x]`` (not available, never zero); a missing text
+    is an empty cell. Column headers are in words, with their units.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A published table (:meth:`Assessment.tables`).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, bool)
+        The sheet's table (object columns) and whether it holds a ``[c]`` cell.
+    """
+    safe = safe_cells(df)
+    out = pd.DataFrame(index=range(len(safe)))
+    suppressed = False
+    for col in safe.columns:
+        values = safe[col].astype(object).tolist()
+        dtype = safe[col].dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        present = [v for v in values if not _missing(v)]
+        if not numeric and present and all(isinstance(v, str) for v in present):
+            marks = [bool(_SUPPRESSED.match(v)) for v in present]
+            if any(marks) and all(
+                m or _NUMBER.match(v) for m, v in zip(marks, present, strict=True)
+            ):
+                numeric, suppressed = True, True
+                values = [
+                    v
+                    if _missing(v)
+                    else "[c]"
+                    if _SUPPRESSED.match(v)
+                    else float(v.replace(",", ""))
+                    for v in values
+                ]
+                values = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+        cells = []
+        for v in values:
+            if _missing(v):
+                cells.append("[x]" if numeric else "")
+            elif hasattr(v, "item"):  # a numpy scalar: a plain Python value for the writer
+                cells.append(v.item())
+            else:
+                cells.append(v)
+        out[_header(col)] = pd.Series(cells, dtype=object)
+    return out, suppressed
+
+
+def _quoted(df: pd.DataFrame) -> bool:
+    """True when :func:`safe_cells` prefixes a cell or a column name of ``df``."""
+    safe = safe_cells(df)
+    if [str(c) for c in safe.columns] != [str(c) for c in df.columns]:
+        return True
+    for col in df.columns:
+        if pd.api.types.is_numeric_dtype(df[col].dtype):
+            continue
+        before = df[col].astype(object).tolist()
+        after = safe[col].astype(object).tolist()
+        if any(isinstance(x, str) and x != y for x, y in zip(after, before, strict=True)):
+            return True
+    return False
+
+
+def _missing(v: object) -> bool:
+    """True for None, NA and NaN (never for a string)."""
+    if isinstance(v, str):
+        return False
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def write_workbook(
+    assessment: Assessment,
+    path: str | Path,
+    *,
+    classification: str = defaults.MARKING,
+    contact: str | None = None,
+) -> Path:
+    """Write ``tables.xlsx`` in the layout of the Analysis Function's guidance on releasing
+    statistics in spreadsheets, with ``gptables``.
+
+    A cover sheet (title, period, area, source, contact when given, marking), a contents sheet
+    (one row per table, linked to its sheet), a notes sheet, then one table per sheet with its
+    title, headers in words with units, ``[c]`` for suppressed counts and ``[x]`` for values not
+    available. No merged cells, no blank rows inside a table; the same assessment gives a
+    byte-identical file.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The computed assessment.
+    path : str or Path
+        The workbook to write.
+    classification : str
+        Protective marking, on the cover and in every table's subtitle.
+    contact : str, optional
+        Who to contact about the figures.
+
+    Returns
+    -------
+    Path
+    """
+    import datetime
+
+    import gptables as gpt
+
+    path = Path(path)
+    a = assessment
+    tables = a.tables()
+    names: dict[str, str] = {}
+    for stem in tables:
+        base = WORKBOOK_TABLES.get(stem, (stem, ""))[0][:31]
+        name, n = base, 1
+        while name.lower() in {v.lower() for v in names.values()} or name.lower() in {
+            "cover",
+            "contents",
+            "notes",
+        }:
+            n += 1
+            name = f"{base[: 31 - len(str(n)) - 1]}_{n}"
+        names[stem] = name
+    files = sorted({str(s) for s in a.table("data_quality").get("source", []) if s})
+    source = (
+        "Synthetic demo data (fictional places, not real figures)"
+        if a.synthetic
+        else "Police recorded crime and anti-social behaviour (data.police.uk) and the other "
+        "files read, listed in the Data_quality sheet"
+    )
+    notes = [
+        (
+            "suppressed",
+            f"[c] marks a count from 1 to {a.suppress_below - 1} in a small area (a small-area "
+            f"table), withheld so that no person can be identified; the CSV shows it as "
+            f"<{a.suppress_below}.",
+        ),
+        (
+            "not_available",
+            "[x] marks a value that is not available (not computed, or no data for it): never "
+            "zero. An empty text cell holds no note.",
+        ),
+        (
+            "formulas",
+            "A text cell that would begin with =, +, - or @ begins with a single quote, so that "
+            "it is shown as text and never run as a formula.",
+        ),
+    ]
+    if a.synthetic:
+        notes.append(("synthetic", "The data are synthetic: fictional places, not real figures."))
+    sheets = {}
+    used: list[str] = []  # the notes referred to, in order of first use (their numbers)
+    for stem, df in tables.items():
+        table, has_c = workbook_table(df)
+        if not len(table.columns):
+            continue
+        if not len(table):  # a header with no rows is still a table: one row says so
+            table = pd.DataFrame([["[x]"] * len(table.columns)], columns=table.columns)
+        title = WORKBOOK_TABLES.get(stem, ("", stem.replace("_", " ").capitalize()))[1]
+        refs = ["not_available"] + (["suppressed"] if has_c else [])
+        if a.synthetic:
+            refs.append("synthetic")
+        if _quoted(df):
+            refs.append("formulas")
+        used += [r for r in refs if r not in used]
+        sheets[names[stem]] = gpt.GPTable(
+            table=table,
+            table_name=re.sub(r"\W", "_", stem),
+            title=f"{title}: {a.area}, {a.year}" + "".join(f"$${r}$$" for r in refs),
+            subtitles=[f"File: tables/{stem}.csv", classification],
+            instructions=(
+                "This worksheet contains one table. Notes are on the Notes sheet; an empty "
+                "text cell has nothing to say."
+            ),
+            scope=a.area,
+            source=source,
+        )
+    text = dict(notes)
+    notes_table = pd.DataFrame(
+        {"Note number": used, "Note text": [text[r] for r in used]}, dtype=object
+    )
+    contact_lines = [str(contact)] if contact else []
+    cover = gpt.Cover(
+        title=f"{a.area} strategic assessment {a.year}: tables",
+        intro=[
+            f"Period: {a.year}, compared with {a.previous_year}",
+            f"Area: {a.area}" + (f" ({a.force})" if a.force else ""),
+            f"Source: {source}",
+            f"Marking: {classification}",
+        ],
+        about=[
+            "One table per sheet; the Contents sheet links to each and the Notes sheet holds "
+            "the notes a table's title refers to. Shorthand: [c] a suppressed count "
+            "(confidential), [x] a value not available (never zero).",
+            f"Files read: {len(files)}, listed in the Data_quality sheet"
+            if files
+            else "Files read: see the report",
+        ],
+        contact=contact_lines or None,
+    )
+    with warnings.catch_warnings():
+        # gptables warns of each empty cell: here only text cells with nothing to say, as
+        # every table's instructions state ([x] marks a value not available).
+        warnings.filterwarnings("ignore", r"\s*Empty or null cell", UserWarning)
+        # and its own uses of pandas features that pandas 4 removes: not the user's concern.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="gptables")
+        warnings.filterwarnings("ignore", category=FutureWarning, module="gptables")
+        wb = gpt.produce_workbook(
+            filename=str(path),
+            sheets=sheets,
+            cover=cover,
+            contentsheet_options={"additional_elements": ["subtitles"]},
+            notes_table=notes_table,
+            # Cells are written as they are: a text is never turned into a formula or a link.
+            workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
+        )
+    fixed = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    wb.set_properties({"author": "csp-assess", "created": fixed})
+    wb.close()
+    _fix_xlsx_timestamps(path)
+    return path

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from csp_analysis.assessment import Assessment, assess
@@ -20,6 +21,16 @@ def shared_path(relpath: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data {path} is absent (a fresh clone without ../shared/data)")
     return path
+
+
+def xlsx_table(path: Path, sheet: str) -> pd.DataFrame:
+    """The table of one sheet of ``tables.xlsx`` (its Excel table object), as text cells."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    (table,) = ws.tables.values()
+    rows = [[c.value for c in row] for row in ws[table.ref]]
+    return pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
 
 
 @pytest.fixture(scope="session")

@@ -131,6 +131,14 @@ def test_batch_builds_every_report_and_carries_on_past_a_failing_area(
         assert row["ASB"] == f"{int(asb['current']):,}"
         assert row["ASB change"] == f"{asb['pct_change']:+.1f}%"
         assert row["Period"] == "2025/26" and row["Months compared"] == "12"
+        assert row["Months covered"] == "Apr 2025–Mar 2026"
+        # the area's own priorities (its report's list) and its rate from its own population
+        chosen = pd.read_csv(report.parent / "tables" / "priorities.csv")
+        assert row["Top priorities (own risk matrix)"].startswith(f"1 {chosen['category'][0]} 2 ")
+        districts = pd.read_csv(report.parent / "tables" / "district_change.csv")
+        people = districts.set_index("area").loc[area, "population"]
+        assert row["Rate per 1,000 residents"] == f"{crime['total_in_period'] / people * 1000:.1f}"
+    assert "Total row: no total: the report of Oldtown was not built." in html
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # staging removed
 
 
@@ -249,3 +257,81 @@ def test_progress_lines_and_a_bar_only_on_a_terminal(stream_type: type[io.String
         assert "2/2" in text and "1 done, 0 running, 1 failed" in text
     else:
         assert text == ("ok     Elderbrook: 12.3 s\nFAILED Greywater: year 2025/26 has no data\n")
+
+
+def _done(area: str, **head: str) -> object:
+    from csp_analysis.report.batch import AreaRun
+
+    base = {
+        "_all_crime": "1000",
+        "_asb": "300",
+        "_all_crime_current": "1000",
+        "_all_crime_previous": "800",
+        "_population": "50000",
+        "_months_present": "2025-04,2025-05",
+        "_months_compared": "Apr–May 2024 / Apr–May 2025",
+        "months_covered": "Apr–May 2025",
+        "months": "2",
+    }
+    return AreaRun(
+        area, state="done", html=Path(f"{area}.html"), year="2025/26", headline=base | head
+    )
+
+
+def test_force_total_sums_the_areas_own_totals_with_rate_and_change() -> None:
+    from csp_analysis.report.batch import force_total
+
+    runs = [
+        _done("A"),
+        _done("B", _all_crime="500", _asb="20", _all_crime_current="500", _all_crime_previous="500",
+              _population="25000"),
+    ]  # fmt: skip
+    row, note = force_total(runs, "Total of the 2 areas")
+    assert note == "" and row is not None
+    assert row["all_crime"] == "1,500" and row["asb"] == "320"
+    # (1000 + 500) / (50000 + 25000) * 1000 = 20.0; (1500 - 1300) / 1300 = +15.4%
+    assert row["all_crime_rate"] == "20.0" and row["all_crime_change"] == "+15.4%"
+    assert row["months_covered"] == "Apr–May 2025"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"_months_present": "2025-04"}, "do not cover the same months (B differs"),
+        ({"_all_crime": ""}, "B has no All crime total"),
+        ({"_months_present": ""}, "the months covered by B are not known"),
+    ],
+)
+def test_no_force_total_where_the_areas_sums_would_mislead(change: dict, reason: str) -> None:
+    from csp_analysis.report.batch import AreaRun, force_total
+
+    row, note = force_total([_done("A"), _done("B", **change)], "Total")
+    assert row is None and reason in note
+    row, note = force_total([_done("A"), AreaRun("C", state="failed", error="x")], "Total")
+    assert row is None and note == "no total: the report of C was not built"
+
+
+def test_force_total_without_population_or_like_for_like_change_says_so() -> None:
+    from csp_analysis.report.batch import force_total
+
+    row, note = force_total([_done("A"), _done("B", _population="", _months_compared="")], "T")
+    assert row is not None and row["all_crime_rate"] == "–" and row["all_crime_change"] == "–"
+    assert "no rate: the population of B is not known" in note
+    assert "no change" in note
+
+
+def test_each_area_names_its_own_top_priorities(demo_assessment: object) -> None:
+    from csp_analysis.statistics.risk_matrix import recommend_priorities
+
+    head = demo_assessment.headline()
+    risk = demo_assessment.table("risk_matrix")
+    top = recommend_priorities(risk, n=3)
+    assert head["priority"].startswith(f"1 {top['category'].iloc[0]}; 2 {top['category'].iloc[1]}")
+    for cat in top["category"]:
+        assert cat in head["priority"]
+    assert head["months_covered"] == "Apr 2025–Mar 2026"  # the demo's twelve months
+    districts = demo_assessment.table("district_change").set_index("area")
+    pop = int(districts.loc[demo_assessment.area, "population"])  # the districts' own figure
+    assert int(head["_population"]) == pop
+    total = int(head["_all_crime"])
+    assert head["all_crime_rate"] == f"{total / pop * 1000:,.1f}"

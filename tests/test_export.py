@@ -328,3 +328,57 @@ def test_browser_print_has_marking_on_every_page(report: Path, tmp_path: Path) -
     assert boxes
     for width, height in boxes:
         assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2
+
+
+def test_slim_css_keeps_only_rules_that_can_apply() -> None:
+    from csp_analysis.report.export import slim_css
+
+    css = """
+    :root { --a: 1px; --b: var(--c); --c: red; --unused: 0; }
+    .x { margin: var(--a); }
+    .gone, .x > p { color: var(--b); }
+    .x:not(.absent) { padding: 0; }
+    #here .x, #nowhere { border: 0; }
+    @media print { .gone { color: blue; } .x { color: black; } }
+    @media screen { .gone { color: blue; } }
+    @keyframes spin { from { opacity: 0; } to { opacity: 1; } }
+    @keyframes fade { from { opacity: 0; } to { opacity: 1; } }
+    .x { animation: fade 1s; }
+    @page { size: A4; }
+    body { font-size: 1rem; }
+    """
+    out = slim_css(css, {"x"}, {"here"})
+    assert ".gone" not in out and "#nowhere" not in out and "screen" not in out
+    assert ".x > p{color: var(--b)}" in out
+    assert ".x:not(.absent)" in out and "#here .x" in out
+    assert "@media print" in out and "color: black" in out
+    # --b is used, and uses --c in turn; --unused is dropped
+    assert "--a" in out and "--b" in out and "--c" in out and "--unused" not in out
+    assert "@keyframes fade" in out and "@keyframes spin" not in out
+    assert "@page" in out and "body" in out
+
+
+def test_only_the_css_the_page_needs_is_inlined(soup: BeautifulSoup) -> None:
+    """Issue 16: the lab template inlined ~270 KB of JupyterLab CSS; the page keeps the rules
+    its own classes need and every custom property those rules use."""
+    sheets = [s.get_text() for s in soup.find("head").find_all("style")]
+    css = "\n".join(sheets)
+    assert len(css.encode()) < 40_000, f"{len(css.encode()):,} bytes of CSS"
+    assert ".jp-RenderedHTMLCommon" in css and ".csp-toc" in css
+    defined = set(re.findall(r"(--[\w-]+)\s*:", css))
+    # JupyterLab's own stylesheet uses its scrollbar colours without defining them (a theme
+    # with styled scrollbars does): the only variables left undefined, as they were before.
+    used = {v for v in re.findall(r"var\(\s*(--[\w-]+)", css) if "-scrollbar-" not in v}
+    assert used <= defined, sorted(used - defined)[:5]  # no variable left undefined
+    classes = {c for tag in soup.find_all(class_=True) for c in tag["class"]}
+    # the report's own stylesheet is kept whole; JupyterLab's is cut to what the page uses
+    lab = "\n".join(t for t in sheets if not t.lstrip().startswith("/* csp_report:"))
+    bare = re.sub(r":not\([^)]*\)|\[[^\]]*\]", "", lab)
+    selectors = re.findall(r"([^{}]+)\{", bare)
+    assert len(selectors) > 20
+    for group in selectors:
+        if not group.strip() or group.lstrip().startswith("@"):
+            continue
+        parts = [p for p in group.split(",") if p.strip()]
+        # at least one selector of each kept rule names only classes the page has
+        assert any(set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", p)) <= classes for p in parts), group

@@ -20,9 +20,10 @@ import nbformat
 import pandas as pd
 import pytest
 
+from csp_analysis.assessment import WORKBOOK_TABLES
 from csp_analysis.cli import main
 from tests import browser
-from tests.conftest import shared_path
+from tests.conftest import shared_path, xlsx_table
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
@@ -157,8 +158,8 @@ def test_small_area_tables_suppress_counts_below_five(report: Path) -> None:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         seen += 1
         assert _small_counts(table, 5) == [], name
-        sheet = pd.read_excel(report / "tables.xlsx", sheet_name=name, dtype=str)
-        assert _small_counts(sheet, 5) == [], f"{name} in tables.xlsx"
+        sheet = xlsx_table(report / "tables.xlsx", WORKBOOK_TABLES[name][0])
+        assert _small_counts(sheet.rename(columns={"Count": "count"}), 5) == [], name
     assert seen >= 1
     html = (report / "strategic_assessment.html").read_text(encoding="utf-8")
     assert "Counts of 1 to 4 are shown as &lt;5" in html
@@ -169,8 +170,8 @@ def test_threshold_is_configurable_and_stated(police_uk: Path, tmp_path: Path) -
     folder = _build(police_uk, tmp_path, "--suppress-below", "25")
     hot = pd.read_csv(folder / "tables" / "hotspots.csv", dtype=str, keep_default_na=False)
     assert _small_counts(hot, 25) == [] and (hot["count"] == "<25").any()
-    sheet = pd.read_excel(folder / "tables.xlsx", sheet_name="hotspots", dtype=str)
-    assert _small_counts(sheet, 25) == [] and (sheet["count"] == "<25").any()
+    sheet = xlsx_table(folder / "tables.xlsx", "Hotspots").rename(columns={"Count": "count"})
+    assert _small_counts(sheet, 25) == [] and (sheet["count"] == "[c]").any()
     html = (folder / "strategic_assessment.html").read_text(encoding="utf-8")
     assert "Counts of 1 to 24 are shown as &lt;25" in html
     assert "cells with fewer than 25 crimes are not drawn" in html

@@ -13,6 +13,7 @@ import pytest
 
 from csp_analysis.cli import main
 from csp_analysis.report.export import check_offline
+from tests.conftest import xlsx_table
 
 pytestmark = pytest.mark.slow
 
@@ -97,13 +98,17 @@ def test_monthly_counts_table_has_all_crime_and_asb_every_month(demo_report: Pat
     assert (wide["All crime"] == wide[crimes].sum(axis=1)).all()
 
 
-def test_xlsx_has_one_sheet_per_table(demo_report: Path) -> None:
+def test_xlsx_has_cover_contents_notes_then_one_sheet_per_table(demo_report: Path) -> None:
+    from csp_analysis.assessment import WORKBOOK_TABLES
+
     sheets = pd.read_excel(demo_report / "tables.xlsx", sheet_name=None)
     tables = {p.stem for p in (demo_report / "tables").glob("*.csv")}
-    assert set(sheets) == tables
+    assert list(sheets)[:3] == ["Cover", "Contents", "Notes"]
+    assert set(list(sheets)[3:]) == {WORKBOOK_TABLES[t][0] for t in tables}
     assert {"yoy_categories", "monthly_counts", "data_quality", "trends", "spc_signals"} <= tables
     csv_yoy = pd.read_csv(demo_report / "tables" / "yoy_categories.csv")
-    assert sheets["yoy_categories"]["current"].tolist() == csv_yoy["current"].tolist()
+    sheet = xlsx_table(demo_report / "tables.xlsx", "Change")
+    assert sheet["Assessed period (count)"].tolist() == csv_yoy["current"].tolist()
 
 
 def test_key_findings_sentence(demo_report: Path) -> None:

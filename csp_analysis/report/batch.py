@@ -376,14 +376,17 @@ def run_batch(
 
 
 def _headline(run: AreaRun) -> dict[str, str]:
-    """All crime and ASB this year, their change, and the top priority, as the worker's
-    assessment gave them (``"–"`` where not computed or the area failed)."""
+    """All crime and ASB this year, their change and rate, the months covered and the top
+    priorities, as the worker's assessment gave them (``"–"`` where not computed or the area
+    failed)."""
     cells = {
         "all_crime": "–",
         "all_crime_change": "–",
+        "all_crime_rate": "–",
         "asb": "–",
         "asb_change": "–",
         "months": "–",
+        "months_covered": "–",
         "priority": "–",
     }
     if run.html is not None:
@@ -391,8 +394,110 @@ def _headline(run: AreaRun) -> dict[str, str]:
     return cells
 
 
+def force_total(runs: list[AreaRun], label: str) -> tuple[dict[str, str] | None, str]:
+    """The total row of the batch index: the sum of the areas' own totals.
+
+    A total is given only where it means something: every area's report was built, every
+    area has its All crime and ASB totals, and every area covers the same months of the same
+    period. The change is summed only when every area's change is compared on the same months
+    (and none is provisional); the rate only when every area's population is known.
+
+    Parameters
+    ----------
+    runs : list of AreaRun
+        The batch's areas.
+    label : str
+        The row's name (e.g. ``"Wessmoor Constabulary (all 14 areas)"``).
+
+    Returns
+    -------
+    tuple of (dict or None, str)
+        The row's cells (``None`` when no total is given) and, when a total or part of it is
+        not given, the reason in words (``""`` otherwise).
+    """
+    if not runs:
+        return None, "no areas"
+    failed = [r.area for r in runs if r.html is None]
+    if failed:
+        return None, f"no total: the report of {_names(failed)} was not built"
+    heads = {r.area: r.headline for r in runs}
+    for key, what in (("_all_crime", "All crime"), ("_asb", "anti-social behaviour")):
+        missing = [a for a, h in heads.items() if not h.get(key)]
+        if missing:
+            return None, f"no total: {_names(missing)} {_has(missing)} no {what} total"
+    years = {r.year for r in runs}
+    if len(years) > 1:
+        return None, f"no total: the areas cover different periods ({', '.join(sorted(years))})"
+    spans = {a: h.get("_months_present", "") for a, h in heads.items()}
+    unknown = [a for a, m in spans.items() if not m]
+    if unknown:
+        return None, f"no total: the months covered by {_names(unknown)} are not known"
+    if len(set(spans.values())) > 1:
+        # the months most areas cover (on a tie, the most months): the others are named
+        values = list(spans.values())
+        common = max(sorted(set(values)), key=lambda m: (values.count(m), m.count(",")))
+        odd = [a for a, m in spans.items() if m != common]
+        return None, (
+            f"no total: the areas do not cover the same months ({_names(odd)} "
+            f"{'differs' if len(odd) == 1 else 'differ'} from the others), so their sums "
+            "would not be the same months"
+        )
+    crime = sum(int(h["_all_crime"]) for h in heads.values())
+    asb = sum(int(h["_asb"]) for h in heads.values())
+    first = next(iter(heads.values()))
+    row = {
+        "area": label,
+        "year": runs[0].year or "–",
+        "months_covered": first.get("months_covered", "–"),
+        "all_crime": f"{crime:,}",
+        "all_crime_rate": "–",
+        "all_crime_change": "–",
+        "months": "–",
+        "asb": f"{asb:,}",
+        "asb_change": "–",
+        "priority": "–",
+        "href": "",
+        "status": "sum of the areas above",
+    }
+    partial = []
+    if all(h.get("_population") for h in heads.values()):
+        people = sum(int(h["_population"]) for h in heads.values())
+        row["all_crime_rate"] = f"{crime / people * 1000:,.1f}"
+        if " of " in row["months_covered"]:
+            row["all_crime_rate"] += " (months covered)"
+    else:
+        unknown = [a for a, h in heads.items() if not h.get("_population")]
+        partial.append(f"no rate: the population of {_names(unknown)} is not known")
+    compared = {h.get("_months_compared", "") for h in heads.values()}
+    if len(compared) == 1 and "" not in compared:
+        cur = sum(int(h["_all_crime_current"]) for h in heads.values())
+        prev = sum(int(h["_all_crime_previous"]) for h in heads.values())
+        row["all_crime_change"] = f"{(cur - prev) / prev * 100:+.1f}%" if prev else "–"
+        row["months"] = first.get("months", "–")
+    else:
+        partial.append(
+            "no change: the areas' changes are not all compared on the same months "
+            "(or one is provisional)"
+        )
+    return row, "; ".join(partial)
+
+
+def _names(areas: list[str]) -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and 3 other areas"``."""
+    if len(areas) <= 2:
+        return " and ".join(areas)
+    return f"{areas[0]}, {areas[1]} and {len(areas) - 2} other area" + (
+        "s" if len(areas) > 3 else ""
+    )
+
+
+def _has(areas: list[str]) -> str:
+    return "has" if len(areas) == 1 else "have"
+
+
 def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset) -> Path:
-    """Write ``OUT/index.html``: every report linked with its headline figures.
+    """Write ``OUT/index.html``: every report linked with its headline figures, and a total
+    row (:func:`force_total`) or the reason there is none.
 
     Self-contained (no scripts or files from elsewhere), relative links only, the marking at
     top and bottom.
@@ -430,8 +535,15 @@ def write_index(runs: list[AreaRun], out: Path, classification: str, ds: Dataset
         title += f": {forces[0]}"
     if years:
         title += f", {' and '.join(years)}" if len(years) <= 2 else f", {years[0]} to {years[-1]}"
+    if len(forces) == 1 and chosen == set(ds.areas_of_force(forces[0])):
+        label = f"{forces[0]} (all {len(runs)} areas)"
+    else:
+        label = f"Total of the {len(runs)} areas"
+    total, total_note = force_total(runs, label)
     page = _TEMPLATES.get_template(INDEX_TEMPLATE).render(
         title=title,
+        total=total,
+        total_note=total_note,
         generated=datetime.date.today().strftime("%-d %B %Y"),
         name=" and ".join(forces),
         classification=classification,

@@ -422,7 +422,226 @@ def _postprocess(html: str) -> str:
     _align_tables(soup)
     _drop_script_links(soup)
     _place_front_matter(soup)
+    _slim_styles(soup)
     return str(soup)
+
+
+# --------------------------------------------------------------------------------------------
+# only the CSS the page uses
+# --------------------------------------------------------------------------------------------
+
+#: The report's own stylesheet begins with this comment: it is kept whole.
+_OWN_CSS = "/* csp_report:"
+_CLASS_RE = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ID_RE = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+#: Parts of a selector that need not match for it to apply: :not(...), :is(...), :where(...),
+#: :has(...) arguments, attribute selectors and strings.
+_SELECTOR_SKIP_RE = re.compile(r"""\[[^\]]*\]|"[^"]*"|'[^']*'""")
+_VAR_RE = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def _slim_styles(soup: BeautifulSoup) -> None:
+    """Keep only the CSS rules of the page head that can apply to the page.
+
+    The ``lab`` template inlines JupyterLab's whole stylesheet (about 270 KB) for a page that
+    uses a few dozen of its classes. A rule is kept when one of its selectors names only
+    classes and ids present in the page (classes inside ``:not()`` and similar do not count),
+    and a custom property (``--jp-...``) only when a kept rule uses it. The report's own
+    stylesheet and the ``<style>`` elements inside the notebook's outputs are left whole.
+    """
+    classes = {c for tag in soup.find_all(class_=True) for c in tag.get("class", [])}
+    ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
+    head = soup.find("head")
+    if head is None:
+        return
+    sheets = [
+        s
+        for s in head.find_all("style")
+        if (s.string or "").strip() and not (s.string or "").lstrip().startswith(_OWN_CSS)
+    ]
+    # First the rules, then the custom properties: one sheet's rules use another's (the lab
+    # stylesheet uses the theme's --jp-* variables), and so do the report's own stylesheet,
+    # the outputs' <style> elements and style attributes.
+    pruned = [slim_css(s.string or "", classes, ids, keep_properties=True) for s in sheets]
+    others = [t.get_text() for t in soup.find_all("style") if t not in sheets]
+    others += [str(t["style"]) for t in soup.find_all(style=True)]
+    for i, style in enumerate(sheets):
+        context = " ".join(others + pruned[:i] + pruned[i + 1 :])
+        style.string = slim_css(pruned[i], classes, ids, also_used=context)
+
+
+def slim_css(
+    css: str,
+    classes: set[str],
+    ids: set[str],
+    *,
+    also_used: str = "",
+    keep_properties: bool = False,
+) -> str:
+    """The rules of a stylesheet that can apply to a page with these classes and ids.
+
+    Parameters
+    ----------
+    css : str
+        A stylesheet.
+    classes : set of str
+        Class names present in the page.
+    ids : set of str
+        Element ids present in the page.
+    also_used : str
+        CSS elsewhere in the page: the custom properties it uses are kept.
+    keep_properties : bool
+        Keep every custom property of the kept rules.
+
+    Returns
+    -------
+    str
+        The stylesheet without the rules whose every selector names a class or id absent from
+        the page, and without custom properties no kept rule uses (``@media`` and ``@supports``
+        blocks are pruned inside; ``@page`` and ``@font-face`` are kept; ``@keyframes`` only
+        when a kept rule names them).
+
+    Examples
+    --------
+    >>> print(slim_css(":root{--a:1px;--b:2px} .x{margin:var(--a)} .y{color:red}", {"x"}, set()))
+    :root{--a:1px}
+    .x{margin:var(--a)}
+    """
+    import tinycss2
+
+    rules = _prune_rules(tinycss2.parse_stylesheet(css, True, True), classes, ids)
+    # custom properties: keep those used by kept declarations, and those they use in turn
+    definitions: dict[str, str] = {}
+    plain: list[str] = []
+    _collect(rules, definitions, plain)
+    used = set(_VAR_RE.findall(" ".join([*plain, also_used])))
+    if keep_properties:
+        used |= set(definitions)
+    todo = list(used)
+    while todo:
+        for name in _VAR_RE.findall(definitions.get(todo.pop(), "")):
+            if name not in used:
+                used.add(name)
+                todo.append(name)
+    text = "\n".join(_serialize(r, used) for r in rules)
+    lines = [line for line in text.split("\n") if line.strip()]
+    kept = "\n".join(lines)
+    # @keyframes named by no kept rule are dropped
+    return re.sub(
+        r"@keyframes\s+([\w-]+)\s*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}\n?",
+        lambda m: (
+            m.group(0) if re.search(rf"\b{re.escape(m.group(1))}\b", _without(kept, m)) else ""
+        ),
+        kept,
+    ).strip()
+
+
+def _without(text: str, match: re.Match[str]) -> str:
+    """``text`` without the span of ``match``."""
+    return text[: match.start()] + text[match.end() :]
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(prelude):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(prelude[start:i].strip())
+            start = i + 1
+    out.append(prelude[start:].strip())
+    return [s for s in out if s]
+
+
+def _strip_functional(selector: str) -> str:
+    """A selector without the arguments of ``:not()``, ``:is()``, ``:where()``, ``:has()``."""
+    out, i = [], 0
+    while i < len(selector):
+        m = re.match(r":(not|is|where|has|matches|-webkit-any|-moz-any)\(", selector[i:])
+        if m:
+            depth, j = 1, i + m.end()
+            while j < len(selector) and depth:
+                depth += {"(": 1, ")": -1}.get(selector[j], 0)
+                j += 1
+            i = j
+            continue
+        out.append(selector[i])
+        i += 1
+    return "".join(out)
+
+
+def _selector_applies(selector: str, classes: set[str], ids: set[str]) -> bool:
+    """True when every class and id the selector requires is in the page."""
+    bare = _SELECTOR_SKIP_RE.sub("", _strip_functional(selector))
+    return all(c in classes for c in _CLASS_RE.findall(bare)) and all(
+        i in ids for i in _ID_RE.findall(bare)
+    )
+
+
+def _prune_rules(rules: list, classes: set[str], ids: set[str]) -> list:
+    """The rules (tinycss2 nodes) that can apply, with their selector lists cut to those."""
+    import tinycss2
+
+    kept: list = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            prelude = tinycss2.serialize(rule.prelude)
+            selectors = [s for s in _split_selectors(prelude) if _selector_applies(s, classes, ids)]
+            if selectors:
+                kept.append(("rule", ", ".join(selectors), rule.content))
+        elif rule.type == "at-rule":
+            name = rule.lower_at_keyword
+            head = tinycss2.serialize(rule.prelude).strip()
+            if name in ("media", "supports", "layer", "container") and rule.content is not None:
+                inner = tinycss2.parse_rule_list(rule.content, True, True)
+                sub = _prune_rules(inner, classes, ids)
+                if sub:
+                    kept.append(("block", f"@{rule.at_keyword} {head}", sub))
+            elif name != "import":
+                kept.append(("raw", rule.serialize(), None))
+    return kept
+
+
+def _collect(rules: list, definitions: dict[str, str], plain: list[str]) -> None:
+    """Split kept declarations into custom-property definitions and everything else."""
+    import tinycss2
+
+    for kind, _head, body in rules:
+        if kind == "block":
+            _collect(body, definitions, plain)
+        elif kind == "raw":
+            plain.append(_head)
+        else:
+            for decl in tinycss2.parse_blocks_contents(body, True, True):
+                if decl.type == "declaration" and decl.name.startswith("--"):
+                    value = tinycss2.serialize(decl.value)
+                    definitions[decl.name] = definitions.get(decl.name, "") + " " + value
+                else:
+                    plain.append(decl.serialize())
+
+
+def _serialize(rule: tuple, used: set[str]) -> str:
+    """One kept rule as CSS, without the custom properties no kept rule uses."""
+    import tinycss2
+
+    kind, head, body = rule
+    if kind == "raw":
+        return head
+    if kind == "block":
+        inner = "\n".join(x for x in (_serialize(r, used) for r in body) if x)
+        return f"{head}{{\n{inner}\n}}" if inner else ""
+    parts = []
+    for decl in tinycss2.parse_blocks_contents(body, True, True):
+        if decl.type == "declaration":
+            if decl.name.startswith("--") and decl.name not in used:
+                continue
+            parts.append(decl.serialize().strip())
+        elif decl.type != "error":
+            parts.append(decl.serialize().strip())
+    return f"{head}{{{';'.join(parts)}}}" if parts else ""
 
 
 _SCRIPT_LINK_RE = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)

@@ -339,7 +339,7 @@ def build_report(
     respect_umask(work)  # mkdtemp makes it owner-only; the report folder is for colleagues too
     try:
         if category is None:
-            assessment.save(work)
+            assessment.save(work, classification, details.get("contact"))
         handed = assessment.dump(work / ASSESSMENT_FILE)
         executed = work / nb_name
         source_nb = notebooks_dir() / nb_name

@@ -8,6 +8,8 @@ import pandas as pd
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.categories import ALL_CRIME
+from csp_analysis.model import months_of_period
+from csp_analysis.periods import months_phrase
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import md, num, pct, sentences, short_verdict, table_html
 from csp_analysis.statistics.significance import add_significance
@@ -87,6 +89,8 @@ def build(ctx: Context) -> SectionResult:
         "comparable": bool(first is not None and pd.notna(first["previous"])),
         "months_compared": int(first["months_compared"]) if first is not None else 0,
         "period_months": period.n_months,
+        "months_present": _months_present(ctx),
+        "population": pop_cur,
     }
     return SectionResult(
         name=NAME,
@@ -94,6 +98,15 @@ def build(ctx: Context) -> SectionResult:
         findings=tuple(findings),
         facts=facts,
     )
+
+
+def _months_present(ctx: Context) -> tuple[str, ...]:
+    """The months of the assessed period for which the area has crime counts (``YYYY-MM``)."""
+    counts = ctx.dataset.area_counts(ctx.area)
+    inside = set(ctx.period.months)
+    crime = counts[counts["kind"] == "crime"]
+    spans = [months_of_period(p) for p in crime["period"].unique()]
+    return tuple(sorted({m for ms in spans if set(ms) <= inside for m in ms}))
 
 
 def column_names(df: pd.DataFrame, a: Report) -> tuple[str, str]:
@@ -200,7 +213,8 @@ def headline(result: SectionResult) -> dict[str, str]:
     """All crime and ASB in the assessed period with their change, for the batch index.
 
     The counts are the area's own totals over the months of the period it has; a change is
-    given only when it is not provisional.
+    given only when it is not provisional; the rate per 1,000 residents only where the area's
+    population is known.
 
     Parameters
     ----------
@@ -210,24 +224,55 @@ def headline(result: SectionResult) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        ``all_crime``, ``all_crime_change``, ``asb``, ``asb_change`` and ``months`` (months
-        compared, or ``"N (provisional)"``), each ``"–"`` when not known.
+        ``all_crime``, ``all_crime_change``, ``all_crime_rate``, ``asb``, ``asb_change``,
+        ``months`` (months compared, or ``"N (provisional)"``) and ``months_covered`` (the
+        months of the period the area has, e.g. ``"Apr 2025–Mar 2026"``, with ``"N of 12"``
+        when some are missing), each ``"–"`` when not known. Keys beginning ``_`` hold the
+        plain figures the index sums into a force total: ``_all_crime``, ``_asb``,
+        ``_all_crime_current`` and ``_all_crime_previous`` (the months compared),
+        ``_population``, ``_months_present`` and ``_months_compared`` (months ``YYYY-MM``,
+        comma-separated), ``""`` when not known.
     """
     cells = {
         "all_crime": "–",
         "all_crime_change": "–",
+        "all_crime_rate": "–",
         "asb": "–",
         "asb_change": "–",
         "months": "–",
+        "months_covered": "–",
+        "_all_crime": "",
+        "_asb": "",
+        "_all_crime_current": "",
+        "_all_crime_previous": "",
+        "_population": "",
+        "_months_present": "",
+        "_months_compared": "",
     }
+    n_months = result.facts.get("period_months", 12)
+    present = tuple(result.facts.get("months_present", ()))
+    population = result.facts.get("population")
+    if present:
+        cells["months_covered"] = months_phrase(present) + (
+            f" ({len(present)} of {n_months})" if len(present) < n_months else ""
+        )
+        cells["_months_present"] = ",".join(present)
+    if population:
+        cells["_population"] = str(int(population))
     yoy = result.table("yoy_categories")
     for key, cat in (("all_crime", ALL_CRIME), ("asb", "Anti-social behaviour")):
         row = yoy[yoy["category"] == cat] if len(yoy) else yoy
         if len(row) and pd.notna(row["total_in_period"].iloc[0]):
             r = row.iloc[0]
-            cells[key] = f"{int(r['total_in_period']):,}"
-            if int(r["months_in_period"]) < result.facts.get("period_months", 12):
+            total = int(r["total_in_period"])
+            cells[key] = f"{total:,}"
+            cells["_" + key] = str(total)
+            if int(r["months_in_period"]) < n_months:
                 cells[key] += f" ({int(r['months_in_period'])} months)"
+            if key == "all_crime" and population:
+                cells["all_crime_rate"] = f"{total / population * 1000:,.1f}"
+                if int(r["months_in_period"]) < n_months:
+                    cells["all_crime_rate"] += f" ({int(r['months_in_period'])} months)"
             value = r["pct_change"]
             if bool(r["provisional"]):
                 cells[key + "_change"] = "provisional"
@@ -237,6 +282,15 @@ def headline(result: SectionResult) -> dict[str, str]:
                 cells["months"] = str(int(r["months_compared"])) + (
                     " (provisional)" if bool(r["provisional"]) else ""
                 )
+            if (
+                key == "all_crime"
+                and not bool(r["provisional"])
+                and pd.notna(r["current"])
+                and pd.notna(r["previous"])
+            ):
+                cells["_all_crime_current"] = str(int(r["current"]))
+                cells["_all_crime_previous"] = str(int(r["previous"]))
+                cells["_months_compared"] = f"{r['previous_months']} / {r['current_months']}"
     return cells
 
 

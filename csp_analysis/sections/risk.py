@@ -14,6 +14,8 @@ from csp_analysis.sections.format import figure_html, fmt, md, table_html
 from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "risk"
+#: How many of an area's priorities the batch index names.
+HEADLINE_PRIORITIES = 3
 DRAWS, SPREAD, SEED = (
     defaults.SENSITIVITY_DRAWS,
     defaults.SENSITIVITY_SPREAD,
@@ -148,7 +150,11 @@ def render(result: SectionResult, a: Report) -> list:
 
 
 def headline(result: SectionResult) -> dict[str, str]:
-    """The top-ranked category, for the batch index.
+    """The area's own top priorities, for the batch index.
+
+    The first three of its own risk matrix as they are recommended (a provisional category is
+    never one: see :func:`~csp_analysis.statistics.risk_matrix.recommend_priorities`), with
+    their ranks; categories tied at the third rank are all named.
 
     Parameters
     ----------
@@ -158,12 +164,20 @@ def headline(result: SectionResult) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        ``{"priority": category}``, or ``"–"`` when there is no ranking.
+        ``{"priority": "1 Burglary; 2 Shoplifting; =3 Robbery, Drugs"}``, or ``"–"`` when
+        there is no ranking.
     """
     risk = result.table("risk_matrix")
     if not len(risk) or "rank" not in risk.columns:
         return {"priority": "–"}
-    return {"priority": str(risk.sort_values("rank")["category"].iloc[0])}
+    top = rm.recommend_priorities(risk, n=HEADLINE_PRIORITIES)
+    if not len(top):
+        return {"priority": "–"}
+    parts = []
+    for rank, group in top.groupby("rank", sort=True):
+        mark = f"={rank}" if len(group) > 1 else str(rank)
+        parts.append(f"{mark} " + ", ".join(group["category"]))
+    return {"priority": "; ".join(parts)}
 
 
 SECTION = Section(
