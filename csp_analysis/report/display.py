@@ -21,11 +21,13 @@ from csp_analysis.exceptions import UsageError
 from csp_analysis.periods import month_label
 from csp_analysis.plots import plot_monthly_trend
 from csp_analysis.sections import section as find_section
+from csp_analysis.sections.change import column_names as change_columns
 from csp_analysis.sections.format import (
     figure_html,
     finding_title,
     md,
     num,
+    short_verdict,
     suppression_note,
     table_html,
 )
@@ -215,15 +217,22 @@ def summary(a: Assessment) -> None:
     lines: list[str] = []
     rows = change[change["category"].isin([ALL_CRIME, "Anti-social behaviour"])]
     if len(rows):
+        # the months compared name the columns when the periods are partial (never "the year")
+        before, after = change_columns(change, a)
         lines += [
-            f"| | {a.previous_year} | {a.year} | Change | Is the change real? |",
+            f"| | {before} | {after} | Change | Bigger than chance alone? |",
             "|:--|--:|--:|--:|:--|",
         ]
         for _, r in rows.iterrows():
             pct = r["pct_change"]
             pct_text = "" if pd.isna(pct) else f" ({pct:+.1f}%)"
             change_text = "–" if pd.isna(r["change"]) else f"{int(r['change']):+,}{pct_text}"
-            verdict = "significant" if r["significant"] is True else "within normal variation"
+            if pd.isna(r["previous"]) or pd.isna(r["current"]):
+                verdict = "no comparison"
+            elif bool(r.get("provisional", False)):
+                verdict = "provisional: too few months"
+            else:
+                verdict = short_verdict(r.get("significant_fdr", r["significant"]), r["change"])
             lines.append(
                 f"| {r['category']} | {num(r['previous'])} | {num(r['current'])} | "
                 f"{change_text} | {verdict} |"
