@@ -181,7 +181,7 @@ class Assessment:
         >>> a = assess()  # the synthetic demo: takes a few seconds
         >>> t = a.tables()
         >>> list(t)[:3], list(t)[-1]
-        (['data_coverage', 'yoy_categories', 'monthly_counts'], 'data_quality')
+        (['data_coverage', 'police_uk_coverage', 'yoy_categories'], 'data_quality')
         """
         return {name: df for r in self.results.values() for name, df in r.tables.items()}
 
@@ -530,6 +530,9 @@ WORKBOOK_TABLES: dict[str, tuple[str, str]] = {
     "risk_matrix": ("Risk_matrix", "Risk matrix scores by category"),
     "priority_sensitivity": ("Risk_stability", "How stable the ranking is when weights vary"),
     "priorities": ("Priorities", "Recommended priorities"),
+    "category_summary": ("Category_summary", "Each category in one sentence"),
+    "partner_measures": ("Partner_change", "Partner agencies' measures: change on a year"),
+    "partner_years": ("Partner_years", "Partner agencies' measures by financial year"),
     "data_quality": ("Data_quality", "Files read, rows used and rejected"),
 }
 

@@ -306,7 +306,7 @@ def test_a_kept_failed_notebook_carries_no_local_path(
     from csp_analysis.paths import notebooks_dir
 
     text = (notebooks_dir() / "strategic_assessment.md").read_text(encoding="utf-8")
-    marker = "show.findings(assessment)"
+    marker = "show.summary(assessment)"
     assert marker in text
     notebook = tmp_path / "ours.md"
     notebook.write_text(

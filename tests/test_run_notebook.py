@@ -14,7 +14,7 @@ from csp_analysis.exceptions import UsageError
 from csp_analysis.paths import notebooks_dir
 from csp_analysis.report.run import read_report_notebook
 
-BUILT_IN = "The main points of the assessment, written from the figures below."
+BUILT_IN = "Control charts separate ordinary month-to-month variation from months that stand out."
 EDITED = "The Elderbrook board asked for these points first, in this order."
 
 

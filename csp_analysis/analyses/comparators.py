@@ -427,7 +427,7 @@ def _peer_note(
         "Group rate: pooled over the members with a rate; band: mean ± 1 SD of member "
         f"rates; verdicts at 95% and 99.8% against the group rate (mid-{start} "
         "population). Areas differ for many reasons besides chance, so the verdict shown "
-        "(comparison_od) uses limits widened for the variation between areas "
+        "uses limits widened for the variation between areas "
         "(Spiegelhalter 2005): 'similar' means inside those limits."
     )
     return " ".join(parts)

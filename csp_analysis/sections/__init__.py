@@ -37,7 +37,7 @@ def registry() -> tuple[Section, ...]:
     Examples
     --------
     >>> [s.name for s in registry()][:3]
-    ['coverage', 'change', 'monthly']
+    ['coverage', 'reconciliation', 'change']
     """
     found = []
     for info in pkgutil.iter_modules(__path__):
