@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis import defaults
@@ -618,24 +619,28 @@ def workbook_table(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
         dtype = safe[col].dtype
         numeric = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
         present = [v for v in values if not _missing(v)]
-        if not numeric and present and all(isinstance(v, str) for v in present):
-            marks = [bool(_SUPPRESSED.match(v)) for v in present]
+        if not numeric and present and any(isinstance(v, str) for v in present):
+            # A suppressed count column: "<5" marks beside counts, as text (read from a CSV)
+            # or as numbers (the table in memory holds both)
+            marks = [isinstance(v, str) and bool(_SUPPRESSED.match(v)) for v in present]
             if any(marks) and all(
-                m or _NUMBER.match(v) for m, v in zip(marks, present, strict=True)
+                m or _plain_number(v) or (isinstance(v, str) and _NUMBER.match(v))
+                for m, v in zip(marks, present, strict=True)
             ):
                 numeric, suppressed = True, True
                 values = [
                     v
                     if _missing(v)
                     else "[c]"
-                    if _SUPPRESSED.match(v)
-                    else float(v.replace(",", ""))
+                    if isinstance(v, str) and _SUPPRESSED.match(v)
+                    else float(str(v).replace(",", ""))
                     for v in values
                 ]
                 values = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
         cells = []
         for v in values:
-            if _missing(v):
+            if _missing(v) or _infinite(v):
+                # a ratio to nothing (a rate ratio after a year of none) has no value to show
                 cells.append("[x]" if numeric else "")
             elif hasattr(v, "item"):  # a numpy scalar: a plain Python value for the writer
                 cells.append(v.item())
@@ -658,6 +663,18 @@ def _quoted(df: pd.DataFrame) -> bool:
         if any(isinstance(x, str) and x != y for x, y in zip(after, before, strict=True)):
             return True
     return False
+
+
+def _plain_number(v: object) -> bool:
+    """True for an int or a float (numpy's included), never for a bool."""
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+        v, bool | np.bool_
+    )
+
+
+def _infinite(v: object) -> bool:
+    """True for plus or minus infinity."""
+    return _plain_number(v) and bool(np.isinf(v))
 
 
 def _missing(v: object) -> bool:

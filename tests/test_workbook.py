@@ -127,3 +127,21 @@ def test_workbook_table_leaves_a_text_column_of_words_alone() -> None:
     df = pd.DataFrame({"category": ["<5 words", "Burglary"], "count": [3, 4]})
     table, suppressed = workbook_table(df)
     assert not suppressed and table["Category"].tolist() == ["<5 words", "Burglary"]
+
+
+def test_a_count_column_of_numbers_and_suppression_marks_shows_c() -> None:
+    # Found by CI on Thurrock with --suppress-below 25: the hot-spot table in memory holds
+    # ints beside "<25" marks (the CSV reads back as text); the sheet must show [c] either way.
+    df = pd.DataFrame(
+        {"lsoa": ["A", "B", "C"], "count": pd.Series([1205, 40, "<25"], dtype=object)}
+    )
+    table, suppressed = workbook_table(df)
+    assert suppressed and table["Count"].tolist() == [1205, 40, "[c]"]
+
+
+def test_an_infinite_ratio_is_not_available_in_the_sheet() -> None:
+    # Found by CI on Maldon 2018/19: a category with no crimes the year before has an
+    # infinite rate ratio, which no spreadsheet cell can hold.
+    df = pd.DataFrame({"rate_ratio": [1.5, float("inf")], "rr_upper": [2.0, float("-inf")]})
+    table, _ = workbook_table(df)
+    assert table.iloc[1].tolist() == ["[x]", "[x]"] and table.iloc[0].tolist() == [1.5, 2.0]

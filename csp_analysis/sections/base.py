@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from csp_analysis import defaults
-from csp_analysis.periods import Period
+from csp_analysis.periods import Period, parse_period
 
 if TYPE_CHECKING:
     from csp_analysis.model import Dataset
@@ -115,9 +115,9 @@ class Context:
         The validated data (:func:`csp_analysis.load`).
     area : str
         The partnership area (as in ``dataset.areas``).
-    period : Period
+    period : Period or str
         The assessed period (a financial year, a quarter or twelve months ending a month),
-        parsed once by :func:`csp_analysis.assess`.
+        parsed once by :func:`csp_analysis.assess`; a string is parsed on construction.
     force : str or None
         The area's police force, when known.
     alpha : float
@@ -141,6 +141,12 @@ class Context:
     results: Mapping[str, SectionResult] = field(default_factory=dict)
     min_months: int = defaults.MIN_MONTHS
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS
+
+    def __post_init__(self) -> None:
+        # An analyst building one section by hand may name the period in words ("2025/26",
+        # "2024-07..2025-06"): it is parsed here, once, like ``assess`` does.
+        if not isinstance(self.period, Period):
+            object.__setattr__(self, "period", parse_period(self.period))
 
     @property
     def year(self) -> str:
