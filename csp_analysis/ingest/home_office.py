@@ -24,6 +24,9 @@ from csp_analysis.periods import (
 )
 
 SOURCE = "home_office"
+#: The offence columns each Home Office count row carries beside its report category (kept as
+#: the dataset's ``offences`` table, :attr:`csp_analysis.model.Dataset.offences`).
+OFFENCE_FIELDS = ("offence_code", "offence_description", "offence_subgroup", "offence_group")
 #: A column named by a financial year (``2023/24``, ``2023-2024``) in a wide table.
 YEAR_COLUMN = re.compile(r"^\d{4}\s*[/\-]\s*\d{2,4}$")
 _OFFENCES = frozenset({"numberofoffences", "offencecount"})
@@ -168,10 +171,39 @@ def _categories(df: pd.DataFrame, cmap: CategoryMap) -> pd.Series:
     return pd.Series(per_pair[codes], index=df.index, dtype="string")
 
 
+def _offences(df: pd.DataFrame) -> pd.DataFrame:
+    """Each row's offence: code, description, subgroup and group (``OFFENCE_FIELDS``).
+
+    Codes and descriptions are kept as published (spaces tidied); subgroups and groups are
+    harmonised across releases (``reference/offence_aliases.csv``). A column the table lacks
+    is missing (never a guessed label). Worked out once per distinct value.
+    """
+    out = {}
+    for name, key in zip(
+        OFFENCE_FIELDS,
+        ("offencecode", "offencedescription", "offencesubgroup", "offencegroup"),
+        strict=True,
+    ):
+        col = _col(df, key)
+        if col is None:
+            out[name] = pd.Series(pd.NA, index=df.index, dtype="string")
+            continue
+        values = df[col].astype("string")
+        uniq = pd.Series(values.dropna().unique(), dtype="string")
+        if name in ("offence_subgroup", "offence_group"):
+            tidy = harmonise(uniq, name)
+        else:
+            tidy = uniq.str.replace(r"\s+", " ", regex=True).str.strip()
+        tidy = tidy.where(tidy != "", pd.NA)
+        out[name] = values.map(dict(zip(uniq, tidy, strict=True))).astype("string")
+    return pd.DataFrame(out, index=df.index)
+
+
 def _per_line(used: pd.DataFrame) -> pd.DataFrame:
     """Counts as one row per used value with its line (``area, force, period, category, count,
-    source, line``): the dataset sums them, and a later file repeating them is told apart line
-    by line (:mod:`csp_analysis.model`)."""
+    source, line``, then the offence columns ``OFFENCE_FIELDS``): the dataset sums them by
+    category, keeps them by offence (:attr:`~csp_analysis.model.Dataset.offences`), and a later
+    file repeating them is told apart line by line (:mod:`csp_analysis.model`)."""
     return pd.DataFrame(
         {
             "area": used["area"].astype("string"),
@@ -181,12 +213,20 @@ def _per_line(used: pd.DataFrame) -> pd.DataFrame:
             "count": used["count"].astype("int64"),
             "source": SOURCE,
             "line": used.index.astype("int64"),
+            **{f: used[f].astype("string") for f in OFFENCE_FIELDS},
         }
     ).reset_index(drop=True)
 
 
-def _finish(res: FileResult, rows: pd.DataFrame, lines: pd.Series, cmap_cat: pd.Series) -> None:
-    """Shared tail of both layouts: reject unmapped/excluded rows, count the rest."""
+def _finish(
+    res: FileResult,
+    rows: pd.DataFrame,
+    lines: pd.Series,
+    cmap_cat: pd.Series,
+    offences: pd.DataFrame,
+) -> None:
+    """The long layout's tail: reject unmapped/excluded rows, count the rest (with their
+    offences)."""
     bad = rows["_bad"]
     unmapped = cmap_cat.isna() & ~bad
     res.reject(unmapped, lines, "Offence Subgroup", "offence not in the category mapping")
@@ -194,7 +234,7 @@ def _finish(res: FileResult, rows: pd.DataFrame, lines: pd.Series, cmap_cat: pd.
     res.reject(excluded, lines, "Offence Group", "excluded by the category mapping (e.g. fraud)")
     ok = ~bad & ~unmapped & ~excluded
     res.rows_used = res.rows_read - res.rows_rejected
-    used = rows[ok].assign(category=cmap_cat[ok])
+    used = pd.concat([rows[ok].assign(category=cmap_cat[ok]), offences[ok]], axis=1)
     negative = used["count"] < 0
     if negative.any():
         res.notes.append(
@@ -271,7 +311,7 @@ def read_home_office_long(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
     ident.columns = range(len(ident.columns))
     bad |= _repeated_rows(ident, bad, lines, res)
     rows["_bad"] = bad
-    _finish(res, rows, lines, _categories(df, cmap))
+    _finish(res, rows, lines, _categories(df, cmap), _offences(df))
 
 
 def _repeated_rows(
@@ -411,6 +451,7 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
         )
     res.rows_used = res.rows_read - res.rows_rejected
     ok = df[~bad]
+    offences = _offences(ok)
     long = values[~bad].stack().dropna()  # one value per line and year; bad values left out
     at = long.index.get_level_values(0)
     used = pd.DataFrame(
@@ -420,6 +461,7 @@ def read_home_office_wide(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) 
             "period": long.index.get_level_values(1).map(fy_of).to_numpy(),
             "category": cat[~bad].loc[at].to_numpy(),
             "count": long.to_numpy(dtype="int64"),
+            **{f: offences.loc[at, f].to_numpy() for f in OFFENCE_FIELDS},
         },
         index=pd.Index(at, dtype="int64"),
     )

@@ -13,11 +13,13 @@ from csp_analysis.model.load import load
 from csp_analysis.model.schema import (
     COUNT_COLUMNS,
     MEMBER_SHARE,
+    OFFENCE_COLUMNS,
     RECORD_KEYS,
     SAVED_MARKER,
     SOURCE_LABELS,
     SOURCE_PRIORITY,
     concat_records,
+    empty_offences,
     months_of_period,
 )
 
@@ -25,12 +27,14 @@ __all__ = [
     "ALL_CRIME",
     "COUNT_COLUMNS",
     "MEMBER_SHARE",
+    "OFFENCE_COLUMNS",
     "RECORD_KEYS",
     "SAVED_MARKER",
     "SOURCE_LABELS",
     "SOURCE_PRIORITY",
     "Dataset",
     "concat_records",
+    "empty_offences",
     "load",
     "months_of_period",
 ]

@@ -14,7 +14,7 @@ from csp_analysis.model.duplicates import (
     drop_duplicate_police_files,
     drop_overlapping_periods,
 )
-from csp_analysis.model.schema import COUNT_COLUMNS, frame_of
+from csp_analysis.model.schema import COUNT_COLUMNS, frame_of, offences_of
 from csp_analysis.names import area_key, force_key
 
 
@@ -30,12 +30,13 @@ def assemble(results: list[FileResult]) -> dict:
     Returns
     -------
     dict
-        ``counts, coverage, record_parts, population, small_area_population, lookup, files,
-        problems, rejected, synthetic, tables``.
+        ``counts, offences, coverage, record_parts, population, small_area_population, lookup,
+        files, problems, rejected, synthetic, tables``.
     """
     results = drop_duplicate_police_files(canonical_names(results))
     results = drop_overlapping_periods(drop_duplicate_counts(results))
     counts = frame_of([r.counts for r in results], COUNT_COLUMNS)
+    offences = offences_of([r.counts for r in results])  # the same used rows, by offence
     if not len(counts):  # no count at all: still a count column of numbers (its sum is 0)
         counts = counts.astype({"count": "int64"})
     else:
@@ -87,6 +88,7 @@ def assemble(results: list[FileResult]) -> dict:
             )
     return {
         "counts": counts,
+        "offences": offences,
         "coverage": coverage,
         "record_parts": record_parts,
         "population": population,

@@ -20,7 +20,7 @@ from csp_analysis.ingest import FileResult
 from csp_analysis.model.assemble import assemble, rejected_rows
 from csp_analysis.model.coverage import AreaSeries
 from csp_analysis.model.saved import read_saved_tables, save_dataset
-from csp_analysis.model.schema import MEMBER_SHARE, concat_records
+from csp_analysis.model.schema import MEMBER_SHARE, concat_records, empty_offences
 from csp_analysis.names import area_key, close_match, force_key
 from csp_analysis.periods import financial_year_of_period
 
@@ -35,6 +35,14 @@ class Dataset(AreaSeries):
         ``area, force, period, category, count, source``: one row per area, period, report
         category and source. Periods are months (``2018-04``), Home Office quarters
         (``2018/19 Q1``) or financial years (``2018/19``).
+    offences : pandas.DataFrame
+        ``area, force, period, offence_code, offence_description, offence_subgroup,
+        offence_group, count, source``: the Home Office tables' counts by offence (one row per
+        area, force, period and offence; the rows ``counts`` sums into report categories, so
+        fraud and rows set aside are not here either). Subgroups and groups are harmonised
+        across releases (``reference/offence_aliases.csv``); a label the table lacks is
+        missing. Periods as in ``counts``. Empty (with these columns) when no Home Office
+        table was read.
     coverage : pandas.DataFrame
         ``force, area, period, source``: what each source covers. police.uk files cover whole
         force-months (``area`` missing); other sources cover area-periods.
@@ -78,6 +86,7 @@ class Dataset(AreaSeries):
     name: str = ""
     cmap: CategoryMap = field(default_factory=load_category_map, repr=False)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    offences: pd.DataFrame = field(default_factory=empty_offences)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -516,8 +525,8 @@ class Dataset(AreaSeries):
         Returns
         -------
         Dataset
-            The same counts, coverage, population, lookup, files, problems, local tables,
-            name and synthetic flag as were saved (records only for the areas kept).
+            The same counts, offences, coverage, population, lookup, files, problems, local
+            tables, name and synthetic flag as were saved (records only for the areas kept).
 
         Raises
         ------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from csp_analysis.model.schema import RECORD_FILES, SAVED_MARKER
+from csp_analysis.model.schema import RECORD_FILES, SAVED_MARKER, empty_offences
 
 if TYPE_CHECKING:
     from csp_analysis.model.dataset import Dataset
@@ -40,6 +40,7 @@ def save_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     for name in (
         "counts",
+        "offences",
         "coverage",
         "population",
         "small_area_population",
@@ -105,6 +106,9 @@ def read_saved_tables(folder: str | Path) -> dict:
             "problems",
         )
     }
+    # Saved before offences were kept: none (an empty table with its columns).
+    offences = folder / "offences.parquet"
+    frames["offences"] = pd.read_parquet(offences) if offences.is_file() else empty_offences()
     if (folder / "rejected.parquet").is_file():
         frames["rejected"] = pd.read_parquet(folder / "rejected.parquet")
     if (folder / RECORD_FILES).is_file():

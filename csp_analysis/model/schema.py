@@ -8,6 +8,18 @@ from csp_analysis.periods import months_of_financial_year, months_of_quarter, pe
 
 #: The columns of :attr:`~csp_analysis.model.Dataset.counts`.
 COUNT_COLUMNS = ["area", "force", "period", "category", "count", "source"]
+#: The columns of :attr:`~csp_analysis.model.Dataset.offences` (Home Office offence detail).
+OFFENCE_COLUMNS = [
+    "area",
+    "force",
+    "period",
+    "offence_code",
+    "offence_description",
+    "offence_subgroup",
+    "offence_group",
+    "count",
+    "source",
+]
 SOURCE_PRIORITY = ("tidy", "police_uk", "home_office")
 SOURCE_LABELS = {
     "tidy": "local tidy extract",
@@ -48,6 +60,53 @@ def months_of_period(period: str) -> list[str]:
     if kind == "quarter":
         return months_of_quarter(period)
     return months_of_financial_year(period)
+
+
+def empty_offences() -> pd.DataFrame:
+    """An offences table without rows: :data:`OFFENCE_COLUMNS`, text as ``string``, ``count``
+    as int64.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> empty_offences().dtypes["count"], len(empty_offences())
+    (dtype('int64'), 0)
+    """
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c == "count" else "string") for c in OFFENCE_COLUMNS}
+    )
+
+
+def offences_of(counts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """The offences table from the readers' per-line counts that carry offence columns.
+
+    Rows sharing area, force, period, offence (code, description, subgroup, group) and source
+    are summed (a code given on two lines of one table adds up, as its category does); a
+    missing label stays missing (its own group), never a guessed one.
+
+    Parameters
+    ----------
+    counts : list of pandas.DataFrame or None
+        Each file's counts (after duplicates were set aside); those without an
+        ``offence_code`` column (police.uk, tidy) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`OFFENCE_COLUMNS`, text as ``string`` and ``count`` as int64, sorted by area,
+        period and offence code; :func:`empty_offences` when no file gave offences.
+    """
+    parts = [c for c in counts if c is not None and len(c) and "offence_code" in c.columns]
+    if not parts:
+        return empty_offences()
+    rows = pd.concat([p[OFFENCE_COLUMNS] for p in parts], ignore_index=True)
+    keys = [c for c in OFFENCE_COLUMNS if c != "count"]
+    rows = rows.astype({c: "string" for c in keys})
+    out = rows.groupby(keys, dropna=False, sort=True)["count"].sum().astype("int64").reset_index()
+    return out[OFFENCE_COLUMNS].astype({c: "string" for c in keys}).reset_index(drop=True)
 
 
 def frame_of(parts: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFrame:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from csp_analysis import defaults
-from csp_analysis.config import load_config, load_harm_weights, load_unit_costs
+from csp_analysis.analyses.offences import MIN_COVERAGE, category_mix_weights
+from csp_analysis.config import RiskConfig, load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
@@ -42,12 +43,13 @@ def build(ctx: Context) -> SectionResult:
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
+    harm, costs, basis = harm_and_cost(ctx, change, config)
     try:
         risk = rm.score_risk(
             change,
             config,
-            harm=load_harm_weights(),
-            costs=load_unit_costs(),
+            harm=harm,
+            costs=costs,
             concern=concern if len(concern) else None,
             manual=manual,
         )
@@ -57,10 +59,102 @@ def build(ctx: Context) -> SectionResult:
             f"No risk matrix: the risk scores table could not be used: "
             f"{exc.in_file('risk_scores.csv')}",
         )
+    for factor in ("harm", "cost"):
+        shown = basis[factor]
+        risk[f"{factor}_basis"] = pd.array(
+            [
+                rm.NOT_APPLICABLE[c][factor]
+                if factor in rm.NOT_APPLICABLE.get(c, {})
+                else shown.get(c, pd.NA)
+                for c in risk["category"]
+            ],
+            dtype="string",
+        )
     sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
     if not len(risk):
         return gap(NAME, "No risk matrix: the category table is needed.")
     return SectionResult(name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens})
+
+
+def _aggregate(config: RiskConfig, factor: str) -> str:
+    return config.factors[factor].aggregate if factor in config.factors else "geometric_mean"
+
+
+def harm_and_cost(
+    ctx: Context, change: pd.DataFrame, config: RiskConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict[str, str]]]:
+    """The harm and cost per crime of each category, at the finest level the data have.
+
+    Where the area's Home Office offences cover the assessed period, a category's harm and
+    cost per crime are the count-weighted means over its own offences
+    (:func:`~csp_analysis.analyses.offences.category_mix_weights`), used when at least
+    ``MIN_COVERAGE`` of its crimes carry a figure. Otherwise (and for police.uk-only data,
+    unchanged) the category weights of the reference tables: the configured aggregate
+    (default the geometric mean) of the values of the category's Home Office subgroups
+    (``harm_weights.csv``) or Heeks offences (``unit_costs.csv``).
+
+    Parameters
+    ----------
+    ctx : Context
+        The data and choices (dataset, area, period).
+    change : pandas.DataFrame
+        The category table the risk matrix ranks (its ``category`` column).
+    config : RiskConfig
+        The risk-matrix configuration (the aggregate of each factor).
+
+    Returns
+    -------
+    harm, costs : pandas.DataFrame
+        What :func:`~csp_analysis.statistics.risk_matrix.score_risk` takes: the reference
+        tables themselves without offences, else ``category, weight``.
+    basis : dict
+        ``{"harm": {category: words}, "cost": {...}}``: each weight's source and derivation.
+    """
+    tables = {"harm": load_harm_weights(), "cost": load_unit_costs()}
+    ref = {f: rm.category_weights(t, method=_aggregate(config, f)) for f, t in tables.items()}
+    what = {
+        "harm": "Cambridge Crime Harm Index days of its Home Office subgroups (third-party "
+        "median by subgroup, harm_weights.csv)",
+        "cost": "Home Office unit costs (Heeks et al. 2018, 2015/16 prices) of its offences "
+        "(unit_costs.csv)",
+    }
+    basis: dict[str, dict[str, str]] = {f: {} for f in ref}
+    for f, w in ref.items():
+        for row in w.itertuples():
+            basis[f][str(row.category)] = (
+                f"{row.method} of the {what[f]}, {int(row.subgroups)} values; not weighted by "
+                "the area's offences"
+            )
+    cats = [str(c) for c in change["category"]] if "category" in change.columns else []
+    mix = (
+        category_mix_weights(ctx.dataset, ctx.area, ctx.period, cats)
+        if len(ctx.dataset.offences) and cats
+        else pd.DataFrame()
+    )
+    if not len(mix):
+        return tables["harm"], tables["cost"], basis
+    out = {}
+    for f, value in (("harm", "harm_days"), ("cost", "cost_gbp")):
+        weights = dict(zip(ref[f]["category"], ref[f]["weight"], strict=True))
+        for row in mix.itertuples():
+            v, cov = getattr(row, value), getattr(row, f"{f}_coverage")
+            if pd.notna(v) and pd.notna(cov) and cov >= MIN_COVERAGE:
+                weights[str(row.category)] = float(v)
+                basis[f][str(row.category)] = str(getattr(row, f"{f}_basis"))
+            elif str(row.category) in weights:
+                basis[f][str(row.category)] += (
+                    f" (the area's offences: only {cov:.0%} of its crimes have a figure)"
+                )
+            else:
+                share = "none" if pd.isna(cov) or cov == 0 else f"only {cov:.0%}"
+                basis[f][str(row.category)] = (
+                    f"missing: {share} of the area's crimes of the category have a figure "
+                    f"(at least {MIN_COVERAGE:.0%} needed)"
+                )
+        out[f] = pd.DataFrame(
+            {"category": list(weights), "weight": [float(x) for x in weights.values()]}
+        )
+    return out["harm"], out["cost"], basis
 
 
 def _volumes_and_trends(change: SectionResult) -> pd.DataFrame:
@@ -136,7 +230,10 @@ def render(result: SectionResult, a: Report) -> list:
             "_Scores, weights and sources: the risk-matrix settings of csp-assess, described in "
             "its guide to the risk matrix. "
             "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
-            "crime (2018), as the cost of one crime (volume is scored on its own). A factor "
+            "crime (2018), as the cost of one crime (volume is scored on its own); where the "
+            "Home Office tables give the area's offences, both are the count-weighted means over "
+            "its own offences, and the harm and cost basis columns of the table say which. A "
+            "factor "
             "without "
             "data is shown as n/a: nothing is filled in for it, so the total is the score on the "
             "factors present and the share of the weight scored is shown beside it. Anti-social "
