@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -64,8 +65,11 @@ COST_SOURCE = (
 )
 
 
-def _read(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    with (reference_dir() / name).open("rb") as fh:
+def _read(name: str, columns: tuple[str, ...], folder: str | Path | None) -> pd.DataFrame:
+    path = (Path(folder) if folder is not None else reference_dir()) / name
+    if not path.is_file():
+        raise DataError("reference file not found", file=name)
+    with path.open("rb") as fh:
         table = pd.read_csv(fh, dtype="string", keep_default_na=False)
     for col in columns:
         if col not in table.columns:
@@ -107,7 +111,9 @@ def offence_hierarchy() -> pd.DataFrame:
     >>> list(offence_hierarchy().drop_duplicates("offence_group")["offence_group"])[:3]
     ['Violence against the person', 'Sexual offences', 'Robbery']
     """
-    table = _read(GROUPS_FILE, ("offence_group", "offence_subgroup", "group_order", "source"))
+    table = _read(
+        GROUPS_FILE, ("offence_group", "offence_subgroup", "group_order", "source"), None
+    )
     for col in ("group_order", "subgroup_order"):
         table[col] = _numbers(table, col, GROUPS_FILE, True).astype("int64")
     return table.sort_values(["group_order", "subgroup_order"]).reset_index(drop=True)
@@ -129,8 +135,13 @@ def group_order() -> list[str]:
 
 
 @functools.cache
-def offence_harm() -> pd.DataFrame:
+def offence_harm(folder: str | Path | None = None) -> pd.DataFrame:
     """Cambridge Crime Harm Index days per crime by Home Office subgroup, with sources.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder holding an edited ``offence_harm.csv``; default the built-in reference.
 
     Returns
     -------
@@ -151,15 +162,20 @@ def offence_harm() -> pd.DataFrame:
     >>> float(h["Rape"]), float(h["Violence without injury"])
     (2555.0, 10.0)
     """
-    table = _read(HARM_FILE, ("offence_subgroup", "cchi_days", "basis", "source"))
+    table = _read(HARM_FILE, ("offence_subgroup", "cchi_days", "basis", "source"), folder)
     table["cchi_days"] = _numbers(table, "cchi_days", HARM_FILE, True)
     _sources(table, HARM_FILE)
     return table
 
 
 @functools.cache
-def offence_costs() -> pd.DataFrame:
+def offence_costs(folder: str | Path | None = None) -> pd.DataFrame:
     """Home Office unit costs of one crime by offence code or subgroup, with sources.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder holding an edited ``offence_costs.csv``; default the built-in reference.
 
     Returns
     -------
@@ -180,7 +196,7 @@ def offence_costs() -> pd.DataFrame:
     >>> float(c["Rape"]), bool(np.isnan(c["Stalking and harassment"]))
     (39360.0, True)
     """
-    table = _read(COSTS_FILE, ("field", "value", "unit_cost_gbp", "source"))
+    table = _read(COSTS_FILE, ("field", "value", "unit_cost_gbp", "source"), folder)
     table["unit_cost_gbp"] = _numbers(table, "unit_cost_gbp", COSTS_FILE, False)
     for pos, f in enumerate(table["field"]):
         if f not in ("offence_code", "offence_subgroup"):
