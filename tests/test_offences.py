@@ -440,3 +440,31 @@ def test_risk_factors_weighted_by_the_areas_offences(
     assert current == dom + non
     assert risk.loc["Burglary", "harm_raw"] == pytest.approx(dom * 273.5 + non * 183.5)
     assert np.isnan(risk.loc["Burglary", "cost_raw"])  # no verified burglary cost: missing
+
+
+@pytest.mark.shared
+def test_theme_weights_from_offence_lines(calderdale: Dataset, calderdale_path: Path) -> None:
+    rows = _rows(calderdale_path)
+    y = "2021/22"
+    themes = pd.DataFrame(
+        {
+            "theme": ["VAWG", "VAWG", "VAWG", "Hate crime", "Hate crime"],
+            "field": ["offence_group", "offence_subgroup", "flag", "offence_code", "offence_code"],
+            "value": ["Sexual offences", "stalking and harassment", "Domestic abuse", "8M", "8P"],
+        }
+    )
+    w = of.category_mix_weights(
+        calderdale, "Calderdale", y, ["VAWG", "Hate crime"], themes
+    ).set_index("category")
+    harm = {"Rape offences": 2555, "Other sexual offences": 182.25, "Stalking and harassment": 10}
+    vawg = [r for r in rows if r["Offence Subgroup"] in harm]
+    n = sum(int(r[y]) for r in vawg)
+    assert w.loc["VAWG", "crimes"] == n
+    assert w.loc["VAWG", "harm_days"] == pytest.approx(
+        sum(int(r[y]) * harm[r["Offence Subgroup"]] for r in vawg) / n
+    )
+    hate = {"8M": 10, "8P": 365}  # stalking and harassment; violence with injury
+    cells = {r["OffenceCode"]: int(r[y]) for r in rows if r["OffenceCode"] in hate}
+    assert w.loc["Hate crime", "harm_days"] == pytest.approx(
+        sum(cells[c] * hate[c] for c in cells) / sum(cells.values())
+    )

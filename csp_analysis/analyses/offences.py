@@ -34,6 +34,7 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import DataError
+from csp_analysis.ingest.offences import harmonise
 from csp_analysis.model import Dataset, months_of_period
 from csp_analysis.paths import reference_dir
 from csp_analysis.periods import Period, financial_year_of_period, parse_period, period_kind
@@ -111,9 +112,7 @@ def offence_hierarchy() -> pd.DataFrame:
     >>> list(offence_hierarchy().drop_duplicates("offence_group")["offence_group"])[:3]
     ['Violence against the person', 'Sexual offences', 'Robbery']
     """
-    table = _read(
-        GROUPS_FILE, ("offence_group", "offence_subgroup", "group_order", "source"), None
-    )
+    table = _read(GROUPS_FILE, ("offence_group", "offence_subgroup", "group_order", "source"), None)
     for col in ("group_order", "subgroup_order"):
         table[col] = _numbers(table, col, GROUPS_FILE, True).astype("int64")
     return table.sort_values(["group_order", "subgroup_order"]).reset_index(drop=True)
@@ -581,8 +580,70 @@ def category_masks(
     return out
 
 
+#: The fields of a theme line (``themes.csv``) that select Home Office offences.
+OFFENCE_FIELDS = ("offence_code", "offence_subgroup", "offence_group")
+
+
+def theme_masks(offences: pd.DataFrame, themes: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which offence rows each theme counts, from theme lines ``theme, field, value``.
+
+    A row belongs to a theme when it matches any of the theme's lines on an offence field
+    (``offence_code``, ``offence_subgroup``, ``offence_group``; case and spacing ignored,
+    subgroups and groups harmonised as the readers harmonise them), once. Lines on other
+    fields (``crime_type``, ``category``, ``flag``) select no offence row here.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Rows with the offence fields (e.g. :func:`period_offences`).
+    themes : pandas.DataFrame
+        ``theme, field, value`` lines.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Theme → boolean mask over the rows of ``offences`` (themes with no offence line, or
+        matching no row, are left out).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"offence_code": ["19C", "8M"], "offence_group": ["Sexual offences",
+    ...                   "Violence against the person"], "offence_subgroup": ["Rape",
+    ...                   "Stalking and harassment"]})
+    >>> t = pd.DataFrame({"theme": ["Hate crime", "VAWG"], "field": ["offence_code",
+    ...                   "offence_subgroup"], "value": ["8m", "Rape offences"]})
+    >>> {k: v.tolist() for k, v in theme_masks(o, t).items()}
+    {'Hate crime': [False, True], 'VAWG': [True, False]}
+    """
+
+    def key(values: pd.Series) -> pd.Series:
+        return (
+            values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+        )
+
+    cols = {f: key(offences[f]).fillna("").to_numpy() for f in OFFENCE_FIELDS}
+    out: dict[str, np.ndarray] = {}
+    for theme, lines in themes.groupby("theme", sort=False):
+        mask = np.zeros(len(offences), dtype=bool)
+        for field, value in zip(lines["field"], lines["value"], strict=True):
+            field = str(field).strip()
+            if field not in cols:
+                continue
+            v = pd.Series([str(value)], dtype="string")
+            if field != "offence_code":
+                v = harmonise(v, field)
+            mask |= cols[field] == str(key(v).iloc[0])
+        if mask.any():
+            out[str(theme)] = mask
+    return out
+
+
 def category_mix_weights(
-    ds: Dataset, area: str, period: str | Period, categories: list[str]
+    ds: Dataset,
+    area: str,
+    period: str | Period,
+    categories: list[str],
+    themes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Harm and cost per crime of report categories from the area's offences in a period.
 
@@ -595,6 +656,9 @@ def category_mix_weights(
         The assessed period (offences of the Home Office periods wholly inside it).
     categories : list of str
         Report categories (police.uk types, offence groups or subgroups).
+    themes : pandas.DataFrame, optional
+        Theme lines ``theme, field, value`` (:func:`theme_masks`); a theme named in
+        ``categories`` is weighted on the offences its lines select.
 
     Returns
     -------
@@ -605,4 +669,8 @@ def category_mix_weights(
     o = period_offences(ds, area, period)
     if not len(o):
         return pd.DataFrame(columns=MIX_COLUMNS)
-    return mix_weights(o, category_masks(o, categories, ds.cmap), label=period.label)
+    masks = category_masks(o, categories, ds.cmap)
+    if themes is not None and len(themes):
+        wanted = set(categories)
+        masks.update({t: m for t, m in theme_masks(o, themes).items() if t in wanted})
+    return mix_weights(o, masks, label=period.label)

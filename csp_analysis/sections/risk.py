@@ -81,7 +81,7 @@ def _aggregate(config: RiskConfig, factor: str) -> str:
 
 
 def harm_and_cost(
-    ctx: Context, change: pd.DataFrame, config: RiskConfig
+    ctx: Context, change: pd.DataFrame, config: RiskConfig, themes: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict[str, str]]]:
     """The harm and cost per crime of each category, at the finest level the data have.
 
@@ -101,6 +101,10 @@ def harm_and_cost(
         The category table the risk matrix ranks (its ``category`` column).
     config : RiskConfig
         The risk-matrix configuration (the aggregate of each factor).
+    themes : pandas.DataFrame, optional
+        Theme lines ``theme, field, value``: a theme row of ``change`` is weighted on the
+        offences its offence lines select
+        (:func:`~csp_analysis.analyses.offences.theme_masks`).
 
     Returns
     -------
@@ -127,7 +131,7 @@ def harm_and_cost(
             )
     cats = [str(c) for c in change["category"]] if "category" in change.columns else []
     mix = (
-        category_mix_weights(ctx.dataset, ctx.area, ctx.period, cats)
+        category_mix_weights(ctx.dataset, ctx.area, ctx.period, cats, themes)
         if len(ctx.dataset.offences) and cats
         else pd.DataFrame()
     )
