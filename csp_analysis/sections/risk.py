@@ -10,7 +10,7 @@ from csp_analysis.config import load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, table_html, to_appendix
 from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "risk"
@@ -125,25 +125,28 @@ def render(result: SectionResult, a: Report) -> list:
     ]
     if len(sens):
         blocks.append(
-            figure_html(
-                plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
-                f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
-                f"weights within ±{SPREAD:.0%}.",
+            to_appendix(
+                figure_html(
+                    plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
+                    f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
+                    f"weights within ±{SPREAD:.0%}.",
+                )
             )
         )
     blocks.append(
-        md(
-            "_Scores, weights and sources: the risk-matrix settings of csp-assess, described in "
-            "its guide to the risk matrix. "
-            "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
-            "crime (2018), as the cost of one crime (volume is scored on its own). A factor "
-            "without "
-            "data is shown as n/a: nothing is filled in for it, so the total is the score on the "
-            "factors present and the share of the weight scored is shown beside it. Anti-social "
-            "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
-            "applicable). A category scored on too few factors, or with no count for the year, "
-            "is provisional and never recommended. The trend factor follows the significance "
-            "test: a change within normal variation scores as flat._"
+        to_appendix(
+            md(
+                "_Scores, weights and sources: the risk-matrix settings of csp-assess, "
+                "described in its guide to the risk matrix. Harm: Cambridge Crime Harm Index "
+                "days; cost: Home Office economic and social costs of crime (2018), as the cost "
+                "of one crime (volume is scored on its own). A factor without data is shown as "
+                "n/a: nothing is filled in for it, so the total is the score on the factors "
+                "present and the share of the weight scored is shown beside it. Anti-social "
+                "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
+                "applicable). A category scored on too few factors, or with no count for the "
+                "year, is provisional and never recommended. The trend factor follows the "
+                "significance test: a change within normal variation scores as flat._"
+            )
         )
     )
     return blocks
