@@ -420,6 +420,19 @@ def _place_front_matter(soup: BeautifulSoup) -> None:
                 n += 1
 
 
+#: A table of at most this many rows is printed whole (on the next page when it does not fit):
+#: a short table split over two pages is harder to read than a little blank space.
+SHORT_TABLE_ROWS = 12
+
+
+def _mark_short_tables(soup: BeautifulSoup) -> None:
+    """Give tables of at most :data:`SHORT_TABLE_ROWS` body rows the class ``csp-short`` (the
+    print stylesheet keeps them on one page)."""
+    for table in soup.select("main table"):
+        if len(table.select("tbody > tr")) <= SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "csp-short"]
+
+
 def _postprocess(html: str) -> str:
     """Make heading ids unique, mark text cells of tables for alignment, and place the
     contents after the cover."""
@@ -428,6 +441,7 @@ def _postprocess(html: str) -> str:
     _align_tables(soup)
     _drop_script_links(soup)
     _place_front_matter(soup)
+    _mark_short_tables(soup)
     _slim_styles(soup)
     return str(soup)
 

@@ -158,7 +158,23 @@ def render(result: SectionResult, a: Report) -> list:
             ],
         }
     )
-    blocks = [table_html(shown, "peers")]
+    # the main body: All crime, ASB and the categories that differ from the group; every
+    # category in the appendix
+    differs = own["comparison_od"].isin(["higher", "lower"]) | own["category"].isin(
+        [ALL_CRIME, ASB]
+    )
+    if bool(differs.all()):
+        blocks = [table_html(shown, "peers")]
+    else:
+        others = int((~differs).sum())
+        blocks = [
+            table_html(shown[differs.to_numpy()].reset_index(drop=True), "peers_main"),
+            md(
+                f"The other {others} {'category is' if others == 1 else 'categories are'} "
+                "similar to the group or could not be compared."
+            ),
+            to_appendix(table_html(shown, "peers"), "detail"),
+        ]
     blocks += [md(f"_{n}_") for n in result.notes if n]
     blocks.append(to_appendix(md(_dispersion_note(own))))
     funnel = result.table("funnel_limits")

@@ -103,24 +103,29 @@ def render(result: SectionResult, a: Report) -> list:
             plot_risk_heatmap(r, title="Risk matrix: scores from 1 (low) to 5 (high)"),
             "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
         ),
-        table_html(
-            pd.DataFrame(
-                {
-                    "Rank": r["rank"],
-                    "Category": r["category"],
-                    "Total score": [
-                        fmt(v) + (" (provisional)" if bool(p) else "")
-                        for v, p in zip(r["total_score"], r["provisional"], strict=True)
-                    ],
-                    "Share of weight scored": [
-                        "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
-                    ],
-                    "Factors without data": r["factors_missing"]
-                    .fillna("")
-                    .str.replace("_", " ", regex=False),
-                }
+        # the heat map shows each score and the total; the table (share of the weight scored,
+        # factors without data) is detail
+        to_appendix(
+            table_html(
+                pd.DataFrame(
+                    {
+                        "Rank": r["rank"],
+                        "Category": r["category"],
+                        "Total score": [
+                            fmt(v) + (" (provisional)" if bool(p) else "")
+                            for v, p in zip(r["total_score"], r["provisional"], strict=True)
+                        ],
+                        "Share of weight scored": [
+                            "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
+                        ],
+                        "Factors without data": r["factors_missing"]
+                        .fillna("")
+                        .str.replace("_", " ", regex=False),
+                    }
+                ),
+                "risk",
             ),
-            "risk",
+            "detail",
         ),
     ]
     if len(sens):

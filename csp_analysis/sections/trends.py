@@ -127,10 +127,13 @@ def render(result: SectionResult, a: Report) -> list:
         ]
     blocks = []
     years = shown["Years"].unique()
+    lead = ""
     if len(years) == 1:  # the same years for every category: said once, not in every row
         shown = shown.drop(columns="Years")
-        blocks.append(md(f"Every category is tested over {years[0].replace(' (', ' years (')}."))
-    blocks.append(table_html(shown, "trends"))
+        lead = f"Every category is tested over {years[0].replace(' (', ' years (')}. "
+    # the main body says which categories have a trend; the table of every category is detail
+    blocks.append(md(lead + _trend_sentence(shown)))
+    blocks.append(to_appendix(table_html(shown, "trends"), "detail"))
     blocks.append(
         to_appendix(
             md(
@@ -145,6 +148,26 @@ def render(result: SectionResult, a: Report) -> list:
         )
     )
     return blocks
+
+
+def _trend_sentence(shown: pd.DataFrame) -> str:
+    """Which categories have a significant trend (yearly or month by month), in one sentence,
+    from the table as shown (a direction there is one that survived the false discovery
+    rate)."""
+    moving = ("increasing", "decreasing")
+    found = []
+    for _, r in shown.iterrows():
+        yearly = str(r["Yearly trend"])
+        monthly = str(r.get("Monthly trend (same month a year on)", ""))
+        if yearly in moving:
+            found.append(f"{r['Category']} ({yearly} year on year)")
+        elif monthly.startswith(moving):
+            found.append(f"{r['Category']} ({monthly.split(' (')[0]} month by month)")
+    if not found:
+        return (
+            "No category shows a significant trend over the years, year on year or month by month."
+        )
+    return f"A significant trend over the years: {'; '.join(found)}. No other category has one."
 
 
 SECTION = Section(name=NAME, order=40, title="Trends over the years", build=build, render=render)
