@@ -196,10 +196,10 @@ def cover(
     """
     facts = a.section("coverage").facts
     population, pop_note = facts["population"], facts["population_note"]
-    lines = [f"# {a.area} Community Safety Partnership: strategic assessment {a.year}", ""]
-    if a.synthetic:
-        lines += [f"> {SYNTHETIC_BANNER}", ""]
-    lines += [
+    display(md(f"# {a.area} Community Safety Partnership: strategic assessment {a.year}"))
+    if a.synthetic:  # our own words, a quoted block: not escaped as data values are
+        display(Markdown(f"> {SYNTHETIC_BANNER}"))
+    lines = [
         f"- **Assessed period:** {a.period.description}, compared with the same months a "
         f"year earlier ({a.previous_year})",
         f"- **Police force:** {a.force or 'not known'}",
@@ -213,7 +213,8 @@ def cover(
         if value is not None and str(value).strip():
             lines.append(f"- **{label}:** {_plain(value)}")
     lines += [
-        "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in facts["sources"].items()),
+        "- **Data:** "
+        + "; ".join(f"{_SOURCE_KINDS.get(k, k)}: {v}" for k, v in facts["sources"].items()),
         f"- **Population:** {num(population)} ({pop_note})"
         if population
         else f"- **Population:** not known ({pop_note})",
@@ -230,6 +231,10 @@ def cover(
             + ". Missing months are never treated as zero.",
         ]
     display(md("\n".join(lines)))
+
+
+#: The kinds of count named on the cover, in words (the coverage facts key them by code).
+_SOURCE_KINDS = {"crime": "crime", "asb": "anti-social behaviour"}
 
 
 def _plain(value: object) -> str:
@@ -656,10 +661,10 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = defaults
         If the category is not in the data (naming those that are).
     """
     category = resolve_category(a, category)
-    lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
-    if a.synthetic:
-        lines += [f"> {SYNTHETIC_BANNER}", ""]
-    lines += [f"- **Classification:** {classification}", generated_line()]
+    display(md(f"# {category} in {a.area}: deep dive, {a.year}"))
+    if a.synthetic:  # our own words, a quoted block: not escaped as data values are
+        display(Markdown(f"> {SYNTHETIC_BANNER}"))
+    lines = [f"- **Classification:** {classification}", generated_line()]
     display(md("\n".join(lines)))
 
 

@@ -181,9 +181,8 @@ def render(result: SectionResult, a: Report) -> list:
         blocks.append(
             to_appendix(
                 md(
-                    "**Each category in one sentence** (this year's change, the force, the "
-                    "trend over the years and the unusual months, as the sections of the main "
-                    "body show them):\n\n" + sentences(summary)
+                    "**Each category in one sentence**: the year's change, the force, the trend "
+                    "over the years and the unusual months.\n\n" + sentences(summary)
                 ),
                 "detail",
             )

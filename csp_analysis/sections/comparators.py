@@ -168,11 +168,12 @@ def render(result: SectionResult, a: Report) -> list:
     else:
         others = int((~differs).sum())
         blocks = [
-            table_html(shown[differs.to_numpy()].reset_index(drop=True), "peers_main"),
             md(
-                f"The other {others} {'category is' if others == 1 else 'categories are'} "
-                "similar to the group or could not be compared."
+                "All crime, anti-social behaviour and the categories that differ from the "
+                f"group; the other {others} {'category is' if others == 1 else 'categories are'}"
+                " similar to the group or could not be compared."
             ),
+            table_html(shown[differs.to_numpy()].reset_index(drop=True), "peers_main"),
             to_appendix(table_html(shown, "peers"), "detail"),
         ]
     blocks += [md(f"_{n}_") for n in result.notes if n]

@@ -38,6 +38,13 @@ from csp_analysis.sections.format import (
 from csp_analysis.statistics.hotspots import HOT, MIN_AREAS, MIN_YEARS, NOT_SIGNIFICANT
 
 NAME = "hotspots"
+
+
+def _stars(text: str) -> str:
+    """Text with its asterisks (as in "Gi*") shown as asterisks, not read as emphasis."""
+    return str(text).replace("*", "\\*")
+
+
 #: The Gi* method note begins so (the renderer sends it to the appendix on method).
 GI_METHOD = "Statistical hot spots:"
 FIRST = ["lsoa", "name", "count", "share", "cumulative_share", "rate_per_1000"]
@@ -304,7 +311,7 @@ def render(result: SectionResult, a: Report) -> list:
             )
     gi = result.table("hotspots_gi")
     if len(gi):
-        blocks.append(md(f"**{result.facts['gi_sentence']}**"))
+        blocks.append(md(f"**{_stars(result.facts['gi_sentence'])}**"))
         hot = gi[gi["spot"] == HOT]
         if len(hot):
             shown = {
@@ -421,7 +428,9 @@ def render(result: SectionResult, a: Report) -> list:
     # beside the map of LSOAs it shows the same concentration again: detail
     blocks.append(to_appendix(density, "detail") if shapes is not None else density)
     blocks += [
-        to_appendix(md(f"*{note}*")) if note.startswith(GI_METHOD) else md(f"*{note}*")
+        to_appendix(md(f"*{_stars(note)}*"))
+        if note.startswith(GI_METHOD)
+        else md(f"*{_stars(note)}*")
         for note in result.notes
     ]
     blocks.append(md(suppression_note(limit)))
