@@ -128,6 +128,10 @@ def _title(cat: str, unusual: int, year: str, change: pd.DataFrame) -> str:
         return f"{cat}: no unusual month in {year}"
     months = f"{unusual} month{'s' if unusual != 1 else ''}"
     row = change[change["category"] == cat] if len(change) else change
+    if len(row) and "provisional" in row.columns and bool(row["provisional"].fillna(False).iloc[0]):
+        return (
+            f"{cat}: {months} outside the usual pattern in {year}; the year's change is provisional"
+        )
     key = "significant_fdr" if "significant_fdr" in row.columns else "significant"
     if len(row) and key in row.columns and pd.notna(row[key].iloc[0]):
         if not bool(row[key].iloc[0]):
