@@ -103,57 +103,53 @@ def render(result: SectionResult, a: Report) -> list:
             plot_risk_heatmap(r, title="Risk matrix: scores from 1 (low) to 5 (high)"),
             "Heat map of risk-matrix scores, categories by factor; missing factors marked n/a.",
         ),
-        # the heat map shows each score and the total; the table (share of the weight scored,
-        # factors without data) is detail
-        to_appendix(
-            table_html(
-                pd.DataFrame(
-                    {
-                        "Rank": r["rank"],
-                        "Category": r["category"],
-                        "Total score": [
-                            fmt(v) + (" (provisional)" if bool(p) else "")
-                            for v, p in zip(r["total_score"], r["provisional"], strict=True)
-                        ],
-                        "Share of weight scored": [
-                            "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
-                        ],
-                        "Factors without data": r["factors_missing"]
-                        .fillna("")
-                        .str.replace("_", " ", regex=False),
-                    }
-                ),
-                "risk",
+        table_html(
+            pd.DataFrame(
+                {
+                    "Rank": r["rank"],
+                    "Category": r["category"],
+                    "Total score": [
+                        fmt(v) + (" (provisional)" if bool(p) else "")
+                        for v, p in zip(r["total_score"], r["provisional"], strict=True)
+                    ],
+                    "Share of weight scored": [
+                        "" if pd.isna(c) else f"{c:.0%}" for c in r["coverage"]
+                    ],
+                    "Factors without data": r["factors_missing"]
+                    .fillna("")
+                    .str.replace("_", " ", regex=False),
+                }
             ),
-            "detail",
+            "risk",
         ),
     ]
     if len(sens):
         blocks.append(
-            to_appendix(
-                figure_html(
-                    plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
-                    f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
-                    f"weights within ±{SPREAD:.0%}.",
-                )
+            figure_html(
+                plot_sensitivity(sens, "How stable is the ranking when the weights vary?"),
+                f"Chart of each category's range of ranks over {DRAWS:,} random draws of the "
+                f"weights within ±{SPREAD:.0%}.",
             )
         )
     blocks.append(
-        to_appendix(
-            md(
-                "_Scores, weights and sources: the risk-matrix settings of csp-assess, "
-                "described in its guide to the risk matrix. Harm: Cambridge Crime Harm Index "
-                "days; cost: Home Office economic and social costs of crime (2018), as the cost "
-                "of one crime (volume is scored on its own). A factor without data is shown as "
-                "n/a: nothing is filled in for it, so the total is the score on the factors "
-                "present and the share of the weight scored is shown beside it. Anti-social "
-                "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
-                "applicable). A category scored on too few factors, or with no count for the "
-                "year, is provisional and never recommended. The trend factor follows the "
-                "significance test: a change within normal variation scores as flat._"
-            )
+        md(
+            "_Scores, weights and sources: the risk-matrix settings of csp-assess, described in "
+            "its guide to the risk matrix. "
+            "Harm: Cambridge Crime Harm Index days; cost: Home Office economic and social costs of "
+            "crime (2018), as the cost of one crime (volume is scored on its own). A factor "
+            "without "
+            "data is shown as n/a: nothing is filled in for it, so the total is the score on the "
+            "factors present and the share of the weight scored is shown beside it. Anti-social "
+            "behaviour is not a notifiable crime, so it has no harm or cost figure (not "
+            "applicable). A category scored on too few factors, or with no count for the year, "
+            "is provisional and never recommended. The trend factor follows the significance "
+            "test: a change within normal variation scores as flat._"
         )
     )
+    # the heat map (each score and the total) stays in the main body; the table (share of the
+    # weight scored, factors without data) is detail, the stability chart and the note method
+    blocks[1] = to_appendix(blocks[1], "detail")
+    blocks[2:] = [to_appendix(b) for b in blocks[2:]]
     return blocks
 
 
