@@ -84,3 +84,26 @@ def test_the_note_says_when_the_period_set_its_own_limits() -> None:
     assert "Too few months came before the assessed period" in note
     assert "April 2025 to March 2026" in note and "the assessed period included" in note
     assert "so the period is judged against a range it did not set" not in note
+
+
+def test_chart_title_of_a_provisional_year_claims_no_significant_change() -> None:
+    """Two months compared (Thurrock 2018/19 on the shared files): the control chart's title
+    says the year's change is provisional, as the category table does, never "significant"."""
+    import pandas as pd
+
+    from csp_analysis.sections.spc import _title
+
+    change = pd.DataFrame(
+        {
+            "category": ["All crime"],
+            "change": [624],
+            "significant_fdr": [True],
+            "provisional": [True],
+        }
+    )
+    title = _title("All crime", 6, "2018/19", change)
+    assert title == (
+        "All crime: 6 months outside the usual pattern in 2018/19; the year's change is provisional"
+    )
+    whole = change.assign(provisional=False)
+    assert _title("All crime", 6, "2018/19", whole).endswith("with a significant rise")

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from csp_analysis.plots.style import PALETTE, apply_style, finish
 
@@ -192,6 +193,8 @@ def plot_funnel(
             fontweight="bold",
         )
     ax.set_ylim(bottom=0)
+    # five population ticks at most: "150,000" labels of every 50,000 ran into each other
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
     finish(
         fig,

@@ -128,14 +128,22 @@ def plot_same_month(
     ax.bar(pos + width / 2, now, width, color=PALETTE["blue"], label="this month")
     top = np.nanmax(np.concatenate([now, before])) if np.isfinite(now).any() else 1.0
     for i, pct in enumerate(sub["pct_change"]):
-        if pd.isna(now[i]):
-            text = "no data"
-        elif pd.isna(before[i]):
-            text = "no data a\nyear before"
-        elif pd.isna(pct):
-            text = "n/a"
-        else:
-            text = "0%" if round(pct) == 0 else f"{pct:+.0f}%"  # never "-0%"
+        # a missing count is said upright in its own empty slot, so labels of neighbouring
+        # months never run into each other
+        if pd.isna(now[i]) or pd.isna(before[i]):
+            empty = pos[i] if pd.isna(now[i]) else pos[i] - width / 2
+            ax.text(
+                empty,
+                0.02 * top,
+                "no data" if pd.isna(now[i]) else "no data a year before",
+                ha="center",
+                va="bottom",
+                rotation=90,
+                fontsize=8,
+                color=PALETTE["grey"],
+            )
+            continue
+        text = "n/a" if pd.isna(pct) else ("0%" if round(pct) == 0 else f"{pct:+.0f}%")
         height = float(np.nanmax([now[i], before[i], 0.0]))
         ax.text(
             pos[i],

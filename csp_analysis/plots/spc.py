@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from csp_analysis.periods import parse_month
-from csp_analysis.plots.style import PALETTE, apply_style, finish
+from csp_analysis.plots.style import PALETTE, apply_style, finish, month_axis
 from csp_analysis.statistics.spc import OUTSIDE, RULES, SHIFT, TREND, TWO_OF_THREE
 
 # Colour and marker of each special-cause rule: vermillion for points outside the limits,
@@ -134,24 +134,24 @@ def plot_spc(
         ylabel=ylabel,
         dates=isinstance(x, pd.DatetimeIndex),
     )
+    if isinstance(x, pd.DatetimeIndex):
+        month_axis(ax, maxticks=5)  # the legend takes a third of the width: fewer month labels
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    notes = []
     if trial:
-        ax.text(
-            0.0,
-            -0.18,
-            "Trial limits: fewer than 12 points set the limits, so treat signals with caution.",
-            transform=ax.transAxes,
-            fontsize=9,
-            color=PALETTE["grey"],
+        notes.append(
+            "Trial limits: fewer than 12 points set the limits, so treat signals with caution."
         )
     gaps = int(np.isnan(y).sum())
     if gaps:
+        notes.append(f"{gaps} missing point{'s' if gaps > 1 else ''} shown as gaps.")
+    if notes:  # one under the other below the axis, never over each other
         ax.text(
-            1.0,
-            -0.18,
-            f"{gaps} missing point{'s' if gaps > 1 else ''} shown as gaps",
+            0.0,
+            -0.16,
+            "\n".join(notes),
             transform=ax.transAxes,
-            ha="right",
+            va="top",
             fontsize=9,
             color=PALETTE["grey"],
         )

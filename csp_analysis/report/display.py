@@ -23,6 +23,8 @@ from csp_analysis.plots import plot_monthly_trend
 from csp_analysis.sections import section as find_section
 from csp_analysis.sections.change import column_names as change_columns
 from csp_analysis.sections.format import (
+    APPENDIX_PARTS,
+    appendix_part,
     figure_html,
     finding_title,
     md,
@@ -62,9 +64,11 @@ def generated_line(today: datetime.date | None = None) -> str:
     return f"- **Generated on:** {day.isoformat()} by csp-assess {__version__}"
 
 
-#: The heading of each section in the report, for the list of what could not be covered.
+#: The heading of each section in the report, for the list of what could not be covered
+#: (a section not named here is called by its registry title).
 SECTION_TITLES = {
     "coverage": "Data coverage",
+    "reconciliation": "Official figures and police.uk",
     "change": "Crime and anti-social behaviour by category",
     "monthly": "Monthly trends",
     "trends": "Trends over the years",
@@ -73,17 +77,21 @@ SECTION_TITLES = {
     "comparators": "How the area compares",
     "districts": "The force's districts",
     "hotspots": "Where crime happens",
+    "outcomes": "What happened to the crimes",
     "survey": "What residents think",
     "plan": "Last year's plan",
     "risk": "Choosing priorities: the risk matrix",
     "story": "What stands out",
     "priorities": "Recommended priorities",
+    "partners": "Partner data",
     "quality": "Files read",
 }
 
 #: What the reader loses when a section cannot be computed.
 GAP_COSTS = {
     "coverage": "the reader cannot tell what the figures rest on",
+    "reconciliation": "the police.uk counts cannot be set beside the official statistics, nor "
+    "the area beside its most similar group and England and Wales",
     "change": "no year-on-year change can be reported",
     "monthly": "month-by-month patterns cannot be seen",
     "trends": "a steady rise or fall over several years cannot be told from one year's change",
@@ -92,13 +100,68 @@ GAP_COSTS = {
     "comparators": "the area cannot be compared with similar places or per resident",
     "districts": "the area cannot be placed among the force's other partnerships",
     "hotspots": "the places where crime concentrates cannot be shown",
+    "outcomes": "what happened to the crimes (charges, no suspect identified) cannot be shown",
     "survey": "the priorities cannot reflect what residents say",
     "plan": "last year's delivery cannot be reviewed",
     "risk": "the priorities cannot be scored on harm, cost and concern",
     "story": "the sections cannot be read together category by category",
     "priorities": "no priorities can be recommended from the evidence",
+    "partners": "what fire, youth justice, probation, health and transport police see cannot "
+    "be set beside crime",
     "quality": "the files read cannot be listed",
 }
+
+
+def section_title(name: str) -> str:
+    """The heading a reader knows a section by (never its code name).
+
+    Parameters
+    ----------
+    name : str
+        A section name, e.g. ``"reconciliation"``.
+
+    Returns
+    -------
+    str
+        Its title in :data:`SECTION_TITLES`, else the registry's title without "Appendix: ",
+        else the name with its underscores as spaces, capitalised.
+
+    Examples
+    --------
+    >>> section_title("reconciliation"), section_title("spc")
+    ('Official figures and police.uk', 'Unusual months')
+    """
+    if name in SECTION_TITLES:
+        return SECTION_TITLES[name]
+    try:
+        title = find_section(name).title
+    except KeyError:
+        return name.replace("_", " ").capitalize()
+    return title.removeprefix("Appendix: ")
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun, singular or plural as the count needs.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    word : str
+        The singular noun.
+    words : str, optional
+        The plural noun; default ``word + "s"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plural(1, "month"), plural(3, "part"), plural(2, "category", "categories")
+    ('1 month', '3 parts', '2 categories')
+    """
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def cover(
@@ -133,10 +196,10 @@ def cover(
     """
     facts = a.section("coverage").facts
     population, pop_note = facts["population"], facts["population_note"]
-    lines = [f"# {a.area} Community Safety Partnership: strategic assessment {a.year}", ""]
-    if a.synthetic:
-        lines += [f"> {SYNTHETIC_BANNER}", ""]
-    lines += [
+    display(md(f"# {a.area} Community Safety Partnership: strategic assessment {a.year}"))
+    if a.synthetic:  # our own words, a quoted block: not escaped as data values are
+        display(Markdown(f"> {SYNTHETIC_BANNER}"))
+    lines = [
         f"- **Assessed period:** {a.period.description}, compared with the same months a "
         f"year earlier ({a.previous_year})",
         f"- **Police force:** {a.force or 'not known'}",
@@ -150,7 +213,8 @@ def cover(
         if value is not None and str(value).strip():
             lines.append(f"- **{label}:** {_plain(value)}")
     lines += [
-        "- **Data:** " + "; ".join(f"{k}: {v}" for k, v in facts["sources"].items()),
+        "- **Data:** "
+        + "; ".join(f"{_SOURCE_KINDS.get(k, k)}: {v}" for k, v in facts["sources"].items()),
         f"- **Population:** {num(population)} ({pop_note})"
         if population
         else f"- **Population:** not known ({pop_note})",
@@ -161,12 +225,16 @@ def cover(
     if missing:
         lines += [
             "",
-            f"**Incomplete data:** {len(missing)} month(s) missing from "
+            f"**Incomplete data:** {plural(len(missing), 'month')} missing from "
             f"{a.year} or {a.previous_year}: "
             + ", ".join(month_label(m) for m in missing)
             + ". Missing months are never treated as zero.",
         ]
     display(md("\n".join(lines)))
+
+
+#: The kinds of count named on the cover, in words (the coverage facts key them by code).
+_SOURCE_KINDS = {"crime": "crime", "asb": "anti-social behaviour"}
 
 
 def _plain(value: object) -> str:
@@ -271,15 +339,17 @@ def caveat(a: Assessment) -> str:
     """
     missing = a.section("coverage").facts.get("missing") or []
     if missing:
+        verb = "is" if len(missing) == 1 else "are"
         return (
-            f"{len(missing)} month(s) are missing from {a.previous_year} or {a.year} "
-            "(listed on the cover); changes compare only the months both years have."
+            f"{plural(len(missing), 'month')} {verb} missing from {a.previous_year} or "
+            f"{a.year} (listed on the cover); changes compare only the months both years have."
         )
     if a.gaps:
-        names = ", ".join(SECTION_TITLES.get(n, n).lower() for n in a.gaps)
+        names = "; ".join(section_title(n) for n in a.gaps)
+        n = len(a.gaps)
         return (
-            f"{len(a.gaps)} part(s) of the assessment could not be computed ({names}); "
-            "the next section says which file would fill each."
+            f"{plural(n, 'part')} of the assessment could not be computed ({names}); the next "
+            f"section says which file would fill {'it' if n == 1 else 'each'}."
         )
     if a.synthetic:
         return "the data are synthetic: no figure here describes a real place."
@@ -303,7 +373,7 @@ def gaps(a: Assessment) -> None:
         commentary("gaps")
         return
     lines = [
-        f"- **{SECTION_TITLES.get(name, name)}:** {GAP_COSTS.get(name, 'not covered')}. {gap}"
+        f"- **{section_title(name)}:** {GAP_COSTS.get(name, 'not covered')}. {gap}"
         for name, gap in a.gaps.items()
     ]
     display(md("\n".join(lines)))
@@ -397,9 +467,57 @@ def commentary(name: str) -> None:
         )
 
 
+#: The display blocks of the sections rendered last, by section name, with the assessment they
+#: were rendered from: the appendix shows the blocks the main body sent there without drawing
+#: their charts again.
+_RENDERED: dict[str, tuple[Assessment, list]] = {}
+
+
+def _blocks(a: Assessment, name: str) -> list:
+    """The section's display blocks as its renderer formats them (rendered once per
+    assessment)."""
+    cached = _RENDERED.get(name)
+    if cached is not None and cached[0] is a:
+        return cached[1]
+    blocks = list(find_section(name).render(a.section(name), a))
+    _RENDERED[name] = (a, blocks)
+    return blocks
+
+
+def gap_line(a: Assessment, name: str) -> str:
+    """The one line an empty section shows: what the reader loses, and where the remedy is.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+    name : str
+        A section that could not be computed.
+
+    Returns
+    -------
+    str
+        HTML: a paragraph of class ``csp-gap-line`` (the report then shrinks the section's
+        introduction, and prints it as one line).
+    """
+    import html
+
+    cost = GAP_COSTS.get(name, "this part of the assessment is not covered")
+    return (
+        f'<p class="csp-gap-line"><em>Not covered this time: {html.escape(cost)}. The file '
+        "that would fill it is named under \u201cWhat this assessment could not cover, and "
+        "how to fix it\u201d.</em></p>"
+    )
+
+
 def section(a: Assessment, name: str) -> None:
-    """Display one report section as its renderer formats it, or, when it could not be
-    computed, its gap (what is missing and which file would fill it).
+    """Display one report section's main body as its renderer formats it, or, when it could
+    not be computed, one line pointing to its gap (what is missing and which file would fill
+    it is in :func:`gaps`).
+
+    Blocks the renderer sent to the appendix
+    (:func:`~csp_analysis.sections.format.to_appendix`) are left for :func:`appendix`, with
+    a line saying so.
 
     Parameters
     ----------
@@ -414,13 +532,50 @@ def section(a: Assessment, name: str) -> None:
     KeyError
         For a name that is not a section.
     """
+    from IPython.display import HTML
+
     result = a.section(name)
-    if not result.available:  # what is missing and which file would fill it
-        display(md(f"_{result.gap}_"))
+    if not result.available:
+        display(HTML(gap_line(a, name)))
     else:
-        for block in find_section(name).render(result, a):
-            display(block)
+        blocks = _blocks(a, name)
+        for block in blocks:
+            if appendix_part(block) is None:
+                display(block)
+        parts = [p for p in APPENDIX_PARTS if any(appendix_part(b) == p for b in blocks)]
+        if parts:
+            where = " and ".join(APPENDIX_PARTS[p].removeprefix("Appendix: ") for p in parts)
+            title = section_title(name)
+            display(md(f"_More in the appendix ({where}), under \u201c{title}\u201d._"))
     commentary(name)
+
+
+def appendix(a: Assessment, part: str) -> None:
+    """Display, section by section, the blocks the renderers sent to one part of the appendix,
+    each section under its title.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment, from :func:`~csp_analysis.assessment.assess`.
+    part : {"method", "detail"}
+        The appendix part (:data:`~csp_analysis.sections.format.APPENDIX_PARTS`).
+
+    Raises
+    ------
+    ValueError
+        For a part that is not one of the appendix parts.
+    """
+    if part not in APPENDIX_PARTS:
+        raise ValueError(f"appendix part must be one of {', '.join(APPENDIX_PARTS)}, not {part!r}")
+    for name, result in a.results.items():
+        if not result.available:
+            continue
+        blocks = [b for b in _blocks(a, name) if appendix_part(b) == part]
+        if blocks:
+            display(md(f"### {section_title(name)}"))
+            for block in blocks:
+                display(block)
 
 
 def method_notes(a: Assessment) -> None:
@@ -506,10 +661,10 @@ def deep_dive_cover(a: Assessment, category: str, classification: str = defaults
         If the category is not in the data (naming those that are).
     """
     category = resolve_category(a, category)
-    lines = [f"# {category} in {a.area}: deep dive, {a.year}", ""]
-    if a.synthetic:
-        lines += [f"> {SYNTHETIC_BANNER}", ""]
-    lines += [f"- **Classification:** {classification}", generated_line()]
+    display(md(f"# {category} in {a.area}: deep dive, {a.year}"))
+    if a.synthetic:  # our own words, a quoted block: not escaped as data values are
+        display(Markdown(f"> {SYNTHETIC_BANNER}"))
+    lines = [f"- **Classification:** {classification}", generated_line()]
     display(md("\n".join(lines)))
 
 

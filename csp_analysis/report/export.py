@@ -385,8 +385,10 @@ def _dedupe_heading_ids(soup: BeautifulSoup) -> None:
 def _place_front_matter(soup: BeautifulSoup) -> None:
     """Put the contents list after the cover (the cell holding the page's ``h1``), not before
     the title, and mark the cells from the first ``Appendix`` heading on with class
-    ``csp-appendix`` (the printed report starts them on a new page, in smaller type), and cells
-    with three charts or more ``csp-gallery`` (printed two to a row)."""
+    ``csp-appendix`` (the printed report starts them on a new page, in smaller type), cells
+    with two charts or more ``csp-gallery`` (printed two to a row), and the heading cell of a
+    section that could not be computed (its output a ``csp-gap-line``) ``csp-empty-section``
+    (its introduction is not shown: the section is one line, its gap in the gaps box)."""
     nav = soup.select_one("nav.csp-toc")
     title = soup.select_one("main h1")
     cover = title.find_parent(class_="jp-Cell") if title is not None else None
@@ -402,7 +404,11 @@ def _place_front_matter(soup: BeautifulSoup) -> None:
             cell["class"] = [*cell.get("class", []), "csp-appendix-start"]
         if appendix:
             cell["class"] = [*cell.get("class", []), "csp-appendix"]
-        if len(cell.select(".jp-OutputArea-output figure")) >= 3:  # small multiples
+        if cell.select_one(".csp-gap-line") is not None:  # an empty section: one line
+            before = cell.find_previous_sibling(class_="jp-Cell")
+            if before is not None and "jp-MarkdownCell" in before.get("class", []):
+                before["class"] = [*before.get("class", []), "csp-empty-section"]
+        if len(cell.select(".jp-OutputArea-output figure")) >= 2:  # charts side by side
             cell["class"] = [*cell.get("class", []), "csp-gallery"]
             n = 0
             for child in cell.select(".jp-OutputArea-child"):
@@ -414,6 +420,19 @@ def _place_front_matter(soup: BeautifulSoup) -> None:
                 n += 1
 
 
+#: A table of at most this many rows is printed whole (on the next page when it does not fit):
+#: a short table split over two pages is harder to read than a little blank space.
+SHORT_TABLE_ROWS = 12
+
+
+def _mark_short_tables(soup: BeautifulSoup) -> None:
+    """Give tables of at most :data:`SHORT_TABLE_ROWS` body rows the class ``csp-short`` (the
+    print stylesheet keeps them on one page)."""
+    for table in soup.select("main table"):
+        if len(table.select("tbody > tr")) <= SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "csp-short"]
+
+
 def _postprocess(html: str) -> str:
     """Make heading ids unique, mark text cells of tables for alignment, and place the
     contents after the cover."""
@@ -422,6 +441,7 @@ def _postprocess(html: str) -> str:
     _align_tables(soup)
     _drop_script_links(soup)
     _place_front_matter(soup)
+    _mark_short_tables(soup)
     _slim_styles(soup)
     return str(soup)
 

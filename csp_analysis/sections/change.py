@@ -11,7 +11,15 @@ from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import months_of_period
 from csp_analysis.periods import months_phrase
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
-from csp_analysis.sections.format import md, num, pct, sentences, short_verdict, table_html
+from csp_analysis.sections.format import (
+    md,
+    num,
+    pct,
+    sentences,
+    short_verdict,
+    table_html,
+    to_appendix,
+)
 from csp_analysis.statistics.significance import add_significance
 
 NAME = "change"
@@ -171,10 +179,12 @@ def render(result: SectionResult, a: Report) -> list:
     summary = story.table("category_summary") if story is not None else pd.DataFrame()
     if len(summary):
         blocks.append(
-            md(
-                "**Each category in one sentence** (this year's change, the force, the trend "
-                "over the years and the unusual months, as the sections below show them):\n\n"
-                + sentences(summary)
+            to_appendix(
+                md(
+                    "**Each category in one sentence**: the year's change, the force, the trend "
+                    "over the years and the unusual months.\n\n" + sentences(summary)
+                ),
+                "detail",
             )
         )
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
@@ -193,17 +203,20 @@ def render(result: SectionResult, a: Report) -> list:
             )
         )
     blocks.append(
-        md(
-            f"_A change is called **significant** when a change that large would happen by chance "
-            f"less than {a.alpha:.0%} of the time if the underlying rate had not changed (exact "
-            "Poisson test on the two counts, adjusted for population where it is known; the "
-            "verdict and the rate ratio's interval come from the same test, so they always "
-            "agree). Because many categories are tested at once, a change is only called "
-            "significant here when it survives the Benjamini-Hochberg false discovery rate "
-            f"of {a.alpha:.0%} over the categories (All crime is tested on its own): among "
-            "the changes called significant, no more than about 1 in 20 is expected to be "
-            "chance. Small counts can move a long way by chance: +24% on 116 robberies can be "
-            "noise._"
+        to_appendix(
+            md(
+                "_A change is called **significant** when a change that large would happen by "
+                f"chance less than {a.alpha:.0%} of the time if the underlying rate had not "
+                "changed (exact "
+                "Poisson test on the two counts, adjusted for population where it is known; the "
+                "verdict and the rate ratio's interval come from the same test, so they always "
+                "agree). Because many categories are tested at once, a change is only called "
+                "significant here when it survives the Benjamini-Hochberg false discovery rate "
+                f"of {a.alpha:.0%} over the categories (All crime is tested on its own): among "
+                "the changes called significant, no more than about 1 in 20 is expected to be "
+                "chance. Small counts can move a long way by chance: +24% on 116 robberies can be "
+                "noise._"
+            )
         )
     )
     return blocks

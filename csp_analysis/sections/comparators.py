@@ -10,7 +10,7 @@ from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.exceptions import CspError, DataError
 from csp_analysis.plots.comparators import plot_funnel, plot_peer_rates
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, md, num, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, num, table_html, to_appendix
 from csp_analysis.statistics.comparators import (
     funnel_limits,
     nearest_neighbours,
@@ -123,7 +123,8 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """The area's row per category, then bar charts and funnel plots for All crime and ASB.
+    """The area's row per category, then bar charts for All crime and ASB (their funnel plots
+    and the note on variation between areas in the appendix on method).
 
     Parameters
     ----------
@@ -157,9 +158,26 @@ def render(result: SectionResult, a: Report) -> list:
             ],
         }
     )
-    blocks = [table_html(shown, "peers")]
+    # the main body: All crime, ASB and the categories that differ from the group; every
+    # category in the appendix
+    differs = own["comparison_od"].isin(["higher", "lower"]) | own["category"].isin(
+        [ALL_CRIME, ASB]
+    )
+    if bool(differs.all()):
+        blocks = [table_html(shown, "peers")]
+    else:
+        others = int((~differs).sum())
+        blocks = [
+            md(
+                "All crime, anti-social behaviour and the categories that differ from the "
+                f"group; the other {others} {'category is' if others == 1 else 'categories are'}"
+                " similar to the group or could not be compared."
+            ),
+            table_html(shown[differs.to_numpy()].reset_index(drop=True), "peers_main"),
+            to_appendix(table_html(shown, "peers"), "detail"),
+        ]
     blocks += [md(f"_{n}_") for n in result.notes if n]
-    blocks.append(md(_dispersion_note(own)))
+    blocks.append(to_appendix(md(_dispersion_note(own))))
     funnel = result.table("funnel_limits")
     for cat in (ALL_CRIME, ASB):
         sub = peers[peers["category"] == cat]
@@ -184,17 +202,19 @@ def render(result: SectionResult, a: Report) -> list:
         )
         if len(limits):
             blocks.append(
-                figure_html(
-                    plot_funnel(
-                        peers,
-                        limits.reset_index(drop=True),
-                        cat,
-                        a.area,
-                        f"{cat}: funnel plot of the group",
-                    ),
-                    f"Funnel plot of {cat.lower()} rates against population with 95% and 99.8% "
-                    "limits around the group rate, and 95% limits widened for the variation "
-                    "between areas where there is more than chance.",
+                to_appendix(
+                    figure_html(
+                        plot_funnel(
+                            peers,
+                            limits.reset_index(drop=True),
+                            cat,
+                            a.area,
+                            f"{cat}: funnel plot of the group",
+                        ),
+                        f"Funnel plot of {cat.lower()} rates against population with 95% and "
+                        "99.8% limits around the group rate, and 95% limits widened for the "
+                        "variation between areas where there is more than chance.",
+                    )
                 )
             )
     return blocks

@@ -74,7 +74,17 @@ def render(result: SectionResult, a: Report) -> list:
             "Note": d["note"].fillna(""),
         }
     )
+    blocks = []
+    # an empty column is left out; a note the same in every row is said once, above the table
+    for column in ("Rate per 1,000", "Against the force", "Note"):
+        values = set(shown[column].astype(str))
+        if values == {""}:
+            shown = shown.drop(columns=column)
+        elif column == "Note" and len(values) == 1:
+            shown = shown.drop(columns=column)
+            blocks.append(md(f"Every area: {values.pop()}."))
     return [
+        *blocks,
         table_html(shown, "districts", bold={"Area": a.area}),
         md(
             f"_All crime in every partnership of {result.facts['force']}, ranked by % change. "

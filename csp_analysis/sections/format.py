@@ -15,6 +15,8 @@ from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
 
 __all__ = [
+    "APPENDIX_PARTS",
+    "appendix_part",
     "change_subtitle",
     "figure_html",
     "finding_title",
@@ -27,7 +29,67 @@ __all__ = [
     "short_verdict",
     "suppression_note",
     "table_html",
+    "to_appendix",
 ]
+
+#: The parts of the report's appendix a renderer may send a block to, with their headings:
+#: ``method`` for how a section's figures were made (test notes, decompositions, funnel plots,
+#: sensitivity charts), ``detail`` for the same figures category by category. The main body
+#: keeps what a reader acts on; the appendix keeps the rest, so nothing is dropped.
+APPENDIX_PARTS = {
+    "method": "Appendix: method",
+    "detail": "Appendix: each category in detail",
+}
+
+
+def to_appendix(block: HTML | Markdown, part: str = "method") -> HTML | Markdown:
+    """Mark a renderer's display block for the report's appendix instead of the main body.
+
+    The report shows the block under its section's heading in the appendix ``part``
+    (:func:`csp_analysis.report.display.appendix`); the main body shows the other blocks.
+
+    Parameters
+    ----------
+    block : IPython.display.HTML or IPython.display.Markdown
+        A block built by :func:`md`, :func:`table_html` or :func:`figure_html`.
+    part : {"method", "detail"}
+        Which appendix (:data:`APPENDIX_PARTS`).
+
+    Returns
+    -------
+    IPython.display.HTML or IPython.display.Markdown
+        The same block, marked.
+
+    Raises
+    ------
+    ValueError
+        For a part that is not one of :data:`APPENDIX_PARTS`.
+
+    Examples
+    --------
+    >>> appendix_part(to_appendix(md("How the test works."))), appendix_part(md("A finding."))
+    ('method', None)
+    """
+    if part not in APPENDIX_PARTS:
+        raise ValueError(f"appendix part must be one of {', '.join(APPENDIX_PARTS)}, not {part!r}")
+    block.csp_appendix = part  # type: ignore[union-attr]
+    return block
+
+
+def appendix_part(block: object) -> str | None:
+    """The appendix part a block was sent to by :func:`to_appendix`, or None for the main body.
+
+    Parameters
+    ----------
+    block : object
+        A display block.
+
+    Returns
+    -------
+    str or None
+    """
+    part = getattr(block, "csp_appendix", None)
+    return str(part) if part is not None else None
 
 
 def num(v: object) -> str:

@@ -27,10 +27,26 @@ from csp_analysis.plots.maps import (
     plot_count_map,
 )
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, md, suppression_note, table_html
-from csp_analysis.statistics.hotspots import HOT, MIN_AREAS, MIN_YEARS
+from csp_analysis.sections.format import (
+    figure_html,
+    fmt,
+    md,
+    suppression_note,
+    table_html,
+    to_appendix,
+)
+from csp_analysis.statistics.hotspots import HOT, MIN_AREAS, MIN_YEARS, NOT_SIGNIFICANT
 
 NAME = "hotspots"
+
+
+def _stars(text: str) -> str:
+    """Text with its asterisks (as in "Gi*") shown as asterisks, not read as emphasis."""
+    return str(text).replace("*", "\\*")
+
+
+#: The Gi* method note begins so (the renderer sends it to the appendix on method).
+GI_METHOD = "Statistical hot spots:"
 FIRST = ["lsoa", "name", "count", "share", "cumulative_share", "rate_per_1000"]
 
 
@@ -213,7 +229,7 @@ def _gi_method(band: float, contiguity: bool, years: list[str], alpha: float) ->
             "no LSOA without a neighbour, so there is no island)"
         )
     text = (
-        f"Statistical hot spots: Getis-Ord Gi* (PySAL esda) on each LSOA's crime count, "
+        f"{GI_METHOD} Getis-Ord Gi* (PySAL esda) on each LSOA's crime count, "
         f"{neighbours}; p-values are two-sided and corrected "
         f"for the number of LSOAs tested (Benjamini–Hochberg, false discovery rate "
         f"{alpha:.0%}). Gi* is not computed for fewer than {MIN_AREAS} LSOAs. "
@@ -295,7 +311,7 @@ def render(result: SectionResult, a: Report) -> list:
             )
     gi = result.table("hotspots_gi")
     if len(gi):
-        blocks.append(md(f"**{result.facts['gi_sentence']}**"))
+        blocks.append(md(f"**{_stars(result.facts['gi_sentence'])}**"))
         hot = gi[gi["spot"] == HOT]
         if len(hot):
             shown = {
@@ -325,20 +341,20 @@ def render(result: SectionResult, a: Report) -> list:
             )
         )
     hot = result.table("hotspots").head(10)
-    blocks.append(
-        table_html(
-            pd.DataFrame(
-                {
-                    "Rank": hot["rank"],
-                    "LSOA": hot["name"],
-                    "Crimes": hot["count"],
-                    "Share": [_share(v) for v in hot["share"]],
-                    "Cumulative share": [_share(v) for v in hot["cumulative_share"]],
-                }
-            ),
-            "hotspots",
-        )
+    cumulative = table_html(
+        pd.DataFrame(
+            {
+                "Rank": hot["rank"],
+                "LSOA": hot["name"],
+                "Crimes": hot["count"],
+                "Share": [_share(v) for v in hot["share"]],
+                "Cumulative share": [_share(v) for v in hot["cumulative_share"]],
+            }
+        ),
+        "hotspots",
     )
+    # beside the named table it repeats the same places: its cumulative shares are detail
+    blocks.append(to_appendix(cumulative, "detail") if len(named) else cumulative)
     wards = result.table("hotspots_wards")
     if len(wards):
         w = wards.head(10)
@@ -389,7 +405,8 @@ def render(result: SectionResult, a: Report) -> list:
                 f"suppressed count are hatched.",
             )
         )
-        if len(gi):
+        # a map of hot spots where no LSOA is one would be blank: the sentence above says so
+        if len(gi) and bool((gi["spot"] != NOT_SIGNIFICANT).any()):
             blocks.append(
                 figure_html(
                     plot_class_map(
@@ -399,18 +416,23 @@ def render(result: SectionResult, a: Report) -> list:
                     "significant.",
                 )
             )
-    blocks.append(
-        figure_html(
-            plot_density(
-                result.table("density_cells"),
-                f"Where crime in {a.area} concentrates, {a.year}",
-                min_count=limit,
-            ),
-            f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
-            "not drawn, so no single record can be located.",
-        )
+    density = figure_html(
+        plot_density(
+            result.table("density_cells"),
+            f"Where crime in {a.area} concentrates, {a.year}",
+            min_count=limit,
+        ),
+        f"Hexagon density map of crime in {a.area}; cells with fewer than {limit} crimes are "
+        "not drawn, so no single record can be located.",
     )
-    blocks += [md(f"*{note}*") for note in result.notes]
+    # beside the map of LSOAs it shows the same concentration again: detail
+    blocks.append(to_appendix(density, "detail") if shapes is not None else density)
+    blocks += [
+        to_appendix(md(f"*{_stars(note)}*"))
+        if note.startswith(GI_METHOD)
+        else md(f"*{_stars(note)}*")
+        for note in result.notes
+    ]
     blocks.append(md(suppression_note(limit)))
     return blocks
 

@@ -14,7 +14,15 @@ import pandas as pd
 from csp_analysis.analyses.partners import partner_change, partner_years
 from csp_analysis.plots.partners import plot_partner_change
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, md, num, pct, short_verdict, table_html
+from csp_analysis.sections.format import (
+    figure_html,
+    md,
+    num,
+    pct,
+    short_verdict,
+    table_html,
+    to_appendix,
+)
 from csp_analysis.statistics.significance import add_significance
 from csp_analysis.statistics.trends import category_trends
 
@@ -202,14 +210,16 @@ def render(result: SectionResult, a: Report) -> list:
     chart = m.assign(label=labels)
     return [
         table_html(shown, "partners"),
-        md(
-            "_Partner counts are shown as each partner gave them and are never added into All "
-            "crime or the crime categories. A change is tested with the exact test of two "
-            "counts (the same test as the crime categories) and called significant only when "
-            "it survives the Benjamini-Hochberg false discovery rate of "
-            f"{a.alpha:.0%} over the partner measures tested. A trend is tested (Mann-Kendall, "
-            f"Sen's slope) only where {MIN_YEARS} or more whole financial years exist; with "
-            "four years no trend can reach significance, five are needed._"
+        to_appendix(
+            md(
+                "_Partner counts are shown as each partner gave them and are never added into All "
+                "crime or the crime categories. A change is tested with the exact test of two "
+                "counts (the same test as the crime categories) and called significant only when "
+                "it survives the Benjamini-Hochberg false discovery rate of "
+                f"{a.alpha:.0%} over the partner measures tested. A trend is tested (Mann-Kendall, "
+                f"Sen's slope) only where {MIN_YEARS} or more whole financial years exist; with "
+                "four years no trend can reach significance, five are needed._"
+            )
         ),
         figure_html(
             plot_partner_change(

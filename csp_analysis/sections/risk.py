@@ -11,7 +11,7 @@ from csp_analysis.config import RiskConfig, load_config, load_harm_weights, load
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, table_html, to_appendix
 from csp_analysis.statistics import risk_matrix as rm
 
 NAME = "risk"
@@ -247,6 +247,10 @@ def render(result: SectionResult, a: Report) -> list:
             "test: a change within normal variation scores as flat._"
         )
     )
+    # the heat map (each score and the total) stays in the main body; the table (share of the
+    # weight scored, factors without data) is detail, the stability chart and the note method
+    blocks[1] = to_appendix(blocks[1], "detail")
+    blocks[2:] = [to_appendix(b) for b in blocks[2:]]
     return blocks
 
 

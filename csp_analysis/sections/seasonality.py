@@ -9,11 +9,16 @@ from csp_analysis.analyses.monthly import monthly_wide
 from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.plots.seasonality import plot_decomposition, plot_same_month
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, md, per_month
+from csp_analysis.sections.format import figure_html, md, per_month, to_appendix
 from csp_analysis.statistics.seasonality import MIN_MONTHS, compare_same_month, decompose_seasonal
 
 NAME = "seasonality"
 STL_COLUMNS = ["category", "month", "observed", "trend", "seasonal", "resid", "method"]
+
+
+def _months(n: int) -> str:
+    """'1 month is' or 'n months are'."""
+    return "1 month is" if n == 1 else f"{n} months are"
 
 
 def _decomposable(series: pd.Series) -> str | None:
@@ -21,7 +26,7 @@ def _decomposable(series: pd.Series) -> str | None:
     values = series.dropna()
     if len(values) < len(series):
         return (
-            f"{len(series) - len(values)} month(s) are missing, and the seasonal pattern "
+            f"{_months(len(series) - len(values))} missing, and the seasonal pattern "
             f"needs {MIN_MONTHS} months in a row with none missing"
         )
     if len(values) < MIN_MONTHS:
@@ -84,7 +89,8 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """For All crime and ASB: the STL chart (or why not) and the same-month bar chart.
+    """For All crime and ASB: the same-month bar chart, and in the appendix on method the STL
+    chart (or why there is none).
 
     Parameters
     ----------
@@ -104,14 +110,16 @@ def render(result: SectionResult, a: Report) -> list:
     for cat in (ALL_CRIME, ASB):
         why = result.facts["not_decomposed"].get(cat)
         if why:
-            blocks.append(md(f"_{cat}: no seasonal pattern is drawn: {why}._"))
+            blocks.append(to_appendix(md(f"_{cat}: no seasonal pattern is drawn: {why}._")))
         elif len(stl) and cat in set(stl["category"]):
             frame = stl[stl["category"] == cat].set_index("month")
             blocks.append(
-                figure_html(
-                    plot_decomposition(frame, f"{cat}: trend and seasonal pattern"),
-                    f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern and "
-                    "remainder (STL).",
+                to_appendix(
+                    figure_html(
+                        plot_decomposition(frame, f"{cat}: trend and seasonal pattern"),
+                        f"Decomposition of monthly {cat.lower()} into trend, seasonal pattern "
+                        "and remainder (STL).",
+                    )
                 )
             )
         if len(same) and cat in set(same["category"]):

@@ -12,7 +12,7 @@ from csp_analysis.categories import ALL_CRIME, ASB
 from csp_analysis.periods import month_label, shift_month
 from csp_analysis.plots.spc import plot_spc
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import change_subtitle, figure_html, md, per_month
+from csp_analysis.sections.format import change_subtitle, figure_html, md, per_month, to_appendix
 from csp_analysis.statistics.spc import spc_signals
 
 NAME = "spc"
@@ -67,7 +67,8 @@ def build(ctx: Context) -> SectionResult:
 
 
 def render(result: SectionResult, a: Report) -> list:
-    """A control chart for All crime, ASB and each category with a signal in the year.
+    """A control chart for All crime and ASB, and (in the appendix) each category with a signal
+    in the year.
 
     Parameters
     ----------
@@ -114,8 +115,10 @@ def render(result: SectionResult, a: Report) -> list:
             ylabel=per_month(cat) + (", seasonally adjusted" if adjusted else ""),
             subtitle=change_subtitle(change, cat),
         )
-        blocks.append(figure_html(chart, alt))
-    blocks.append(md(_method_note(spc, result.facts)))
+        block = figure_html(chart, alt)
+        # All crime and ASB in the main body; each category's chart in the appendix
+        blocks.append(block if cat in (ALL_CRIME, ASB) else to_appendix(block, "detail"))
+    blocks.append(to_appendix(md(_method_note(spc, result.facts))))
     return blocks
 
 
@@ -125,6 +128,10 @@ def _title(cat: str, unusual: int, year: str, change: pd.DataFrame) -> str:
         return f"{cat}: no unusual month in {year}"
     months = f"{unusual} month{'s' if unusual != 1 else ''}"
     row = change[change["category"] == cat] if len(change) else change
+    if len(row) and "provisional" in row.columns and bool(row["provisional"].fillna(False).iloc[0]):
+        return (
+            f"{cat}: {months} outside the usual pattern in {year}; the year's change is provisional"
+        )
     key = "significant_fdr" if "significant_fdr" in row.columns else "significant"
     if len(row) and key in row.columns and pd.notna(row[key].iloc[0]):
         if not bool(row[key].iloc[0]):

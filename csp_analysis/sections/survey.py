@@ -7,7 +7,7 @@ import pandas as pd
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_concern
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import figure_html, fmt, md, table_html
+from csp_analysis.sections.format import figure_html, fmt, md, table_html, to_appendix
 from csp_analysis.statistics.survey import public_concern
 
 NAME = "survey"
@@ -91,16 +91,18 @@ def render(result: SectionResult, a: Report) -> list:
     note = []
     if "change_significant" in c.columns and c["change_significant"].notna().any():
         note = [
-            md(
-                "_A change since the previous survey is called real when the 95% interval of "
-                "the difference (Newcombe's method, in percentage points) leaves out zero; the "
-                "two-proportion test agrees. Overlapping intervals of the two years are not "
-                f"evidence of no change. Because {tested} concerns are compared at once, a "
-                "change is only called real when it also survives the Benjamini-Hochberg "
-                f"false discovery rate of {a.alpha:.0%} over them: among the changes called "
-                "real, no more than about 1 in 20 is expected to be chance. A change whose "
-                "interval leaves out zero but which does not survive is shown as one that "
-                "could be chance among the concerns compared._"
+            to_appendix(
+                md(
+                    "_A change since the previous survey is called real when the 95% interval of "
+                    "the difference (Newcombe's method, in percentage points) leaves out zero; the "
+                    "two-proportion test agrees. Overlapping intervals of the two years are not "
+                    f"evidence of no change. Because {tested} concerns are compared at once, a "
+                    "change is only called real when it also survives the Benjamini-Hochberg "
+                    f"false discovery rate of {a.alpha:.0%} over them: among the changes called "
+                    "real, no more than about 1 in 20 is expected to be chance. A change whose "
+                    "interval leaves out zero but which does not survive is shown as one that "
+                    "could be chance among the concerns compared._"
+                )
             )
         ]
     return [

@@ -10,7 +10,7 @@ from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import Dataset
 from csp_analysis.periods import financial_year_of_period, months_of_financial_year
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
-from csp_analysis.sections.format import md, table_html
+from csp_analysis.sections.format import md, table_html, to_appendix
 from csp_analysis.statistics.trends import FEW_YEARS_CAVEAT, category_trends, yearly_totals
 
 NAME = "trends"
@@ -125,17 +125,49 @@ def render(result: SectionResult, a: Report) -> list:
                 strict=True,
             )
         ]
-    return [
-        table_html(shown, "trends"),
-        md(
-            "_Mann-Kendall test and Sen's slope on complete financial years; with four or fewer "
-            "years no yearly trend can reach significance, so the seasonal Mann-Kendall test on "
-            "monthly counts (each month compared with the same month in other years, allowing "
-            "for the months of one year moving together) is shown too. A trend is called "
-            "significant only when it survives the Benjamini-Hochberg false discovery rate "
-            f"of {a.alpha:.0%} over the categories tested. {FEW_YEARS_CAVEAT}_"
-        ),
-    ]
+    blocks = []
+    years = shown["Years"].unique()
+    lead = ""
+    if len(years) == 1:  # the same years for every category: said once, not in every row
+        shown = shown.drop(columns="Years")
+        lead = f"Every category is tested over {years[0].replace(' (', ' years (')}. "
+    # the main body says which categories have a trend; the table of every category is detail
+    blocks.append(md(lead + _trend_sentence(shown)))
+    blocks.append(to_appendix(table_html(shown, "trends"), "detail"))
+    blocks.append(
+        to_appendix(
+            md(
+                "_Mann-Kendall test and Sen's slope on complete financial years; with four or "
+                "fewer years no yearly trend can reach significance, so the seasonal "
+                "Mann-Kendall test on monthly counts (each month compared with the same month "
+                "in other years, allowing for the months of one year moving together) is shown "
+                "too. A trend is called significant only when it survives the "
+                f"Benjamini-Hochberg false discovery rate of {a.alpha:.0%} over the categories "
+                f"tested. {FEW_YEARS_CAVEAT}_"
+            )
+        )
+    )
+    return blocks
+
+
+def _trend_sentence(shown: pd.DataFrame) -> str:
+    """Which categories have a significant trend (yearly or month by month), in one sentence,
+    from the table as shown (a direction there is one that survived the false discovery
+    rate)."""
+    moving = ("increasing", "decreasing")
+    found = []
+    for _, r in shown.iterrows():
+        yearly = str(r["Yearly trend"])
+        monthly = str(r.get("Monthly trend (same month a year on)", ""))
+        if yearly in moving:
+            found.append(f"{r['Category']} ({yearly} year on year)")
+        elif monthly.startswith(moving):
+            found.append(f"{r['Category']} ({monthly.split(' (')[0]} month by month)")
+    if not found:
+        return (
+            "No category shows a significant trend over the years, year on year or month by month."
+        )
+    return f"A significant trend over the years: {'; '.join(found)}. No other category has one."
 
 
 SECTION = Section(name=NAME, order=40, title="Trends over the years", build=build, render=render)
