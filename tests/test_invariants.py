@@ -602,7 +602,8 @@ def assert_same(got: dict, expected: dict, what: str) -> None:
 # ---------------------------------------------------------------------------- shared checks
 def check_all_crime_sum(change: pd.DataFrame, monthly: pd.DataFrame) -> None:
     """All crime = the sum of the crime categories (never ASB or flags), in both tables."""
-    crime = change[change["kind"] == "crime"]
+    crime = change[change["kind"].isin(("total", "crime"))]  # All crime's kind is total
+    assert set(change.loc[change["category"] == ALL_CRIME, "kind"]) <= {"total"}
     cats = crime[crime["category"] != ALL_CRIME]
     assert set(cats["category"]) <= set(CRIME), "a non-crime category is of kind crime"
     assert set(change.loc[change["category"].isin(CRIME), "kind"]) <= {"crime"}

@@ -32,6 +32,7 @@ COLUMNS = [
     "months_in_period",
     "total_in_period",
     "note",
+    "scheme",
 ]
 
 
@@ -60,9 +61,13 @@ def category_change(
         (``previous_months`` and ``current_months`` name them, e.g. ``"Jan–Feb 2018"``);
         ``total_in_period`` is the area's own total over every month of the assessed period
         it has (``months_in_period`` of them). ``pct_change`` is in percent (4.9 means
-        +4.9%). All crime comes first, then the crime categories, anti-social behaviour and
-        flags. Without a comparison ``previous`` is missing (not zero) and ``current`` is the
-        period's own total.
+        +4.9%). All crime (``kind`` ``total``) comes first, then the crime categories
+        (``crime``; a category declared part of another given too comes after them, noted, and
+        is not added again), anti-social behaviour (``asb``) and flags (``flag``). A total
+        given directly is All crime, the remainder over its categories the ``Unallocated``
+        row (the note says so). ``scheme`` is the category scheme of the row's source
+        (``police_uk``, ``home_office`` or ``own``). Without a comparison ``previous`` is
+        missing (not zero) and ``current`` is the period's own total.
     """
     period = parse_period(year)
     prev_period = period.previous()
@@ -81,7 +86,18 @@ def category_change(
     )
     both = "years" if period.kind == "financial year" else "periods"
     rows = []
-    for kind in ("crime", "asb", "flag"):
+    schemes = {
+        kind: ds.scheme_of(area, src)
+        for kind in ("crime", "asb", "flag")
+        if (src := ds.source_for(area, kind)) is not None
+    }
+    checks = ds.total_checks(area)
+    total_notes = {
+        str(p): str(n)
+        for p, n, u in zip(checks["period"], checks["note"], checks["unallocated"], strict=True)
+        if where.get(p, "") and (pd.isna(u) or int(u) > 0)
+    }
+    for kind in ("crime", "part", "asb", "flag"):
         sub = counts[counts["kind"] == kind]
         if not len(sub):
             continue
@@ -106,7 +122,7 @@ def category_change(
                 f"({months_phrase(prev_months)} and {months_phrase(cur_months)})"
             )
         present = set(sub["category"])
-        cats = [c for c in ds.cmap.of_kind(kind) if c in present]
+        cats = [c for c in ds.cmap.of_kind("crime" if kind == "part" else kind) if c in present]
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
         cur_sum = cur.groupby("category")["count"].sum()
@@ -127,6 +143,20 @@ def category_change(
                 return int(sums[c]) if c in sums.index else None
 
             row_note = note
+            if kind == "part":
+                row_note = "; ".join(
+                    x
+                    for x in (note, f"part of {ds.cmap.parent(cat)}: not added again to All crime")
+                    if x
+                )
+            if cat == ALL_CRIME and total_notes:
+                by_note: dict[str, list[str]] = {}
+                for p, n in sorted(total_notes.items()):
+                    by_note.setdefault(n, []).append(p)
+                given = "; ".join(
+                    f"total given directly for {', '.join(ps)}: {n}" for n, ps in by_note.items()
+                )
+                row_note = "; ".join(x for x in (row_note, given) if x)
             if common and cat != ALL_CRIME and cat in left_out:
                 absent = prev_period.label if cat not in prev_sum.index else period.label
                 row_note = "; ".join(x for x in (note, f"not in the data for {absent}") if x)
@@ -144,7 +174,8 @@ def category_change(
             rows.append(
                 {
                     "category": cat,
-                    "kind": kind,
+                    "kind": "total" if cat == ALL_CRIME else "crime" if kind == "part" else kind,
+                    "scheme": schemes.get("crime" if kind == "part" else kind, ""),
                     "previous": pick(prev_sum, among=in_both) if common else None,
                     "current": (
                         (pick(cur_sum, among=in_both) if common else pick(own_sum))
@@ -171,5 +202,8 @@ def category_change(
         for p, c in zip(out["previous"], out["current"], strict=True)
     ]
     out["pct_change"] = out["pct_change"].astype("Float64")
-    text = {c: "string" for c in ("category", "kind", "previous_months", "current_months", "note")}
+    text = {
+        c: "string"
+        for c in ("category", "kind", "previous_months", "current_months", "note", "scheme")
+    }
     return out.astype(text)[COLUMNS]

@@ -125,7 +125,7 @@ def column_names(df: pd.DataFrame, a: Report) -> tuple[str, str]:
     tuple of str
         The comparison period's header, then the assessed period's.
     """
-    crime = df[df["kind"] == "crime"] if len(df) else df
+    crime = df[df["kind"].isin(("total", "crime"))] if len(df) else df
     first = crime.iloc[0] if len(crime) else (df.iloc[0] if len(df) else None)
     if first is None or int(first["months_compared"]) in (0, a.period.n_months):
         return a.previous_year, a.year
