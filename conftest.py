@@ -95,6 +95,7 @@ TIERS: dict[str, str] = {
     "tests/test_cache.py::test_fast_path_equals_the_exact_reader_on_real_files": "integration",
     "tests/test_adversarial_round3.py": "integration",  # real files, assess(), the CLI
     "tests/test_change.py": "unit",
+    "tests/test_own_categories.py": "unit",
     "tests/test_comparators.py": "unit",
     "tests/test_deep_dive.py": "e2e",
     "tests/test_demo.py": "integration",  # builds the demo

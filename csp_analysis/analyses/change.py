@@ -159,12 +159,12 @@ def category_change(
                 row_note = "; ".join(x for x in (row_note, given) if x)
             if common and cat != ALL_CRIME and cat in left_out:
                 absent = prev_period.label if cat not in prev_sum.index else period.label
-                row_note = "; ".join(x for x in (note, f"not in the data for {absent}") if x)
+                row_note = "; ".join(x for x in (row_note, f"not in the data for {absent}") if x)
             elif common and cat == ALL_CRIME and left_out:
                 row_note = "; ".join(
                     x
                     for x in (
-                        note,
+                        row_note,
                         f"over the categories both {both} have (not "
                         + ", ".join(left_out)
                         + f": missing in one of the {both})",

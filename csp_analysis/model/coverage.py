@@ -420,8 +420,15 @@ def _allocate_totals(
                 f"the categories add up to {cats:,}, more than the total given ({total:,}): "
                 "the total is not used (categories overlapping, or a short total?)"
             )
-            rows.append({"period": period, "total": total, "categories": cats,
-                         "unallocated": None, "note": note})
+            rows.append(
+                {
+                    "period": period,
+                    "total": total,
+                    "categories": cats,
+                    "unallocated": None,
+                    "note": note,
+                }
+            )
             continue
         remainder[str(period)] = left
         note = (
@@ -431,8 +438,15 @@ def _allocate_totals(
             if left == 0
             else f"{left:,} of the total not given by category: shown as {UNALLOCATED}"
         )
-        rows.append({"period": period, "total": total, "categories": cats,
-                     "unallocated": left, "note": note})
+        rows.append(
+            {
+                "period": period,
+                "total": total,
+                "categories": cats,
+                "unallocated": left,
+                "note": note,
+            }
+        )
     if any(v > 0 for v in remainder.values()):
         extra = pd.DataFrame(
             {
@@ -450,6 +464,11 @@ def _allocate_totals(
         filled = filled.sort_values("period", kind="stable").reset_index(drop=True)
     check = pd.DataFrame(rows, columns=["period", "total", "categories", "unallocated", "note"])
     return filled, check.astype(
-        {"period": "string", "total": "Int64", "categories": "Int64", "unallocated": "Int64",
-         "note": "string"}
+        {
+            "period": "string",
+            "total": "Int64",
+            "categories": "Int64",
+            "unallocated": "Int64",
+            "note": "string",
+        }
     )

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from csp_analysis.categories import SCHEMES, ALL_CRIME, CategoryMap, load_category_map
+from csp_analysis.categories import ALL_CRIME, SCHEMES, CategoryMap, load_category_map
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest import FileResult
 from csp_analysis.model.assemble import assemble, rejected_rows
-from csp_analysis.model.own import own_categories
 from csp_analysis.model.coverage import AreaSeries
+from csp_analysis.model.own import own_categories
 from csp_analysis.model.saved import read_saved_tables, save_dataset
 from csp_analysis.model.schema import MEMBER_SHARE, concat_records
 from csp_analysis.names import area_key, close_match, force_key
@@ -109,9 +109,7 @@ class Dataset(AreaSeries):
             If ``scheme`` is not one of the schemes.
         """
         if scheme is not None and scheme not in SCHEMES:
-            raise UsageError(
-                f"--categories '{scheme}' is not one of {', '.join(SCHEMES)}"
-            )
+            raise UsageError(f"--categories '{scheme}' is not one of {', '.join(SCHEMES)}")
         if scheme == self.scheme:
             return self
         out = copy.copy(self)

@@ -36,9 +36,9 @@ def own_categories(
     Returns
     -------
     counts : pandas.DataFrame
-        The same rows, own labels respelled to one spelling each (the declared one, else the
-        report category's, else the first in alphabetical order), summed where respelling
-        joined two; a label declared ``total`` becomes All crime.
+        The same rows, own labels respelled to one spelling each (a report category's when
+        the label is one, else the first of the data's spellings in alphabetical order),
+        summed where respelling joined two; a label declared ``total`` becomes All crime.
     cmap : CategoryMap
         ``cmap`` with each own label of the counts added (and ``Unallocated`` when a total is
         given directly); ``cmap`` itself when there are none.
@@ -60,8 +60,6 @@ def own_categories(
         key = label_key(label)
         if key in declared.index and declared.loc[key, "kind"] == "total":
             shown[key] = ALL_CRIME
-        elif key in declared.index:
-            shown[key] = str(declared.loc[key, "category"])
         elif key in known:
             shown[key] = known[key]
         else:
@@ -83,6 +81,7 @@ def own_categories(
         if key in declared.index:
             d = declared.loc[key]
             kind, order, parent = str(d["kind"]), d["order"], str(d["parent"])
+            parent = shown.get(label_key(parent), known.get(label_key(parent), parent))
         else:
             kind, order, parent = infer_kind(name), 10_000 + i, ""
         rows.append({"category": name, "kind": kind, "order": order, "parent": parent})
@@ -134,7 +133,9 @@ def _check_cycles(t: pd.DataFrame) -> None:
             node = parent[node]
         if node == start:
             lines = sorted(int(t.loc[k, "line"]) for k in seen)
-            names = " → ".join([*(str(t.loc[k, "category"]) for k in seen), str(t.loc[start, "category"])])
+            names = " → ".join(
+                [*(str(t.loc[k, "category"]) for k in seen), str(t.loc[start, "category"])]
+            )
             raise DataError(
                 f"the parents go round in a circle ({names}), lines "
                 + ", ".join(str(x) for x in lines),

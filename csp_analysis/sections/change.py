@@ -8,7 +8,7 @@ import pandas as pd
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.model import months_of_period
+from csp_analysis.model import SOURCE_LABELS, months_of_period
 from csp_analysis.periods import months_phrase
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import md, num, pct, sentences, short_verdict, table_html
@@ -38,6 +38,7 @@ PUBLISHED = [
     "note",
     "method",
     "kind",
+    "scheme",
 ]
 
 
@@ -83,6 +84,7 @@ def build(ctx: Context) -> SectionResult:
             )
         ]
     findings = key_findings(area, period, change, [])
+    scheme_line = categories_used(ds, area)
     first = change.iloc[0] if len(change) else None
     facts = {
         "provisional": bool(first is not None and first["provisional"]),
@@ -91,13 +93,62 @@ def build(ctx: Context) -> SectionResult:
         "period_months": period.n_months,
         "months_present": _months_present(ctx),
         "population": pop_cur,
+        "categories": scheme_line,
     }
+    checks = ds.total_checks(area)
+    short = checks[checks["unallocated"].isna()]
+    notes = tuple(f"{p}: {n}" for p, n in zip(short["period"], short["note"], strict=True))
     return SectionResult(
         name=NAME,
         tables={"yoy_categories": change[PUBLISHED]},
         findings=tuple(findings),
+        notes=tuple(n for n in (scheme_line, *notes) if n),
         facts=facts,
     )
+
+
+#: The category schemes in words.
+SCHEME_WORDS = {
+    "police_uk": "police.uk crime types",
+    "home_office": "Home Office offence groups",
+    "own": "the partnership's own categories",
+}
+
+
+def categories_used(ds, area: str) -> str:
+    """One sentence: the category scheme and source of the area's crime categories.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data (read in the scheme chosen with ``--categories``, if any).
+    area : str
+        The partnership area.
+
+    Returns
+    -------
+    str
+        E.g. ``"Categories: the partnership's own categories, from the local tidy extract
+        (also given: police.uk crime types, from data.police.uk street-level records; choose
+        with --categories police_uk)."``; empty when the area has no crime counts.
+    """
+    source = ds.source_for(area, "crime")
+    if source is None:
+        return ""
+    scheme = ds.scheme_of(area, source)
+    text = f"Categories: {SCHEME_WORDS[scheme]}, from the {SOURCE_LABELS.get(source, source)}"
+    others = {k: v for k, v in ds.schemes_of(area).items() if k != scheme}
+    if others:
+        text += (
+            " (also given: "
+            + "; ".join(
+                f"{SCHEME_WORDS[k]}, from the {SOURCE_LABELS.get(v, v)}" for k, v in others.items()
+            )
+            + "; choose with --categories "
+            + " or ".join(others)
+            + ")"
+        )
+    return text + "."
 
 
 def _months_present(ctx: Context) -> tuple[str, ...]:
@@ -180,6 +231,7 @@ def render(result: SectionResult, a: Report) -> list:
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
     if notes:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))
+    blocks += [md(f"_{n}_") for n in result.notes if n]  # the categories used, totals
     if df["provisional"].any():
         months = int(df["months_compared"].max())
         least = min(a.min_months, a.period.n_months)
