@@ -37,7 +37,12 @@ COLUMNS = [
 
 
 def category_change(
-    ds: Dataset, area: str, year: str | Period, min_months: int = defaults.MIN_MONTHS
+    ds: Dataset,
+    area: str,
+    year: str | Period,
+    min_months: int = defaults.MIN_MONTHS,
+    extra: pd.DataFrame | None = None,
+    extra_notes: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Year-on-year table for every category, All crime and anti-social behaviour.
 
@@ -51,6 +56,12 @@ def category_change(
     min_months : int
         A comparison on fewer months than this (of those present in both periods) is
         ``provisional``.
+    extra : pandas.DataFrame, optional
+        Theme rows (``period, category, kind, count, source`` with ``kind`` ``theme``, as
+        :func:`csp_analysis.analyses.themes.theme_counts` gives them): listed last, compared
+        like the categories, never added into All crime.
+    extra_notes : dict of str to str, optional
+        A note for each theme (what it was computed from).
 
     Returns
     -------
@@ -73,6 +84,8 @@ def category_change(
     prev_period = period.previous()
     cur_set, prev_set = set(period.months), set(prev_period.months)
     counts = ds.area_counts(area)
+    if extra is not None and len(extra):
+        counts = pd.concat([counts, extra[counts.columns]], ignore_index=True)
     spans = {p: months_of_period(p) for p in counts["period"].unique()}
     # A row belongs to a period only when all its months do; its slot is its calendar months
     # (the same in both periods, which are twelve months apart).
@@ -97,7 +110,8 @@ def category_change(
         for p, n, u in zip(checks["period"], checks["note"], checks["unallocated"], strict=True)
         if where.get(p, "") and (pd.isna(u) or int(u) > 0)
     }
-    for kind in ("crime", "part", "asb", "flag"):
+    theme_order = list(dict.fromkeys(extra["category"])) if extra is not None else []
+    for kind in ("crime", "part", "asb", "flag", "theme"):
         sub = counts[counts["kind"] == kind]
         if not len(sub):
             continue
@@ -122,7 +136,11 @@ def category_change(
                 f"({months_phrase(prev_months)} and {months_phrase(cur_months)})"
             )
         present = set(sub["category"])
-        cats = [c for c in ds.cmap.of_kind("crime" if kind == "part" else kind) if c in present]
+        if kind == "theme":
+            cats = [c for c in theme_order if c in present]
+        else:
+            known = ds.cmap.of_kind("crime" if kind == "part" else kind)
+            cats = [c for c in known if c in present]
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
         cur_sum = cur.groupby("category")["count"].sum()
@@ -149,6 +167,8 @@ def category_change(
                     for x in (note, f"part of {ds.cmap.parent(cat)}: not added again to All crime")
                     if x
                 )
+            if kind == "theme" and extra_notes and extra_notes.get(cat):
+                row_note = "; ".join(x for x in (row_note, extra_notes[cat]) if x)
             if cat == ALL_CRIME and total_notes:
                 by_note: dict[str, list[str]] = {}
                 for p, n in sorted(total_notes.items()):
@@ -175,7 +195,7 @@ def category_change(
                 {
                     "category": cat,
                     "kind": "total" if cat == ALL_CRIME else "crime" if kind == "part" else kind,
-                    "scheme": schemes.get("crime" if kind == "part" else kind, ""),
+                    "scheme": schemes.get("crime" if kind in ("part", "theme") else kind, ""),
                     "previous": pick(prev_sum, among=in_both) if common else None,
                     "current": (
                         (pick(cur_sum, among=in_both) if common else pick(own_sum))

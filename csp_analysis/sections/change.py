@@ -7,6 +7,7 @@ import pandas as pd
 
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
+from csp_analysis.analyses.themes import ThemeCounts, theme_counts
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import SOURCE_LABELS, months_of_period
 from csp_analysis.periods import months_phrase
@@ -69,8 +70,16 @@ def build(ctx: Context) -> SectionResult:
     pop_cur, _ = ds.population_of(area, start)
     pop_prev, _ = ds.population_of(area, start - 1)
     both = pop_cur is not None and pop_prev is not None
+    themes = theme_counts(ds, area)
     change = add_significance(
-        category_change(ds, area, period, min_months=ctx.min_months),
+        category_change(
+            ds,
+            area,
+            period,
+            min_months=ctx.min_months,
+            extra=themes.counts,
+            extra_notes=themes.notes,
+        ),
         pop_prev if both else None,
         pop_cur if both else None,
         alpha=ctx.alpha,
@@ -98,6 +107,7 @@ def build(ctx: Context) -> SectionResult:
     checks = ds.total_checks(area)
     short = checks[checks["unallocated"].isna()]
     notes = tuple(f"{p}: {n}" for p, n in zip(short["period"], short["note"], strict=True))
+    notes += theme_notes(themes)
     return SectionResult(
         name=NAME,
         tables={"yoy_categories": change[PUBLISHED]},
@@ -105,6 +115,27 @@ def build(ctx: Context) -> SectionResult:
         notes=tuple(n for n in (scheme_line, *notes) if n),
         facts=facts,
     )
+
+
+def theme_notes(themes: ThemeCounts) -> tuple[str, ...]:
+    """The themes the data cannot compute (with the file to add) and the lines of the
+    partnership's ``themes.csv`` that match nothing, one sentence each.
+
+    Parameters
+    ----------
+    themes : ThemeCounts
+        From :func:`csp_analysis.analyses.themes.theme_counts`.
+
+    Returns
+    -------
+    tuple of str
+    """
+    out = [f"Theme not computed: {gap}" for gap in themes.gaps.values()]
+    out += [
+        f"{p['source']}, line {p['line']}, column {p['column']}: {p['message']}"
+        for p in themes.problems
+    ]
+    return tuple(out)
 
 
 #: The category schemes in words.
