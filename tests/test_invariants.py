@@ -284,7 +284,9 @@ def tidy_cases(draw: st.DrawFn, bad: bool = False, trailing: str = "none") -> Ti
             elif kind == "period":
                 row["period"] = draw(st.sampled_from(BAD_PERIODS))
             elif kind == "category":
-                row["category"] = draw(st.sampled_from(["Fraud", "Cyber crime", "Burglaries"]))
+                # issue 13: an unknown label is the partnership's own category (never
+                # rejected); a blank one is still a bad row
+                row["category"] = draw(st.sampled_from(["", "   "]))
             else:
                 row["area"] = ""
             rows.append(row)

@@ -188,7 +188,11 @@ class RiskConfig:
     min_factors : int
         Fewest scored factors a category needs for a total.
     include_kinds : tuple of str
-        Kinds of change-table rows that are candidates.
+        Kinds of change-table rows that are candidates (``crime``, ``asb``, ``flag``,
+        ``theme``).
+    candidates : tuple of str
+        The analyst's candidate list (compared ignoring case and spacing); empty: every row
+        of ``include_kinds``.
     concern_map : dict
         Case-folded survey concern → report category (None: not a category).
     manual_scores : dict
@@ -212,7 +216,8 @@ class RiskConfig:
     impact: tuple[str, ...] = ()
     likelihood: tuple[str, ...] = ()
     min_factors: int = 1
-    include_kinds: tuple[str, ...] = ("crime", "asb")
+    include_kinds: tuple[str, ...] = ("crime", "asb", "flag", "theme")
+    candidates: tuple[str, ...] = ()
     concern_map: dict[str, str | None] = field(default_factory=dict)
     manual_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     exclude_categories: tuple[str, ...] = ()
@@ -581,6 +586,10 @@ def _candidates(change_table: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     t = change_table[~change_table["category"].isin(config.exclude_categories)]
     if "kind" in t.columns:
         t = t[t["kind"].isin(config.include_kinds)]
+    if config.candidates:
+        named = {" ".join(c.split()).casefold() for c in config.candidates}
+        keys = t["category"].astype("string").str.split().str.join(" ").str.casefold()
+        t = t[keys.isin(named).fillna(False).to_numpy(dtype=bool)]
     return t.reset_index(drop=True)
 
 
