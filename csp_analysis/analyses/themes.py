@@ -102,7 +102,11 @@ def load_themes(ds: Dataset) -> tuple[pd.DataFrame, bool]:
     if "definition_source" not in t.columns:
         t["definition_source"] = ""
     t["field"] = (
-        t["field"].astype("string").str.strip().str.casefold().str.replace(r"[\s-]+", "_", regex=True)
+        t["field"]
+        .astype("string")
+        .str.strip()
+        .str.casefold()
+        .str.replace(r"[\s-]+", "_", regex=True)
     )
     for c in ("theme", "value"):
         t[c] = t[c].astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
@@ -239,8 +243,11 @@ def theme_counts(ds: Dataset, area: str) -> ThemeCounts:
                 note.append("the flag is given for other periods: not added")
         if flag_missing and len(flag_defs):
             note.append(
-                "without the " + ", ".join(flag_missing) + " flag (not given: add "
-                + FILE_TO_ADD["flag"] + ")"
+                "without the "
+                + ", ".join(flag_missing)
+                + " flag (not given: add "
+                + FILE_TO_ADD["flag"]
+                + ")"
             )
         if note:
             out.notes[theme] = "; ".join(note)
