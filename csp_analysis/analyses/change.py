@@ -195,7 +195,9 @@ def category_change(
                 {
                     "category": cat,
                     "kind": "total" if cat == ALL_CRIME else "crime" if kind == "part" else kind,
-                    "scheme": schemes.get("crime" if kind in ("part", "theme") else kind, ""),
+                    # the report's scheme: its crime categories' (ASB, flags and themes
+                    # are reported beside them in it)
+                    "scheme": schemes.get("crime", schemes.get(kind, "")),
                     "previous": pick(prev_sum, among=in_both) if common else None,
                     "current": (
                         (pick(cur_sum, among=in_both) if common else pick(own_sum))
