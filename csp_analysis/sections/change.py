@@ -103,6 +103,7 @@ def build(ctx: Context) -> SectionResult:
         "months_present": _months_present(ctx),
         "population": pop_cur,
         "categories": scheme_line,
+        "themes_not_computed": tuple(themes.gaps),
     }
     checks = ds.total_checks(area)
     short = checks[checks["unallocated"].isna()]

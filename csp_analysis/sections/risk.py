@@ -38,7 +38,9 @@ def build(ctx: Context) -> SectionResult:
         ``priority_sensitivity`` (each category's ranks over random draws of the weights); a
         gap when the scores cannot be computed.
     """
-    change = _volumes_and_trends(ctx.earlier("change"))
+    change = _volumes_and_trends(ctx.earlier("change")).copy()
+    # hand scores of a theme the data cannot compute are not a mistake in the file
+    change.attrs["also_known"] = tuple(ctx.earlier("change").facts.get("themes_not_computed", ()))
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key

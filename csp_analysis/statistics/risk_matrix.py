@@ -646,7 +646,9 @@ def _concern_by_category(concern: pd.DataFrame, config: RiskConfig) -> tuple[dic
     return best, unmapped
 
 
-def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) -> dict:
+def _manual(
+    config: RiskConfig, manual: pd.DataFrame | None, cats: list[str], known: set | None = None
+) -> dict:
     scores = {f: dict(v) for f, v in config.manual_scores.items()}
     if manual is not None:
         m = validate_manual_scores(manual)
@@ -658,6 +660,8 @@ def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) ->
                     row=pos + 1,
                     column="factor",
                 )
+            if cat not in cats and cat in (known or set()):
+                continue
             if cat not in cats:
                 raise TableError(
                     f"category '{cat}' is not one of the categories scored",
@@ -781,7 +785,11 @@ def score_risk(
         )
         costs_w = dict(zip(c["category"], c["weight"], strict=True))
     concern_cat, unmapped = ({}, []) if concern is None else _concern_by_category(concern, config)
-    manual_scores = _manual(config, manual, cats)
+    # a hand score for a row of the change table that is not a candidate (left out by the
+    # kinds or the analyst's list), or for a theme the data cannot compute, is not used; any
+    # other name is a mistake in the file
+    known = set(change_table["category"]) | set(change_table.attrs.get("also_known", ()))
+    manual_scores = _manual(config, manual, cats, known)
     factors = list(config.factors)
     score_cols = []
     banded: list[str] = []
