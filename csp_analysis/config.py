@@ -27,7 +27,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from csp_analysis import defaults
-from csp_analysis.categories import ALL_CRIME, load_category_map
+from csp_analysis.categories import ALL_CRIME, UNALLOCATED, load_category_map
 from csp_analysis.exceptions import ConfigError, DataError
 from csp_analysis.paths import reference_dir
 from csp_analysis.statistics.risk_matrix import (
@@ -299,7 +299,8 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
     Returns
     -------
     csp_analysis.statistics.risk_matrix.RiskConfig
-        With ``exclude_categories`` the total (``All crime``), never a candidate.
+        With ``exclude_categories`` the total (``All crime``) and the ``Unallocated``
+        remainder of a total given directly, never candidates.
 
     Raises
     ------
@@ -310,7 +311,7 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
     --------
     >>> cfg = config_from_dict({"factors": {"volume": {"weight": 1, "scoring": "quantile"}}})
     >>> cfg.weights(), cfg.exclude_categories
-    ({'volume': 1.0}, ('All crime',))
+    ({'volume': 1.0}, ('All crime', 'Unallocated'))
     >>> config_from_dict({"factors": {"harm": {"weight": -1, "scoring": "quantile"}}})
     Traceback (most recent call last):
     ...
@@ -366,7 +367,7 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
         candidates=tuple(str(c).strip() for c in (spec.candidates or [])),
         concern_map=concern_map,
         manual_scores=manual,
-        exclude_categories=(ALL_CRIME,),
+        exclude_categories=(ALL_CRIME, UNALLOCATED),  # a remainder is no priority
         source=file,
     )
 
