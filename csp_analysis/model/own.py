@@ -51,7 +51,9 @@ def own_categories(
     """
     declared = _declared(tables.get("categories"))
     known = {label_key(c): c for c in cmap.order}
-    labels = counts["category"].dropna().astype("string").unique() if len(counts) else []
+    # only tidy tables carry a partnership's own labels (the other readers map to categories)
+    tidy = counts[(counts["source"] == "tidy").fillna(False).to_numpy(dtype=bool)]
+    labels = tidy["category"].dropna().astype("string").unique() if len(tidy) else []
     own = [str(c) for c in labels if c not in known.values() and c != ALL_CRIME]
     if not own and ALL_CRIME not in set(labels):
         return counts, cmap
@@ -66,7 +68,10 @@ def own_categories(
             shown.setdefault(key, label)
     change = {c: shown[label_key(c)] for c in own if shown[label_key(c)] != c}
     if change:
-        counts = counts.assign(category=counts["category"].replace(change))
+        is_tidy = (counts["source"] == "tidy").fillna(False)
+        counts = counts.assign(
+            category=counts["category"].mask(is_tidy, counts["category"].replace(change))
+        )
         keys = ["area", "force", "period", "category", "source"]
         counts = (
             counts.groupby(keys, dropna=False, sort=False)["count"]
@@ -85,7 +90,7 @@ def own_categories(
         else:
             kind, order, parent = infer_kind(name), 10_000 + i, ""
         rows.append({"category": name, "kind": kind, "order": order, "parent": parent})
-    if ALL_CRIME in set(counts["category"]):
+    if ALL_CRIME in set(tidy["category"]):
         rows.append({"category": UNALLOCATED, "kind": "crime", "order": 20_000, "parent": ""})
     frame = pd.DataFrame(rows, columns=["category", "kind", "order", "parent"])
     frame = frame.sort_values(["order", "category"], kind="stable").reset_index(drop=True)
