@@ -334,10 +334,20 @@ def _read_category_map(folder: Path) -> CategoryMap:
         )
     if "description" not in cats.columns:
         cats["description"] = ""
-    if "scheme" not in cats.columns:  # the crime types police.uk records map to
-        police = {v for (src, _, _), v in _mapping_targets(map_path).items() if src == "police_uk"}
+    if "scheme" not in cats.columns:
+        # police_uk: the crime types police.uk records map to; home_office: crime categories
+        # only Home Office offence labels map to (offence groups); "": shared (ASB, flags)
+        targets = _mapping_targets(map_path)
+        police = {v for (src, _, _), v in targets.items() if src == "police_uk"}
+        office = {v for (src, _, _), v in targets.items() if src == "home_office"}
         cats["scheme"] = [
-            "police_uk" if (c in police and k == "crime") else ""
+            ""
+            if k != "crime"
+            else "police_uk"
+            if c in police
+            else "home_office"
+            if c in office
+            else ""
             for c, k in zip(cats["category"], cats["kind"], strict=True)
         ]
     if "parent" not in cats.columns:

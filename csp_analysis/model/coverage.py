@@ -337,8 +337,13 @@ class AreaSeries:
             source = self.source_for(area, kind)
             if source is None:
                 continue
-            # police.uk records list only the crime types of their own scheme
-            cats = self.cmap.of_kind(kind, "police_uk" if source == "police_uk" else None)
+            # police.uk records list only the crime types of their own scheme; a Home Office
+            # table giving offence groups is read in that scheme (never beside the police.uk
+            # types it may also be mapped to: one scheme per series, nothing counted twice)
+            scheme = {"police_uk": "police_uk", "home_office": None}.get(source)
+            if source == "home_office" and self.scheme_of(area, source) == "home_office":
+                scheme = "home_office"
+            cats = self.cmap.of_kind(kind, scheme)
             rows = self._area_rows(area)
             sub = rows[(rows["source"] == source) & rows["category"].isin(cats)]
             periods = self.covered_periods(area, source, kind)
