@@ -156,7 +156,7 @@ def test_police_uk_themes_sum_their_crime_types_monthly() -> None:
     assert yoy.loc["Acquisitive crime", "kind"] == "theme"
     assert int(yoy.loc["Acquisitive crime", "current"]) == int(yoy.loc[types, "current"].sum())
     notes = " ".join(a.results["change"].notes)
-    assert "Serious violence cannot be computed" in notes
+    assert "not computed: Serious violence, Violence against women and girls" in notes
     assert "Home Office police recorded crime table by offence code" in notes
 
 

@@ -131,7 +131,15 @@ def theme_notes(themes: ThemeCounts) -> tuple[str, ...]:
     -------
     tuple of str
     """
-    out = [f"Theme not computed: {gap}" for gap in themes.gaps.values()]
+    by_reason: dict[str, list[str]] = {}
+    for theme, text in themes.gaps.items():
+        reason = text.split("cannot be computed from these data: ", 1)[-1]
+        by_reason.setdefault(reason, []).append(theme)
+    out = [
+        f"{'Themes' if len(names) > 1 else 'Theme'} not computed: {', '.join(names)} "
+        f"({reason.rstrip('.')})."
+        for reason, names in by_reason.items()
+    ]
     out += [
         f"{p['source']}, line {p['line']}, column {p['column']}: {p['message']}"
         for p in themes.problems
@@ -215,6 +223,14 @@ def column_names(df: pd.DataFrame, a: Report) -> tuple[str, str]:
     return str(first["previous_months"]), str(first["current_months"])
 
 
+#: How rows that are not part of All crime are marked in the category table.
+_SUFFIX = {
+    "asb": "not in all crime",
+    "flag": "flagged crimes: not added to all crime",
+    "theme": "theme: overlaps the categories",
+}
+
+
 def render(result: SectionResult, a: Report) -> list:
     """The category table, with the verdict column explained.
 
@@ -239,7 +255,7 @@ def render(result: SectionResult, a: Report) -> list:
     shown = pd.DataFrame(
         {
             "Category": [
-                f"{c} (not in all crime)" if k == "asb" else c
+                f"{c} ({_SUFFIX[k]})" if k in _SUFFIX else c
                 for c, k in zip(df["category"], df["kind"], strict=True)
             ],
             previous: [num(v) for v in df["previous"]],
