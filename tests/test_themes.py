@@ -198,3 +198,36 @@ def test_themes_csv_unknown_field_and_unmatched_value_named(tmp_path: Path) -> N
     t = a.table("yoy_categories").set_index("category")
     assert (int(t.loc["Thefts", "previous"]), int(t.loc["Thefts", "current"])) == (14, 18)
     assert int(t.loc[ALL_CRIME, "current"]) == 18  # the theme is not added
+
+
+def test_home_office_groups_replace_the_crime_series_with_themes_beside(tmp_path: Path) -> None:
+    """The hook for the ``home_office`` scheme: offence-group rows (the shape of
+    ``analyses.offences.group_counts``) replace the crime series; Sexual offences is its own
+    row, All crime their sum, themes unchanged beside them."""
+    rows = calderdale_rows()
+    ds = dataset_with_offences(tmp_path, rows)
+    assert ds.schemes_of("Calderdale") == {"own": "tidy", "home_office": "home_office"}
+    off = ds.offences
+    groups = off.groupby(["period", "offence_group"], as_index=False, sort=False)["count"].sum()
+    crime = pd.DataFrame(
+        {
+            "period": groups["period"],
+            "category": groups["offence_group"],
+            "kind": "crime",
+            "count": groups["count"],
+            "source": "home_office",
+            "scheme": "home_office",
+        }
+    )
+    themes = theme_counts(ds, "Calderdale")
+    t = category_change(ds, "Calderdale", "2018/19", extra=themes.counts, crime=crime)
+    t = t.set_index("category")
+    want = independent(rows, lambda r: r["Offence Group"] == "Sexual offences", "2018/19")
+    assert int(t.loc["Sexual offences", "current"]) == want
+    assert int(t.loc[ALL_CRIME, "current"]) == sum(
+        int(r["2018/19"]) for r in rows if r["2018/19"].strip()
+    )
+    assert set(t.loc[t["kind"].isin(["total", "crime"]), "scheme"]) == {"home_office"}
+    assert "Serious violence" in t.index and t.loc["Serious violence", "kind"] == "theme"
+    # the choice is accepted where the offences are given
+    assert csp.assess(ds, "Calderdale", "2018/19", categories="home_office").area == "Calderdale"

@@ -43,6 +43,7 @@ def category_change(
     min_months: int = defaults.MIN_MONTHS,
     extra: pd.DataFrame | None = None,
     extra_notes: dict[str, str] | None = None,
+    crime: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Year-on-year table for every category, All crime and anti-social behaviour.
 
@@ -62,6 +63,11 @@ def category_change(
         like the categories, never added into All crime.
     extra_notes : dict of str to str, optional
         A note for each theme (what it was computed from).
+    crime : pandas.DataFrame, optional
+        Crime rows that replace the area's crime series, in the shape of
+        :meth:`~csp_analysis.model.Dataset.area_counts` (optionally with ``scheme``): the
+        Home Office offence groups of the ``home_office`` scheme
+        (``csp_analysis.analyses.offences.group_counts``), listed in their rows' order.
 
     Returns
     -------
@@ -84,6 +90,13 @@ def category_change(
     prev_period = period.previous()
     cur_set, prev_set = set(period.months), set(prev_period.months)
     counts = ds.area_counts(area)
+    crime_order: list[str] | None = None
+    crime_scheme = None
+    if crime is not None and len(crime):
+        keep = ~counts["kind"].isin(("crime", "part"))
+        counts = pd.concat([counts[keep], crime[counts.columns]], ignore_index=True)
+        crime_order = list(dict.fromkeys(crime["category"]))
+        crime_scheme = str(crime["scheme"].iloc[0]) if "scheme" in crime.columns else "home_office"
     if extra is not None and len(extra):
         counts = pd.concat([counts, extra[counts.columns]], ignore_index=True)
     spans = {p: months_of_period(p) for p in counts["period"].unique()}
@@ -104,6 +117,8 @@ def category_change(
         for kind in ("crime", "asb", "flag")
         if (src := ds.source_for(area, kind)) is not None
     }
+    if crime_scheme is not None:
+        schemes["crime"] = crime_scheme
     checks = ds.total_checks(area)
     total_notes = {
         str(p): str(n)
@@ -138,6 +153,8 @@ def category_change(
         present = set(sub["category"])
         if kind == "theme":
             cats = [c for c in theme_order if c in present]
+        elif kind == "crime" and crime_order is not None:
+            cats = [c for c in crime_order if c in present]
         else:
             known = ds.cmap.of_kind("crime" if kind == "part" else kind)
             cats = [c for c in known if c in present]

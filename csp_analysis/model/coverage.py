@@ -13,6 +13,7 @@ import pandas as pd
 from csp_analysis.categories import ALL_CRIME, UNALLOCATED
 from csp_analysis.exceptions import DataError
 from csp_analysis.model.schema import SOURCE_PRIORITY, months_of_period
+from csp_analysis.names import area_key
 from csp_analysis.periods import financial_year_of_period, period_kind
 
 if TYPE_CHECKING:
@@ -123,6 +124,12 @@ class AreaSeries:
         for s in SOURCE_PRIORITY:
             if s in present:
                 out.setdefault(self.scheme_of(area, s), s)
+        # Home Office offences kept by offence (``Dataset.offences``) give the offence groups
+        offences = getattr(self, "offences", None)
+        if offences is not None and len(offences):
+            keys = offences["area"].astype("string").map(area_key, na_action="ignore")
+            if (keys == area_key(area)).fillna(False).any():
+                out.setdefault("home_office", "home_office")
         return out
 
     def total_checks(self, area: str) -> pd.DataFrame:
