@@ -21,9 +21,10 @@ import pandas as pd
 from csp_analysis import defaults
 from csp_analysis.analyses.findings import rank_findings
 from csp_analysis.analyses.periods import resolve_period
+from csp_analysis.categories import SCHEMES
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.exceptions import UsageError
-from csp_analysis.model import Dataset, load
+from csp_analysis.model import SOURCE_LABELS, Dataset, load
 from csp_analysis.periods import Period
 from csp_analysis.sections import Context, SectionResult, registry
 
@@ -309,6 +310,7 @@ def assess(
     saved: str | Path | None = None,
     min_months: int = defaults.MIN_MONTHS,
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
+    categories: str | None = None,
 ) -> Assessment:
     """Compute one area's assessment: every section of the registry, in order.
 
@@ -339,6 +341,11 @@ def assess(
         How many months before the assessed period set the control charts' limits (default
         36, three years; at least 12, and 24 or more for the seasonal adjustment); the report
         names the months used.
+    categories : str, optional
+        The category scheme of the crime categories when the data give the area's crime in
+        several: ``police_uk`` (police.uk crime types), ``home_office`` (Home Office offence
+        groups) or ``own`` (the partnership's own categories of a tidy table); default the
+        first source in ``SOURCE_PRIORITY``. The report says which scheme and source it uses.
 
     Returns
     -------
@@ -370,6 +377,7 @@ def assess(
     if area is None and ds.synthetic:
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
+    ds = choose_scheme(ds, area, categories)
     period = resolve_period(ds, area, year)
     results: dict[str, SectionResult] = {}
     force = ds.area_force.get(area)
@@ -397,6 +405,43 @@ def assess(
         min_months=min_months,
         spc_baseline_months=spc_baseline_months,
     )
+
+
+def choose_scheme(ds: Dataset, area: str, categories: str | None) -> Dataset:
+    """The dataset reading an area's crime in the chosen category scheme, or a refusal.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data.
+    area : str
+        The partnership area (as in ``ds.areas``).
+    categories : str or None
+        ``police_uk``, ``home_office`` or ``own``; ``None`` keeps the default.
+
+    Returns
+    -------
+    Dataset
+        ``ds`` itself for ``None``, else :meth:`Dataset.with_scheme`.
+
+    Raises
+    ------
+    UsageError
+        If ``categories`` is not a scheme, or the area's crime is not given in it (naming
+        the schemes it is given in).
+    """
+    if categories is None:
+        return ds
+    if categories not in SCHEMES:
+        raise UsageError(f"--categories '{categories}' is not one of {', '.join(SCHEMES)}")
+    given = ds.schemes_of(area)
+    if categories not in given:
+        have = ", ".join(f"{k} ({SOURCE_LABELS.get(v, v)})" for k, v in given.items()) or "none"
+        raise UsageError(
+            f"the crime of {area} is not given in the '{categories}' categories; it is given "
+            f"in: {have}"
+        )
+    return ds.with_scheme(categories)
 
 
 def check_spc_baseline(months: object) -> int:

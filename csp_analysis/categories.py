@@ -29,11 +29,96 @@ ALL_CRIME = "All crime"
 ASB = "Anti-social behaviour"
 EXCLUDE = "EXCLUDE"
 KINDS = ("crime", "asb", "flag")
+#: Kinds a partnership's ``categories.csv`` may declare (``total``: All crime given directly).
+DECLARED_KINDS = ("crime", "asb", "flag", "total")
+#: The remainder of a total given directly over the categories given beside it.
+UNALLOCATED = "Unallocated"
+#: The fields a line of ``themes.csv`` may match.
+THEME_FIELDS = (
+    "offence_code",
+    "offence_subgroup",
+    "offence_group",
+    "crime_type",
+    "category",
+    "flag",
+)
+#: The category schemes a report can follow (``--categories``).
+SCHEMES = ("police_uk", "home_office", "own")
+#: Labels read as All crime given directly (compared ignoring case and spacing).
+TOTAL_LABELS = ("All crime", "Total recorded crime", "Total crime", "TRC")
+_TOTAL_KEYS = frozenset(re.sub(r"\s+", " ", t).strip().casefold() for t in TOTAL_LABELS)
+_ASB_RE = re.compile(r"\b(anti[- ]?social behaviou?r|asb)\b")
+_FLAG_RE = re.compile(r"\bflag(ged|s)?\b")
 
 
 def _key(text: object) -> str:
     """Case- and spacing-insensitive key for matching labels."""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def label_key(text: object) -> str:
+    """The key two labels share when they differ only in case or spacing.
+
+    Parameters
+    ----------
+    text : object
+        A category label as written.
+
+    Returns
+    -------
+    str
+        Spaces collapsed, ends stripped, case folded.
+
+    Examples
+    --------
+    >>> label_key("  Burglary  in DWELLING ") == label_key("burglary in dwelling")
+    True
+    """
+    return _key(text)
+
+
+def is_total_label(text: object) -> bool:
+    """Whether a label is All crime given directly (``All crime``, ``Total recorded crime``,
+    ``Total crime``, ``TRC``; any case and spacing).
+
+    Examples
+    --------
+    >>> is_total_label(" total  RECORDED crime"), is_total_label("Burglary")
+    (True, False)
+    """
+    return _key(text) in _TOTAL_KEYS
+
+
+def infer_kind(label: object) -> str:
+    """The kind of a partnership's own label that no ``categories.csv`` declares.
+
+    A total (:data:`TOTAL_LABELS`) is ``total``; a label naming anti-social behaviour
+    (``ASB``, ``Anti-social behaviour incidents``) is ``asb``; a label naming a flag
+    (``Domestic abuse flagged``) is ``flag``; every other label is a crime category.
+
+    Parameters
+    ----------
+    label : object
+        The label as written.
+
+    Returns
+    -------
+    str
+        ``total``, ``asb``, ``flag`` or ``crime``.
+
+    Examples
+    --------
+    >>> [infer_kind(x) for x in ("TRC", "ASB incidents", "Hate crime flagged", "Robbery")]
+    ['total', 'asb', 'flag', 'crime']
+    """
+    key = _key(label)
+    if key in _TOTAL_KEYS:
+        return "total"
+    if _ASB_RE.search(key):
+        return "asb"
+    if _FLAG_RE.search(key):
+        return "flag"
+    return "crime"
 
 
 @dataclass(frozen=True)
@@ -43,7 +128,12 @@ class CategoryMap:
     Attributes
     ----------
     categories : pandas.DataFrame
-        Columns ``category, kind, order, description``, sorted by ``order``.
+        Columns ``category, kind, order, description, scheme, parent``, sorted by ``order``.
+        ``scheme`` is the category scheme a crime category belongs to (``police_uk`` for
+        the crime types police.uk records map to, ``own`` for a partnership's own labels,
+        ``home_office`` for offence groups), empty for anti-social behaviour and flags, which
+        every scheme shares; ``parent`` names the category a partnership's own category is
+        part of (empty for none).
     mapping : dict
         ``(source, field, key) -> category`` where ``key`` is the case-folded label.
     """
@@ -76,24 +166,97 @@ class CategoryMap:
         """
         return self._kinds[category]
 
+    def kind_or_none(self, category: str) -> str | None:
+        """Kind of a report category, ``None`` for a name that is not one."""
+        return self._kinds.get(category)
+
     @cached_property
     def _kinds(self) -> dict[str, str]:
         return dict(zip(self.categories["category"], self.categories["kind"], strict=True))
 
-    def of_kind(self, kind: str) -> list[str]:
+    def of_kind(self, kind: str, scheme: str | None = None) -> list[str]:
         """Report categories of one kind, in report order.
 
         Parameters
         ----------
         kind : str
             ``crime``, ``asb`` or ``flag``.
+        scheme : str, optional
+            Only the categories of this scheme (and those every scheme shares: anti-social
+            behaviour, flags); default every scheme.
 
         Returns
         -------
         list of str
             The categories of that kind (empty for an unknown kind).
         """
-        return [c for c in self.order if self._kinds[c] == kind]
+        out = [c for c in self.order if self._kinds[c] == kind]
+        if scheme is None:
+            return out
+        return [c for c in out if self._schemes.get(c, "") in ("", scheme)]
+
+    def scheme(self, category: str) -> str:
+        """The scheme of a report category (``police_uk``, ``own``, ...; ``""``: shared).
+
+        Parameters
+        ----------
+        category : str
+            A report category.
+
+        Returns
+        -------
+        str
+            Its scheme; ``""`` for anti-social behaviour, flags and unknown names.
+        """
+        return self._schemes.get(category, "")
+
+    def parent(self, category: str) -> str:
+        """The category a partnership's own category is declared part of (``""``: none)."""
+        return self._parents.get(category, "")
+
+    @cached_property
+    def _schemes(self) -> dict[str, str]:
+        col = self.categories.get("scheme", pd.Series("", index=self.categories.index))
+        names = self.categories["category"]
+        return {str(c): ("" if pd.isna(v) else str(v)) for c, v in zip(names, col, strict=True)}
+
+    @cached_property
+    def _parents(self) -> dict[str, str]:
+        col = self.categories.get("parent", pd.Series("", index=self.categories.index))
+        names = self.categories["category"]
+        return {str(c): ("" if pd.isna(v) else str(v)) for c, v in zip(names, col, strict=True)}
+
+    def with_own(self, own: pd.DataFrame) -> CategoryMap:
+        """This map with a partnership's own categories added after the built-in ones.
+
+        Parameters
+        ----------
+        own : pandas.DataFrame
+            ``category, kind, order, parent``: one row per own label (see
+            :func:`own_categories`); a label already a report category is left as it is.
+
+        Returns
+        -------
+        CategoryMap
+            A new map; this one is unchanged.
+        """
+        known = set(self.categories["category"])
+        add = own[~own["category"].isin(known)]
+        if not len(add):
+            return self
+        top = float(pd.to_numeric(self.categories["order"]).max()) if len(self.categories) else 0
+        rows = pd.DataFrame(
+            {
+                "category": add["category"].astype("string").to_numpy(),
+                "kind": add["kind"].astype("string").to_numpy(),
+                "order": top + 1 + pd.to_numeric(add["order"]).to_numpy(dtype=float),
+                "description": "the partnership's own category",
+                "scheme": [("" if k in ("asb", "flag") else "own") for k in add["kind"]],
+                "parent": add["parent"].astype("string").fillna("").to_numpy(),
+            }
+        )
+        cats = pd.concat([self.categories, rows], ignore_index=True)
+        return CategoryMap(categories=cats, mapping=dict(self.mapping))
 
     def lookup(self, source: str, field: str, values: pd.Series) -> pd.Series:
         """Map source labels to report categories (missing where unmapped).
@@ -171,6 +334,24 @@ def _read_category_map(folder: Path) -> CategoryMap:
         )
     if "description" not in cats.columns:
         cats["description"] = ""
+    if "scheme" not in cats.columns:
+        # police_uk: the crime types police.uk records map to; home_office: crime categories
+        # only Home Office offence labels map to (offence groups); "": shared (ASB, flags)
+        targets = _mapping_targets(map_path)
+        police = {v for (src, _, _), v in targets.items() if src == "police_uk"}
+        office = {v for (src, _, _), v in targets.items() if src == "home_office"}
+        cats["scheme"] = [
+            ""
+            if k != "crime"
+            else "police_uk"
+            if c in police
+            else "home_office"
+            if c in office
+            else ""
+            for c, k in zip(cats["category"], cats["kind"], strict=True)
+        ]
+    if "parent" not in cats.columns:
+        cats["parent"] = ""
     cats = cats.sort_values("order", kind="stable").reset_index(drop=True)
     known = set(cats["category"])
     with map_path.open("rb") as fh:
@@ -190,3 +371,15 @@ def _read_category_map(folder: Path) -> CategoryMap:
             )
         mapping[(row["source"].strip(), row["field"].strip(), _key(row["value"]))] = cat
     return CategoryMap(categories=cats, mapping=mapping)
+
+
+def _mapping_targets(path: Path) -> dict[tuple[str, str, str], str]:
+    """``(source, field, value) -> category`` of a mapping file, unchecked."""
+    with path.open("rb") as fh:
+        mp = pd.read_csv(fh, dtype="string", keep_default_na=False)
+    if not {"source", "field", "value", "category"} <= set(mp.columns):
+        return {}
+    return {
+        (str(s).strip(), str(f).strip(), _key(v)): str(c).strip()
+        for s, f, v, c in zip(mp["source"], mp["field"], mp["value"], mp["category"], strict=True)
+    }

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from csp_analysis import defaults
+from csp_analysis.categories import SCHEMES
 from csp_analysis.exceptions import CspError, CspWarning, UsageError
 
 
@@ -142,6 +143,15 @@ def _period_options(parser: argparse.ArgumentParser, default: str) -> None:
         "a year earlier",
     )
     parser.add_argument(
+        "--categories",
+        choices=SCHEMES,
+        default=None,
+        help="the category scheme of the crime categories where the data give several: "
+        "police_uk (police.uk crime types), home_office (Home Office offence groups) or own "
+        "(the partnership's own categories of a tidy table); default the first source of "
+        "tidy, police.uk, Home Office",
+    )
+    parser.add_argument(
         "--spc-baseline",
         type=_baseline_months,
         default=defaults.SPC_BASELINE_MONTHS,
@@ -230,6 +240,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         pdf=args.pdf,
         details=_details(args),
         spc_baseline_months=args.spc_baseline,
+        categories=args.categories,
     )
     warning = period_warning(assessment)
     if warning:
@@ -272,6 +283,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         min_months=args.min_months,
         pdf=args.pdf,
         spc_baseline_months=args.spc_baseline,
+        categories=args.categories,
     )
     failed = [r for r in runs if r.state != "done"]
     print(

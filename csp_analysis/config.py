@@ -27,7 +27,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from csp_analysis import defaults
-from csp_analysis.categories import ALL_CRIME, load_category_map
+from csp_analysis.categories import ALL_CRIME, UNALLOCATED, load_category_map
 from csp_analysis.exceptions import ConfigError, DataError
 from csp_analysis.paths import reference_dir
 from csp_analysis.statistics.risk_matrix import (
@@ -134,8 +134,12 @@ class RiskMatrixFile(BaseModel):
         The factors averaged into impact and into likelihood (``impact_likelihood`` only).
     min_factors : int, default 1
         Scored factors a category needs, at least 1, to get a total and a rank.
-    include_kinds : list of str, default ["crime", "asb"]
-        Which rows of the year-on-year table are candidates: ``crime``, ``asb``, ``flag``.
+    include_kinds : list of str, default ["crime", "asb", "flag", "theme"]
+        Which rows of the year-on-year table are candidates: ``crime``, ``asb``, ``flag``,
+        ``theme``.
+    candidates : list of str, optional
+        The analyst's own candidate list: only these categories, flags and themes (any case)
+        are ranked; default every row of ``include_kinds``.
     factors : dict of str to FactorSpec
         The factors by name, at least one.
     concern_map : dict of str to str or None, optional
@@ -150,7 +154,13 @@ class RiskMatrixFile(BaseModel):
     impact: list[str] = []
     likelihood: list[str] = []
     min_factors: Annotated[int, Field(ge=1)] = 1
-    include_kinds: list[Literal["crime", "asb", "flag"]] = ["crime", "asb"]
+    include_kinds: list[Literal["crime", "asb", "flag", "theme"]] = [
+        "crime",
+        "asb",
+        "flag",
+        "theme",
+    ]
+    candidates: list[str] | None = None
     factors: Annotated[dict[str, FactorSpec], Field(min_length=1)]
     concern_map: dict[str, str | None] | None = None
     manual_scores: dict[str, dict[str, Score]] | None = None
@@ -289,7 +299,8 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
     Returns
     -------
     csp_analysis.statistics.risk_matrix.RiskConfig
-        With ``exclude_categories`` the total (``All crime``), never a candidate.
+        With ``exclude_categories`` the total (``All crime``) and the ``Unallocated``
+        remainder of a total given directly, never candidates.
 
     Raises
     ------
@@ -300,7 +311,7 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
     --------
     >>> cfg = config_from_dict({"factors": {"volume": {"weight": 1, "scoring": "quantile"}}})
     >>> cfg.weights(), cfg.exclude_categories
-    ({'volume': 1.0}, ('All crime',))
+    ({'volume': 1.0}, ('All crime', 'Unallocated'))
     >>> config_from_dict({"factors": {"harm": {"weight": -1, "scoring": "quantile"}}})
     Traceback (most recent call last):
     ...
@@ -353,9 +364,10 @@ def config_from_dict(data: object, file: str = "risk_matrix.yaml") -> RiskConfig
         likelihood=likelihood,
         min_factors=spec.min_factors,
         include_kinds=tuple(spec.include_kinds),
+        candidates=tuple(str(c).strip() for c in (spec.candidates or [])),
         concern_map=concern_map,
         manual_scores=manual,
-        exclude_categories=(ALL_CRIME,),
+        exclude_categories=(ALL_CRIME, UNALLOCATED),  # a remainder is no priority
         source=file,
     )
 

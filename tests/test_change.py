@@ -175,7 +175,8 @@ def test_no_previous_year_is_missing_not_zero(lfl: Dataset) -> None:
 def test_order_and_kinds(lfl: Dataset) -> None:
     t = category_change(lfl, AREA, "2024/25")
     assert list(t["category"]) == ["All crime", "Burglary", "Bicycle theft", "Robbery", ASB]
-    assert list(t["kind"]) == ["crime", "crime", "crime", "crime", "asb"]
+    assert list(t["kind"]) == ["total", "crime", "crime", "crime", "asb"]  # issue 13
+    assert set(t["scheme"]) == {"police_uk"}
 
 
 # ---------------------------------------------------------------- percent change

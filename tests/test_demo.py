@@ -62,7 +62,9 @@ def test_two_generations_identical(generated: Path, tmp_path: Path) -> None:
 
 def test_returned_paths(tmp_path: Path) -> None:
     paths = demo.generate_demo(tmp_path / "new" / "nested")
-    assert len(paths) == 48 + 8  # the street files, seven tables and the LSOA boundaries
+    # the street files, nine tables (flags.csv and categories.csv among them) and the LSOA
+    # boundaries
+    assert len(paths) == 48 + 10
     assert {p.name for p in paths} >= {
         "README.md",
         "neighbours_monthly_counts.csv",
@@ -71,6 +73,8 @@ def test_returned_paths(tmp_path: Path) -> None:
         "plan.csv",
         "risk_scores.csv",
         "partner_data.csv",
+        "flags.csv",
+        "categories.csv",
     }
 
 

@@ -11,6 +11,7 @@ from csp_analysis import config as rmc
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings_priorities import priority_findings
 from csp_analysis.analyses.partnership import read_plan, read_risk_scores, read_survey
+from csp_analysis.analyses.themes import theme_counts
 from csp_analysis.categories import load_category_map
 from csp_analysis.defaults import DEMO_AREA
 from csp_analysis.model import Dataset
@@ -76,6 +77,8 @@ def test_risk_scores_cover_every_category_for_both_factors(demo: Path) -> None:
     scores = read_risk_scores(demo / "risk_scores.csv")
     cmap = load_category_map()
     cats = set(cmap.of_kind("crime")) | set(cmap.of_kind("asb"))
+    # issue 13: the demo's flags and the acquisitive crime theme are candidates too
+    cats |= {"Domestic abuse flagged", "Hate crime flagged", "Acquisitive crime"}
     for factor in ("vulnerability", "partnership_capacity"):
         assert set(scores.loc[scores["factor"] == factor, "category"]) == cats
     assert scores["score"].between(1, 5).all()
@@ -83,7 +86,8 @@ def test_risk_scores_cover_every_category_for_both_factors(demo: Path) -> None:
 
 def test_end_to_end_on_the_demo_data(demo: Path, demo_dataset: Dataset) -> None:
     ds = demo_dataset
-    change = category_change(ds, DEMO_AREA, ds.financial_years(DEMO_AREA)[-1])
+    themes = theme_counts(ds, DEMO_AREA)  # issue 13: themes are candidates beside categories
+    change = category_change(ds, DEMO_AREA, ds.financial_years(DEMO_AREA)[-1], extra=themes.counts)
     concern = read_survey(demo / "survey.csv")
     config = rmc.load_config()
     risk = rm.score_risk(
@@ -97,6 +101,9 @@ def test_end_to_end_on_the_demo_data(demo: Path, demo_dataset: Dataset) -> None:
     assert risk.attrs["unmapped_concerns"] == []  # every demo concern is in concern_map
     assert risk["rank"].notna().sum() >= 5
     assert risk["vulnerability_score"].notna().all()
+    # the demo's flags and its acquisitive crime theme are ranked beside the categories
+    ranked = set(risk.loc[risk["rank"].notna(), "category"])
+    assert {"Domestic abuse flagged", "Hate crime flagged", "Acquisitive crime"} <= ranked
     sens = rm.sensitivity(risk, config, draws=200)
     lines = priority_findings(risk, concern, read_plan(demo / "plan.csv"), sensitivity=sens)
     assert lines[0].startswith("Residents ranked people using or dealing drugs highest (78.1%)")

@@ -131,14 +131,22 @@ def test_infinite_count_rejected(tmp_path: Path) -> None:
     assert ds.files.loc[0, "rows_rejected"] == 1
 
 
-def test_unknown_category_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, [HEADER, "X,2016/17,Burglary,5", "X,2016/17,Unicorn theft,3"])
+def test_unknown_category_kept_as_the_partnerships_own(tmp_path: Path) -> None:
+    # issue 13: a label the mapping does not know is the partnership's own category, never
+    # rejected; a blank label is still rejected naming its line and column.
+    path = write(
+        tmp_path,
+        [HEADER, "X,2016/17,Burglary,5", "X,2016/17,Unicorn theft,3", "X,2016/17, ,2"],
+    )
     ds = load(path)
     f = only_file(ds)
-    assert (f["rows_used"], f["rows_rejected"]) == (1, 1)
+    assert (f["rows_used"], f["rows_rejected"]) == (2, 1)
+    assert counts_of(ds) == {("X", "2016/17", "Burglary"): 5, ("X", "2016/17", "Unicorn theft"): 3}
+    assert ds.cmap.kind("Unicorn theft") == "crime" and ds.cmap.scheme("Unicorn theft") == "own"
     p = ds.problems.iloc[0]
-    assert (int(p["line"]), p["column"]) == (3, "category")
-    assert "category" in p["message"]
+    assert (int(p["line"]), p["column"]) == (4, "category")
+    assert "blank" in p["message"]
+    assert "own categories" in f["notes"]
 
 
 def test_category_labels_mapped(tmp_path: Path) -> None:
@@ -260,7 +268,7 @@ def test_asb_and_flags_never_in_all_crime(tmp_path: Path) -> None:
     t = category_change(ds, "X", "2016/17").set_index("category")
     assert (int(t.loc["All crime", "previous"]), int(t.loc["All crime", "current"])) == (prev, cur)
     assert (prev, cur) == (6, 9)
-    assert t.loc["All crime", "kind"] == "crime"
+    assert t.loc["All crime", "kind"] == "total"
     assert t.loc["Anti-social behaviour", "kind"] == "asb"
     assert int(t.loc["Anti-social behaviour", "current"]) == 100
     assert t.loc["Domestic abuse", "kind"] == "flag"

@@ -25,6 +25,7 @@ PARAMETERS = (
     "suppress_below",
     "min_months",
     "spc_baseline_months",
+    "categories",
     "assessment_file",
     "author",
     "contact",

@@ -286,18 +286,28 @@ def test_impact_times_likelihood_pinned_by_hand() -> None:
     assert r.at["A", "partnership_capacity_score"] == 1
 
 
-def test_all_crime_and_flags_are_not_candidates() -> None:
+def test_all_crime_is_never_a_candidate_flags_and_themes_are() -> None:
+    # issue 13: the risk matrix ranks what a partnership chooses between: categories, ASB,
+    # flags and themes (All crime, the total, never)
     t = change(
         [
-            ("All crime", 100, 120),
+            ("All crime", 100, 120, "total"),
             ("A", 25, 25),
             ("Domestic abuse", 10, 12, "flag"),
             ("Anti-social behaviour", 50, 60, "asb"),
+            ("Serious violence", 8, 9, "theme"),
         ]
     )
-    assert set(rm.score_risk(t, cfg())["category"]) == {"Anti-social behaviour", "A"}
-    with_flags = rm.score_risk(t, cfg(include_kinds=["crime", "asb", "flag"]))
-    assert "Domestic abuse" in set(with_flags["category"])
+    assert set(rm.score_risk(t, cfg())["category"]) == {
+        "Anti-social behaviour",
+        "A",
+        "Domestic abuse",
+        "Serious violence",
+    }
+    crime_asb = rm.score_risk(t, cfg(include_kinds=["crime", "asb"]))
+    assert set(crime_asb["category"]) == {"Anti-social behaviour", "A"}
+    named = rm.score_risk(t, cfg(candidates=["serious  VIOLENCE", "a", "All crime"]))
+    assert set(named["category"]) == {"Serious violence", "A"}  # the analyst's list
 
 
 def test_harm_and_cost_from_reference_tables_asb_has_none() -> None:
@@ -482,7 +492,7 @@ def _bad(tmp_path: Path, edit: Callable[[dict], None]) -> ConfigError:
             "factors.volume.alpha",
             "only used for the trend factor",
         ),
-        (lambda d: d.update(include_kinds=["crime", "burglary"]), "include_kinds.1", "'asb'"),
+        (lambda d: d.update(include_kinds=["crime", "burglary"]), "include_kinds.1", "'theme'"),
         (
             lambda d: d["factors"]["harm"].update(weight="high"),
             "factors.harm.weight",

@@ -32,11 +32,18 @@ COLUMNS = [
     "months_in_period",
     "total_in_period",
     "note",
+    "scheme",
 ]
 
 
 def category_change(
-    ds: Dataset, area: str, year: str | Period, min_months: int = defaults.MIN_MONTHS
+    ds: Dataset,
+    area: str,
+    year: str | Period,
+    min_months: int = defaults.MIN_MONTHS,
+    extra: pd.DataFrame | None = None,
+    extra_notes: dict[str, str] | None = None,
+    crime: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Year-on-year table for every category, All crime and anti-social behaviour.
 
@@ -50,6 +57,17 @@ def category_change(
     min_months : int
         A comparison on fewer months than this (of those present in both periods) is
         ``provisional``.
+    extra : pandas.DataFrame, optional
+        Theme rows (``period, category, kind, count, source`` with ``kind`` ``theme``, as
+        :func:`csp_analysis.analyses.themes.theme_counts` gives them): listed last, compared
+        like the categories, never added into All crime.
+    extra_notes : dict of str to str, optional
+        A note for each theme (what it was computed from).
+    crime : pandas.DataFrame, optional
+        Crime rows that replace the area's crime series, in the shape of
+        :meth:`~csp_analysis.model.Dataset.area_counts` (optionally with ``scheme``): the
+        Home Office offence groups of the ``home_office`` scheme
+        (``csp_analysis.analyses.offences.group_counts``), listed in their rows' order.
 
     Returns
     -------
@@ -60,14 +78,27 @@ def category_change(
         (``previous_months`` and ``current_months`` name them, e.g. ``"Jan–Feb 2018"``);
         ``total_in_period`` is the area's own total over every month of the assessed period
         it has (``months_in_period`` of them). ``pct_change`` is in percent (4.9 means
-        +4.9%). All crime comes first, then the crime categories, anti-social behaviour and
-        flags. Without a comparison ``previous`` is missing (not zero) and ``current`` is the
-        period's own total.
+        +4.9%). All crime (``kind`` ``total``) comes first, then the crime categories
+        (``crime``; a category declared part of another given too comes after them, noted, and
+        is not added again), anti-social behaviour (``asb``) and flags (``flag``). A total
+        given directly is All crime, the remainder over its categories the ``Unallocated``
+        row (the note says so). ``scheme`` is the category scheme of the row's source
+        (``police_uk``, ``home_office`` or ``own``). Without a comparison ``previous`` is
+        missing (not zero) and ``current`` is the period's own total.
     """
     period = parse_period(year)
     prev_period = period.previous()
     cur_set, prev_set = set(period.months), set(prev_period.months)
     counts = ds.area_counts(area)
+    crime_order: list[str] | None = None
+    crime_scheme = None
+    if crime is not None and len(crime):
+        keep = ~counts["kind"].isin(("crime", "part"))
+        counts = pd.concat([counts[keep], crime[counts.columns]], ignore_index=True)
+        crime_order = list(dict.fromkeys(crime["category"]))
+        crime_scheme = str(crime["scheme"].iloc[0]) if "scheme" in crime.columns else "home_office"
+    if extra is not None and len(extra):
+        counts = pd.concat([counts, extra[counts.columns]], ignore_index=True)
     spans = {p: months_of_period(p) for p in counts["period"].unique()}
     # A row belongs to a period only when all its months do; its slot is its calendar months
     # (the same in both periods, which are twelve months apart).
@@ -81,7 +112,21 @@ def category_change(
     )
     both = "years" if period.kind == "financial year" else "periods"
     rows = []
-    for kind in ("crime", "asb", "flag"):
+    schemes = {
+        kind: ds.scheme_of(area, src)
+        for kind in ("crime", "asb", "flag")
+        if (src := ds.source_for(area, kind)) is not None
+    }
+    if crime_scheme is not None:
+        schemes["crime"] = crime_scheme
+    checks = ds.total_checks(area)
+    total_notes = {
+        str(p): str(n)
+        for p, n, u in zip(checks["period"], checks["note"], checks["unallocated"], strict=True)
+        if where.get(p, "") and (pd.isna(u) or int(u) > 0)
+    }
+    theme_order = list(dict.fromkeys(extra["category"])) if extra is not None else []
+    for kind in ("crime", "part", "asb", "flag", "theme"):
         sub = counts[counts["kind"] == kind]
         if not len(sub):
             continue
@@ -106,7 +151,13 @@ def category_change(
                 f"({months_phrase(prev_months)} and {months_phrase(cur_months)})"
             )
         present = set(sub["category"])
-        cats = [c for c in ds.cmap.of_kind(kind) if c in present]
+        if kind == "theme":
+            cats = [c for c in theme_order if c in present]
+        elif kind == "crime" and crime_order is not None:
+            cats = [c for c in crime_order if c in present]
+        else:
+            known = ds.cmap.of_kind("crime" if kind == "part" else kind)
+            cats = [c for c in known if c in present]
         if kind == "crime":
             cats = [ALL_CRIME, *cats]
         cur_sum = cur.groupby("category")["count"].sum()
@@ -127,14 +178,30 @@ def category_change(
                 return int(sums[c]) if c in sums.index else None
 
             row_note = note
+            if kind == "part":
+                row_note = "; ".join(
+                    x
+                    for x in (note, f"part of {ds.cmap.parent(cat)}: not added again to All crime")
+                    if x
+                )
+            if kind == "theme" and extra_notes and extra_notes.get(cat):
+                row_note = "; ".join(x for x in (row_note, extra_notes[cat]) if x)
+            if cat == ALL_CRIME and total_notes:
+                by_note: dict[str, list[str]] = {}
+                for p, n in sorted(total_notes.items()):
+                    by_note.setdefault(n, []).append(p)
+                given = "; ".join(
+                    f"total given directly for {', '.join(ps)}: {n}" for n, ps in by_note.items()
+                )
+                row_note = "; ".join(x for x in (row_note, given) if x)
             if common and cat != ALL_CRIME and cat in left_out:
                 absent = prev_period.label if cat not in prev_sum.index else period.label
-                row_note = "; ".join(x for x in (note, f"not in the data for {absent}") if x)
+                row_note = "; ".join(x for x in (row_note, f"not in the data for {absent}") if x)
             elif common and cat == ALL_CRIME and left_out:
                 row_note = "; ".join(
                     x
                     for x in (
-                        note,
+                        row_note,
                         f"over the categories both {both} have (not "
                         + ", ".join(left_out)
                         + f": missing in one of the {both})",
@@ -144,7 +211,10 @@ def category_change(
             rows.append(
                 {
                     "category": cat,
-                    "kind": kind,
+                    "kind": "total" if cat == ALL_CRIME else "crime" if kind == "part" else kind,
+                    # the report's scheme: its crime categories' (ASB, flags and themes
+                    # are reported beside them in it)
+                    "scheme": schemes.get("crime", schemes.get(kind, "")),
                     "previous": pick(prev_sum, among=in_both) if common else None,
                     "current": (
                         (pick(cur_sum, among=in_both) if common else pick(own_sum))
@@ -171,5 +241,8 @@ def category_change(
         for p, c in zip(out["previous"], out["current"], strict=True)
     ]
     out["pct_change"] = out["pct_change"].astype("Float64")
-    text = {c: "string" for c in ("category", "kind", "previous_months", "current_months", "note")}
+    text = {
+        c: "string"
+        for c in ("category", "kind", "previous_months", "current_months", "note", "scheme")
+    }
     return out.astype(text)[COLUMNS]

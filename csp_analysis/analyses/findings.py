@@ -149,7 +149,7 @@ def key_findings(
     label, prev = period.label, period.previous().label
     out = []
     rows = change.set_index("category")
-    crime = change[change["kind"] == "crime"] if len(change) else change
+    crime = change[change["kind"].isin(("total", "crime"))] if len(change) else change
     first = crime.iloc[0] if len(crime) else (change.iloc[0] if len(change) else None)
     comparable = first is not None and pd.notna(first["previous"])
     provisional = bool(first is not None and first.get("provisional", False))

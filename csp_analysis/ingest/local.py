@@ -1,4 +1,5 @@
-"""The partnership's own tables: survey, plan, peers, risk scores, indicators and ward lookup.
+"""The partnership's own tables: survey, plan, peers, risk scores, indicators, ward lookup,
+and the declarations of its own categories (``categories.csv``) and themes (``themes.csv``).
 
 Each table is kept with normalised column names, the ``source`` file and each row's ``line``
 (the analysis that uses it reads it from :attr:`csp_analysis.model.Dataset.tables`). Every row
@@ -17,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from csp_analysis.categories import DECLARED_KINDS, THEME_FIELDS
 from csp_analysis.ingest.base import (
     AMBIGUOUS_NUMBER,
     FileResult,
@@ -34,6 +36,8 @@ TABLE_COLUMNS = {
     "risk_scores": {"category", "factor", "score"},
     "indicators": {"area", "indicator", "value"},
     "ward_lookup": {"lsoa", "ward"},
+    "categories": {"category", "kind"},
+    "themes": {"theme", "field", "value"},
 }
 #: ONS lookups name the columns by year, e.g. LSOA21CD and WD24NM.
 ONS_WARD_LOOKUP = (re.compile(r"^lsoa\d{2}cd$"), re.compile(r"^wd\d{2}nm$"))
@@ -71,6 +75,8 @@ is_plan = _has("plan")
 is_peers = _has("peers")
 is_risk_scores = _has("risk_scores")
 is_indicators = _has("indicators")
+is_categories = _has("categories")
+is_themes = _has("themes")
 
 
 def is_ward_lookup(header: Header) -> bool:
@@ -285,7 +291,49 @@ def _check_ward_lookup(rows: _Rows) -> None:
     rows.blank("lsoa", "ward")
 
 
+def _check_categories(rows: _Rows) -> None:
+    rows.blank("category", "kind")
+    kind = rows.text("kind").str.casefold()
+    rows.reject_each(
+        (~kind.isin(DECLARED_KINDS)).to_numpy(),
+        "kind",
+        lambda p: f"kind '{rows.text('kind').iloc[p]}' is not one of {', '.join(DECLARED_KINDS)}",
+    )
+    if "order" in rows.table.columns:
+        cells = rows.text("order")
+        order = pd.to_numeric(cells.where(cells != ""), errors="coerce")
+        rows.reject_each(
+            (order.isna() & (cells != "")).to_numpy(),
+            "order",
+            lambda p: f"order '{cells.iloc[p]}' is not a number",
+        )
+    rows.repeats(
+        ["category"],
+        "category",
+        lambda p, first: (
+            f"category '{rows.text('category').iloc[p]}' declared twice (first at line {first})"
+        ),
+    )
+
+
+def _check_themes(rows: _Rows) -> None:
+    rows.blank("theme", "field", "value")
+    field = rows.text("field").str.casefold().str.replace(r"[\s-]+", "_", regex=True)
+    rows.reject_each(
+        (~field.isin(THEME_FIELDS)).to_numpy(),
+        "field",
+        lambda p: f"field '{rows.text('field').iloc[p]}' is not one of {', '.join(THEME_FIELDS)}",
+    )
+    rows.repeats(
+        ["theme", "field", "value"],
+        "value",
+        lambda p, first: f"the same theme line given twice (first at line {first})",
+    )
+
+
 _CHECKS: dict[str, Callable[[_Rows], None]] = {
+    "categories": _check_categories,
+    "themes": _check_themes,
     "survey": _check_survey,
     "plan": _check_plan,
     "peers": _check_peers,

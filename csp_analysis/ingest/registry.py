@@ -82,6 +82,18 @@ LAYOUTS: list[Layout] = [
         _local,
     ),
     Layout(
+        "categories",
+        "the partnership's own categories declared (category, kind, order, parent)",
+        local.is_categories,
+        _local,
+    ),
+    Layout(
+        "themes",
+        "themes across categories (theme, field, value)",
+        local.is_themes,
+        _local,
+    ),
+    Layout(
         "indicators",
         "indicators for building a peer group (area, indicator, value)",
         local.is_indicators,

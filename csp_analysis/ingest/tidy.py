@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from csp_analysis.categories import EXCLUDE, CategoryMap
+from csp_analysis.categories import ALL_CRIME, EXCLUDE, CategoryMap, is_total_label
 from csp_analysis.ingest.base import (
     AMBIGUOUS_NUMBER,
     FileResult,
@@ -142,6 +142,59 @@ def _starts_after(period: str, month: str) -> bool:
     return first > month
 
 
+def own_labels(labels: pd.Series, cmap: CategoryMap) -> tuple[pd.Series, list[str]]:
+    """The report category of each label of a tidy file, and the own labels it keeps.
+
+    A label is never rejected for being unknown: a file with any label that the mapping does
+    not know is the partnership's own category table, and every crime label of it is kept as
+    written (its first spelling in the file: labels differing only in case or spacing are one
+    category). Labels the mapping reads as anti-social behaviour or a flag keep their report
+    category; a total (``All crime``, ``Total recorded crime``, ``Total crime``, ``TRC``) is
+    All crime given directly. A file whose every label the mapping knows is read through it,
+    as police.uk crime types.
+
+    Parameters
+    ----------
+    labels : pandas.Series
+        The category cells as written.
+    cmap : CategoryMap
+        The category mapping.
+
+    Returns
+    -------
+    category : pandas.Series
+        Report category or own label per row; missing where the cell is blank, ``EXCLUDE``
+        where the mapping drops the label on purpose.
+    own : list of str
+        The own labels kept (first spellings, in file order); empty for a mapped file.
+
+    Examples
+    --------
+    >>> from csp_analysis.categories import load_category_map
+    >>> cat, own = own_labels(
+    ...     pd.Series(["Robbery", "burglary in  dwelling", "Burglary in dwelling", "ASB", "TRC"]),
+    ...     load_category_map())
+    >>> list(cat)[1:]
+    ['burglary in dwelling', 'burglary in dwelling', 'Anti-social behaviour', 'All crime']
+    >>> own
+    ['Robbery', 'burglary in dwelling']
+    """
+    text = labels.astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
+    text = text.where(text != "")
+    mapped = cmap.lookup("tidy", "category", text)
+    total = text.map(is_total_label, na_action="ignore").fillna(False).astype(bool)
+    mapped = mapped.mask(total, ALL_CRIME)
+    unknown = mapped.isna() & text.notna()
+    if not unknown.any():
+        return mapped, []
+    kinds = {c: cmap.kind(c) for c in cmap.order}
+    keep = text.notna() & ~total & (mapped.isna() | mapped.map(kinds).eq("crime").fillna(False))
+    keys = text.str.casefold()
+    first = text[keep].groupby(keys[keep], sort=False).first()
+    out = mapped.mask(keep, keys.map(first))
+    return out.astype("string"), list(first)
+
+
 def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> None:
     """Read tidy counts, rejecting bad rows with their line and column.
 
@@ -167,7 +220,13 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
     area = df[col["area"]].astype("string")
     force = (df[col["force"]] if "force" in col else pd.Series("", index=df.index)).astype("string")
     period = parse_periods(df[col["period"]])
-    category = cmap.lookup("tidy", "category", df[col["category"]])
+    category, own = own_labels(df[col["category"]], cmap)
+    if own:
+        res.notes.append(
+            "read as the partnership's own categories (labels kept as written): "
+            + ", ".join(own[:8])
+            + (f" and {len(own) - 8} more" if len(own) > 8 else "")
+        )
     raw, ambiguous = number_text(df[col["count"]])
     num = pd.to_numeric(raw.where((raw != "") & ~ambiguous), errors="coerce")
     num = num.where(np.isfinite(num))  # "inf" is not a count
@@ -184,7 +243,7 @@ def read_tidy_counts(df: pd.DataFrame, res: FileResult, cmap: CategoryMap) -> No
             col["period"],
             f"period starts after this month ({this_month()}): not used",
         ),
-        (category.isna(), col["category"], "category not in the category mapping"),
+        (category.isna(), col["category"], "category is blank"),
         (raw == "", col["count"], "count is blank (missing is not zero)"),
         (ambiguous, col["count"], f"count {AMBIGUOUS_NUMBER}"),
         (num.isna() & (raw != ""), col["count"], "count is not a number"),

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from csp_analysis.categories import ALL_CRIME, UNALLOCATED
 from csp_analysis.exceptions import DataError
 from csp_analysis.model.schema import SOURCE_PRIORITY, months_of_period
+from csp_analysis.names import area_key
 from csp_analysis.periods import financial_year_of_period, period_kind
 
 if TYPE_CHECKING:
@@ -55,9 +57,100 @@ class AreaSeries:
         ('police_uk', None)
         """
         cats = set(self.cmap.of_kind(kind))
+        if kind == "crime":
+            cats.add(ALL_CRIME)  # a total given directly is crime of its source
         rows = self._area_rows(area)
         present = set(rows.loc[rows["category"].isin(cats), "source"])
+        chosen = getattr(self, "scheme", None)
+        if kind == "crime" and chosen:
+            preferred = [s for s in SOURCE_PRIORITY if s in present]
+            match = [s for s in preferred if self.scheme_of(area, s) == chosen]
+            if match:
+                return match[0]
         return next((s for s in SOURCE_PRIORITY if s in present), None)
+
+    def scheme_of(self, area: str, source: str) -> str:
+        """The category scheme of an area's crime counts from one source.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+        source : str
+            ``tidy``, ``police_uk`` or ``home_office``.
+
+        Returns
+        -------
+        str
+            ``own`` for a tidy table holding the partnership's own categories (or only a
+            total), ``home_office`` for counts by Home Office offence group, else
+            ``police_uk`` (police.uk crime types, however the source labelled them).
+
+        Examples
+        --------
+        >>> from csp_analysis.model import load
+        >>> load().scheme_of("Elderbrook", "police_uk")
+        'police_uk'
+        """
+        if source == "police_uk":
+            return "police_uk"
+        rows = self._area_rows(area)
+        cats = set(rows.loc[rows["source"] == source, "category"])
+        schemes = {self.cmap.scheme(c) for c in cats if self.cmap.kind_or_none(c) == "crime"}
+        if "home_office" in schemes:
+            return "home_office"
+        if source == "tidy" and ("own" in schemes or (ALL_CRIME in cats and not schemes)):
+            return "own"
+        return "home_office" if source == "home_office" and not schemes else "police_uk"
+
+    def schemes_of(self, area: str) -> dict[str, str]:
+        """The category schemes an area's crime counts are given in, with their source.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+
+        Returns
+        -------
+        dict of str to str
+            Scheme (``police_uk``, ``home_office``, ``own``) -> the source giving it (the
+            first in ``SOURCE_PRIORITY`` when two give one scheme).
+        """
+        cats = set(self.cmap.of_kind("crime")) | {ALL_CRIME}
+        rows = self._area_rows(area)
+        present = set(rows.loc[rows["category"].isin(cats), "source"])
+        out: dict[str, str] = {}
+        for s in SOURCE_PRIORITY:
+            if s in present:
+                out.setdefault(self.scheme_of(area, s), s)
+        # Home Office offences kept by offence (``Dataset.offences``) give the offence groups
+        offences = getattr(self, "offences", None)
+        if offences is not None and len(offences):
+            keys = offences["area"].astype("string").map(area_key, na_action="ignore")
+            if (keys == area_key(area)).fillna(False).any():
+                out.setdefault("home_office", "home_office")
+        return out
+
+    def total_checks(self, area: str) -> pd.DataFrame:
+        """Totals given directly for an area, checked against the categories given beside them.
+
+        Parameters
+        ----------
+        area : str
+            Partnership area, spelled exactly as in :attr:`areas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``period, total, categories, unallocated, note``: one row per period of the
+            area's crime source with a total given (``categories`` missing when none was
+            given beside it); ``unallocated`` is the total less the categories (the
+            ``Unallocated`` row of the series), missing where the categories add up to more
+            than the total (then the total is not used, and the note says so).
+        """
+        self.area_counts(area)
+        return self.__dict__["_total_checks"][area].copy()
 
     def covered_periods(self, area: str, source: str, kind: str = "crime") -> list[str]:
         """Periods a source covers for an area's categories of one kind.
@@ -91,6 +184,8 @@ class AreaSeries:
             periods = cov.loc[cov["category"].isna() | cov["category"].isin(cats), "period"]
         else:
             cats = set(self.cmap.of_kind(kind))
+            if kind == "crime":
+                cats.add(ALL_CRIME)
             c = self._area_rows(area)
             periods = c.loc[(c["source"] == source) & c["category"].isin(cats), "period"]
         return sorted(periods.unique())
@@ -235,11 +330,27 @@ class AreaSeries:
 
     def _area_counts(self, area: str) -> pd.DataFrame:
         parts = []
+        checks = self.__dict__.setdefault("_total_checks", {})
+        checks[area] = pd.DataFrame(
+            {
+                "period": pd.Series(dtype="string"),
+                "total": pd.Series(dtype="Int64"),
+                "categories": pd.Series(dtype="Int64"),
+                "unallocated": pd.Series(dtype="Int64"),
+                "note": pd.Series(dtype="string"),
+            }
+        )
         for kind in ("crime", "asb", "flag"):
             source = self.source_for(area, kind)
             if source is None:
                 continue
-            cats = self.cmap.of_kind(kind)
+            # police.uk records list only the crime types of their own scheme; a Home Office
+            # table giving offence groups is read in that scheme (never beside the police.uk
+            # types it may also be mapped to: one scheme per series, nothing counted twice)
+            scheme = {"police_uk": "police_uk", "home_office": None}.get(source)
+            if source == "home_office" and self.scheme_of(area, source) == "home_office":
+                scheme = "home_office"
+            cats = self.cmap.of_kind(kind, scheme)
             rows = self._area_rows(area)
             sub = rows[(rows["source"] == source) & rows["category"].isin(cats)]
             periods = self.covered_periods(area, source, kind)
@@ -269,6 +380,9 @@ class AreaSeries:
             filled = summed.reindex(grid, fill_value=0).rename("count").reset_index()
             filled["kind"] = kind
             filled["source"] = source
+            if kind == "crime":
+                totals = rows[(rows["source"] == source) & (rows["category"] == ALL_CRIME)]
+                filled, checks[area] = _allocate_totals(filled, totals, self.cmap)
             parts.append(filled)
         if not parts:
             raise DataError(f"area '{area}' has no usable counts")
@@ -277,3 +391,96 @@ class AreaSeries:
             {"period": "string", "category": "string", "kind": "string", "source": "string"}
         )
         return out[["period", "category", "kind", "count", "source"]]
+
+
+def _allocate_totals(
+    filled: pd.DataFrame, totals: pd.DataFrame, cmap: CategoryMap
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An area's crime series with the totals given directly allocated, and the checks.
+
+    A total is All crime for its period. Where categories are given for the same period, the
+    total is checked against their sum: what the categories leave over is the
+    ``Unallocated`` row (0 in the periods where nothing is left over, when another period has
+    a remainder), so All crime, the sum of the crime rows, is the total given and nothing is
+    counted twice. A period given only as a total is all unallocated. Where the categories add
+    up to more than the total (they overlap, or the total is short), the total is not used and
+    the check says so: never silently replaced. A category declared part of another that is
+    given too becomes kind ``part`` (shown, never added again into All crime).
+    """
+    present = set(filled["category"])
+    part = filled["category"].map(lambda c: cmap.parent(c) in present and cmap.parent(c) != "")
+    filled = filled.assign(kind=filled["kind"].mask(part.astype(bool), "part"))
+    rows: list[dict] = []
+    if not len(totals):
+        return filled, pd.DataFrame(
+            {
+                "period": pd.Series(dtype="string"),
+                "total": pd.Series(dtype="Int64"),
+                "categories": pd.Series(dtype="Int64"),
+                "unallocated": pd.Series(dtype="Int64"),
+                "note": pd.Series(dtype="string"),
+            }
+        )
+    given = filled[filled["kind"] == "crime"].groupby("period")["count"].sum()
+    remainder = {}
+    for period, total in totals.groupby("period")["count"].sum().items():
+        total = int(total)
+        cats = int(given[period]) if period in given.index else None
+        left = total - (cats or 0)
+        if left < 0:
+            note = (
+                f"the categories add up to {cats:,}, more than the total given ({total:,}): "
+                "the total is not used (categories overlapping, or a short total?)"
+            )
+            rows.append(
+                {
+                    "period": period,
+                    "total": total,
+                    "categories": cats,
+                    "unallocated": None,
+                    "note": note,
+                }
+            )
+            continue
+        remainder[str(period)] = left
+        note = (
+            "given only as a total"
+            if cats is None
+            else "the categories add up to the total"
+            if left == 0
+            else f"{left:,} of the total not given by category: shown as {UNALLOCATED}"
+        )
+        rows.append(
+            {
+                "period": period,
+                "total": total,
+                "categories": cats,
+                "unallocated": left,
+                "note": note,
+            }
+        )
+    if any(v > 0 for v in remainder.values()):
+        extra = pd.DataFrame(
+            {
+                "period": list(remainder),
+                "category": UNALLOCATED,
+                "count": list(remainder.values()),
+                "kind": "crime",
+                "source": filled["source"].iloc[0] if len(filled) else totals["source"].iloc[0],
+            }
+        )
+        if not len(filled):
+            filled = extra.astype({"count": "int64"})
+        else:
+            filled = pd.concat([filled, extra], ignore_index=True)
+        filled = filled.sort_values("period", kind="stable").reset_index(drop=True)
+    check = pd.DataFrame(rows, columns=["period", "total", "categories", "unallocated", "note"])
+    return filled, check.astype(
+        {
+            "period": "string",
+            "total": "Int64",
+            "categories": "Int64",
+            "unallocated": "Int64",
+            "note": "string",
+        }
+    )

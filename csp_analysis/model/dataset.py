@@ -8,17 +8,19 @@ covered month is a true zero and a month no source covers is missing, never zero
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from csp_analysis.categories import ALL_CRIME, CategoryMap, load_category_map
+from csp_analysis.categories import ALL_CRIME, SCHEMES, CategoryMap, load_category_map
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest import FileResult
 from csp_analysis.model.assemble import assemble, rejected_rows
 from csp_analysis.model.coverage import AreaSeries
+from csp_analysis.model.own import own_categories
 from csp_analysis.model.saved import read_saved_tables, save_dataset
 from csp_analysis.model.schema import MEMBER_SHARE, concat_records, empty_offences
 from csp_analysis.names import area_key, close_match, force_key
@@ -87,6 +89,43 @@ class Dataset(AreaSeries):
     cmap: CategoryMap = field(default_factory=load_category_map, repr=False)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     offences: pd.DataFrame = field(default_factory=empty_offences)
+    scheme: str | None = None
+
+    def __post_init__(self) -> None:
+        # The partnership's own labels (tidy tables) join the report categories, with the
+        # kinds, order and parents its categories.csv declares (see own_categories).
+        self.counts, self.cmap = own_categories(self.counts, self.cmap, self.tables)
+
+    def with_scheme(self, scheme: str | None) -> Dataset:
+        """This dataset, choosing the crime categories of one scheme where several are given.
+
+        Parameters
+        ----------
+        scheme : str or None
+            ``police_uk``, ``home_office`` or ``own`` (see
+            :data:`csp_analysis.categories.SCHEMES`); ``None`` for the default order of
+            sources (``SOURCE_PRIORITY``).
+
+        Returns
+        -------
+        Dataset
+            A shallow copy sharing the tables (this dataset is unchanged); an area whose
+            counts are not given in the scheme keeps its default source.
+
+        Raises
+        ------
+        UsageError
+            If ``scheme`` is not one of the schemes.
+        """
+        if scheme is not None and scheme not in SCHEMES:
+            raise UsageError(f"--categories '{scheme}' is not one of {', '.join(SCHEMES)}")
+        if scheme == self.scheme:
+            return self
+        out = copy.copy(self)
+        out.scheme = scheme
+        for memo in ("_area_counts_memo", "_total_checks"):
+            out.__dict__.pop(memo, None)
+        return out
 
     # ------------------------------------------------------------------ construction
     @classmethod

@@ -149,6 +149,7 @@ def _run_one(
     pdf: bool = False,
     details: dict[str, str] | None = None,
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
+    categories: str | None = None,
 ) -> tuple[str, str, str, dict[str, str], str]:
     """Worker: build one area's report; returns (html path, period label, error message,
     headline, warning)."""
@@ -171,6 +172,7 @@ def _run_one(
             pdf=pdf,
             details=details,
             spc_baseline_months=spc_baseline_months,
+            categories=categories,
         )
         warning = period_warning(assessment) or ""
         return str(path), assessment.year, "", assessment.headline(), warning
@@ -252,6 +254,7 @@ def run_batch(
     min_months: int = defaults.MIN_MONTHS,
     pdf: bool = False,
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
+    categories: str | None = None,
 ) -> list[AreaRun]:
     """Build the reports of many areas in parallel worker processes and an index page.
 
@@ -284,6 +287,10 @@ def run_batch(
     spc_baseline_months : int
         How many months before the assessed period set the control charts' limits in every
         report (default 36; at least 12).
+    categories : str, optional
+        The category scheme of the crime categories where the data give several
+        (``police_uk``, ``home_office`` or ``own``, see :func:`csp_analysis.assess`); an area
+        whose crime is not given in it fails with the schemes it has.
 
     Returns
     -------
@@ -350,6 +357,7 @@ def run_batch(
                         pdf,
                         details,
                         spc_baseline_months,
+                        categories,
                     )
                     pending[fut] = (run, time.perf_counter())
                 progress.update()

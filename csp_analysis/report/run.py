@@ -139,6 +139,7 @@ def run_report(
     pdf: bool = False,
     details: dict[str, str] | None = None,
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
+    categories: str | None = None,
 ) -> Path:
     """Build one area's report: executed notebook, HTML, tables and key findings.
 
@@ -180,6 +181,9 @@ def run_report(
     spc_baseline_months : int
         How many months before the assessed period set the control charts' limits (default
         36; at least 12).
+    categories : str, optional
+        The category scheme of the crime categories where the data give several:
+        ``police_uk``, ``home_office`` or ``own`` (see :func:`csp_analysis.assess`).
 
     Returns
     -------
@@ -208,6 +212,7 @@ def run_report(
         pdf=pdf,
         details=details,
         spc_baseline_months=spc_baseline_months,
+        categories=categories,
     )[0]
 
 
@@ -225,6 +230,7 @@ def build_report(
     pdf: bool = False,
     details: dict[str, str] | None = None,
     spc_baseline_months: int = defaults.SPC_BASELINE_MONTHS,
+    categories: str | None = None,
 ) -> tuple[Path, Assessment]:
     """:func:`run_report`, also returning the assessment it computed (for the batch index).
 
@@ -306,6 +312,7 @@ def build_report(
         suppress_below=suppress_below,
         min_months=min_months,
         spc_baseline_months=spc_baseline_months,
+        categories=categories,
     )
     year = period.label
     params = {
@@ -315,6 +322,7 @@ def build_report(
         "suppress_below": suppress_below,
         "min_months": min_months,
         "spc_baseline_months": spc_baseline_months,
+        "categories": categories,
         "assessment_file": ASSESSMENT_FILE,
         **details,
     }

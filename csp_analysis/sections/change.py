@@ -7,8 +7,10 @@ import pandas as pd
 
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
+from csp_analysis.analyses.offences import group_counts
+from csp_analysis.analyses.themes import ThemeCounts, theme_counts
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.model import months_of_period
+from csp_analysis.model import SOURCE_LABELS, Dataset, months_of_period
 from csp_analysis.periods import months_phrase
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import (
@@ -46,6 +48,7 @@ PUBLISHED = [
     "note",
     "method",
     "kind",
+    "scheme",
 ]
 
 
@@ -76,8 +79,17 @@ def build(ctx: Context) -> SectionResult:
     pop_cur, _ = ds.population_of(area, start)
     pop_prev, _ = ds.population_of(area, start - 1)
     both = pop_cur is not None and pop_prev is not None
+    themes = theme_counts(ds, area)
     change = add_significance(
-        category_change(ds, area, period, min_months=ctx.min_months),
+        category_change(
+            ds,
+            area,
+            period,
+            min_months=ctx.min_months,
+            crime=_home_office_groups(ds, area),
+            extra=themes.counts,
+            extra_notes=themes.notes,
+        ),
         pop_prev if both else None,
         pop_cur if both else None,
         alpha=ctx.alpha,
@@ -91,6 +103,7 @@ def build(ctx: Context) -> SectionResult:
             )
         ]
     findings = key_findings(area, period, change, [])
+    scheme_line = categories_used(ds, area)
     first = change.iloc[0] if len(change) else None
     facts = {
         "provisional": bool(first is not None and first["provisional"]),
@@ -99,13 +112,102 @@ def build(ctx: Context) -> SectionResult:
         "period_months": period.n_months,
         "months_present": _months_present(ctx),
         "population": pop_cur,
+        "categories": scheme_line,
+        "themes_not_computed": tuple(themes.gaps),
     }
+    checks = ds.total_checks(area)
+    short = checks[checks["unallocated"].isna()]
+    notes = tuple(f"{p}: {n}" for p, n in zip(short["period"], short["note"], strict=True))
+    notes += theme_notes(themes)
     return SectionResult(
         name=NAME,
         tables={"yoy_categories": change[PUBLISHED]},
         findings=tuple(findings),
+        notes=tuple(n for n in (scheme_line, *notes) if n),
         facts=facts,
     )
+
+
+def theme_notes(themes: ThemeCounts) -> tuple[str, ...]:
+    """The themes the data cannot compute (with the file to add) and the lines of the
+    partnership's ``themes.csv`` that match nothing, one sentence each.
+
+    Parameters
+    ----------
+    themes : ThemeCounts
+        From :func:`csp_analysis.analyses.themes.theme_counts`.
+
+    Returns
+    -------
+    tuple of str
+    """
+    by_reason: dict[str, list[str]] = {}
+    for theme, text in themes.gaps.items():
+        reason = text.split("cannot be computed from these data: ", 1)[-1]
+        by_reason.setdefault(reason, []).append(theme)
+    out = [
+        f"{'Themes' if len(names) > 1 else 'Theme'} not computed: {', '.join(names)} "
+        f"({reason.rstrip('.')})."
+        for reason, names in by_reason.items()
+    ]
+    out += [
+        f"{p['source']}, line {p['line']}, column {p['column']}: {p['message']}"
+        for p in themes.problems
+    ]
+    return tuple(out)
+
+
+def _home_office_groups(ds: Dataset, area: str) -> pd.DataFrame | None:
+    """The area's crimes by Home Office offence group when ``--categories home_office`` chose
+    that scheme and the area's Home Office offences are given; else ``None`` (the default)."""
+    if ds.scheme != "home_office" or ds.offences.empty:
+        return None
+    groups = group_counts(ds, area)
+    return groups if len(groups) else None
+
+
+#: The category schemes in words.
+SCHEME_WORDS = {
+    "police_uk": "police.uk crime types",
+    "home_office": "Home Office offence groups",
+    "own": "the partnership's own categories",
+}
+
+
+def categories_used(ds, area: str) -> str:
+    """One sentence: the category scheme and source of the area's crime categories.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data (read in the scheme chosen with ``--categories``, if any).
+    area : str
+        The partnership area.
+
+    Returns
+    -------
+    str
+        E.g. ``"Categories: the partnership's own categories, from the local tidy extract
+        (also given: police.uk crime types, from data.police.uk street-level records; choose
+        with --categories police_uk)."``; empty when the area has no crime counts.
+    """
+    source = ds.source_for(area, "crime")
+    if source is None:
+        return ""
+    scheme = ds.scheme_of(area, source)
+    text = f"Categories: {SCHEME_WORDS[scheme]}, from the {SOURCE_LABELS.get(source, source)}"
+    others = {k: v for k, v in ds.schemes_of(area).items() if k != scheme}
+    if others:
+        text += (
+            " (also given: "
+            + "; ".join(
+                f"{SCHEME_WORDS[k]}, from the {SOURCE_LABELS.get(v, v)}" for k, v in others.items()
+            )
+            + "; choose with --categories "
+            + " or ".join(others)
+            + ")"
+        )
+    return text + "."
 
 
 def _months_present(ctx: Context) -> tuple[str, ...]:
@@ -133,11 +235,19 @@ def column_names(df: pd.DataFrame, a: Report) -> tuple[str, str]:
     tuple of str
         The comparison period's header, then the assessed period's.
     """
-    crime = df[df["kind"] == "crime"] if len(df) else df
+    crime = df[df["kind"].isin(("total", "crime"))] if len(df) else df
     first = crime.iloc[0] if len(crime) else (df.iloc[0] if len(df) else None)
     if first is None or int(first["months_compared"]) in (0, a.period.n_months):
         return a.previous_year, a.year
     return str(first["previous_months"]), str(first["current_months"])
+
+
+#: How rows that are not part of All crime are marked in the category table.
+_SUFFIX = {
+    "asb": "not in all crime",
+    "flag": "flagged crimes: not added to all crime",
+    "theme": "theme: overlaps the categories",
+}
 
 
 def render(result: SectionResult, a: Report) -> list:
@@ -164,7 +274,7 @@ def render(result: SectionResult, a: Report) -> list:
     shown = pd.DataFrame(
         {
             "Category": [
-                f"{c} (not in all crime)" if k == "asb" else c
+                f"{c} ({_SUFFIX[k]})" if k in _SUFFIX else c
                 for c, k in zip(df["category"], df["kind"], strict=True)
             ],
             previous: [num(v) for v in df["previous"]],
@@ -190,6 +300,7 @@ def render(result: SectionResult, a: Report) -> list:
     notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
     if notes:
         blocks.append(md("_Note: " + "; ".join(notes) + "._"))
+    blocks += [md(f"_{n}_") for n in result.notes if n]  # the categories used, totals
     if df["provisional"].any():
         months = int(df["months_compared"].max())
         least = min(a.min_months, a.period.n_months)

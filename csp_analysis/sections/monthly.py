@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from csp_analysis.analyses.monthly import monthly_counts, monthly_wide
+from csp_analysis.analyses.themes import theme_counts
 from csp_analysis.categories import ALL_CRIME, ASB
-from csp_analysis.periods import month_label
+from csp_analysis.periods import month_label, period_kind
 from csp_analysis.plots import plot_monthly_trend
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import (
@@ -29,12 +32,19 @@ def build(ctx: Context) -> SectionResult:
     Returns
     -------
     SectionResult
-        Table ``monthly_counts`` (one row per month and category; months no source covers
-        are absent, not zero) and fact ``order`` (categories in report order). Without monthly
+        Table ``monthly_counts`` (one row per month and category, then each theme computed
+        from monthly counts; months no source covers are absent, not zero) and fact
+        ``order`` (categories in report order, then the themes). Without monthly
         counts (quarterly or yearly sources only) the table is empty and the gap says why.
     """
     monthly = monthly_counts(ctx.dataset, ctx.area)
-    order = [ALL_CRIME, *ctx.dataset.cmap.order]
+    themes = theme_counts(ctx.dataset, ctx.area).counts
+    themes = themes[themes["period"].map(period_kind) == "month"]
+    if len(themes) and len(monthly):  # themes where the source is monthly, after the rest
+        rows = themes.rename(columns={"period": "month"})[["month", "category", "count"]]
+        monthly = pd.concat([monthly, rows], ignore_index=True)
+        monthly = monthly.astype({"month": "string", "category": "string", "count": "int64"})
+    order = [ALL_CRIME, *ctx.dataset.cmap.order, *dict.fromkeys(themes["category"])]
     if not len(monthly):  # the (empty) table is still published: no month is covered
         return SectionResult(
             name=NAME,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from csp_analysis import defaults
 from csp_analysis.analyses.offences import MIN_COVERAGE, category_mix_weights
+from csp_analysis.analyses.themes import load_themes
 from csp_analysis.config import RiskConfig, load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
@@ -39,11 +40,13 @@ def build(ctx: Context) -> SectionResult:
         ``priority_sensitivity`` (each category's ranks over random draws of the weights); a
         gap when the scores cannot be computed.
     """
-    change = _volumes_and_trends(ctx.earlier("change"))
+    change = _volumes_and_trends(ctx.earlier("change")).copy()
+    # hand scores of a theme the data cannot compute are not a mistake in the file
+    change.attrs["also_known"] = tuple(ctx.earlier("change").facts.get("themes_not_computed", ()))
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
-    harm, costs, basis = harm_and_cost(ctx, change, config)
+    harm, costs, basis = harm_and_cost(ctx, change, config, themes=load_themes(ctx.dataset)[0])
     try:
         risk = rm.score_risk(
             change,

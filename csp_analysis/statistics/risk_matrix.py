@@ -188,7 +188,11 @@ class RiskConfig:
     min_factors : int
         Fewest scored factors a category needs for a total.
     include_kinds : tuple of str
-        Kinds of change-table rows that are candidates.
+        Kinds of change-table rows that are candidates (``crime``, ``asb``, ``flag``,
+        ``theme``).
+    candidates : tuple of str
+        The analyst's candidate list (compared ignoring case and spacing); empty: every row
+        of ``include_kinds``.
     concern_map : dict
         Case-folded survey concern → report category (None: not a category).
     manual_scores : dict
@@ -212,7 +216,8 @@ class RiskConfig:
     impact: tuple[str, ...] = ()
     likelihood: tuple[str, ...] = ()
     min_factors: int = 1
-    include_kinds: tuple[str, ...] = ("crime", "asb")
+    include_kinds: tuple[str, ...] = ("crime", "asb", "flag", "theme")
+    candidates: tuple[str, ...] = ()
     concern_map: dict[str, str | None] = field(default_factory=dict)
     manual_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     exclude_categories: tuple[str, ...] = ()
@@ -581,6 +586,10 @@ def _candidates(change_table: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     t = change_table[~change_table["category"].isin(config.exclude_categories)]
     if "kind" in t.columns:
         t = t[t["kind"].isin(config.include_kinds)]
+    if config.candidates:
+        named = {" ".join(c.split()).casefold() for c in config.candidates}
+        keys = t["category"].astype("string").str.split().str.join(" ").str.casefold()
+        t = t[keys.isin(named).fillna(False).to_numpy(dtype=bool)]
     return t.reset_index(drop=True)
 
 
@@ -637,7 +646,9 @@ def _concern_by_category(concern: pd.DataFrame, config: RiskConfig) -> tuple[dic
     return best, unmapped
 
 
-def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) -> dict:
+def _manual(
+    config: RiskConfig, manual: pd.DataFrame | None, cats: list[str], known: set | None = None
+) -> dict:
     scores = {f: dict(v) for f, v in config.manual_scores.items()}
     if manual is not None:
         m = validate_manual_scores(manual)
@@ -649,6 +660,8 @@ def _manual(config: RiskConfig, manual: pd.DataFrame | None, cats: list[str]) ->
                     row=pos + 1,
                     column="factor",
                 )
+            if cat not in cats and cat in (known or set()):
+                continue
             if cat not in cats:
                 raise TableError(
                     f"category '{cat}' is not one of the categories scored",
@@ -772,7 +785,11 @@ def score_risk(
         )
         costs_w = dict(zip(c["category"], c["weight"], strict=True))
     concern_cat, unmapped = ({}, []) if concern is None else _concern_by_category(concern, config)
-    manual_scores = _manual(config, manual, cats)
+    # a hand score for a row of the change table that is not a candidate (left out by the
+    # kinds or the analyst's list), or for a theme the data cannot compute, is not used; any
+    # other name is a mistake in the file
+    known = set(change_table["category"]) | set(change_table.attrs.get("also_known", ()))
+    manual_scores = _manual(config, manual, cats, known)
     factors = list(config.factors)
     score_cols = []
     banded: list[str] = []

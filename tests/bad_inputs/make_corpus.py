@@ -817,16 +817,19 @@ def cases() -> dict[str, tuple[dict[str, bytes], Case]]:
                 "Ashvale,2018/19,Cyber fraud,9",
                 "Ashvale,2018/19, burglary ,5",
                 "Ashvale,2018/19,ASB,300",
+                "Ashvale,2018/19,,4",
             )
         },
         {
-            "description": "an unknown category is rejected; ' burglary ' and the alias ASB are "
-            "mapped",
+            "description": "an unknown category is the partnership's own (issue 13: kept as "
+            "written, never rejected); ' burglary ' is Burglary and the alias ASB is mapped; a "
+            "blank category is rejected",
             "exit": 0,
-            "files": {"counts.csv": accounting("tidy_counts", 3, 2, 1)},
-            "problems": [problem("counts.csv", 2, "category", ["category"], 1, "2")],
+            "files": {"counts.csv": accounting("tidy_counts", 4, 3, 1)},
+            "problems": [problem("counts.csv", 5, "category", ["blank"], 1, "5")],
             "counts": [
                 ["Ashvale", "2018/19", "Burglary", 5, "tidy"],
+                ["Ashvale", "2018/19", "Cyber fraud", 9, "tidy"],
                 ["Ashvale", "2018/19", ASB, 300, "tidy"],
             ],
         },

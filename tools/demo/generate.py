@@ -32,6 +32,7 @@ import numpy as np
 
 from csp_analysis.defaults import DEMO_AREA as _DEMO_AREA
 from csp_analysis.paths import demo_dir
+from tools.demo.flags import write_demo_flags
 from tools.demo.partners import write_demo_partners
 from tools.demo.priorities import write_demo_priorities
 
@@ -232,6 +233,7 @@ _SEED = 20_260_375
 _STREAM_GEOGRAPHY = 1
 _STREAM_POLICE_UK = 2
 _STREAM_NEIGHBOURS = 3
+_STREAM_FLAGS = 4
 
 _ID_SALT = "wessmoor-synthetic-demo"
 
@@ -964,6 +966,10 @@ The tests check that the committed copy equals a fresh generation.
   source, partner, unit, note`): deliberate fires by month, British Transport Police crimes by
   quarter, first-time entrants to the youth justice system, violence-related hospital
   admissions and proven re-offences by financial year. Fictional partners, fictional counts.
+- `flags.csv`: tidy counts (`area, force, period, category, count, note`) of crimes in
+  {DEMO_AREA} flagged `Domestic abuse flagged` and `Hate crime flagged`, by month (about 16% and
+  1.5% of each month's synthetic crimes); `categories.csv` declares both of kind `flag`: they
+  overlap the crime categories and are never added into All crime.
 
 ## Built-in stories (what an analyst should find in {DEMO_AREA})
 
@@ -1023,6 +1029,15 @@ def generate_demo(out_dir: str | Path) -> list[Path]:
         _write_csv(out / "neighbours_monthly_counts.csv", NEIGHBOURS_HEADER, neighbour_rows)
     )
     written.append(_write_csv(out / "population.csv", POPULATION_HEADER, _population_rows()))
+    # Domestic abuse and hate crime flags (a tidy file) and the categories.csv declaring them.
+    written += write_demo_flags(
+        out,
+        monthly,
+        DEMO_AREA,
+        DEMO_FORCE,
+        SYNTHETIC_NOTE,
+        np.random.default_rng([_SEED, _STREAM_FLAGS]),
+    )
     # The demo partnership's resident survey, last year's plan and hand-entered risk scores.
     written += write_demo_priorities(out)
     # Synthetic partner counts (fire, youth justice, probation, health, transport police).

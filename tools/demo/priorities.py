@@ -141,6 +141,10 @@ SCORES = {
     "Robbery": (4, 3),
     "Possession of weapons": (4, 3),
     "Anti-social behaviour": (3, 5),
+    # the demo's flags and a theme (issue 13: ranked beside the categories)
+    "Domestic abuse flagged": (5, 3),
+    "Hate crime flagged": (4, 3),
+    "Acquisitive crime": (2, 3),
 }
 
 
