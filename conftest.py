@@ -96,6 +96,7 @@ TIERS: dict[str, str] = {
     "tests/test_adversarial_round3.py": "integration",  # real files, assess(), the CLI
     "tests/test_change.py": "unit",
     "tests/test_offences.py": "unit",
+    "tests/test_home_office_scheme.py": "integration",
     "tests/test_own_categories.py": "unit",
     "tests/test_themes.py": "unit",
     "tests/test_comparators.py": "unit",

@@ -195,6 +195,8 @@ def categories_used(ds, area: str) -> str:
     if source is None:
         return ""
     scheme = ds.scheme_of(area, source)
+    if _home_office_groups(ds, area) is not None:  # --categories home_office, offences given
+        scheme, source = "home_office", "home_office"
     text = f"Categories: {SCHEME_WORDS[scheme]}, from the {SOURCE_LABELS.get(source, source)}"
     others = {k: v for k, v in ds.schemes_of(area).items() if k != scheme}
     if others:

@@ -1,0 +1,61 @@
+"""``--categories home_office`` on a real Home Office table: offence groups in the change table.
+
+The reference sums are taken from the published file with the csv module, independently of
+the library's readers (Calderdale CSP, Home Office police recorded crime by offence code,
+2015/16 to 2021/22, wide layout; see ../shared/data/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from csp_analysis import assess, load
+
+FILE = "calderdale_csp_by_offence_code_2015-16_to_2021-22_wide.csv"
+
+
+@pytest.fixture(scope="module")
+def calderdale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    src = Path(__file__).resolve().parents[2] / "shared" / "data" / "home_office_prc" / FILE
+    if not src.is_file():
+        pytest.skip(f"real Home Office table absent: ../shared/data/home_office_prc/{FILE}")
+    folder = tmp_path_factory.mktemp("calderdale")
+    shutil.copy(src, folder)
+    return folder
+
+
+def _independent_sexual_offences(path: Path, year: str) -> int:
+    """Sexual offences (rape and other sexual offences) of one year, summed with csv."""
+    total = 0
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            low = {k.strip().lower(): v for k, v in row.items() if k}
+            group = next((v for k, v in low.items() if k.replace(" ", "") == "offencegroup"), "")
+            if group.strip().lower() == "sexual offences":
+                total += int(str(low[year]).replace(",", "").strip() or 0)
+    return total
+
+
+def test_home_office_scheme_puts_sexual_offences_on_its_own_row(calderdale: Path) -> None:
+    ds = load(calderdale)
+    area = ds.areas[0]
+    default = assess(ds, area, "2021/22")
+    chosen = assess(ds.with_scheme("home_office"), area, "2021/22")
+    t = chosen.table("yoy_categories").set_index("category")
+    d = default.table("yoy_categories").set_index("category")
+    assert "Sexual offences" in t.index and "Sexual offences" not in d.index
+    assert set(t.loc[t["kind"] == "crime", "scheme"]) == {"home_office"}
+    # All crime unchanged by the scheme, and the groups add up to it
+    assert t.loc["All crime", "current"] == d.loc["All crime", "current"]
+    assert t.loc[t["kind"] == "crime", "current"].sum() == t.loc["All crime", "current"]
+    want = _independent_sexual_offences(calderdale / FILE, "2021/22")
+    assert want > 0 and t.loc["Sexual offences", "current"] == want
+    assert (
+        chosen.section("change")
+        .facts["categories"]
+        .startswith("Categories: Home Office offence groups")
+    )
