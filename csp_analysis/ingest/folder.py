@@ -20,6 +20,7 @@ from pathlib import Path
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
+from csp_analysis.ingest.batch import CHUNK_BYTES, read_police_uk_many
 from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
 from csp_analysis.ingest.read import parse_bytes
@@ -353,10 +354,81 @@ def read_folder(
 def _read_files(
     files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
 ) -> list[FileResult]:
-    """Read the listed files, by threads or worker processes (see :func:`read_folder`)."""
+    """Read the listed files, by threads or worker processes (see :func:`read_folder`).
+
+    Clean police.uk street files not in the cache are first read together in one vectorised
+    pass (:mod:`csp_analysis.ingest.batch`); every other file is read on its own.
+    """
+    done = _read_clean_police_files(files, root, cmap, cache)
+    if done:
+        rest = [p for p in files if p not in done]
+        parts = dict(zip(rest, _read_each(rest, root, cmap, cache), strict=True))
+        parts.update(done)
+        return [r for p in files for r in parts[p]]
+    return [r for part in _read_each(files, root, cmap, cache) for r in part]
+
+
+def _read_clean_police_files(
+    files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
+) -> dict[Path, list[FileResult]]:
+    """The results of the clean police.uk files among ``files`` (not in the cache), read in
+    one vectorised pass and stored in the cache; the other files are left out."""
+    todo = [
+        p
+        for p in files
+        if suffix_of(p) == ".csv" and (cache is None or not cache.holds(p)) and _size(p) > 0
+    ]
+    done: dict[Path, list[FileResult]] = {}
+    group: list[tuple[Path, bytes]] = []
+    size = 0
+
+    def flush() -> None:
+        items = [(p.relative_to(root).as_posix(), raw) for p, raw in group]
+        for (p, raw), (source, _), clean in zip(
+            group, items, read_police_uk_many(items, cmap), strict=True
+        ):
+            if clean is None:
+                continue
+            if cache is None:
+                done[p] = [clean.with_records()]
+                continue
+            cache.store(cache.digest(raw), source, [clean.result], [clean.records])
+            if clean.result.records_file is None:  # the cache failed: keep them in memory
+                clean.with_records()
+            done[p] = [clean.result]
+
+    for p in todo:
+        try:
+            raw = p.read_bytes()
+        except OSError:
+            continue  # the exact path names it
+        group.append((p, raw))
+        size += len(raw)
+        if size >= CHUNK_BYTES:
+            flush()
+            group, size = [], 0
+    if group:
+        flush()
+    return done
+
+
+def _size(path: Path) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    return size if size <= MAX_FILE_BYTES else 0
+
+
+def _read_each(
+    files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
+) -> list[list[FileResult]]:
+    """Each file's results, read one by one by threads or worker processes."""
+    if not files:
+        return []
     workers = min(len(files), os.cpu_count() or 1)
     if workers <= 1:
-        return [r for p in files for r in read_file(p, root, cmap, cache)]
+        return [read_file(p, root, cmap, cache) for p in files]
     todo = files if cache is None else [p for p in files if not cache.holds(p)]
     if sum(p.stat().st_size for p in todo) >= PROCESS_BYTES:
         # Much to parse: worker processes (parsing holds the interpreter lock in places).
@@ -379,8 +451,7 @@ def _read_files(
     else:
         parsed = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda p: parsed.get(p) or read_file(p, root, cmap, cache), files))
-    return [r for part in parts for r in part]
+        return list(pool.map(lambda p: parsed.get(p) or read_file(p, root, cmap, cache), files))
 
 
 def _read_in_worker(
