@@ -66,7 +66,7 @@ RECORDS = {
     "last_outcome": "Last outcome category",
 }
 #: Bytes of files parsed in one pyarrow read (bounds the memory of a national year).
-CHUNK_BYTES = 192 << 20
+CHUNK_BYTES = 128 << 20
 #: A value with white space at either end (Python's ``str.isspace`` characters): the exact
 #: reader strips it, so such a file is left to it.
 _PADDED = r"^[\t-\r\x1c-\x20\x85\p{Z}]|[\t-\r\x1c-\x20\x85\p{Z}]$"
@@ -132,6 +132,78 @@ def body_of(raw: bytes) -> bytes | memoryview | None:
     return body if raw.endswith(b"\n") else bytes(body) + b"\n"
 
 
+@dataclass
+class Parsed:
+    """A group of files parsed together (the part of the pass that runs outside Python).
+
+    Attributes
+    ----------
+    count : int
+        The number of files given (clean or not).
+    group : list of (int, str, bytes)
+        Position, name and rows (after the header) of each police.uk file of the group.
+    rows : numpy.ndarray
+        The number of lines of each.
+    table : pyarrow.Table or None
+        Their rows parsed together; ``None`` when some file is not one row a line.
+    """
+
+    count: int
+    group: list[tuple[int, str, bytes | memoryview]]
+    rows: np.ndarray
+    table: pa.Table | None
+
+
+def parse_many(items: Sequence[tuple[str, bytes]]) -> Parsed:
+    """Parse the rows of the police.uk files among ``items`` together (no check yet).
+
+    Parameters
+    ----------
+    items : sequence of (str, bytes)
+        Each file's name relative to the data folder and its content.
+
+    Returns
+    -------
+    Parsed
+        To be checked by :func:`check_many`.
+    """
+    group = []
+    for i, (source, raw) in enumerate(items):
+        body = body_of(raw)
+        if body is not None:
+            group.append((i, source, body))
+    rows = np.array([_lines(b) for _, _, b in group], dtype=np.int64)
+    table = _parse([b for _, _, b in group], int(rows.sum())) if group else None
+    return Parsed(len(items), group, rows, table)
+
+
+def check_many(parsed: Parsed, cmap: CategoryMap) -> list[Clean | None]:
+    """Check parsed files; the clean ones' results (see :func:`read_police_uk_many`).
+
+    Parameters
+    ----------
+    parsed : Parsed
+        What :func:`parse_many` gave.
+    cmap : CategoryMap
+        Maps police.uk crime types to report categories.
+
+    Returns
+    -------
+    list of Clean or None
+        One per item given to :func:`parse_many`, in order.
+    """
+    out: list[Clean | None] = [None] * parsed.count
+    if not parsed.group:
+        return out
+    if parsed.table is None:
+        _read_group(parsed.group, cmap, out)
+        return out
+    sources = [s for _, s, _ in parsed.group]
+    for j, clean in _check(parsed.table, parsed.rows, sources, cmap).items():
+        out[parsed.group[j][0]] = clean
+    return out
+
+
 def read_police_uk_many(
     items: Sequence[tuple[str, bytes]], cmap: CategoryMap
 ) -> list[Clean | None]:
@@ -150,21 +222,7 @@ def read_police_uk_many(
         One per item, in order: the file's result when it is clean (see the module's
         docstring), else ``None`` (the exact reader must read it).
     """
-    out: list[Clean | None] = [None] * len(items)
-    group: list[tuple[int, str, bytes | memoryview]] = []
-    size = 0
-    for i, (source, raw) in enumerate(items):
-        body = body_of(raw)
-        if body is None:
-            continue
-        group.append((i, source, body))
-        size += body.nbytes if isinstance(body, memoryview) else len(body)
-        if size >= CHUNK_BYTES:
-            _read_group(group, cmap, out)
-            group, size = [], 0
-    if group:
-        _read_group(group, cmap, out)
-    return out
+    return check_many(parse_many(items), cmap)
 
 
 def _lines(body: bytes | memoryview) -> int:
@@ -177,8 +235,7 @@ def _lines(body: bytes | memoryview) -> int:
 def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
     """The rows of several bodies, parsed together; ``None`` when any is not one row a line."""
     types = {
-        h: pa.float64() if h in _NUMERIC else pa.dictionary(pa.int32(), pa.string())
-        for h in HEADER
+        h: pa.float64() if h in _NUMERIC else pa.dictionary(pa.int32(), pa.string()) for h in HEADER
     }
     joined = b"".join(bodies)
     try:
@@ -195,11 +252,15 @@ def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if table.num_rows != rows:
-        return None  # a blank line, or a line break inside a value: line numbers need the exact path
+        return (
+            None  # a blank line, or a line break inside a value: line numbers need the exact path
+        )
     return table
 
 
-def _read_group(group: list[tuple[int, str, bytes | memoryview]], cmap: CategoryMap, out: list) -> None:
+def _read_group(
+    group: list[tuple[int, str, bytes | memoryview]], cmap: CategoryMap, out: list
+) -> None:
     """Parse a group of bodies together; a group that cannot be parsed is split in two."""
     rows = np.array([_lines(b) for _, _, b in group], dtype=np.int64)
     table = _parse([b for _, _, b in group], int(rows.sum()))
@@ -285,9 +346,8 @@ def _check(
     _flag(crime_type.rows(category_of.isna().to_numpy()), file_of, unclean)
 
     lsoa = col["LSOA name"]
-    names = _strings(lsoa.values)
-    area_of = names.str.extract(LSOA_NAME)["area"]
-    blank = (names == "").to_numpy()
+    area_of = _areas(lsoa.values)
+    blank = pc.equal(lsoa.values, "").to_numpy(zero_copy_only=False)
     _flag(lsoa.rows(area_of.isna().to_numpy() & ~blank), file_of, unclean)
     no_location = lsoa.rows(blank)
 
@@ -319,6 +379,22 @@ def _check(
     return _results(
         table, col, rows, starts, file_of, unclean, no_location, area_of, category_of, sources
     )
+
+
+def _areas(names: pa.Array) -> pd.Series:
+    """The area of each LSOA name (``LSOA_NAME``), missing where the name is not of its form.
+
+    ASCII names are matched by pyarrow's regular expressions, which agree with Python's on
+    ASCII text; the others (``\\s`` and ``\\d`` differ beyond it) by Python's, as the exact
+    reader does.
+    """
+    found = pc.struct_field(pc.extract_regex(names, LSOA_NAME), [0])
+    area = pd.Series(found.to_pylist(), dtype="string")
+    ascii_ = pc.string_is_ascii(names).to_numpy(zero_copy_only=False)
+    if not ascii_.all():
+        other = _strings(names)[~ascii_].str.extract(LSOA_NAME)["area"]
+        area[~ascii_] = other.to_numpy()
+    return area
 
 
 def _strings(values: pa.Array) -> pd.Series:
@@ -393,7 +469,9 @@ def _results(
         if k:
             every = (np.flatnonzero(no_location[s : s + n]) + 2).tolist()
             where = ", ".join(str(x) for x in every[:5]) + (" …" if k > 5 else "")
-            res.problems.append(Problem(sources[j], every[0], lsoa_column, NO_LOCATION, k, where, every))
+            res.problems.append(
+                Problem(sources[j], every[0], lsoa_column, NO_LOCATION, k, where, every)
+            )
             res.rows_rejected = k
         res.rows_used = n - k
         a, b = int(bounds[j]), int(bounds[j + 1])

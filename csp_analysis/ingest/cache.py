@@ -280,6 +280,41 @@ class FileCache:
         self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
         return digest
 
+    def remember(self, path: Path, st: os.stat_result, raw: bytes) -> str:
+        """The hash of a file's content read by the caller, kept for this run.
+
+        Parameters
+        ----------
+        path : Path
+            An input file.
+        st : os.stat_result
+            Its status, taken before it was read.
+        raw : bytes
+            Its content.
+
+        Returns
+        -------
+        str
+            The content hash (as :meth:`known_digest` gives it).
+        """
+        digest = self.digest(raw)
+        self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
+        return digest
+
+    def has(self, digest: str) -> bool:
+        """Whether the cache holds results for a content hash.
+
+        Parameters
+        ----------
+        digest : str
+            A content hash.
+
+        Returns
+        -------
+        bool
+        """
+        return (self.entries / digest / "results.json").is_file()
+
     def holds(self, path: Path) -> bool:
         """Whether the cache holds results for ``path``'s present content.
 
@@ -441,9 +476,7 @@ class FileCache:
                     res.records_file = folder / f"{i}.records.parquet"
                 else:
                     setattr(res, frame, _from_json(m["small"][frame]))
-            tables = {
-                k: pd.read_parquet(folder / f"{i}.table.{k}.parquet") for k in m["tables"]
-            }
+            tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet") for k in m["tables"]}
             tables.update({k: _from_json(v) for k, v in m["small_tables"].items()})
             res.tables = {k: tables[k] for k in sorted(tables)}
             out.append(res)

@@ -20,7 +20,7 @@ from pathlib import Path
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
-from csp_analysis.ingest.batch import CHUNK_BYTES, read_police_uk_many
+from csp_analysis.ingest.batch import CHUNK_BYTES, Clean, Parsed, check_many, parse_many
 from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
 from csp_analysis.ingest.read import parse_bytes
@@ -372,52 +372,76 @@ def _read_clean_police_files(
     files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
 ) -> dict[Path, list[FileResult]]:
     """The results of the clean police.uk files among ``files`` (not in the cache), read in
-    one vectorised pass and stored in the cache; the other files are left out."""
-    todo = [
-        p
-        for p in files
-        if suffix_of(p) == ".csv" and (cache is None or not cache.holds(p)) and _size(p) > 0
-    ]
-    done: dict[Path, list[FileResult]] = {}
-    group: list[tuple[Path, bytes]] = []
+    one vectorised pass and stored in the cache; the other files are left out.
+
+    Files are read in groups of :data:`~csp_analysis.ingest.batch.CHUNK_BYTES`: one thread
+    reads and parses the next group (pyarrow, outside the interpreter lock) while the
+    current one is checked, and entries are written by other threads.
+    """
+    groups: list[list[Path]] = [[]]
     size = 0
-
-    def flush() -> None:
-        items = [(p.relative_to(root).as_posix(), raw) for p, raw in group]
-        for (p, raw), (source, _), clean in zip(
-            group, items, read_police_uk_many(items, cmap), strict=True
-        ):
-            if clean is None:
-                continue
-            if cache is None:
-                done[p] = [clean.with_records()]
-                continue
-            cache.store(cache.digest(raw), source, [clean.result], [clean.records])
-            if clean.result.records_file is None:  # the cache failed: keep them in memory
-                clean.with_records()
-            done[p] = [clean.result]
-
-    for p in todo:
+    for p in files:
+        if suffix_of(p) != ".csv":
+            continue
         try:
-            raw = p.read_bytes()
+            n = p.stat().st_size
         except OSError:
             continue  # the exact path names it
-        group.append((p, raw))
-        size += len(raw)
+        if not 0 < n <= MAX_FILE_BYTES:
+            continue  # empty or too large: the exact path says so
         if size >= CHUNK_BYTES:
-            flush()
-            group, size = [], 0
-    if group:
-        flush()
+            groups.append([])
+            size = 0
+        groups[-1].append(p)
+        size += n
+    done: dict[Path, list[FileResult]] = {}
+    if not groups[0]:
+        return done
+
+    def load(group: list[Path]) -> tuple[list[tuple[Path, str, str | None]], Parsed]:
+        kept, items = [], []
+        for p in group:
+            try:
+                st = p.stat()
+                raw = p.read_bytes()
+            except OSError:
+                continue
+            digest = cache.remember(p, st, raw) if cache is not None else None
+            if cache is not None and cache.has(digest):
+                continue  # read from the cache by the exact path
+            source = p.relative_to(root).as_posix()
+            kept.append((p, source, digest))
+            items.append((source, raw))
+        return kept, parse_many(items)
+
+    def store(clean: Clean, digest: str, source: str) -> None:
+        assert cache is not None
+        cache.store(digest, source, [clean.result], [clean.records])
+        if clean.result.records_file is None:  # the cache failed: keep them in memory
+            clean.with_records()
+
+    pending = []
+    with (
+        ThreadPoolExecutor(max_workers=1) as reader,
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as writers,
+    ):
+        ahead = reader.submit(load, groups[0])
+        for k in range(len(groups)):
+            kept, parsed = ahead.result()
+            if k + 1 < len(groups):
+                ahead = reader.submit(load, groups[k + 1])
+            for (p, source, digest), clean in zip(kept, check_many(parsed, cmap), strict=True):
+                if clean is None:
+                    continue
+                done[p] = [clean.result]
+                if digest is None:
+                    clean.with_records()
+                else:
+                    pending.append(writers.submit(store, clean, digest, source))
+            del parsed
+    for f in pending:
+        f.result()
     return done
-
-
-def _size(path: Path) -> int:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return 0
-    return size if size <= MAX_FILE_BYTES else 0
 
 
 def _read_each(
