@@ -50,6 +50,8 @@ HEADER = (
 )
 _HEADER_BYTES = ",".join(HEADER).encode()
 _NUMERIC = ("Longitude", "Latitude")
+#: Nearly every Crime ID is distinct: read as plain text, encoded file by file.
+_ID = "Crime ID"
 #: The record columns and the header column each is read from.
 RECORDS = {
     "month": "Month",
@@ -235,7 +237,12 @@ def _lines(body: bytes | memoryview) -> int:
 def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
     """The rows of several bodies, parsed together; ``None`` when any is not one row a line."""
     types = {
-        h: pa.float64() if h in _NUMERIC else pa.dictionary(pa.int32(), pa.string()) for h in HEADER
+        h: pa.float64()
+        if h in _NUMERIC
+        else pa.string()
+        if h == _ID
+        else pa.dictionary(pa.int32(), pa.string())
+        for h in HEADER
     }
     joined = b"".join(bodies)
     try:
@@ -323,14 +330,17 @@ def _check(
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]])
     file_of = np.repeat(np.arange(nfiles), rows)
     unclean = np.zeros(nfiles, dtype=bool)
-    col = {h: _Column(table.column(h)) for h in HEADER if h not in _NUMERIC}
-
-    for h, c in col.items():  # cells stripped of white space, as the exact reader does
-        if h == "Crime ID":  # millions of values: a padded one is left to the exact reader
-            padded = pc.match_substring_regex(c.values, _PADDED).to_numpy(zero_copy_only=False)
-            _flag(c.rows(padded), file_of, unclean)
-        else:
-            c.strip()
+    col = {h: _Column(table.column(h)) for h in HEADER if h not in (*_NUMERIC, _ID)}
+    for c in col.values():  # cells stripped of white space, as the exact reader does
+        c.strip()
+    # A Crime ID with white space around it is left to the exact reader (only IDs that are
+    # not plain letters and digits are searched).
+    ids = table.column(_ID).combine_chunks()
+    maybe = _ends_maybe_space(ids)
+    if maybe.any():
+        padded = pc.match_substring_regex(ids.filter(pa.array(maybe)), _PADDED)
+        maybe[maybe] = padded.to_numpy(zero_copy_only=False)
+        _flag(maybe, file_of, unclean)
 
     month = col["Month"]
     mv = month.values
@@ -355,15 +365,7 @@ def _check(
     if marked_synthetic(pd.concat([_strings(context.values), pd.Series([""], dtype="string")])):
         unclean[:] = True  # never: the exact reader counts the blank label too
 
-    # A Crime ID twice in a file: only IDs seen twice anywhere in the group are compared.
-    crime_id = col["Crime ID"]
-    candidate = ~no_location & crime_id.rows(pc.not_equal(crime_id.values, "").to_numpy(False))
-    seen = np.bincount(crime_id.codes[candidate], minlength=len(crime_id.values))
-    twice = candidate & (seen[crime_id.codes] > 1)
-    if twice.any():
-        key = file_of[twice].astype(np.int64) * len(crime_id.values) + crime_id.codes[twice]
-        uniq, n = np.unique(key, return_counts=True)
-        unclean[np.unique(uniq[n > 1] // len(crime_id.values))] = True
+    # A Crime ID twice in a file is found when each file's records are encoded (_results).
 
     # One force and one month per file (else coverage and mis-dated rows: exact path).
     for c in (force, month):
@@ -395,6 +397,25 @@ def _areas(names: pa.Array) -> pd.Series:
         other = _strings(names)[~ascii_].str.extract(LSOA_NAME)["area"]
         area[~ascii_] = other.to_numpy()
     return area
+
+
+def _ends_maybe_space(values: pa.StringArray) -> np.ndarray:
+    """Whether each value begins or ends with a byte that may be white space (ASCII white
+    space, or any byte of a non-ASCII character): read from Arrow's buffers, no copy."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    _, offsets, data = values.buffers()
+    off = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=values.offset * 4)
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    nonempty = off[1:] > off[:-1]
+    first = raw[np.where(nonempty, off[:-1], 0)]
+    last = raw[np.where(nonempty, off[1:] - 1, 0)]
+
+    def spacey(b: np.ndarray) -> np.ndarray:
+        return ((b >= 9) & (b <= 13)) | ((b >= 28) & (b <= 32)) | (b >= 0x80)
+
+    return nonempty & (spacey(first) | spacey(last))
 
 
 def _strings(values: pa.Array) -> pd.Series:
@@ -506,8 +527,22 @@ def _results(
         mine = records.slice(s, n)
         if k:
             mine = mine.filter(pa.array(used[s : s + n]))
-        out[j] = Clean(res, _compact(mine))
+        mine = _compact(mine)
+        if _repeats_an_id(mine.column("crime_id")):
+            continue  # the same crime twice: the exact reader names the lines
+        out[j] = Clean(res, mine)
     return out
+
+
+def _repeats_an_id(ids: pa.ChunkedArray | pa.DictionaryArray) -> bool:
+    """Whether a file's used rows hold a (non-blank) Crime ID twice (a compact dictionary)."""
+    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    distinct, rows = len(arr.dictionary), len(arr)
+    blank = pc.index(arr.dictionary, "").as_py()
+    if blank >= 0:
+        distinct -= 1
+        rows -= int(np.count_nonzero(arr.indices.to_numpy(zero_copy_only=False) == blank))
+    return distinct < rows
 
 
 def _records_table(
@@ -525,7 +560,7 @@ def _records_table(
             arrays[name] = _dictionary(area_row, list(area_values))
         elif name == "category":
             arrays[name] = _dictionary(cat_row, list(cat_values))
-        elif header in _NUMERIC:
+        elif header in _NUMERIC or header == _ID:
             arrays[name] = table.column(header).combine_chunks()
         else:
             c = col[header]
@@ -546,7 +581,9 @@ def _compact(records: pa.Table) -> pa.Table:
     columns = []
     for column in records.columns:
         arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        if pa.types.is_dictionary(arr.type):
+        if pa.types.is_string(arr.type):
+            arr = pc.dictionary_encode(arr).cast(pa.dictionary(pa.int32(), pa.string()))
+        elif pa.types.is_dictionary(arr.type):
             codes = arr.indices.to_numpy(zero_copy_only=False)
             valid = None if arr.null_count == 0 else arr.is_valid().to_numpy(zero_copy_only=False)
             present = codes if valid is None else codes[valid]

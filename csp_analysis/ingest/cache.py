@@ -521,7 +521,12 @@ class FileCache:
                 frames = [f for f in FRAMES if getattr(r, f) is not None]
                 if arrow[i] is not None:
                     frames.append("records")
-                    pq.write_table(arrow[i], tmp / f"{i}.records.parquet")
+                    pq.write_table(
+                        arrow[i],
+                        tmp / f"{i}.records.parquet",
+                        compression="none",  # text as dictionaries: compressing gains ~7%
+                        write_statistics=["area"],  # read by area (records_of)
+                    )
                 elif r.records is not None:
                     r.records.to_parquet(tmp / f"{i}.records.parquet", index=False)
                 small = {f: _to_json(getattr(r, f)) for f in frames if f != "records"}
@@ -605,6 +610,8 @@ def _to_json(frame: pd.DataFrame) -> dict:
         elif pd.api.types.is_float_dtype(column.dtype):
             values = column.to_numpy(dtype=float)
             data[str(c)] = [None if v != v else v for v in values.tolist()]
+        elif isinstance(column.dtype, pd.StringDtype):
+            data[str(c)] = pa.array(column, from_pandas=True).to_pylist()
         else:
             values = column.to_numpy(dtype=object, na_value=None).tolist()
             data[str(c)] = [v.item() if hasattr(v, "item") else v for v in values]
