@@ -70,3 +70,15 @@ def test_no_cache_gives_an_empty_table_and_a_bad_month_is_refused(tmp_path: Path
     assert empty.columns.tolist() == archive.COLUMNS and not len(empty)
     with pytest.raises(UsageError, match="YYYY-MM"):
         archive.archive_counts(since="2011")
+
+
+def test_by_year_sums_the_months_and_counts_them(cache: Path) -> None:
+    load(demo_dir())
+    monthly = archive.archive_counts("Burglary")
+    yearly = archive.archive_counts("Burglary", by="year")
+    assert int(yearly["count"].sum()) == int(monthly["count"].sum())
+    one = yearly.iloc[0]
+    months = monthly[
+        (monthly["force"] == one["force"]) & monthly["month"].str.startswith(one["year"])
+    ]
+    assert int(one["months"]) == months["month"].nunique()

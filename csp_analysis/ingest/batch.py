@@ -406,8 +406,10 @@ def _ends_maybe_space(values: pa.StringArray) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=bool)
     _, offsets, data = values.buffers()
+    if data is None or data.size == 0:
+        return np.zeros(n, dtype=bool)  # every value empty
     off = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=values.offset * 4)
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    raw = np.frombuffer(data, dtype=np.uint8)
     nonempty = off[1:] > off[:-1]
     first = raw[np.where(nonempty, off[:-1], 0)]
     last = raw[np.where(nonempty, off[1:] - 1, 0)]

@@ -74,6 +74,7 @@ def archive_counts(
     categories: Sequence[str] | str | None = None,
     since: str | None = None,
     *,
+    by: str = "month",
     cache: str | Path | None = None,
     cmap: CategoryMap | None = None,
 ) -> pd.DataFrame:
@@ -85,6 +86,9 @@ def archive_counts(
         Report categories to count (e.g. ``"Burglary"``); default every category.
     since : str, optional
         The first month counted, ``YYYY-MM`` (e.g. ``"2011-01"``); default every month.
+    by : {"month", "year"}, default "month"
+        Count by month (column ``month``) or by calendar year (column ``year``, ``YYYY``; a
+        year with months missing is summed as it is: see ``months``).
     cache : str or Path, optional
         The cache folder; default the one in use.
     cmap : CategoryMap, optional
@@ -93,8 +97,10 @@ def archive_counts(
     Returns
     -------
     pandas.DataFrame
-        ``area, force, month, category, count``, sorted by area, month and category; empty
-        (with these columns) when the cache holds no records.
+        ``area, force, month, category, count``, sorted by area, month and category (by year:
+        ``area, force, year, category, count, months``, ``months`` the number of months of
+        the year the force's records cover); empty (with these columns) when the cache holds
+        no records.
 
     Raises
     ------
@@ -113,6 +119,8 @@ def archive_counts(
         )
     import duckdb
 
+    if by not in ("month", "year"):
+        raise UsageError(f"by must be 'month' or 'year', not {by!r}")
     if since is not None and not pd.Series([since]).str.fullmatch(r"\d{4}-\d{2}").all():
         raise UsageError(f"since must be a month written YYYY-MM, not {since!r}")
     files = record_files(cache, cmap)
@@ -156,4 +164,10 @@ def archive_counts(
         out = con.execute(sql, params).df()
     finally:
         con.close()
-    return out.astype({c: "string" for c in COLUMNS if c != "count"} | {"count": "int64"})
+    out = out.astype({c: "string" for c in COLUMNS if c != "count"} | {"count": "int64"})
+    if by == "month":
+        return out
+    out["year"] = out["month"].str[:4]
+    months = out.groupby(["force", "year"])["month"].nunique().rename("months")
+    yearly = out.groupby(["area", "force", "year", "category"], as_index=False)["count"].sum()
+    return yearly.merge(months.reset_index(), on=["force", "year"]).astype({"months": "int64"})
