@@ -113,6 +113,11 @@ TIERS: dict[str, str] = {
     "tests/test_ingest_ons.py": "unit",
     "tests/test_ingest_local.py": "unit",
     "tests/test_ingest_police_uk.py": "unit",
+    "tests/test_ingest_batch.py": "unit",
+    "tests/test_ingest_batch.py::test_real_files_read_together_equal_the_exact_reader": (
+        "integration"
+    ),
+    "tests/test_archive.py": "integration",  # reads the demo through a cache, DuckDB
     "tests/test_ingest_population.py": "unit",
     "tests/test_ingest_tidy.py": "unit",
     "tests/test_interactive.py": "unit",

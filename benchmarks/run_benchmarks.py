@@ -17,14 +17,24 @@ Measurements (the targets come from the performance issue; see ``docs/performanc
     ``csp-assess validate --data DATA`` with ``CSP_ASSESS_CACHE_DIR`` a fresh empty folder
     (cold: at most 0.2x the baseline and 2x the pyarrow read; peak memory under 2 GB), then the
     same command again with the same cache folder (warm: at most 0.05x the baseline).
+``one_core``
+    The bare pyarrow read and a cold ``validate`` again, each held to one CPU (Linux CPU
+    affinity): the cold read at most 2x the pyarrow read and 0.2x the baseline on one core too.
+``archive``
+    ``csp_analysis.model.archive.archive_counts('Burglary', since='2011-01')`` (DuckDB) over the
+    cache the cold ``validate`` filled: burglary in every partnership, month by month.
 ``report``
     ``csp-assess run --data FORCE_DATA --area AREA --year YEAR --out TMP`` with a fresh cache
     folder, against ``benchmarks/floor_notebook.py`` (papermill running a notebook with only
-    the report's imports, then the HTML export): at most 2x.
+    the report's imports, then the HTML export): at most 1.5x.
 ``batch``
     ``csp-assess batch --data FORCE_DATA --force FORCE --year YEAR --out TMP --jobs 2`` against
     ``--jobs 1``, both with the same cache folder filled beforehand by an untimed
     ``csp-assess validate``: at least 1.7x faster.
+
+``batch_all`` (only with ``--only``: about an hour on two cores)
+    ``csp-assess batch --data DATA --all --jobs 2`` with a cache filled beforehand: a report
+    for every partnership of the national benchmark, its time and peak memory.
 
 ``FORCE_DATA`` is a folder of hard links to the files of one force (``--force``, default
 Essex Police, 14 partnership areas) taken from ``DATA``, so the report and batch measure
@@ -64,7 +74,10 @@ except ImportError:  # peak memory then comes from ru_maxrss only
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-GROUPS = ("baseline", "pyarrow", "validate", "report", "batch")
+GROUPS = ("baseline", "pyarrow", "validate", "one_core", "archive", "report", "batch", "batch_all")
+#: Groups run when ``--only`` is not given (``batch_all``, a report for every partnership of
+#: the national benchmark, takes about an hour on two cores).
+DEFAULT_GROUPS = ("baseline", "pyarrow", "validate", "one_core", "archive", "report", "batch")
 CACHE_ENV = "CSP_ASSESS_CACHE_DIR"
 MB = 1024 * 1024
 
@@ -74,9 +87,19 @@ TARGETS = {
     "validate_vs_pyarrow": ("cold validate / bare pyarrow read", "<=", 2.0),
     "warm_vs_baseline": ("warm validate / pandas baseline", "<=", 0.05),
     "validate_peak_mb": ("peak memory of cold validate (MB)", "<", 2048.0),
-    "report_vs_floor": ("report / papermill floor", "<=", 2.0),
+    "validate_vs_pyarrow_1cpu": ("on 1 CPU: cold validate / bare pyarrow read", "<=", 2.0),
+    "validate_vs_baseline_1cpu": ("on 1 CPU: cold validate / pandas baseline", "<=", 0.2),
+    "report_vs_floor": ("report / papermill floor", "<=", 1.5),
     "batch_speedup": ("batch --jobs 1 / --jobs 2", ">=", 1.7),
 }
+#: The archive query timed by the ``archive`` group (DuckDB over the cold run's cache).
+ARCHIVE_QUERY = (
+    "import time; t = time.perf_counter(); "
+    "from csp_analysis.model.archive import archive_counts; "
+    "out = archive_counts('Burglary', since='2011-01'); "
+    'print(f\'{len(out):,} rows, {int(out["count"].sum()):,} burglaries; '
+    "{time.perf_counter() - t:.2f} s')"
+)
 
 
 @dataclass
@@ -165,7 +188,12 @@ def _tree_rss(pid: int) -> int:
 
 
 def run_once(
-    cmd: list[str], env: dict[str, str], log: Path, timeout: float, memory_limit_mb: float | None
+    cmd: list[str],
+    env: dict[str, str],
+    log: Path,
+    timeout: float,
+    memory_limit_mb: float | None,
+    cpus: int | None = None,
 ) -> tuple[float, float, float, int, str]:
     """Run one command, measuring wall time, CPU time and peak memory of its process tree.
 
@@ -182,6 +210,8 @@ def run_once(
     memory_limit_mb : float, optional
         Kill the child's process group when its tree holds more than this (protects a shared
         machine); None for no limit.
+    cpus : int, optional
+        Run the child on this many CPUs only (the first ones it may use; Linux).
 
     Returns
     -------
@@ -195,8 +225,15 @@ def run_once(
     done = threading.Event()
     with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         started = time.perf_counter()
+        allowed = sorted(os.sched_getaffinity(0))[:cpus] if cpus else None
         proc = subprocess.Popen(
-            cmd, env=env, stdout=out, stderr=err, cwd=str(ROOT), start_new_session=True
+            cmd,
+            env=env,
+            stdout=out,
+            stderr=err,
+            cwd=str(ROOT),
+            start_new_session=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, allowed)) if allowed else None,
         )
 
         def sample() -> None:
@@ -274,7 +311,12 @@ class Bench:
         return folder
 
     def measure(
-        self, key: str, cmd: list[str], cache: Path | None = None, fresh_cache: bool = False
+        self,
+        key: str,
+        cmd: list[str],
+        cache: Path | None = None,
+        fresh_cache: bool = False,
+        cpus: int | None = None,
     ) -> Run:
         """Run ``cmd`` ``--repeat`` times and keep the fastest successful run.
 
@@ -288,6 +330,8 @@ class Bench:
             ``CSP_ASSESS_CACHE_DIR`` for every repeat.
         fresh_cache : bool
             Give every repeat its own new, empty cache folder instead.
+        cpus : int, optional
+            Run on this many CPUs only.
 
         Returns
         -------
@@ -296,7 +340,7 @@ class Bench:
         run = Run(key, cmd)
         for i in range(self.args.repeat):
             folder = self.fresh_cache() if fresh_cache else cache
-            one = self._single(key, cmd, folder, i)
+            one = self._single(key, cmd, folder, i, cpus)
             _merge(run, one)
             if one.error:
                 break
@@ -331,8 +375,34 @@ class Bench:
             )
             return
         self.measure("validate_warm", cmd, cache=self.last_cache)
+        self.cold_cache = self.last_cache
 
-    def _single(self, key: str, cmd: list[str], cache: Path | None, i: int) -> Run:
+    def one_core(self) -> None:
+        """The bare pyarrow read and cold ``validate`` again, each held to one CPU."""
+        self.measure(
+            "pyarrow_1cpu",
+            [sys.executable, str(HERE / "bare_pyarrow.py"), str(self.args.data)],
+            cpus=1,
+        )
+        cmd = [*self.cli, "validate", "--data", str(self.args.data)]
+        self.measure("validate_cold_1cpu", cmd, fresh_cache=True, cpus=1)
+
+    def archive(self) -> None:
+        """An archive-wide question (DuckDB) over the cache the cold ``validate`` filled."""
+        cache = getattr(self, "cold_cache", None)
+        if cache is None:
+            cache = self.fresh_cache()
+            self._single(
+                "archive_fill_cache",
+                [*self.cli, "validate", "--data", str(self.args.data)],
+                cache,
+                0,
+            )
+        self.measure("archive", [sys.executable, "-c", ARCHIVE_QUERY], cache=cache)
+
+    def _single(
+        self, key: str, cmd: list[str], cache: Path | None, i: int, cpus: int | None = None
+    ) -> Run:
         """One repeat of ``cmd`` as a :class:`Run` (used where repeats differ in set-up)."""
         env = dict(self.env)
         if cache is not None:
@@ -340,7 +410,7 @@ class Bench:
         log = self.work / "logs" / f"{key}-{i + 1}"
         print(f"  {key} ({i + 1}/{self.args.repeat}): {' '.join(cmd)}", file=sys.stderr)
         seconds, cpu, peak, code, killed = run_once(
-            cmd, env, log, self.args.timeout, self.args.memory_limit_mb
+            cmd, env, log, self.args.timeout, self.args.memory_limit_mb, cpus
         )
         run = Run(key, cmd, peak_mb=peak)
         if killed or code != 0:
@@ -441,6 +511,19 @@ class Bench:
                 n_reports = sum(name != "index.html" for name in pages)
                 index = " and an index" if "index.html" in pages else ""
                 run.notes.append(f"{n_reports} area reports{index} written")
+
+    def batch_all(self) -> None:
+        """``batch --all`` of every partnership in ``--data`` (the national benchmark), two jobs."""
+        cache = self.fresh_cache()
+        self._single(
+            "batch_all_prime", [*self.cli, "validate", "--data", str(self.args.data)], cache, 0
+        )
+        out = self.work / "batch-all"
+        cmd = [*self.cli, "batch", "--data", str(self.args.data), "--all", "--year", self.args.year]
+        run = self.measure("batch_all", [*cmd, "--out", str(out), "--jobs", "2"], cache=cache)
+        if run.seconds is not None:
+            n = sum(p.name != "index.html" for p in out.rglob("*.html"))
+            run.notes.append(f"{n} area reports written")
 
     @property
     def area(self) -> str:
@@ -585,6 +668,20 @@ def checks(runs: dict[str, Run]) -> list[Check]:
         out.append(target("validate_peak_mb", cold, peak, note))
     if warm is not None:
         out.append(target("warm_vs_baseline", warm, *_ratio(warm, base)))
+    if "pyarrow_1cpu" in runs:
+        c = plain("pyarrow_1cpu", "on 1 CPU: bare pyarrow read")
+        assert c is not None
+        out.append(c)
+    if "validate_cold_1cpu" in runs:
+        cold1 = runs["validate_cold_1cpu"]
+        out.append(
+            target("validate_vs_pyarrow_1cpu", cold1, *_ratio(cold1, runs.get("pyarrow_1cpu")))
+        )
+        out.append(target("validate_vs_baseline_1cpu", cold1, *_ratio(cold1, base)))
+    if "archive" in runs:
+        c = plain("archive", "archive question (DuckDB): burglary by partnership and month")
+        assert c is not None
+        out.append(c)
     if "floor" in runs:
         c = plain("floor", "papermill floor (imports-only notebook + HTML export)")
         assert c is not None
@@ -595,6 +692,10 @@ def checks(runs: dict[str, Run]) -> list[Check]:
         )
     if "batch_jobs1" in runs:
         c = plain("batch_jobs1", "batch of the force's areas, --jobs 1")
+        assert c is not None
+        out.append(c)
+    if "batch_all" in runs:
+        c = plain("batch_all", "batch --all of the national data, --jobs 2")
         assert c is not None
         out.append(c)
     if "batch_jobs2" in runs:
@@ -743,8 +844,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--only",
-        default=",".join(GROUPS),
-        help=f"comma list of groups to run (default: all of {', '.join(GROUPS)})",
+        default=",".join(DEFAULT_GROUPS),
+        help=f"comma list of groups to run (default: {', '.join(DEFAULT_GROUPS)}; "
+        f"batch_all too takes about an hour)",
     )
     p.add_argument("--repeat", type=int, default=1, help="runs per command; the fastest counts")
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds per command")

@@ -20,6 +20,7 @@ from pathlib import Path
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
+from csp_analysis.ingest.batch import CHUNK_BYTES, Clean, Parsed, check_many, parse_many
 from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
 from csp_analysis.ingest.read import parse_bytes
@@ -353,10 +354,105 @@ def read_folder(
 def _read_files(
     files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
 ) -> list[FileResult]:
-    """Read the listed files, by threads or worker processes (see :func:`read_folder`)."""
+    """Read the listed files, by threads or worker processes (see :func:`read_folder`).
+
+    Clean police.uk street files not in the cache are first read together in one vectorised
+    pass (:mod:`csp_analysis.ingest.batch`); every other file is read on its own.
+    """
+    done = _read_clean_police_files(files, root, cmap, cache)
+    if done:
+        rest = [p for p in files if p not in done]
+        parts = dict(zip(rest, _read_each(rest, root, cmap, cache), strict=True))
+        parts.update(done)
+        return [r for p in files for r in parts[p]]
+    return [r for part in _read_each(files, root, cmap, cache) for r in part]
+
+
+def _read_clean_police_files(
+    files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
+) -> dict[Path, list[FileResult]]:
+    """The results of the clean police.uk files among ``files`` (not in the cache), read in
+    one vectorised pass and stored in the cache; the other files are left out.
+
+    Files are read in groups of :data:`~csp_analysis.ingest.batch.CHUNK_BYTES`: one thread
+    reads and parses the next group (pyarrow, outside the interpreter lock) while the
+    current one is checked, and entries are written by other threads.
+    """
+    groups: list[list[Path]] = [[]]
+    size = 0
+    for p in files:
+        if suffix_of(p) != ".csv":
+            continue
+        try:
+            n = p.stat().st_size
+        except OSError:
+            continue  # the exact path names it
+        if not 0 < n <= MAX_FILE_BYTES:
+            continue  # empty or too large: the exact path says so
+        if size >= CHUNK_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(p)
+        size += n
+    done: dict[Path, list[FileResult]] = {}
+    if not groups[0]:
+        return done
+
+    def load(group: list[Path]) -> tuple[list[tuple[Path, str, str | None]], Parsed]:
+        kept, items = [], []
+        for p in group:
+            try:
+                st = p.stat()
+                raw = p.read_bytes()
+            except OSError:
+                continue
+            digest = cache.remember(p, st, raw) if cache is not None else None
+            if cache is not None and cache.has(digest):
+                continue  # read from the cache by the exact path
+            source = p.relative_to(root).as_posix()
+            kept.append((p, source, digest))
+            items.append((source, raw))
+        return kept, parse_many(items)
+
+    def store(clean: Clean, digest: str, source: str) -> None:
+        assert cache is not None
+        cache.store(digest, source, [clean.result], [clean.records])
+        if clean.result.records_file is None:  # the cache failed: keep them in memory
+            clean.with_records()
+
+    pending = []
+    with (
+        ThreadPoolExecutor(max_workers=1) as reader,
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as writers,
+    ):
+        ahead = reader.submit(load, groups[0])
+        for k in range(len(groups)):
+            kept, parsed = ahead.result()
+            if k + 1 < len(groups):
+                ahead = reader.submit(load, groups[k + 1])
+            for (p, source, digest), clean in zip(kept, check_many(parsed, cmap), strict=True):
+                if clean is None:
+                    continue
+                done[p] = [clean.result]
+                if digest is None:
+                    clean.with_records()
+                else:
+                    pending.append(writers.submit(store, clean, digest, source))
+            del parsed
+    for f in pending:
+        f.result()
+    return done
+
+
+def _read_each(
+    files: list[Path], root: Path, cmap: CategoryMap, cache: FileCache | None
+) -> list[list[FileResult]]:
+    """Each file's results, read one by one by threads or worker processes."""
+    if not files:
+        return []
     workers = min(len(files), os.cpu_count() or 1)
     if workers <= 1:
-        return [r for p in files for r in read_file(p, root, cmap, cache)]
+        return [read_file(p, root, cmap, cache) for p in files]
     todo = files if cache is None else [p for p in files if not cache.holds(p)]
     if sum(p.stat().st_size for p in todo) >= PROCESS_BYTES:
         # Much to parse: worker processes (parsing holds the interpreter lock in places).
@@ -379,8 +475,7 @@ def _read_files(
     else:
         parsed = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda p: parsed.get(p) or read_file(p, root, cmap, cache), files))
-    return [r for part in parts for r in part]
+        return list(pool.map(lambda p: parsed.get(p) or read_file(p, root, cmap, cache), files))
 
 
 def _read_in_worker(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from csp_analysis.ingest import FileResult
@@ -167,10 +169,16 @@ _FORCE_FRAMES = ("counts", "coverage", "lookup")
 
 def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, key) -> dict:
     """key -> the spelling shown: the one police.uk files use most, else the most common one;
-    among equals the one in Unicode NFC and mixed case, then the first read."""
+    among equals the one in Unicode NFC and mixed case, then the first read.
+
+    Every frame's names are gathered first and tallied at once (one pass per kind of file,
+    police.uk files first): the first read is the first in that order.
+    """
     ranked: dict[str, dict[str, list]] = {}
     order = 0
     for police in (True, False):
+        names: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for r in results:
             if (r.layout == "police_uk") != police:
                 continue
@@ -178,37 +186,47 @@ def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, 
                 frame = getattr(r, name)
                 if frame is None or column not in frame.columns or not len(frame):
                     continue
-                values = frame[column].astype("string").fillna("")
+                names.append(frame[column].to_numpy(dtype=object, na_value=""))
                 if name == "counts" and police:
-                    sizes = frame["count"].groupby(values.to_numpy(), sort=False).sum()
+                    weights.append(frame["count"].to_numpy(dtype=np.int64))
                 else:
-                    sizes = values.groupby(values.to_numpy(), sort=False).size()
-                for value, n in sizes.items():
-                    value = str(value)
-                    if not value.strip():
-                        continue
-                    entry = ranked.setdefault(key(value), {}).setdefault(
-                        value,
-                        [
-                            police,
-                            0,
-                            unicodedata.is_normalized("NFC", value),
-                            not (value.isupper() or value.islower()),
-                            -order,
-                        ],
-                    )
-                    entry[1] += int(n)
-                    order += 1
+                    weights.append(np.ones(len(frame), dtype=np.int64))
+        if not names:
+            continue
+        codes, distinct = pd.factorize(np.concatenate(names))
+        sizes = np.bincount(codes, weights=np.concatenate(weights), minlength=len(distinct))
+        for value, n in zip(distinct, sizes.tolist(), strict=True):
+            value = str(value)
+            if not value.strip():
+                continue
+            entry = ranked.setdefault(key(value), {}).setdefault(
+                value,
+                [
+                    police,
+                    0,
+                    unicodedata.is_normalized("NFC", value),
+                    not (value.isupper() or value.islower()),
+                    -order,
+                ],
+            )
+            entry[1] += int(n)
+            order += 1
     return {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
 
 
 def _respell(frame: pd.DataFrame, column: str, key, shown: dict) -> tuple[pd.DataFrame, dict]:
     """``frame`` with ``column`` spelled as ``shown`` says, and what was changed."""
-    values = frame[column].astype("string")
-    distinct = values.dropna().unique()
-    change = {v: shown[key(v)] for v in distinct if str(v).strip() and shown.get(key(v), v) != v}
+    distinct = pd.unique(frame[column].to_numpy(dtype=object, na_value=None))
+    change = {}
+    for v in distinct:
+        if v is None or not str(v).strip():
+            continue
+        k = key(v)
+        if shown.get(k, v) != v:
+            change[v] = shown[k]
     if not change:
         return frame, {}
+    values = frame[column].astype("string")
     out = frame.copy()
     if isinstance(frame[column].dtype, pd.CategoricalDtype):
         out[column] = values.replace(change).astype("category")
@@ -239,15 +257,16 @@ def canonical_names(results: list[FileResult]) -> list[FileResult]:
         The same results, a changed one as a copy (counts, coverage, population, lookup, local
         tables and in-memory records respelled).
     """
-    areas = _spellings(results, _AREA_FRAMES, "area", area_key)
-    forces = _spellings(results, _FORCE_FRAMES, "force", force_key)
+    akey, fkey = lru_cache(maxsize=None)(area_key), lru_cache(maxsize=None)(force_key)
+    areas = _spellings(results, _AREA_FRAMES, "area", akey)
+    forces = _spellings(results, _FORCE_FRAMES, "force", fkey)
     out = []
     for r in results:
         changes: dict[str, dict] = {"area": {}, "force": {}}
         new: dict = {}
         for column, key, shown, frames in (
-            ("area", area_key, areas, _AREA_FRAMES),
-            ("force", force_key, forces, _FORCE_FRAMES),
+            ("area", akey, areas, _AREA_FRAMES),
+            ("force", fkey, forces, _FORCE_FRAMES),
         ):
             for name in frames:
                 frame = new.get(name, getattr(r, name))
