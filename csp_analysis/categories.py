@@ -81,6 +81,16 @@ def is_total_label(text: object) -> bool:
     """Whether a label is All crime given directly (``All crime``, ``Total recorded crime``,
     ``Total crime``, ``TRC``; any case and spacing).
 
+    Parameters
+    ----------
+    text : object
+        A category label as given in a table.
+
+    Returns
+    -------
+    bool
+        True for a total's label.
+
     Examples
     --------
     >>> is_total_label(" total  RECORDED crime"), is_total_label("Burglary")
@@ -167,7 +177,18 @@ class CategoryMap:
         return self._kinds[category]
 
     def kind_or_none(self, category: str) -> str | None:
-        """Kind of a report category, ``None`` for a name that is not one."""
+        """Kind of a report category, ``None`` for a name that is not one.
+
+        Parameters
+        ----------
+        category : str
+            A report category.
+
+        Returns
+        -------
+        str or None
+            ``crime``, ``asb``, ``flag`` or ``total``; ``None`` when not a category.
+        """
         return self._kinds.get(category)
 
     @cached_property
@@ -211,7 +232,18 @@ class CategoryMap:
         return self._schemes.get(category, "")
 
     def parent(self, category: str) -> str:
-        """The category a partnership's own category is declared part of (``""``: none)."""
+        """The category a partnership's own category is declared part of.
+
+        Parameters
+        ----------
+        category : str
+            A report category.
+
+        Returns
+        -------
+        str
+            Its parent (``categories.csv``), ``""`` when it has none.
+        """
         return self._parents.get(category, "")
 
     @cached_property

@@ -877,3 +877,13 @@ def test_plots_return_closed_figures_with_missing_marked() -> None:
     )
     assert isinstance(plot_concern(concern, "Concern"), Figure)
     assert isinstance(plot_sensitivity(rm.sensitivity(risk, config, draws=50), "Stable?"), Figure)
+
+
+def test_a_hand_score_for_a_flag_another_area_gives_is_set_aside(demo_dataset) -> None:
+    # Found by the batch test: the demo's risk_scores.csv scores "Domestic abuse flagged",
+    # which only Elderbrook's data give; Greywater's risk matrix must still be built.
+    from csp_analysis import assess
+
+    a = assess(demo_dataset, "Greywater", "2025/26")
+    assert "risk" not in a.gaps and len(a.table("priorities")) >= 1
+    assert "Domestic abuse flagged" not in set(a.table("risk_matrix")["category"])

@@ -54,7 +54,9 @@ class AreaSeries:
         >>> from csp_analysis.model import load
         >>> ds = load()
         >>> ds.source_for("Elderbrook", "crime"), ds.source_for("Elderbrook", "flag")
-        ('police_uk', None)
+        ('police_uk', 'tidy')
+        >>> ds.source_for("Greywater", "flag") is None  # the demo flags Elderbrook's crimes only
+        True
         """
         cats = set(self.cmap.of_kind(kind))
         if kind == "crime":

@@ -268,6 +268,9 @@ def build_report(
         ``report.yaml`` in the data folder).
     spc_baseline_months : int
         How many months before the assessed period set the control charts' limits.
+    categories : str, optional
+        The category scheme of the crime categories where the data give several
+        (``police_uk``, ``home_office`` or ``own``; ``--categories``).
 
     Returns
     -------

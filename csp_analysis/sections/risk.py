@@ -42,7 +42,13 @@ def build(ctx: Context) -> SectionResult:
     """
     change = _volumes_and_trends(ctx.earlier("change")).copy()
     # hand scores of a theme the data cannot compute are not a mistake in the file
-    change.attrs["also_known"] = tuple(ctx.earlier("change").facts.get("themes_not_computed", ()))
+    # A hand score for a category or theme the data folder knows but this area's data do not
+    # give (a flag given for one partnership of a batch only) is set aside, not an error
+    change.attrs["also_known"] = (
+        *ctx.earlier("change").facts.get("themes_not_computed", ()),
+        *ctx.dataset.categories,
+        *load_themes(ctx.dataset)[0]["theme"].astype(str),
+    )
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
