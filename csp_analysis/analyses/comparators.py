@@ -265,7 +265,11 @@ def peer_table(
         raise UsageError(
             f"{fy} is not a complete year for {area} "
             f"({12 - len(area_missing['crime'])} of 12 months): compare complete years only. "
-            f"Complete years: {', '.join(complete) if complete else 'none'}"
+            + (
+                f"Complete years in the data: {', '.join(complete)}."
+                if complete
+                else "The data hold no complete year for it."
+            )
         )
     peers_used, where = _resolve_peers(ds, area, peers, areas)
     members = [area, *peers_used]
