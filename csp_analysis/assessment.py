@@ -417,12 +417,14 @@ def choose_scheme(ds: Dataset, area: str, categories: str | None) -> Dataset:
     area : str
         The partnership area (as in ``ds.areas``).
     categories : str or None
-        ``police_uk``, ``home_office`` or ``own``; ``None`` keeps the default.
+        ``police_uk``, ``home_office`` or ``own``; ``None`` keeps the default: Home Office
+        tables in their offence groups, other sources in their own categories.
 
     Returns
     -------
     Dataset
-        ``ds`` itself for ``None``, else :meth:`Dataset.with_scheme`.
+        ``ds`` itself, or :meth:`Dataset.with_scheme` of the scheme chosen (or of
+        ``home_office`` when the area's crime comes from Home Office tables by offence).
 
     Raises
     ------
@@ -431,6 +433,9 @@ def choose_scheme(ds: Dataset, area: str, categories: str | None) -> Dataset:
         the schemes it is given in).
     """
     if categories is None:
+        # Home Office tables are read in their own offence groups unless asked otherwise
+        if ds.source_for(area, "crime") == "home_office" and "home_office" in ds.schemes_of(area):
+            return ds.with_scheme("home_office")
         return ds
     if categories not in SCHEMES:
         raise UsageError(f"--categories '{categories}' is not one of {', '.join(SCHEMES)}")

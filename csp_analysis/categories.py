@@ -146,15 +146,24 @@ class CategoryMap:
         part of (empty for none).
     mapping : dict
         ``(source, field, key) -> category`` where ``key`` is the case-folded label.
+    groups : tuple of str
+        The Home Office offence groups the ``home_office`` scheme lists, in their order
+        (:meth:`with_groups`); a group named like a police.uk crime type (``Robbery``) is one
+        category of both schemes.
     """
 
     categories: pd.DataFrame
     mapping: dict[tuple[str, str, str], str]
+    groups: tuple[str, ...] = ()
 
     @property
     def order(self) -> list[str]:
-        """Report categories in report order."""
-        return list(self.categories["category"])
+        """Report categories in report order (the offence groups, when given, together in
+        their own order after the other crime categories)."""
+        names = list(self.categories["category"])
+        if not self.groups:
+            return names
+        return [c for c in names if c not in self.groups] + list(self.groups)
 
     def kind(self, category: str) -> str:
         """Kind (``crime``, ``asb`` or ``flag``) of a report category.
@@ -214,6 +223,9 @@ class CategoryMap:
         out = [c for c in self.order if self._kinds[c] == kind]
         if scheme is None:
             return out
+        if scheme == "home_office" and self.groups and kind == "crime":
+            shared = [c for c in out if self._schemes.get(c, "") == "" and c not in self.groups]
+            return [*self.groups, *shared]
         return [c for c in out if self._schemes.get(c, "") in ("", scheme)]
 
     def scheme(self, category: str) -> str:
@@ -289,6 +301,46 @@ class CategoryMap:
         )
         cats = pd.concat([self.categories, rows], ignore_index=True)
         return CategoryMap(categories=cats, mapping=dict(self.mapping))
+
+    def with_groups(self, groups: list[str]) -> CategoryMap:
+        """This map with Home Office offence groups added as crime categories.
+
+        Parameters
+        ----------
+        groups : list of str
+            Offence groups in report order (see :func:`offence_group_order`); a label already
+            a report category is left as it is.
+
+        Returns
+        -------
+        CategoryMap
+            A new map (this one is unchanged): each group a ``crime`` category of the
+            ``home_office`` scheme, after the built-in categories.
+
+        Examples
+        --------
+        >>> m = load_category_map().with_groups(["Sexual offences", "Robbery"])
+        >>> m.kind("Sexual offences"), m.scheme("Sexual offences")
+        ('crime', 'home_office')
+        >>> m.of_kind("crime", "home_office")
+        ['Sexual offences', 'Robbery']
+        """
+        known = set(self.categories["category"])
+        groups = list(dict.fromkeys(groups))
+        add = [g for g in groups if g not in known]
+        top = float(pd.to_numeric(self.categories["order"]).max()) if len(self.categories) else 0
+        rows = pd.DataFrame(
+            {
+                "category": pd.array(add, dtype="string"),
+                "kind": "crime",
+                "order": [top + 1 + i for i in range(len(add))],
+                "description": "Home Office offence group",
+                "scheme": "home_office",
+                "parent": "",
+            }
+        )
+        cats = pd.concat([self.categories, rows], ignore_index=True) if add else self.categories
+        return CategoryMap(categories=cats, mapping=dict(self.mapping), groups=tuple(groups))
 
     def lookup(self, source: str, field: str, values: pd.Series) -> pd.Series:
         """Map source labels to report categories (missing where unmapped).
@@ -415,3 +467,25 @@ def _mapping_targets(path: Path) -> dict[tuple[str, str, str], str]:
         (str(s).strip(), str(f).strip(), _key(v)): str(c).strip()
         for s, f, v, c in zip(mp["source"], mp["field"], mp["value"], mp["category"], strict=True)
     }
+
+
+@functools.cache
+def offence_group_order() -> tuple[str, ...]:
+    """The Home Office offence groups in report order (``reference/offence_groups.csv``).
+
+    Returns
+    -------
+    tuple of str
+        Each group once, by its ``group_order`` (fraud is not one: the tables' figures
+        exclude it).
+
+    Examples
+    --------
+    >>> offence_group_order()[:2]
+    ('Violence against the person', 'Sexual offences')
+    """
+    path = reference_dir() / "offence_groups.csv"
+    with path.open("rb") as fh:
+        table = pd.read_csv(fh, dtype={"offence_group": "string"})
+    table = table.sort_values("group_order", kind="stable")
+    return tuple(dict.fromkeys(str(g) for g in table["offence_group"].dropna()))

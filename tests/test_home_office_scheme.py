@@ -11,6 +11,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from csp_analysis import assess, load
@@ -43,11 +44,17 @@ def _independent_sexual_offences(path: Path, year: str) -> int:
 def test_home_office_scheme_puts_sexual_offences_on_its_own_row(calderdale: Path) -> None:
     ds = load(calderdale)
     area = ds.areas[0]
+    # a Home Office table is read in its offence groups by default; police.uk types on request
     default = assess(ds, area, "2021/22")
+    mapped = assess(ds, area, "2021/22", categories="police_uk")
     chosen = assess(ds.with_scheme("home_office"), area, "2021/22")
     t = chosen.table("yoy_categories").set_index("category")
-    d = default.table("yoy_categories").set_index("category")
+    d = mapped.table("yoy_categories").set_index("category")
     assert "Sexual offences" in t.index and "Sexual offences" not in d.index
+    pd.testing.assert_frame_equal(default.table("yoy_categories"), chosen.table("yoy_categories"))
+    # the groups in the Home Office order, Robbery and Criminal damage and arson among them
+    crime = [str(c) for c in t.index[t["kind"] == "crime"]]
+    assert crime[:3] == ["Violence against the person", "Sexual offences", "Robbery"]
     assert set(t.loc[t["kind"] == "crime", "scheme"]) == {"home_office"}
     # All crime unchanged by the scheme, and the groups add up to it
     assert t.loc["All crime", "current"] == d.loc["All crime", "current"]

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from csp_analysis.categories import ALL_CRIME, SCHEMES, CategoryMap, load_category_map
+from csp_analysis.categories import (
+    ALL_CRIME,
+    SCHEMES,
+    UNALLOCATED,
+    CategoryMap,
+    load_category_map,
+    offence_group_order,
+)
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest import FileResult
 from csp_analysis.model.assemble import assemble, rejected_rows
@@ -121,13 +128,25 @@ class Dataset(AreaSeries):
             raise UsageError(f"--categories '{scheme}' is not one of {', '.join(SCHEMES)}")
         if scheme == self.scheme:
             return self
-        out = copy.copy(self)
+        base = self.__dict__.get("_unschemed", self)  # the counts as the files were read
+        out = copy.copy(base)
+        out.__dict__ = {k: v for k, v in base.__dict__.items() if not k.startswith("_")}
         out.scheme = scheme
-        for memo in ("_area_counts_memo", "_total_checks"):
-            out.__dict__.pop(memo, None)
+        if scheme == "home_office" and len(base.offences):
+            out.counts, out.cmap = _by_offence_group(base.counts, base.offences, base.cmap)
+        if "_records" in base.__dict__:  # street-level records are shared, never re-read
+            out._records = base._records
+        out._unschemed = base
         return out
 
     # ------------------------------------------------------------------ construction
+    @property
+    def mapped(self) -> Dataset:
+        """This dataset with every source's crime in the categories its reader mapped it to
+        (police.uk crime types, the partnership's own labels), whatever ``--categories``
+        chose: what the reconciliation of two sources compares."""
+        return self.__dict__.get("_unschemed", self)
+
     @classmethod
     def from_results(cls, results: list[FileResult], cmap: CategoryMap, name: str = "") -> Dataset:
         """Assemble file results into one dataset (see :func:`load`).
@@ -573,6 +592,40 @@ class Dataset(AreaSeries):
             If ``csp_dataset.json`` or one of the Parquet files is missing.
         """
         return cls(**read_saved_tables(folder), cmap=cmap or load_category_map())
+
+
+def _by_offence_group(
+    counts: pd.DataFrame, offences: pd.DataFrame, cmap: CategoryMap
+) -> tuple[pd.DataFrame, CategoryMap]:
+    """Counts with the Home Office tables' crime by offence group instead of the categories
+    their offences map to (``--categories home_office``, the default for Home Office data).
+
+    Each area-period's Home Office crime rows are replaced by the sums of its offences by
+    group, so All crime is unchanged (the offences are the rows those categories summed); an
+    offence without a group counts under ``Unallocated``, never lost. Totals given directly,
+    anti-social behaviour, flags and other sources' rows are kept as they are.
+    """
+    crime = set(cmap.of_kind("crime")) - {ALL_CRIME, UNALLOCATED}
+    office = (counts["source"] == "home_office").fillna(False).to_numpy(dtype=bool)
+    drop = office & counts["category"].isin(crime).fillna(False).to_numpy(dtype=bool)
+    o = offences[(offences["source"] == "home_office").fillna(False).to_numpy(dtype=bool)]
+    group = o["offence_group"].astype("string").fillna(UNALLOCATED)
+    keys = ["area", "force", "period"]
+    summed = (
+        o.assign(category=group)
+        .groupby([*keys, "category"], dropna=False, sort=False)["count"]
+        .sum()
+        .astype("int64")
+        .reset_index()
+        .assign(source="home_office")
+    )
+    out = pd.concat([counts[~drop], summed[list(counts.columns)]], ignore_index=True)
+    out = out.astype({c: "string" for c in counts.columns if c != "count"})
+    order = list(offence_group_order())
+    given = set(summed["category"])
+    extra = sorted(given - set(order) - {UNALLOCATED})
+    last = [UNALLOCATED] if UNALLOCATED in given else []
+    return out, cmap.with_groups([*order, *extra, *last])
 
 
 def _list(names: list[str], most: int = 20) -> str:

@@ -7,7 +7,6 @@ import pandas as pd
 
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
-from csp_analysis.analyses.offences import group_counts
 from csp_analysis.analyses.themes import ThemeCounts, theme_counts
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import SOURCE_LABELS, Dataset, months_of_period
@@ -86,7 +85,6 @@ def build(ctx: Context) -> SectionResult:
             area,
             period,
             min_months=ctx.min_months,
-            crime=_home_office_groups(ds, area),
             extra=themes.counts,
             extra_notes=themes.notes,
         ),
@@ -157,15 +155,6 @@ def theme_notes(themes: ThemeCounts) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _home_office_groups(ds: Dataset, area: str) -> pd.DataFrame | None:
-    """The area's crimes by Home Office offence group when ``--categories home_office`` chose
-    that scheme and the area's Home Office offences are given; else ``None`` (the default)."""
-    if ds.scheme != "home_office" or ds.offences.empty:
-        return None
-    groups = group_counts(ds, area)
-    return groups if len(groups) else None
-
-
 #: The category schemes in words.
 SCHEME_WORDS = {
     "police_uk": "police.uk crime types",
@@ -195,10 +184,8 @@ def categories_used(ds, area: str) -> str:
     if source is None:
         return ""
     scheme = ds.scheme_of(area, source)
-    if _home_office_groups(ds, area) is not None:  # --categories home_office, offences given
-        scheme, source = "home_office", "home_office"
     text = f"Categories: {SCHEME_WORDS[scheme]}, from the {SOURCE_LABELS.get(source, source)}"
-    others = {k: v for k, v in ds.schemes_of(area).items() if k != scheme}
+    others = {k: v for k, v in ds.mapped.schemes_of(area).items() if k != scheme}
     if others:
         text += (
             " (also given: "
