@@ -9,7 +9,7 @@ from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
 from csp_analysis.analyses.themes import ThemeCounts, theme_counts
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.model import SOURCE_LABELS, Dataset, months_of_period
+from csp_analysis.model import SOURCE_LABELS, months_of_period
 from csp_analysis.periods import months_phrase
 from csp_analysis.sections.base import Context, Report, Section, SectionResult
 from csp_analysis.sections.format import (
