@@ -27,7 +27,7 @@ from csp_analysis.model import Dataset
 from csp_analysis.names import area_key
 from csp_analysis.paths import reference_dir
 
-__all__ = ["ThemeCounts", "load_themes", "theme_counts"]
+__all__ = ["ThemeCounts", "load_themes", "theme_counts", "theme_members"]
 
 OFFENCE_FIELDS = ("offence_code", "offence_subgroup", "offence_group")
 #: The file that would let a field be matched, for the gap sentence.
@@ -258,6 +258,46 @@ def theme_counts(ds: Dataset, area: str) -> ThemeCounts:
         out.counts = counts.astype(
             {"period": "string", "category": "string", "kind": "string", "source": "string"}
         )[["period", "category", "kind", "count", "source"]].astype({"count": "int64"})
+    return out
+
+
+def theme_members(lines: pd.DataFrame, categories: list[str]) -> dict[str, list[str]]:
+    """The report categories each theme's ``crime_type`` and ``category`` lines select.
+
+    Parameters
+    ----------
+    lines : pandas.DataFrame
+        Theme lines ``theme, field, value`` (:func:`load_themes`).
+    categories : list of str
+        The report categories to choose from (e.g. the rows of the area's category table).
+
+    Returns
+    -------
+    dict of str to list of str
+        Theme -> its categories, in the order of ``categories`` (each once, matched
+        ignoring case and spacing); a theme without such lines, or whose lines match none
+        of ``categories``, is absent.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame(
+    ...     {
+    ...         "theme": ["Acquisitive crime", "Acquisitive crime", "Hate crime"],
+    ...         "field": ["crime_type", "crime_type", "flag"],
+    ...         "value": ["burglary", "Robbery", "Hate crime"],
+    ...     }
+    ... )
+    >>> theme_members(lines, ["Robbery", "Burglary", "Drugs"])
+    {'Acquisitive crime': ['Robbery', 'Burglary']}
+    """
+    keys = {label_key(c): c for c in categories}
+    out: dict[str, list[str]] = {}
+    series = lines[lines["field"].isin(("crime_type", "category"))]
+    for theme, defs in series.groupby("theme", sort=False):
+        wanted = {label_key(v) for v in defs["value"]}
+        found = [c for k, c in keys.items() if k in wanted]
+        if found:
+            out[str(theme)] = found
     return out
 
 

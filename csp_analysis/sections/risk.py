@@ -7,7 +7,7 @@ import pandas as pd
 
 from csp_analysis import defaults
 from csp_analysis.analyses.offences import MIN_COVERAGE, category_mix_weights
-from csp_analysis.analyses.themes import load_themes
+from csp_analysis.analyses.themes import load_themes, theme_members
 from csp_analysis.config import RiskConfig, load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
@@ -142,10 +142,8 @@ def harm_and_cost(
     mix = (
         category_mix_weights(ctx.dataset, ctx.area, ctx.period, cats, themes)
         if len(ctx.dataset.offences) and cats
-        else pd.DataFrame()
+        else pd.DataFrame(columns=["category"])
     )
-    if not len(mix):
-        return tables["harm"], tables["cost"], basis
     out = {}
     for f, value in (("harm", "harm_days"), ("cost", "cost_gbp")):
         weights = dict(zip(ref[f]["category"], ref[f]["weight"], strict=True))
@@ -164,10 +162,67 @@ def harm_and_cost(
                     f"missing: {share} of the area's crimes of the category have a figure "
                     f"(at least {MIN_COVERAGE:.0%} needed)"
                 )
+        _member_weights(change, themes, weights, basis[f], ctx.period.label)
         out[f] = pd.DataFrame(
             {"category": list(weights), "weight": [float(x) for x in weights.values()]}
         )
     return out["harm"], out["cost"], basis
+
+
+def _member_weights(
+    change: pd.DataFrame,
+    themes: pd.DataFrame | None,
+    weights: dict[str, float],
+    basis: dict[str, str],
+    label: str,
+) -> None:
+    """Weights of the themes made of report categories, and the basis of flags (in place).
+
+    A theme counted from categories (``crime_type`` or ``category`` lines: acquisitive crime
+    in police.uk types) gets the count-weighted mean of its categories' weights, by the
+    area's own counts in the assessed period (:func:`rm.category_weights` with the counts as
+    volumes), when at least ``MIN_COVERAGE`` of those crimes are in categories with a
+    weight. A flag (domestic abuse, hate crime) is not given by offence, so it has none.
+    """
+    if "kind" not in change.columns or not len(change):
+        return
+    kinds = dict(zip(change["category"].astype(str), change["kind"].astype(str), strict=True))
+    volume = {
+        str(c): float(v)
+        for c, v in zip(change["category"], change["current"], strict=True)
+        if pd.notna(v) and kinds.get(str(c)) == "crime"
+    }
+    members = theme_members(themes, list(volume)) if themes is not None and len(themes) else {}
+    for theme, cats in members.items():
+        if kinds.get(theme) != "theme" or theme in weights:
+            continue  # weighted on its offences already (Home Office tables)
+        total = sum(volume[c] for c in cats)
+        known = [c for c in cats if c in weights]
+        cov = sum(volume[c] for c in known) / total if total else float("nan")
+        if not total or cov < MIN_COVERAGE:
+            share = "none" if not total or cov == 0 else f"only {cov:.0%}"
+            basis[theme] = (
+                f"missing: {share} of the area's crimes of its categories in {label} have a "
+                f"figure (at least {MIN_COVERAGE:.0%} needed)"
+            )
+            continue
+        table = pd.DataFrame(
+            {"category": theme, "prc_subgroup": known, "weight": [weights[c] for c in known]}
+        )
+        w = rm.category_weights(table, value="weight", volumes={c: volume[c] for c in known})
+        weights[theme] = float(w["weight"].iloc[0])
+        shares = ", ".join(f"{c} {volume[c] / total:.0%}" for c in cats)
+        basis[theme] = (
+            f"mean of its categories' weights, each weighted by the area's crimes in {label} "
+            f"({shares})"
+        )
+    for cat, kind in kinds.items():
+        if kind == "flag" and cat not in weights:
+            basis.setdefault(
+                cat,
+                "missing: flagged crimes are not given by offence, so no figure per crime can "
+                "be derived (a score can be given by hand in risk_scores.csv)",
+            )
 
 
 def _volumes_and_trends(change: SectionResult) -> pd.DataFrame:
