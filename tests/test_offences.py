@@ -18,7 +18,6 @@ import pytest
 
 from csp_analysis.analyses import offences as of
 from csp_analysis.analyses.change import category_change
-from csp_analysis.analyses.themes import load_themes
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.config import load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import DataError
@@ -401,38 +400,6 @@ def test_police_uk_only_data_keep_the_reference_weights(demo_dataset: Dataset) -
         pd.testing.assert_series_equal(got.loc[want.index], want, check_names=False)
     assert basis["harm"]["Burglary"].startswith("geometric mean of the Cambridge Crime Harm")
     assert "not weighted by the area's offences" in basis["cost"]["Robbery"]
-
-
-def test_police_uk_themes_weighted_by_the_areas_counts(
-    demo_dataset: Dataset, demo_assessment
-) -> None:
-    """A theme of police.uk types: its harm per crime is the count-weighted mean of its types'
-    weights, so its total harm equals the sum of theirs (checked on the demo's risk matrix)."""
-    risk = demo_assessment.table("risk_matrix").set_index("category")
-    lines = load_themes(demo_dataset)[0]
-    members = lines.loc[
-        (lines["theme"] == "Acquisitive crime") & (lines["field"] == "crime_type"), "value"
-    ]
-    members = [m for m in members if m in risk.index]
-    assert len(members) == 7
-    assert risk.loc["Acquisitive crime", "harm_raw"] == pytest.approx(
-        risk.loc[members, "harm_raw"].sum()
-    )
-    change = demo_assessment.table("yoy_categories").set_index("category")
-    counts = change.loc[members, "current"].astype(float)
-    assert risk.loc["Acquisitive crime", "volume_raw"] == counts.sum()
-    basis = risk.loc["Acquisitive crime", "harm_basis"]
-    assert basis.startswith("mean of its categories' weights, each weighted by the area's")
-    shares = {c: round(100 * counts[c] / counts.sum()) for c in members}
-    for c, pct in shares.items():
-        assert f"{c} {pct}%" in basis
-    # cost: too few of its crimes carry a Heeks figure, so it stays missing, saying why
-    assert pd.isna(risk.loc["Acquisitive crime", "cost_raw"])
-    assert risk.loc["Acquisitive crime", "cost_basis"].startswith("missing: only ")
-    # a flag is not given by offence: no harm or cost, and the basis says so
-    for flag in ("Domestic abuse flagged", "Hate crime flagged"):
-        assert pd.isna(risk.loc[flag, "harm_raw"])
-        assert "flagged crimes are not given by offence" in risk.loc[flag, "harm_basis"]
 
 
 @pytest.mark.shared

@@ -38,6 +38,7 @@ TABLE_COLUMNS = {
     "ward_lookup": {"lsoa", "ward"},
     "categories": {"category", "kind"},
     "themes": {"theme", "field", "value"},
+    "candidates": {"candidate"},
 }
 #: ONS lookups name the columns by year, e.g. LSOA21CD and WD24NM.
 ONS_WARD_LOOKUP = (re.compile(r"^lsoa\d{2}cd$"), re.compile(r"^wd\d{2}nm$"))
@@ -77,6 +78,7 @@ is_risk_scores = _has("risk_scores")
 is_indicators = _has("indicators")
 is_categories = _has("categories")
 is_themes = _has("themes")
+is_candidates = _has("candidates")
 
 
 def is_ward_lookup(header: Header) -> bool:
@@ -331,7 +333,20 @@ def _check_themes(rows: _Rows) -> None:
     )
 
 
+def _check_candidates(rows: _Rows) -> None:
+    rows.blank("candidate")
+    keys = [k for k in ("area",) if k in rows.table.columns] + ["candidate"]
+    rows.repeats(
+        keys,
+        "candidate",
+        lambda p, first: (
+            f"'{rows.text('candidate').iloc[p]}' is named twice (first at line {first})"
+        ),
+    )
+
+
 _CHECKS: dict[str, Callable[[_Rows], None]] = {
+    "candidates": _check_candidates,
     "categories": _check_categories,
     "themes": _check_themes,
     "survey": _check_survey,

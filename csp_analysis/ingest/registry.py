@@ -94,6 +94,12 @@ LAYOUTS: list[Layout] = [
         _local,
     ),
     Layout(
+        "candidates",
+        "the risk matrix's candidate priorities named by the partnership (candidate)",
+        local.is_candidates,
+        _local,
+    ),
+    Layout(
         "indicators",
         "indicators for building a peer group (area, indicator, value)",
         local.is_indicators,

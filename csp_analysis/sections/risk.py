@@ -3,6 +3,8 @@ partnership capacity) and how stable its ranking is when the weights vary."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from csp_analysis import defaults
@@ -52,6 +54,10 @@ def build(ctx: Context) -> SectionResult:
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
+    named = ctx.dataset.tables.get("candidates")
+    unknown: list[str] = []
+    if named is not None and len(named):
+        config, unknown = _named_candidates(ctx, named, change, config)
     harm, costs, basis = harm_and_cost(ctx, change, config, themes=load_themes(ctx.dataset)[0])
     try:
         risk = rm.score_risk(
@@ -81,8 +87,39 @@ def build(ctx: Context) -> SectionResult:
         )
     sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
     if not len(risk):
+        if config.candidates:
+            return gap(NAME, "No risk matrix: " + " ".join(unknown))
         return gap(NAME, "No risk matrix: the category table is needed.")
-    return SectionResult(name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens})
+    facts = {"candidates_named": len(config.candidates), "candidates_unknown": tuple(unknown)}
+    return SectionResult(
+        name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens}, facts=facts
+    )
+
+
+def _named_candidates(
+    ctx: Context, named: pd.DataFrame, change: pd.DataFrame, config: RiskConfig
+) -> tuple[RiskConfig, list[str]]:
+    """The configuration with the candidates the partnership named (``candidates.csv``: one
+    ``candidate`` a row, optionally by ``area``), and each name the area's table lacks.
+
+    A name is matched ignoring case and spacing to a row of the category table (a category,
+    theme, flag or anti-social behaviour); one that matches none is named with its file and
+    line (never silently dropped). Rows for other areas are not this area's list.
+    """
+    rows = named
+    if "area" in rows.columns:
+        rows = rows[rows["area"].astype("string").str.casefold() == ctx.area.casefold()]
+    names = [str(c) for c in rows["candidate"]]
+    if not names:
+        return config, []
+    have = {" ".join(str(c).split()).casefold() for c in change["category"]}
+    unknown = [
+        f"{src}, line {line}, column candidate: '{name}' is not a category, theme or flag of "
+        f"{ctx.area}'s data in {ctx.period.label}."
+        for name, src, line in zip(names, rows["source"], rows["line"], strict=True)
+        if " ".join(name.split()).casefold() not in have
+    ]
+    return dataclasses.replace(config, candidates=tuple(names)), unknown
 
 
 def _aggregate(config: RiskConfig, factor: str) -> str:
@@ -311,10 +348,21 @@ def render(result: SectionResult, a: Report) -> list:
             "test: a change within normal variation scores as flat._"
         )
     )
+    named = int(result.facts.get("candidates_named", 0) or 0)
+    if named:
+        unknown = list(result.facts.get("candidates_unknown", ()))
+        text = (
+            f"Candidates: the {named} the partnership named (candidates.csv), "
+            f"{len(r)} of them in this area's data."
+        )
+        if unknown:
+            text += " Not ranked: " + " ".join(unknown)
+        blocks.insert(1, md(text))
     # the heat map (each score and the total) stays in the main body; the table (share of the
     # weight scored, factors without data) is detail, the stability chart and the note method
-    blocks[1] = to_appendix(blocks[1], "detail")
-    blocks[2:] = [to_appendix(b) for b in blocks[2:]]
+    first = 2 if named else 1  # the candidates' sentence stays beside the heat map
+    blocks[first] = to_appendix(blocks[first], "detail")
+    blocks[first + 1 :] = [to_appendix(b) for b in blocks[first + 1 :]]
     return blocks
 
 
