@@ -42,14 +42,15 @@ def build(ctx: Context) -> SectionResult:
         ``priority_sensitivity`` (each category's ranks over random draws of the weights); a
         gap when the scores cannot be computed.
     """
-    change = _volumes_and_trends(ctx.earlier("change")).copy()
-    # hand scores of a theme the data cannot compute are not a mistake in the file
+    change = _volumes_and_trends(ctx.earlier("change"))
+    themes = load_themes(ctx.dataset)[0]
     # A hand score for a category or theme the data folder knows but this area's data do not
-    # give (a flag given for one partnership of a batch only) is set aside, not an error
-    change.attrs["also_known"] = (
+    # give (a flag given for one partnership of a batch only, a theme the data cannot
+    # compute) is set aside, not an error
+    also_known = (
         *ctx.earlier("change").facts.get("themes_not_computed", ()),
         *ctx.dataset.categories,
-        *load_themes(ctx.dataset)[0]["theme"].astype(str),
+        *themes["theme"].astype(str),
     )
     concern = ctx.earlier("survey").table("public_concern")
     manual = ctx.local_table("risk_scores")
@@ -58,7 +59,7 @@ def build(ctx: Context) -> SectionResult:
     unknown: list[str] = []
     if named is not None and len(named):
         config, unknown = _named_candidates(ctx, named, change, config)
-    harm, costs, basis = harm_and_cost(ctx, change, config, themes=load_themes(ctx.dataset)[0])
+    harm, costs, basis = harm_and_cost(ctx, change, config, themes=themes)
     try:
         risk = rm.score_risk(
             change,
@@ -67,6 +68,7 @@ def build(ctx: Context) -> SectionResult:
             costs=costs,
             concern=concern if len(concern) else None,
             manual=manual,
+            also_known=also_known,
         )
     except TableError as exc:  # the partnership's risk scores hold a bad value
         return gap(

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -708,6 +708,7 @@ def score_risk(
     manual: pd.DataFrame | None = None,
     trends: pd.DataFrame | None = None,
     volumes: Mapping[str, float] | pd.Series | None = None,
+    also_known: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Score every candidate category on every factor and rank them.
 
@@ -739,6 +740,10 @@ def score_risk(
     volumes : mapping or pandas.Series, optional
         Crimes by subgroup/offence for volume-weighting harm and cost (see
         :func:`category_weights`).
+    also_known : iterable of str, optional
+        Names a hand score may give that are not rows of ``change_table`` (a theme the data
+        cannot compute, a category another area of the folder has): such scores are set
+        aside; a score for any other unknown name is refused.
 
     Returns
     -------
@@ -788,7 +793,7 @@ def score_risk(
     # a hand score for a row of the change table that is not a candidate (left out by the
     # kinds or the analyst's list), or for a theme the data cannot compute, is not used; any
     # other name is a mistake in the file
-    known = set(change_table["category"]) | set(change_table.attrs.get("also_known", ()))
+    known = set(change_table["category"]) | set(also_known)
     manual_scores = _manual(config, manual, cats, known)
     factors = list(config.factors)
     score_cols = []
