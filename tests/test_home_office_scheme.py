@@ -66,3 +66,12 @@ def test_home_office_scheme_puts_sexual_offences_on_its_own_row(calderdale: Path
         .facts["categories"]
         .startswith("Categories: Home Office offence groups")
     )
+
+
+def test_home_office_themes_keep_their_offence_weights(calderdale: Path) -> None:
+    """A theme weighed on its offences keeps that verdict: acquisitive crime's crime_type lines
+    (police.uk types) never stand in for it, though the Robbery group shares a type's name."""
+    risk = assess(load(calderdale), None, "2021/22").table("risk_matrix").set_index("category")
+    acq = risk.loc["Acquisitive crime"]
+    assert acq["harm_basis"].startswith("count-weighted mean over the area's")
+    assert acq["cost_basis"].startswith("missing: only ") and pd.isna(acq["cost_raw"])

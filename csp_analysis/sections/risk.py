@@ -201,7 +201,8 @@ def harm_and_cost(
                     f"missing: {share} of the area's crimes of the category have a figure "
                     f"(at least {MIN_COVERAGE:.0%} needed)"
                 )
-        _member_weights(change, themes, weights, basis[f], ctx.period.label)
+        weighed = {str(c) for c in mix["category"]}  # on their offences: already decided
+        _member_weights(change, themes, weights, basis[f], ctx.period.label, weighed)
         out[f] = pd.DataFrame(
             {"category": list(weights), "weight": [float(x) for x in weights.values()]}
         )
@@ -214,6 +215,7 @@ def _member_weights(
     weights: dict[str, float],
     basis: dict[str, str],
     label: str,
+    weighed: set[str],
 ) -> None:
     """Weights of the themes made of report categories, and the basis of flags (in place).
 
@@ -221,7 +223,8 @@ def _member_weights(
     in police.uk types) gets the count-weighted mean of its categories' weights, by the
     area's own counts in the assessed period (:func:`rm.category_weights` with the counts as
     volumes), when at least ``MIN_COVERAGE`` of those crimes are in categories with a
-    weight. A flag (domestic abuse, hate crime) is not given by offence, so it has none.
+    weight. A theme weighed on its offences (``weighed``) keeps that verdict. A flag (domestic
+    abuse, hate crime) is not given by offence, so it has none.
     """
     if "kind" not in change.columns or not len(change):
         return
@@ -233,8 +236,8 @@ def _member_weights(
     }
     members = theme_members(themes, list(volume)) if themes is not None and len(themes) else {}
     for theme, cats in members.items():
-        if kinds.get(theme) != "theme" or theme in weights:
-            continue  # weighted on its offences already (Home Office tables)
+        if kinds.get(theme) != "theme" or theme in weights or theme in weighed:
+            continue  # weighed on its offences (Home Office tables), with or without a figure
         total = sum(volume[c] for c in cats)
         known = [c for c in cats if c in weights]
         cov = sum(volume[c] for c in known) / total if total else float("nan")
