@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from csp_analysis import assess, load
+from csp_analysis.sections import section
 
 FILE = "calderdale_csp_by_offence_code_2015-16_to_2021-22_wide.csv"
 
@@ -75,3 +76,11 @@ def test_home_office_themes_keep_their_offence_weights(calderdale: Path) -> None
     acq = risk.loc["Acquisitive crime"]
     assert acq["harm_basis"].startswith("count-weighted mean over the area's")
     assert acq["cost_basis"].startswith("missing: only ") and pd.isna(acq["cost_raw"])
+
+
+def test_home_office_only_data_say_there_is_no_police_uk_to_compare(calderdale: Path) -> None:
+    a = assess(load(calderdale), None, "2021/22")
+    blocks = section("reconciliation").render(a.section("reconciliation"), a)
+    shown = " ".join(str(getattr(b, "data", b)) for b in blocks)
+    assert "no police.uk street-level files for the area's force" in shown
+    assert "are all in the police.uk files" not in shown

@@ -138,6 +138,14 @@ def render(result: SectionResult, a: Report) -> list:
         )
         blocks.append(table_html(shown, "reconciliation"))
         blocks.extend(md(f) for f in result.findings)
+    elif not result.facts.get("covered_force_months", 0):
+        blocks.append(
+            md(
+                "The data hold no police.uk street-level files for the area's force, so the "
+                "official totals are the area's only crime counts: there is nothing to set "
+                "beside them."
+            )
+        )
     else:
         periods = ", ".join(result.facts.get("official_periods", [])) or "none for this area"
         blocks.append(
