@@ -27,6 +27,10 @@ from csp_analysis.model import Dataset
 from csp_analysis.names import area_key
 from csp_analysis.paths import reference_dir
 
+#: How a theme's note says that a flag it would add is not in the data (the remedy is said
+#: once under the table: :data:`FILE_TO_ADD` ``flag``).
+FLAG_NOT_GIVEN = "which the data do not give"
+
 __all__ = ["ThemeCounts", "load_themes", "theme_counts", "theme_members"]
 
 OFFENCE_FIELDS = ("offence_code", "offence_subgroup", "offence_group")
@@ -242,13 +246,7 @@ def theme_counts(ds: Dataset, area: str) -> ThemeCounts:
             else:
                 note.append("the flag is given for other periods: not added")
         if flag_missing and len(flag_defs):
-            note.append(
-                "without the "
-                + ", ".join(flag_missing)
-                + " flag (not given: add "
-                + FILE_TO_ADD["flag"]
-                + ")"
-            )
+            note.append("without the " + ", ".join(flag_missing) + " flag, " + FLAG_NOT_GIVEN)
         if note:
             out.notes[theme] = "; ".join(note)
         parts_all.append(base.assign(category=theme))

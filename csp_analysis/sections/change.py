@@ -7,7 +7,7 @@ import pandas as pd
 
 from csp_analysis.analyses.change import category_change
 from csp_analysis.analyses.findings import key_findings
-from csp_analysis.analyses.themes import ThemeCounts, theme_counts
+from csp_analysis.analyses.themes import FILE_TO_ADD, FLAG_NOT_GIVEN, ThemeCounts, theme_counts
 from csp_analysis.categories import ALL_CRIME
 from csp_analysis.model import SOURCE_LABELS, months_of_period
 from csp_analysis.periods import months_phrase
@@ -286,9 +286,18 @@ def render(result: SectionResult, a: Report) -> list:
                 "detail",
             )
         )
-    notes = sorted({n for n in df["note"] if isinstance(n, str) and n})
+    notes = list(
+        dict.fromkeys(
+            f"{c}: {n}"
+            for c, n in zip(df["category"], df["note"], strict=True)
+            if isinstance(n, str) and n
+        )
+    )
     if notes:
-        blocks.append(md("_Note: " + "; ".join(notes) + "._"))
+        text = "_Note: " + "; ".join(notes) + "."
+        if any(FLAG_NOT_GIVEN in n for n in notes):
+            text += f" A flag is added with {FILE_TO_ADD['flag']}."
+        blocks.append(md(text + "_"))
     blocks += [md(f"_{n}_") for n in result.notes if n]  # the categories used, totals
     if df["provisional"].any():
         months = int(df["months_compared"].max())
