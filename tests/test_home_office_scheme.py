@@ -84,3 +84,26 @@ def test_home_office_only_data_say_there_is_no_police_uk_to_compare(calderdale: 
     shown = " ".join(str(getattr(b, "data", b)) for b in blocks)
     assert "no police.uk street-level files for the area's force" in shown
     assert "are all in the police.uk files" not in shown
+
+
+def test_themes_have_trends_over_yearly_home_office_tables(calderdale: Path) -> None:
+    """Hate crime (its five racially or religiously aggravated offence codes) summed by year
+    with csv, and the Mann-Kendall S (sum of the signs of every later-minus-earlier pair)
+    counted by hand, equal the trend table's row."""
+    codes = {"8M", "8P", "105B", "9B", "58J"}
+    years = [f"{y}/{str(y + 1)[2:]}" for y in range(2015, 2022)]
+    totals = dict.fromkeys(years, 0)
+    with (calderdale / FILE).open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            if row["OffenceCode"].strip().upper() in codes:
+                for y in years:
+                    totals[y] += int(row[y].replace(",", "") or 0)
+    xs = [totals[y] for y in years]
+    s = sum((xs[j] > xs[i]) - (xs[j] < xs[i]) for i in range(7) for j in range(i + 1, 7))
+    trends = assess(load(calderdale), None, "2021/22").table("trends").set_index("category")
+    row = trends.loc["Hate crime"]
+    assert int(row["periods"]) == 7 and row["S"] == s
+    assert row["first_period"] == "2015/16" and row["last_period"] == "2021/22"
+    assert {"Serious violence", "Violence against women and girls", "Acquisitive crime"} <= set(
+        trends.index
+    )

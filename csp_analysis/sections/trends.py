@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from csp_analysis.analyses.findings import trend_findings
+from csp_analysis.analyses.themes import theme_counts
 from csp_analysis.categories import ALL_CRIME
-from csp_analysis.model import Dataset
+from csp_analysis.model import Dataset, months_of_period
 from csp_analysis.periods import financial_year_of_period, months_of_financial_year
 from csp_analysis.sections.base import Context, Report, Section, SectionResult, gap
 from csp_analysis.sections.format import md, table_html, to_appendix
@@ -32,8 +33,24 @@ def _yearly(ds: Dataset, area: str, monthly: pd.DataFrame) -> pd.DataFrame:
         if kind == "crime":
             rows.append({"period": fy, "category": ALL_CRIME, "count": int(per_cat.sum())})
         rows += [{"period": fy, "category": c, "count": int(n)} for c, n in per_cat.items()]
+    rows += _theme_years(ds, area)
     out = pd.DataFrame(rows, columns=["period", "category", "count"])
     return out.assign(months=12)
+
+
+def _theme_years(ds: Dataset, area: str) -> list[dict]:
+    """Complete financial-year totals of the themes (yearly or quarterly sources): a year
+    counts only when the theme's periods in it cover all twelve months."""
+    themes = theme_counts(ds, area).counts
+    out: list[dict] = []
+    if not len(themes):
+        return out
+    t = themes.assign(fy=themes["period"].map(financial_year_of_period))
+    for (fy, theme), sub in t.groupby(["fy", "category"], sort=True):
+        months = {m for p in sub["period"] for m in months_of_period(str(p))}
+        if set(months_of_financial_year(str(fy))) <= months:
+            out.append({"period": fy, "category": theme, "count": int(sub["count"].sum())})
+    return out
 
 
 def build(ctx: Context) -> SectionResult:
