@@ -414,11 +414,21 @@ def _read_clean_police_files(
             items.append((source, raw))
         return kept, parse_many(items)
 
-    def store(clean: Clean, digest: str, source: str) -> None:
+    def store(batch: list[tuple[Clean, str, str]]) -> None:
+        """Store the clean files of a group (one entry per group of records)."""
         assert cache is not None
-        cache.store(digest, source, [clean.result], [clean.records])
-        if clean.result.records_file is None:  # the cache failed: keep them in memory
-            clean.with_records()
+        by_group: dict[int, list[tuple[Clean, str, str]]] = {}
+        for item in batch:
+            by_group.setdefault(id(item[0].group), []).append(item)
+        for items in by_group.values():
+            g = items[0][0].group
+            stored = cache.store_group(
+                [(digest, source, c.result, c.part) for c, digest, source in items],
+                (g.table, g.rows, g.part, g.row),
+            )
+            if not stored:  # the cache failed: keep the records in memory
+                for c, _, _ in items:
+                    c.with_records()
 
     pending = []
     with (
@@ -430,6 +440,7 @@ def _read_clean_police_files(
             kept, parsed = ahead.result()
             if k + 1 < len(groups):
                 ahead = reader.submit(load, groups[k + 1])
+            batch = []
             for (p, source, digest), clean in zip(kept, check_many(parsed, cmap), strict=True):
                 if clean is None:
                     continue
@@ -437,7 +448,9 @@ def _read_clean_police_files(
                 if digest is None:
                     clean.with_records()
                 else:
-                    pending.append(writers.submit(store, clean, digest, source))
+                    batch.append((clean, digest, source))
+            if batch:
+                pending.append(writers.submit(store, batch))
             del parsed
     for f in pending:
         f.result()

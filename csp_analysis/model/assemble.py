@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.ingest import FileResult
+from csp_analysis.ingest.records import RecordsRef
 from csp_analysis.model.duplicates import (
     drop_duplicate_counts,
     drop_duplicate_police_files,
@@ -61,11 +62,7 @@ def assemble(results: list[FileResult]) -> dict:
         ["code", "name", "geography", "year", "population"],
     )
     lookup = frame_of([r.lookup for r in results], ["area", "force"]).drop_duplicates()
-    record_parts: list[pd.DataFrame | Path] = [
-        r.records if r.records is not None else r.records_file
-        for r in results
-        if (r.records is not None and len(r.records)) or r.records_file is not None
-    ]
+    record_parts = _record_parts(results)
     files = pd.DataFrame(
         {
             "source": [r.source for r in results],
@@ -102,6 +99,27 @@ def assemble(results: list[FileResult]) -> dict:
         "synthetic": any(r.synthetic for r in results),
         "tables": tables,
     }
+
+
+def _record_parts(results: list[FileResult]) -> list[pd.DataFrame | Path | RecordsRef]:
+    """The results' records: frames in memory, files, and shares of group files (the
+    shares of one group file merged into one, so that it is read once)."""
+    parts: list[pd.DataFrame | Path | RecordsRef] = []
+    where: dict[Path, int] = {}
+    for r in results:
+        if r.records is not None:
+            if len(r.records):
+                parts.append(r.records)
+        elif isinstance(r.records_file, RecordsRef):
+            ref = r.records_file
+            if ref.path in where:
+                parts[where[ref.path]] = parts[where[ref.path]].merge(ref)
+            else:
+                where[ref.path] = len(parts)
+                parts.append(ref)
+        elif r.records_file is not None:
+            parts.append(r.records_file)
+    return parts
 
 
 def rejected_rows(results: list[FileResult]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 from csp_analysis.categories import ALL_CRIME, SCHEMES, CategoryMap, load_category_map
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest import FileResult
+from csp_analysis.ingest.records import RecordsRef, read_records
 from csp_analysis.model.assemble import assemble, rejected_rows
 from csp_analysis.model.coverage import AreaSeries
 from csp_analysis.model.own import own_categories
@@ -77,7 +78,7 @@ class Dataset(AreaSeries):
 
     counts: pd.DataFrame
     coverage: pd.DataFrame
-    record_parts: list[pd.DataFrame | Path]
+    record_parts: list[pd.DataFrame | Path | RecordsRef]
     population: pd.DataFrame
     small_area_population: pd.DataFrame
     lookup: pd.DataFrame
@@ -167,7 +168,7 @@ class Dataset(AreaSeries):
         """
         if not hasattr(self, "_records"):
             parts = [
-                p if isinstance(p, pd.DataFrame) else pd.read_parquet(p) for p in self.record_parts
+                p if isinstance(p, pd.DataFrame) else read_records(p) for p in self.record_parts
             ]
             self._records = concat_records(parts)
         return self._records
@@ -204,7 +205,7 @@ class Dataset(AreaSeries):
                 parts = [
                     p[(p["area"].astype("string") == area).fillna(False)]
                     if isinstance(p, pd.DataFrame)
-                    else pd.read_parquet(p, filters=[("area", "==", area)])
+                    else read_records(p, area=area)
                     for p in self.record_parts
                 ]
             out = concat_records(parts)
