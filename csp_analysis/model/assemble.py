@@ -79,12 +79,14 @@ def assemble(results: list[FileResult]) -> dict:
         columns=["source", "line", "column", "message", "rows", "lines"],
     )
     rejected = rejected_rows(results)
-    tables: dict[str, pd.DataFrame] = {}
+    pieces: dict[str, list[pd.DataFrame]] = {}
     for r in results:
         for key, table in r.tables.items():
-            tables[key] = (
-                pd.concat([tables[key], table], ignore_index=True) if key in tables else table
-            )
+            pieces.setdefault(key, []).append(table)
+    tables = {
+        key: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        for key, parts in pieces.items()
+    }
     return {
         "counts": counts,
         "offences": offences,
@@ -185,9 +187,12 @@ _AREA_FRAMES = ("counts", "coverage", "population", "lookup")
 _FORCE_FRAMES = ("counts", "coverage", "lookup")
 
 
-def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, key) -> dict:
+def _spellings(
+    results: list[FileResult], frames: tuple[str, ...], column: str, key
+) -> tuple[dict, bool]:
     """key -> the spelling shown: the one police.uk files use most, else the most common one;
-    among equals the one in Unicode NFC and mixed case, then the first read.
+    among equals the one in Unicode NFC and mixed case, then the first read; and whether any
+    key is spelled in more than one way.
 
     Every frame's names are gathered first and tallied at once (one pass per kind of file,
     police.uk files first): the first read is the first in that order.
@@ -229,7 +234,8 @@ def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, 
             )
             entry[1] += int(n)
             order += 1
-    return {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
+    shown = {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
+    return shown, any(len(c) > 1 for c in ranked.values())
 
 
 def _respell(frame: pd.DataFrame, column: str, key, shown: dict) -> tuple[pd.DataFrame, dict]:
@@ -276,8 +282,10 @@ def canonical_names(results: list[FileResult]) -> list[FileResult]:
         tables and in-memory records respelled).
     """
     akey, fkey = lru_cache(maxsize=None)(area_key), lru_cache(maxsize=None)(force_key)
-    areas = _spellings(results, _AREA_FRAMES, "area", akey)
-    forces = _spellings(results, _FORCE_FRAMES, "force", fkey)
+    areas, areas_vary = _spellings(results, _AREA_FRAMES, "area", akey)
+    forces, forces_vary = _spellings(results, _FORCE_FRAMES, "force", fkey)
+    if not (areas_vary or forces_vary):
+        return list(results)  # every name is spelled one way already
     out = []
     for r in results:
         changes: dict[str, dict] = {"area": {}, "force": {}}

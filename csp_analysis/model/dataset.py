@@ -252,11 +252,17 @@ class Dataset(AreaSeries):
         or by :attr:`area_force`) is not listed: those records are in their forces' figures.
         """
         if not hasattr(self, "_areas"):
-            non_police = set(self.counts.loc[self.counts["source"] != "police_uk", "area"])
-            present = set(self.counts["area"])
+            counts = self.counts
+            non_police = set(counts.loc[counts["source"] != "police_uk", "area"])
             # An area of the lookup is a partnership of the data only with counts of its
-            # own force (or of another source): stray LSOAs of other forces' areas are not.
-            members = {a for a in self.area_force if a in present and len(self._area_rows(a))}
+            # own force (or of another source): stray LSOAs of other forces' areas are not
+            # (the rows :meth:`_area_rows` keeps, found for every area at once).
+            area = counts["area"].astype("string")
+            own = area.map(self.area_force).astype("string")
+            police = (counts["source"] == "police_uk").fillna(False).to_numpy(dtype=bool)
+            same = (counts["force"].astype("string") == own).fillna(False).to_numpy(dtype=bool)
+            kept = (~police | same) & own.notna().to_numpy(dtype=bool)
+            members = set(area[kept].dropna())
             self._areas = sorted(members | non_police)
         return list(self._areas)
 
