@@ -7,10 +7,29 @@ model (:mod:`csp_analysis.model`) assembles them into a dataset. The content-key
 (:mod:`csp_analysis.ingest.cache`) wraps reading from outside the layouts.
 """
 
+from typing import TYPE_CHECKING
+
 from csp_analysis.ingest.base import FileResult, Problem
 from csp_analysis.ingest.folder import list_files, read_file, read_folder
-from csp_analysis.ingest.read import read_table
-from csp_analysis.ingest.registry import LAYOUTS, Layout
+
+if TYPE_CHECKING:
+    from csp_analysis.ingest.read import read_table
+    from csp_analysis.ingest.registry import LAYOUTS, Layout
+
+
+def __getattr__(name: str) -> object:
+    """The layouts and :func:`read_table`, imported on first use (a run answered from the
+    cache never needs them)."""
+    if name == "read_table":
+        from csp_analysis.ingest.read import read_table
+
+        return read_table
+    if name in ("LAYOUTS", "Layout"):
+        from csp_analysis.ingest import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "LAYOUTS",

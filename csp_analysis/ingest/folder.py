@@ -16,14 +16,16 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
-from csp_analysis.ingest.batch import CHUNK_BYTES, Clean, Parsed, check_many, parse_many
 from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
-from csp_analysis.ingest.read import parse_bytes
+
+if TYPE_CHECKING:
+    from csp_analysis.ingest.batch import Clean, Parsed
 
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".ods", *BOUNDARY_SUFFIXES}
 #: Compressed files read in place: gzip of one CSV, and zip archives (data.police.uk's
@@ -64,6 +66,31 @@ def suffix_of(path: Path) -> str:
     """
     name = path.name.casefold()
     return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.casefold()
+
+
+def parse_bytes(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileResult]:
+    """Parse a file's bytes by its layout (:func:`csp_analysis.ingest.read.parse_bytes`).
+
+    The layouts are imported on first use: a run answered from the cache never needs them.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    path : Path
+        The file (its suffix says how it is read).
+    source : str
+        Its name relative to the data folder.
+    cmap : CategoryMap
+        Category mapping.
+
+    Returns
+    -------
+    list of FileResult
+    """
+    from csp_analysis.ingest.read import parse_bytes as parse
+
+    return parse(raw, path, source, cmap)
 
 
 def _too_large(size: int) -> str:
@@ -378,6 +405,8 @@ def _read_clean_police_files(
     reads and parses the next group (pyarrow, outside the interpreter lock) while the
     current one is checked, and entries are written by other threads.
     """
+    from csp_analysis.ingest.batch import CHUNK_BYTES, check_many, parse_many
+
     groups: list[list[Path]] = [[]]
     size = 0
     for p in files:

@@ -233,7 +233,7 @@ class Dataset(AreaSeries):
             tot = by.groupby(["area", "force"])["count"].sum().reset_index()
             best = tot.sort_values(["area", "count", "force"], ascending=[True, False, True])
             best = best.drop_duplicates("area")
-            police = set(self.counts.loc[self.counts["source"] == "police_uk", "area"])
+            police = set(self.counts.loc[self.counts["source"] == "police_uk", "area"].unique())
             force_max = best.groupby("force")["count"].max()
             for row in best.itertuples():
                 if row.area in police and row.count < MEMBER_SHARE * force_max[row.force]:
@@ -253,7 +253,7 @@ class Dataset(AreaSeries):
         """
         if not hasattr(self, "_areas"):
             counts = self.counts
-            non_police = set(counts.loc[counts["source"] != "police_uk", "area"])
+            non_police = set(counts.loc[counts["source"] != "police_uk", "area"].unique())
             # An area of the lookup is a partnership of the data only with counts of its
             # own force (or of another source): stray LSOAs of other forces' areas are not
             # (the rows :meth:`_area_rows` keeps, found for every area at once).
@@ -262,7 +262,7 @@ class Dataset(AreaSeries):
             police = (counts["source"] == "police_uk").fillna(False).to_numpy(dtype=bool)
             same = (counts["force"].astype("string") == own).fillna(False).to_numpy(dtype=bool)
             kept = (~police | same) & own.notna().to_numpy(dtype=bool)
-            members = set(area[kept].dropna())
+            members = set(area[kept].dropna().unique())
             self._areas = sorted(members | non_police)
         return list(self._areas)
 
@@ -297,7 +297,7 @@ class Dataset(AreaSeries):
     @property
     def categories(self) -> list[str]:
         """Report categories present in the data, in report order."""
-        present = set(self.counts["category"])
+        present = set(self.counts["category"].unique())
         return [c for c in self.cmap.order if c in present]
 
     def financial_years(self, area: str | None = None) -> list[str]:
