@@ -5,6 +5,10 @@ layout says how its header is recognised and how its rows are read, with exact r
 :func:`read_folder` returns one :class:`FileResult` per file or workbook sheet; the canonical
 model (:mod:`csp_analysis.model`) assembles them into a dataset. The content-keyed cache
 (:mod:`csp_analysis.ingest.cache`) wraps reading from outside the layouts.
+
+``read_table``, ``LAYOUTS`` and ``Layout`` can be imported from here too; they are documented
+in :mod:`csp_analysis.ingest.read` and :mod:`csp_analysis.ingest.registry`, and imported on
+first use (a run answered from the cache never needs the layouts).
 """
 
 from typing import TYPE_CHECKING
@@ -13,8 +17,9 @@ from csp_analysis.ingest.base import FileResult, Problem
 from csp_analysis.ingest.folder import list_files, read_file, read_folder
 
 if TYPE_CHECKING:
-    from csp_analysis.ingest.read import read_table
-    from csp_analysis.ingest.registry import LAYOUTS, Layout
+    from csp_analysis.ingest.read import read_table as read_table
+    from csp_analysis.ingest.registry import LAYOUTS as LAYOUTS
+    from csp_analysis.ingest.registry import Layout as Layout
 
 
 def __getattr__(name: str) -> object:
@@ -31,13 +36,4 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "LAYOUTS",
-    "FileResult",
-    "Layout",
-    "Problem",
-    "list_files",
-    "read_file",
-    "read_folder",
-    "read_table",
-]
+__all__ = ["FileResult", "Problem", "list_files", "read_file", "read_folder"]
