@@ -138,8 +138,14 @@ def read_records(
     )
     if table.num_rows > 1:
         table = table.sort_by([(PART, "ascending"), (ROW, "ascending")])
-    table = table.drop_columns([PART, ROW])
-    return table.to_pandas()
+    table = table.drop_columns([PART, ROW]).unify_dictionaries()
+    # Each text column's categories only the values read (a row group's dictionary holds
+    # every value of the row group: as categories, they would make stacking parts slow).
+    columns = [
+        compact_dictionary(c.combine_chunks()) if pa.types.is_dictionary(c.type) else c
+        for c in table.columns
+    ]
+    return pa.table(columns, names=table.column_names).to_pandas()
 
 
 def write_group(
