@@ -9,6 +9,12 @@ every run before a cached result is trusted (its size and modification time alon
 that its content is unchanged), and every entry carries the checksum of each file it holds: an
 entry damaged on disk is read as absent, and the input parsed again.
 
+Clean police.uk files read together by the vectorised pass (:mod:`csp_analysis.ingest.batch`)
+are stored as one entry per group of files (:meth:`FileCache.store_group`): one records file
+(:mod:`csp_analysis.ingest.records`), one file each of the group's counts, coverage and
+tables, and each file's accounting in one ``results.json``; each content hash has a pointer
+(``<hash>.group``) to its group. A pointer to a missing or damaged group is an absent entry.
+
 The cache is optional: when its folder cannot be used (read-only, full, a path below a file),
 the run goes on without it after one :class:`~csp_analysis.exceptions.CacheWarning`.
 
@@ -106,7 +112,7 @@ def write_manifest(folder: Path, extra: list[Path] | None = None) -> None:
     folder : Path
         A cache entry or cached dataset folder, complete.
     extra : list of Path, optional
-        Files outside the folder that it relies on (records kept in per-file entries).
+        Files outside the folder that it relies on (records kept in cache entries).
     """
     sums = {f.name: content_digest(f) for f in sorted(folder.iterdir()) if f.name != MANIFEST}
     sums.update({str(f): content_digest(f) for f in extra or []})
