@@ -338,7 +338,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """
     import pandas as pd
 
-    from csp_analysis.assessment import safe_cells
     from csp_analysis.model import load
 
     ds = load(args.data)
@@ -368,6 +367,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     print(f"\n{len(ds.files)} files; areas: {shown or 'none'}")
     if args.quarantine:
+        from csp_analysis.assessment import safe_cells
+
         target = Path(args.quarantine)
         try:
             safe_cells(ds.rejected).to_csv(target, index=False, lineterminator="\n")

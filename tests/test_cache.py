@@ -187,3 +187,50 @@ HEAD = b"Crime ID,Month,Falls within,LSOA name,Crime type\n"
 )
 def test_fast_path_declines_what_needs_the_exact_reader(raw: bytes) -> None:
     assert read_police_uk_fast(raw) is None
+
+
+def _police_folders(tmp_path: Path) -> tuple[Path, Path]:
+    """The demo's police.uk files in one folder, and every other one of them in another."""
+    files = sorted((demo_dir() / "police_uk").rglob("*-street.csv"))
+    whole, some = tmp_path / "whole", tmp_path / "some"
+    for i, f in enumerate(files):
+        for d in (whole, some) if i % 2 == 0 else (whole,):
+            d.mkdir(exist_ok=True)
+            shutil.copy(f, d / f.name)
+    return whole, some
+
+
+def test_files_stored_by_group_are_read_back_alone_and_by_area(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, some = _police_folders(tmp_path)
+    load(whole)  # the clean files' records in one group file
+    assert len(list(cache.rglob("group.records.parquet"))) == 1
+    plain = load(some, cache=False)
+    _no_parsing(monkeypatch)
+    ds = load(some)  # another folder (no cached dataset): each file from the group entry
+    _same(plain, ds)
+    for area in plain.areas:  # only the area's rows, in file order, as an uncached read
+        rec = plain.records
+        wanted = rec[rec["area"].astype("string") == area]
+        got = ds.records_of(area)
+        assert len(got) and set(got["area"].astype("string")) == {area}
+        pd.testing.assert_frame_equal(_as_text(got), _as_text(wanted), check_dtype=False)
+
+
+@pytest.mark.parametrize("damage", ["flip-records", "remove-group", "truncate-results"])
+def test_a_damaged_group_entry_is_read_afresh(cache: Path, tmp_path: Path, damage: str) -> None:
+    whole, some = _police_folders(tmp_path)
+    load(whole)
+    [records] = cache.rglob("group.records.parquet")
+    if damage == "flip-records":
+        raw = bytearray(records.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        records.write_bytes(bytes(raw))
+    elif damage == "remove-group":
+        shutil.rmtree(records.parent)
+    else:
+        results = records.parent / "results.json"
+        results.write_text(results.read_text()[:100])
+    _same(load(some, cache=False), load(some))
+    assert not records.exists() or damage == "remove-group" and not records.parent.exists()

@@ -13,6 +13,7 @@ from csp_analysis.ingest import read_folder
 from csp_analysis.ingest.base import FileResult
 from csp_analysis.ingest.batch import read_police_uk_many
 from csp_analysis.ingest.read import parse_bytes
+from csp_analysis.ingest.records import read_records
 from csp_analysis.paths import demo_dir
 from tests.conftest import shared_path
 
@@ -159,5 +160,32 @@ def test_folder_read_through_the_cache_equals_the_uncached_exact_read(
     ]
     assert [r.source for r in cached] == [r.source for r in exact]
     for c, e in zip(cached, exact, strict=True):
-        c.records = pd.read_parquet(c.records_file)
+        c.records = read_records(c.records_file)
         _same(c, e)
+
+
+def _with_id(row: bytes, crime_id: bytes) -> bytes:
+    cells = row.split(b",", 1)
+    return crime_id + b"," + cells[1]
+
+
+@pytest.mark.parametrize("crime_id", [b"c1", b"abcdefgh", b"x" * 64], ids=["short", "8", "64"])
+def test_a_crime_id_twice_in_a_file_is_left_to_the_exact_reader_but_not_across_files(
+    crime_id: bytes,
+) -> None:
+    header, rows = _demo()
+    rows = [r for r in rows if r.split(b",", 1)[0]][:60]  # crimes (with an ID) only
+    twice = [_with_id(rows[0], crime_id)] + rows[1:30] + [_with_id(rows[30], crime_id)]
+    once = [_with_id(rows[0], crime_id)] + rows[1:30]
+    pairs = _both(
+        [
+            ("twice.csv", header + b"".join(twice)),
+            ("once.csv", header + b"".join(once)),
+            ("again.csv", header + b"".join([_with_id(rows[31], crime_id)] + rows[32:60])),
+        ]
+    )
+    assert pairs[0][0] is None  # the exact reader names the lines
+    assert any("duplicate Crime ID" in p.message for p in pairs[0][1].problems)
+    for fast, exact in pairs[1:]:  # the same ID in two files is no duplicate
+        assert fast is not None
+        _same(fast, exact)

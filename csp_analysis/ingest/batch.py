@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ import pyarrow.csv as pacsv
 from csp_analysis.categories import CategoryMap
 from csp_analysis.ingest.base import FileResult, Problem, marked_synthetic, this_month
 from csp_analysis.ingest.police_uk import FILTERED_ROWS, FILTERED_TYPES, LSOA_NAME, SOURCE
+from csp_analysis.ingest.records import compact_dictionary
 
 #: police.uk's street-level header, exactly as data.police.uk writes it.
 HEADER = (
@@ -50,6 +52,8 @@ HEADER = (
 )
 _HEADER_BYTES = ",".join(HEADER).encode()
 _NUMERIC = ("Longitude", "Latitude")
+#: Not read by the pass (see :func:`_parse`).
+_UNUSED = ("Reported by",)
 #: Nearly every Crime ID is distinct: read as plain text, encoded file by file.
 _ID = "Crime ID"
 #: The record columns and the header column each is read from.
@@ -78,6 +82,49 @@ NO_LOCATION = "no location (blank LSOA): in the force's total, in no partnership
 
 
 @dataclass
+class Group:
+    """The records of the clean files of a checked group.
+
+    Attributes
+    ----------
+    table : pyarrow.Table
+        Every row of the group as records (text columns dictionary-encoded with the group's
+        dictionaries, Crime ID as text).
+    rows : numpy.ndarray
+        The used rows of the clean files, in file order (positions in ``table``).
+    part : numpy.ndarray
+        The file (position in the group) of each of ``rows``.
+    row : numpy.ndarray
+        The place of each of ``rows`` among its file's used rows.
+    start, length : dict of int to int
+        Where each clean file's rows begin in ``rows``, and how many there are.
+    """
+
+    table: pa.Table
+    rows: np.ndarray
+    part: np.ndarray
+    row: np.ndarray
+    start: dict[int, int]
+    length: dict[int, int]
+
+    def of(self, part: int) -> pa.Table:
+        """One file's records with dictionaries of the values it uses (as the exact reader).
+
+        Parameters
+        ----------
+        part : int
+            The file's position in the group.
+
+        Returns
+        -------
+        pyarrow.Table
+        """
+        a = self.start[part]
+        mine = self.table.take(pa.array(self.rows[a : a + self.length[part]]))
+        return _compact(mine, encode_text=True)
+
+
+@dataclass
 class Clean:
     """What the vectorised pass gives for one clean file.
 
@@ -85,12 +132,21 @@ class Clean:
     ----------
     result : FileResult
         Accounting, problems, counts, coverage and the rows table (``records`` left ``None``).
-    records : pyarrow.Table
-        The used rows' records (text columns dictionary-encoded, one dictionary per file).
+    group : Group
+        The records of the file's group.
+    part : int
+        The file's position in its group.
     """
 
     result: FileResult
-    records: pa.Table
+    group: Group
+    part: int
+
+    @property
+    def records(self) -> pa.Table:
+        """The file's used rows' records (text columns dictionary-encoded, its own
+        dictionaries)."""
+        return self.group.of(self.part)
 
     def with_records(self) -> FileResult:
         """The result with its records as a pandas frame (categoricals), as the exact reader.
@@ -228,23 +284,43 @@ def read_police_uk_many(
 
 
 def _lines(body: bytes | memoryview) -> int:
-    """The number of line breaks in a body (a view counts in its file's bytes, no copy)."""
-    if isinstance(body, memoryview):
-        return body.obj.count(b"\n", len(body.obj) - body.nbytes)
-    return body.count(b"\n")
+    """The number of line breaks in a body (counted by numpy, outside the interpreter lock)."""
+    return int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8) == 10))
+
+
+_BUFFER = threading.local()
+
+
+def _join(bodies: list[bytes | memoryview]) -> memoryview:
+    """The bodies one after another, in a buffer this thread reuses (a fresh 128 MB buffer
+    for every group costs the system a page fault every 4 kB).
+
+    The buffer is overwritten by the thread's next call: the parsed table does not refer to it
+    (pyarrow copies the values it parses).
+    """
+    size = sum(memoryview(b).nbytes for b in bodies)
+    buffer = getattr(_BUFFER, "value", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _BUFFER.value = np.empty(max(size, 1), dtype=np.uint8)
+    at = 0
+    for b in bodies:
+        n = memoryview(b).nbytes
+        buffer[at : at + n] = np.frombuffer(b, dtype=np.uint8)
+        at += n
+    return memoryview(buffer)[:size]
 
 
 def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
-    """The rows of several bodies, parsed together; ``None`` when any is not one row a line."""
-    types = {
-        h: pa.float64()
-        if h in _NUMERIC
-        else pa.string()
-        if h == _ID
-        else pa.dictionary(pa.int32(), pa.string())
-        for h in HEADER
-    }
-    joined = b"".join(bodies)
+    """The rows of several bodies, parsed together; ``None`` when any is not one row a line.
+
+    Text is parsed as text and then dictionary-encoded column by column (one dictionary per
+    column: cheaper than the CSV reader's dictionaries, which are unified afterwards). The
+    ``Reported by`` column is not read: a file whose ``Falls within`` is blank (the only use
+    of it) is left to the exact reader.
+    """
+    wanted = [h for h in HEADER if h not in _UNUSED]
+    types = {h: pa.float64() if h in _NUMERIC else pa.string() for h in wanted}
+    joined = _join(bodies)
     try:
         table = pacsv.read_csv(
             pa.py_buffer(joined),
@@ -252,6 +328,7 @@ def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
+                include_columns=wanted,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -262,6 +339,11 @@ def _parse(bodies: list[bytes | memoryview], rows: int) -> pa.Table | None:
         return (
             None  # a blank line, or a line break inside a value: line numbers need the exact path
         )
+    del joined
+    for i, h in enumerate(table.column_names):
+        if h not in _NUMERIC and h != _ID:
+            encoded = pc.dictionary_encode(table.column(i).combine_chunks())
+            table = table.set_column(i, h, encoded)
     return table
 
 
@@ -330,7 +412,7 @@ def _check(
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]])
     file_of = np.repeat(np.arange(nfiles), rows)
     unclean = np.zeros(nfiles, dtype=bool)
-    col = {h: _Column(table.column(h)) for h in HEADER if h not in (*_NUMERIC, _ID)}
+    col = {h: _Column(table.column(h)) for h in HEADER if h not in (*_NUMERIC, _ID, *_UNUSED)}
     for c in col.values():  # cells stripped of white space, as the exact reader does
         c.strip()
     # A Crime ID with white space around it is left to the exact reader (only IDs that are
@@ -378,9 +460,66 @@ def _check(
 
     if unclean.all():
         return {}
+    # A Crime ID twice among a file's used rows: the exact reader names the lines.
+    _flag_repeated_ids(ids, ~no_location & ~unclean[file_of], file_of, unclean)
+    if unclean.all():
+        return {}
     return _results(
         table, col, rows, starts, file_of, unclean, no_location, area_of, category_of, sources
     )
+
+
+def _flag_repeated_ids(
+    ids: pa.StringArray, rows: np.ndarray, file_of: np.ndarray, unclean: np.ndarray
+) -> None:
+    """Mark the files where a non-blank Crime ID is on two of the selected ``rows``.
+
+    Each ID is keyed by a 64-bit hash of its length and first and last eight bytes (read from
+    Arrow's buffers, no text copied) mixed with its file; only rows whose key is repeated
+    are compared as text.
+    """
+    chosen = np.flatnonzero(rows)
+    if not len(chosen) or len(ids) == 0:
+        return
+    _, offsets, data = ids.buffers()
+    if data is None or data.size == 0:
+        return  # every ID blank
+    off = np.frombuffer(offsets, dtype=np.int32, count=len(ids) + 1, offset=ids.offset * 4)
+    start, end = off[chosen], off[chosen + 1]
+    nonblank = end > start
+    chosen, start, end = chosen[nonblank], start[nonblank], end[nonblank]
+    if len(chosen) < 2:
+        return
+    size = data.size
+    length = (end - start).astype(np.int64)
+    head = np.zeros(len(chosen), dtype=np.uint64)
+    tail = np.zeros(len(chosen), dtype=np.uint64)
+    if size >= 8:
+        # Every 8 bytes of the buffer as a little-endian number, one per byte offset.
+        words = np.ndarray((size - 7,), dtype="<u8", buffer=data, strides=(1,))
+        inside = start <= size - 8
+        head[inside] = words[start[inside]]
+        long = length >= 8
+        tail[long] = words[end[long] - 8]
+    for k in np.flatnonzero(~inside if size >= 8 else np.ones(len(chosen), bool)):
+        head[k] = int.from_bytes(data[int(start[k]) : int(start[k]) + 8].to_pybytes(), "little")
+    short = length < 8
+    head[short] &= (np.uint64(1) << (length[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    tail[short] = head[short]
+    key = head * np.uint64(0x9E3779B97F4A7C15)
+    key ^= tail
+    key ^= length.astype(np.uint64) << np.uint64(48)
+    key ^= file_of[chosen].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    maybe = pd.Index(key).duplicated(keep=False)
+    if not maybe.any():
+        return
+    rows_again = chosen[maybe]
+    seen: set[tuple[int, str]] = set()
+    texts = ids.take(pa.array(rows_again)).to_pylist()
+    for f, text in zip(file_of[rows_again].tolist(), texts, strict=True):
+        if (f, text) in seen:
+            unclean[f] = True
+        seen.add((f, text))
 
 
 def _areas(names: pa.Array) -> pd.Series:
@@ -477,16 +616,59 @@ def _results(
     lost = np.bincount(file_of[no_location], minlength=nfiles)
     force_v = np.asarray(col["Falls within"].values.to_pylist(), dtype=object)
     month_v = np.asarray(col["Month"].values.to_pylist(), dtype=object)
-    records = _records_table(table, col, area_row, area_values, cat_row, cat_values)
+    # The records of the clean files' used rows, in file order, with each row's file and
+    # place among the file's used rows.
+    kept_rows = np.flatnonzero(keep)
+    per_file = np.bincount(file_of[kept_rows], minlength=nfiles)
+    first = np.concatenate([[0], np.cumsum(per_file)[:-1]])
+    part = file_of[kept_rows].astype(np.int32)
+    group = Group(
+        _records_table(table, col, area_row, area_values, cat_row, cat_values),
+        kept_rows,
+        part,
+        (np.arange(len(kept_rows)) - first[part]).astype(np.int32),
+        {j: int(first[j]) for j in range(nfiles) if not unclean[j]},
+        {j: int(per_file[j]) for j in range(nfiles) if not unclean[j]},
+    )
     lsoa_column = "LSOA name"
 
+    # Each file's force and month (its first row's), then the group's tables, cut by file.
+    clean = np.flatnonzero(~unclean)
+    force_of = force_v[col["Falls within"].codes[starts]].astype(str)
+    month_of = month_v[col["Month"].codes[starts]].astype(str)
+    cell_file = cells // (n_area * n_cat)
+    counts = pd.DataFrame(
+        {
+            "area": pd.array(area_text, dtype="string"),
+            "force": pd.array(force_of[cell_file], dtype="string"),
+            "period": pd.array(month_of[cell_file], dtype="string"),
+            "category": pd.array(cat_text, dtype="string"),
+            "count": sizes.astype(np.int64),
+            "source": pd.array(np.full(len(cells), SOURCE, dtype=object), dtype="string"),
+        }
+    )
+    coverage = pd.DataFrame(
+        {
+            "force": force_of[clean],
+            "area": pd.NA,
+            "period": month_of[clean],
+            "source": SOURCE,
+            "category": pd.NA,
+        },
+        dtype="string",
+    )
+    counted = pd.DataFrame(
+        {
+            "force": pd.array(force_of[clean], dtype="string"),
+            "month": pd.array(month_of[clean], dtype="string"),
+            "rows": rows[clean].astype(np.int64),
+            "no_location": lost[clean].astype(np.int64),
+        }
+    )
+
     out: dict[int, Clean] = {}
-    for j in range(nfiles):
-        if unclean[j]:
-            continue
+    for i, j in enumerate(clean.tolist()):
         s, n = int(starts[j]), int(rows[j])
-        force = str(force_v[col["Falls within"].codes[s]])
-        month = str(month_v[col["Month"].codes[s]])
         res = FileResult(source=sources[j], layout="police_uk", rows_read=n)
         k = int(lost[j])
         if k:
@@ -497,54 +679,11 @@ def _results(
             )
             res.rows_rejected = k
         res.rows_used = n - k
-        a, b = int(bounds[j]), int(bounds[j + 1])
-        res.counts = pd.DataFrame(
-            {
-                "area": pd.array(area_text[a:b], dtype="string"),
-                "force": pd.array([force] * (b - a), dtype="string"),
-                "period": pd.array([month] * (b - a), dtype="string"),
-                "category": pd.array(cat_text[a:b], dtype="string"),
-                "count": sizes[a:b].astype(np.int64),
-                "source": SOURCE,
-            }
-        )
-        res.coverage = pd.DataFrame(
-            {
-                "force": [force],
-                "area": [pd.NA],
-                "period": [month],
-                "source": [SOURCE],
-                "category": [pd.NA],
-            },
-            dtype="string",
-        )
-        res.tables["police_uk_rows"] = pd.DataFrame(
-            {
-                "force": pd.array([force], dtype="string"),
-                "month": pd.array([month], dtype="string"),
-                "rows": np.array([n], dtype=np.int64),
-                "no_location": np.array([k], dtype=np.int64),
-            }
-        )
-        mine = records.slice(s, n)
-        if k:
-            mine = mine.filter(pa.array(used[s : s + n]))
-        mine = _compact(mine)
-        if _repeats_an_id(mine.column("crime_id")):
-            continue  # the same crime twice: the exact reader names the lines
-        out[j] = Clean(res, mine)
+        res.counts = counts.iloc[int(bounds[j]) : int(bounds[j + 1])].reset_index(drop=True)
+        res.coverage = coverage.iloc[i : i + 1].reset_index(drop=True)
+        res.tables["police_uk_rows"] = counted.iloc[i : i + 1].reset_index(drop=True)
+        out[j] = Clean(res, group, j)
     return out
-
-
-def _repeats_an_id(ids: pa.ChunkedArray | pa.DictionaryArray) -> bool:
-    """Whether a file's used rows hold a (non-blank) Crime ID twice (a compact dictionary)."""
-    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    distinct, rows = len(arr.dictionary), len(arr)
-    blank = pc.index(arr.dictionary, "").as_py()
-    if blank >= 0:
-        distinct -= 1
-        rows -= int(np.count_nonzero(arr.indices.to_numpy(zero_copy_only=False) == blank))
-    return distinct < rows
 
 
 def _records_table(
@@ -578,33 +717,26 @@ def _dictionary(codes: np.ndarray, values: list) -> pa.DictionaryArray:
     )
 
 
-def _compact(records: pa.Table) -> pa.Table:
-    """A file's records with each dictionary holding only the values the file uses."""
+def _compact(records: pa.Table, encode_text: bool = False) -> pa.Table:
+    """Records with each dictionary holding only the values they use.
+
+    Parameters
+    ----------
+    records : pyarrow.Table
+        Records with dictionary-encoded text (their group's dictionaries).
+    encode_text : bool, default False
+        Also dictionary-encode plain text columns (the Crime ID).
+
+    Returns
+    -------
+    pyarrow.Table
+    """
     columns = []
     for column in records.columns:
         arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        if pa.types.is_string(arr.type):
+        if pa.types.is_string(arr.type) and encode_text:
             arr = pc.dictionary_encode(arr).cast(pa.dictionary(pa.int32(), pa.string()))
         elif pa.types.is_dictionary(arr.type):
-            codes = arr.indices.to_numpy(zero_copy_only=False)
-            valid = None if arr.null_count == 0 else arr.is_valid().to_numpy(zero_copy_only=False)
-            present = codes if valid is None else codes[valid]
-            nvalues = len(arr.dictionary)
-            if nvalues <= 16 * len(codes) + 1024:  # a table of the dictionary's size is cheap
-                used = np.flatnonzero(np.bincount(present, minlength=nvalues))
-                remap = np.zeros(nvalues, dtype=np.int32)
-                remap[used] = np.arange(len(used), dtype=np.int32)
-                inverse = remap[present]
-            else:
-                used, inverse = np.unique(present, return_inverse=True)
-            new = np.zeros(len(codes), dtype=np.int32)
-            if valid is None:
-                new[:] = inverse
-            else:
-                new[valid] = inverse
-            arr = pa.DictionaryArray.from_arrays(
-                pa.array(new, mask=None if valid is None else ~valid),
-                arr.dictionary.take(pa.array(used, pa.int64())),
-            )
+            arr = compact_dictionary(arr)
         columns.append(arr)
     return pa.table(columns, names=records.column_names)

@@ -9,6 +9,12 @@ every run before a cached result is trusted (its size and modification time alon
 that its content is unchanged), and every entry carries the checksum of each file it holds: an
 entry damaged on disk is read as absent, and the input parsed again.
 
+Clean police.uk files read together by the vectorised pass (:mod:`csp_analysis.ingest.batch`)
+are stored as one entry per group of files (:meth:`FileCache.store_group`): one records file
+(:mod:`csp_analysis.ingest.records`), one file each of the group's counts, coverage and
+tables, and each file's accounting in one ``results.json``; each content hash has a pointer
+(``<hash>.group``) to its group. A pointer to a missing or damaged group is an absent entry.
+
 The cache is optional: when its folder cannot be used (read-only, full, a path below a file),
 the run goes on without it after one :class:`~csp_analysis.exceptions.CacheWarning`.
 
@@ -26,8 +32,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import fields
@@ -43,11 +51,12 @@ from platformdirs import user_cache_dir
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import CacheWarning
 from csp_analysis.ingest.base import FileResult, Problem
+from csp_analysis.ingest.records import PART, RecordsRef, write_group
 from csp_analysis.paths import PACKAGE_DIR
 
 ENV = "CSP_ASSESS_CACHE_DIR"
 #: Bump when the layout of an entry changes.
-LAYOUT = "v4"
+LAYOUT = "v5"
 OFF = {"off", "none", "0", "false", "no"}
 #: Tables of a file result with at most this many rows are kept in its JSON, not in Parquet.
 SMALL_TABLE = 1000
@@ -64,6 +73,10 @@ _CODE = (
 #: The checksums of every file of an entry (or of a cached dataset folder).
 MANIFEST = "checksums.json"
 _CHUNK = 1 << 20
+#: A group entry's records file (see :mod:`csp_analysis.ingest.records`).
+GROUP_RECORDS = "group.records.parquet"
+#: The suffix of the file naming the group entry that holds a content hash's results.
+POINTER = ".group"
 
 
 def content_digest(path: Path) -> str:
@@ -99,7 +112,7 @@ def write_manifest(folder: Path, extra: list[Path] | None = None) -> None:
     folder : Path
         A cache entry or cached dataset folder, complete.
     extra : list of Path, optional
-        Files outside the folder that it relies on (records kept in per-file entries).
+        Files outside the folder that it relies on (records kept in cache entries).
     """
     sums = {f.name: content_digest(f) for f in sorted(folder.iterdir()) if f.name != MANIFEST}
     sums.update({str(f): content_digest(f) for f in extra or []})
@@ -213,6 +226,11 @@ class FileCache:
         self._seen: dict[str, tuple[int, int, str]] = {}
         #: Set when the folder failed: nothing more is written, and no second warning.
         self.broken = False
+        #: Group entries read by this object (verified once), by name: each file's result
+        #: by content hash, and the number of files the group's records file holds.
+        self._groups: dict[str, tuple[dict[str, dict], int] | None] = {}
+        self._frames: dict[tuple[str, str], tuple[pd.DataFrame, dict[int, np.ndarray]]] = {}
+        self._lock = threading.Lock()
 
     def fail(self, exc: BaseException) -> None:
         """Stop writing to the cache after a failure, with one warning.
@@ -283,6 +301,9 @@ class FileCache:
     def remember(self, path: Path, st: os.stat_result, raw: bytes) -> str:
         """The hash of a file's content read by the caller, kept for this run.
 
+        A file this object hashed earlier in the run (its size and modification time
+        unchanged since) is not hashed again, as in :meth:`known_digest`.
+
         Parameters
         ----------
         path : Path
@@ -297,6 +318,9 @@ class FileCache:
         str
             The content hash (as :meth:`known_digest` gives it).
         """
+        seen = self._seen.get(str(path))
+        if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+            return seen[2]
         digest = self.digest(raw)
         self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
         return digest
@@ -313,7 +337,9 @@ class FileCache:
         -------
         bool
         """
-        return (self.entries / digest / "results.json").is_file()
+        return (self.entries / digest / "results.json").is_file() or (
+            self.entries / (digest + POINTER)
+        ).is_file()
 
     def holds(self, path: Path) -> bool:
         """Whether the cache holds results for ``path``'s present content.
@@ -328,7 +354,7 @@ class FileCache:
         bool
         """
         digest = self.known_digest(path)
-        return digest is not None and (self.entries / digest / "results.json").is_file()
+        return digest is not None and self.has(digest)
 
     @staticmethod
     def digest(raw: bytes) -> str:
@@ -377,8 +403,7 @@ class FileCache:
             raw = path.read_bytes()
         except OSError as exc:
             return unreadable(exc)
-        digest = self.digest(raw)  # the content, never its size and time alone
-        self._seen[str(path)] = (st.st_size, st.st_mtime_ns, digest)
+        digest = self.remember(path, st, raw)  # the content, hashed once in this run
         cached = self.load(digest, source)
         if cached is None:
             cached = parse(raw)
@@ -446,7 +471,7 @@ class FileCache:
         """
         folder = self.entries / digest
         if not (folder / "results.json").is_file():
-            return None
+            return self._load_from_group(digest, source)
         try:
             if not verify_manifest(folder):
                 raise ValueError("checksum mismatch")
@@ -455,32 +480,107 @@ class FileCache:
             discard(folder)
             return None
 
+    def _load_from_group(self, digest: str, source: str) -> list[FileResult] | None:
+        """A file's result from the group entry its pointer names, or ``None``."""
+        pointer = self.entries / (digest + POINTER)
+        try:
+            name = pointer.read_text().strip()
+        except OSError:
+            return None
+        folder = self.entries / name
+        try:
+            group = self._group(name)
+            if group is None or digest not in group[0]:
+                raise ValueError("no such entry")
+            meta = group[0][digest]
+            part = int(meta["part"])
+            ref = RecordsRef(folder / GROUP_RECORDS, (part,), group[1])
+            res = self._result_of(meta, source, folder, "", ref)
+            for kind, (frame, where) in self._group_frames(name, meta).items():
+                mine = frame.iloc[where.get(part, [])].reset_index(drop=True)
+                if kind.startswith("table."):
+                    res.tables[kind[len("table.") :]] = mine
+                else:
+                    setattr(res, kind, mine)
+            res.tables = {k: res.tables[k] for k in sorted(res.tables)}
+            return [res]
+        except Exception:  # a damaged or missing group entry is an absent one
+            pointer.unlink(missing_ok=True)
+            return None
+
+    def _group_frames(
+        self, name: str, meta: dict
+    ) -> dict[str, tuple[pd.DataFrame, dict[int, np.ndarray]]]:
+        """The frames a grouped result names, each read once per group: the group's frame
+        (without ``part``) and the positions of each part's rows."""
+        kinds = [f for f in meta["frames"] if f != "records"]
+        kinds += [f"table.{k}" for k in meta["tables"]]
+        out = {}
+        with self._lock:
+            for kind in kinds:
+                key = (name, kind)
+                if key not in self._frames:
+                    frame = pd.read_parquet(self.entries / name / f"{kind}.parquet")
+                    where = pd.RangeIndex(len(frame)).groupby(frame[PART].to_numpy())
+                    self._frames[key] = (
+                        frame.drop(columns=PART),
+                        {int(k): np.asarray(v) for k, v in where.items()},
+                    )
+                out[kind] = self._frames[key]
+        return out
+
+    def _group(self, name: str) -> tuple[dict[str, dict], int] | None:
+        """A group entry's results by content hash (verified once per cache object)."""
+        with self._lock:
+            if name not in self._groups:
+                found = None
+                if re.fullmatch(r"g-[0-9a-f]{32}", name):
+                    folder = self.entries / name
+                    if verify_manifest(folder):
+                        try:
+                            spec = json.loads((folder / "results.json").read_text())
+                            found = (dict(spec["files"]), int(spec["parts"]))
+                        except (OSError, ValueError, KeyError, TypeError):
+                            found = None
+                    if found is None:
+                        discard(folder)
+                self._groups[name] = found
+            return self._groups[name]
+
     def _load(self, folder: Path, source: str) -> list[FileResult]:
         """The results of a verified entry."""
         meta = json.loads((folder / "results.json").read_text())
-        out = []
-        for i, m in enumerate(meta):
-            name = source + m["suffix"]
-            res = FileResult(
-                source=name,
-                layout=m["layout"],
-                rows_read=m["rows_read"],
-                rows_used=m["rows_used"],
-                rows_rejected=m["rows_rejected"],
-                notes=list(m["notes"]),
-                synthetic=m["synthetic"],
-            )
-            res.problems = [Problem(name, **p) for p in m["problems"]]
-            for frame in m["frames"]:
-                if frame == "records":
-                    res.records_file = folder / f"{i}.records.parquet"
-                else:
-                    setattr(res, frame, _from_json(m["small"][frame]))
-            tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet") for k in m["tables"]}
-            tables.update({k: _from_json(v) for k, v in m["small_tables"].items()})
-            res.tables = {k: tables[k] for k in sorted(tables)}
-            out.append(res)
-        return out
+        return [
+            self._result_of(m, source, folder, str(i), folder / f"{i}.records.parquet")
+            for i, m in enumerate(meta)
+        ]
+
+    def _result_of(
+        self, m: dict, source: str, folder: Path, i: str, records: Path | RecordsRef
+    ) -> FileResult:
+        """One result of an entry's metadata (tables named ``{i}.table.*`` in ``folder``)."""
+        name = source + m["suffix"]
+        res = FileResult(
+            source=name,
+            layout=m["layout"],
+            rows_read=m["rows_read"],
+            rows_used=m["rows_used"],
+            rows_rejected=m["rows_rejected"],
+            notes=list(m["notes"]),
+            synthetic=m["synthetic"],
+        )
+        res.problems = [Problem(name, **p) for p in m["problems"]]
+        if "records" in m["frames"]:
+            res.records_file = records
+        if m.get("grouped"):
+            return res  # frames and tables are the group's (see _load_from_group)
+        for frame in m["frames"]:
+            if frame != "records":
+                setattr(res, frame, _from_json(m["small"][frame]))
+        tables = {k: pd.read_parquet(folder / f"{i}.table.{k}.parquet") for k in m["tables"]}
+        tables.update({k: _from_json(v) for k, v in m["small_tables"].items()})
+        res.tables = {k: tables[k] for k in sorted(tables)}
+        return res
 
     def store(
         self,
@@ -518,9 +618,7 @@ class FileCache:
         meta = []
         try:
             for i, r in enumerate(results):
-                frames = [f for f in FRAMES if getattr(r, f) is not None]
                 if arrow[i] is not None:
-                    frames.append("records")
                     pq.write_table(
                         arrow[i],
                         tmp / f"{i}.records.parquet",
@@ -529,31 +627,8 @@ class FileCache:
                     )
                 elif r.records is not None:
                     r.records.to_parquet(tmp / f"{i}.records.parquet", index=False)
-                small = {f: _to_json(getattr(r, f)) for f in frames if f != "records"}
-                inline = {k: _to_json(t) for k, t in r.tables.items() if _small(t)}
-                for k, table in r.tables.items():
-                    if k not in inline:
-                        table.to_parquet(tmp / f"{i}.table.{k}.parquet", index=False)
-                problems = [
-                    {f.name: getattr(p, f.name) for f in fields(p) if f.name != "source"}
-                    for p in r.problems
-                ]
-                meta.append(
-                    {
-                        "suffix": r.source[len(source) :] if r.source.startswith(source) else "",
-                        "layout": r.layout,
-                        "rows_read": r.rows_read,
-                        "rows_used": r.rows_used,
-                        "rows_rejected": r.rows_rejected,
-                        "notes": r.notes,
-                        "problems": problems,
-                        "synthetic": r.synthetic,
-                        "frames": frames,
-                        "tables": sorted(k for k in r.tables if k not in inline),
-                        "small": small,
-                        "small_tables": inline,
-                    }
-                )
+                has_records = arrow[i] is not None or r.records is not None
+                meta.append(_meta_of(r, source, tmp, str(i), has_records))
             (tmp / "results.json").write_text(json.dumps(meta))
             write_manifest(tmp)
             try:
@@ -571,6 +646,83 @@ class FileCache:
         for i, r in enumerate(results):
             if r.records is not None or arrow[i] is not None:
                 r.records, r.records_file = None, folder / f"{i}.records.parquet"
+
+    def store_group(
+        self,
+        files: list[tuple[str, str, FileResult, int]],
+        records: tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray],
+    ) -> bool:
+        """Write the results of a group of files as one entry, their records in one file.
+
+        Each content hash gets a pointer to the entry (``<hash>.group``, written after the
+        entry is complete). Records are then released from memory: each result points at its
+        share of the group's records file (:class:`~csp_analysis.ingest.records.RecordsRef`).
+
+        Parameters
+        ----------
+        files : list of (str, str, FileResult, int)
+            Each file's content hash, name relative to the data folder, result (without
+            records) and ``part`` in ``records``.
+        records : tuple of (pyarrow.Table, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+            The files' records: a table, the rows to keep, and each one's ``part`` and ``row``
+            (see :func:`~csp_analysis.ingest.records.write_group`).
+
+        Returns
+        -------
+        bool
+            Whether the entry was stored (else the records are the caller's to keep).
+        """
+        if self.broken or not files:
+            return False
+        key = xxhash.xxh3_128()
+        for digest, _, _, part in files:
+            key.update(f"{digest}:{part}\n".encode())
+        name = "g-" + key.hexdigest()
+        folder = self.entries / name
+        try:
+            self.entries.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.entries))
+        except OSError as exc:
+            self.fail(exc)
+            return False
+        metas: dict[str, dict] = {}
+        try:
+            total = write_group(*records, tmp / GROUP_RECORDS)
+            stacks: dict[str, list[tuple[int, pd.DataFrame]]] = {}
+            for digest, source, r, part in files:
+                if digest in metas:  # the same content twice: one entry
+                    continue
+                metas[digest] = _meta_of(r, source, tmp, "", True, grouped=True) | {"part": part}
+                for f in FRAMES:
+                    if f != "records" and getattr(r, f) is not None:
+                        stacks.setdefault(f, []).append((part, getattr(r, f)))
+                for k, table in r.tables.items():
+                    stacks.setdefault(f"table.{k}", []).append((part, table))
+            for kind, pieces in stacks.items():  # one file of each frame for the group
+                frame = pd.concat([p for _, p in pieces], ignore_index=True)
+                frame[PART] = np.repeat([n for n, _ in pieces], [len(p) for _, p in pieces])
+                frame.to_parquet(tmp / f"{kind}.parquet", index=False)
+            (tmp / "results.json").write_text(json.dumps({"parts": total, "files": metas}))
+            write_manifest(tmp)
+            try:
+                os.replace(tmp, folder)
+            except OSError:  # another process stored the same group first
+                shutil.rmtree(tmp, ignore_errors=True)
+                if not (folder / "results.json").is_file():
+                    raise
+            for digest in metas:  # each pointer whole or absent
+                _write_atomic(self.entries / (digest + POINTER), name.encode())
+        except OSError as exc:  # full, read-only, removed under us: go on without the cache
+            shutil.rmtree(tmp, ignore_errors=True)
+            self.fail(exc)
+            return False
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        path = folder / GROUP_RECORDS
+        for _, _, r, part in files:
+            r.records, r.records_file = None, RecordsRef(path, (part,), total)
+        return True
 
 
 def unusable(root: Path, exc: BaseException) -> str:
@@ -594,6 +746,45 @@ def unusable(root: Path, exc: BaseException) -> str:
         f"the cache folder cannot be used ({why}); this run reads every file without the "
         f"cache. Set {ENV} to a writable folder, or to 'off'."
     )
+
+
+def _meta_of(
+    r: FileResult, source: str, folder: Path, i: str, has_records: bool, grouped: bool = False
+) -> dict:
+    """A result's entry metadata (its large tables written to ``folder`` as Parquet).
+
+    With ``grouped``, its frames and tables are kept by the group entry (one Parquet file of
+    each for the group's files): the metadata only names them.
+    """
+    frames = [f for f in FRAMES if f != "records" and getattr(r, f) is not None]
+    if has_records:
+        frames.append("records")
+    if grouped:
+        small, inline = {}, {}
+    else:
+        small = {f: _to_json(getattr(r, f)) for f in frames if f != "records"}
+        inline = {k: _to_json(t) for k, t in r.tables.items() if _small(t)}
+        for k, table in r.tables.items():
+            if k not in inline:
+                table.to_parquet(folder / f"{i}.table.{k}.parquet", index=False)
+    problems = [
+        {f.name: getattr(p, f.name) for f in fields(p) if f.name != "source"} for p in r.problems
+    ]
+    return {
+        "suffix": r.source[len(source) :] if r.source.startswith(source) else "",
+        "layout": r.layout,
+        "rows_read": r.rows_read,
+        "rows_used": r.rows_used,
+        "rows_rejected": r.rows_rejected,
+        "notes": r.notes,
+        "problems": problems,
+        "synthetic": r.synthetic,
+        "frames": frames,
+        "tables": sorted(k for k in r.tables if k not in inline),
+        "small": small,
+        "small_tables": inline,
+        "grouped": grouped,
+    }
 
 
 def _to_json(frame: pd.DataFrame) -> dict:

@@ -16,14 +16,16 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csp_analysis.categories import CategoryMap
 from csp_analysis.exceptions import UsageError
 from csp_analysis.ingest.base import FileResult, Problem
-from csp_analysis.ingest.batch import CHUNK_BYTES, Clean, Parsed, check_many, parse_many
 from csp_analysis.ingest.boundaries import SUFFIXES as BOUNDARY_SUFFIXES
 from csp_analysis.ingest.cache import FileCache
-from csp_analysis.ingest.read import parse_bytes
+
+if TYPE_CHECKING:
+    from csp_analysis.ingest.batch import Clean, Parsed
 
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".ods", *BOUNDARY_SUFFIXES}
 #: Compressed files read in place: gzip of one CSV, and zip archives (data.police.uk's
@@ -64,6 +66,31 @@ def suffix_of(path: Path) -> str:
     """
     name = path.name.casefold()
     return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.casefold()
+
+
+def parse_bytes(raw: bytes, path: Path, source: str, cmap: CategoryMap) -> list[FileResult]:
+    """Parse a file's bytes by its layout (:func:`csp_analysis.ingest.read.parse_bytes`).
+
+    The layouts are imported on first use: a run answered from the cache never needs them.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    path : Path
+        The file (its suffix says how it is read).
+    source : str
+        Its name relative to the data folder.
+    cmap : CategoryMap
+        Category mapping.
+
+    Returns
+    -------
+    list of FileResult
+    """
+    from csp_analysis.ingest.read import parse_bytes as parse
+
+    return parse(raw, path, source, cmap)
 
 
 def _too_large(size: int) -> str:
@@ -378,6 +405,8 @@ def _read_clean_police_files(
     reads and parses the next group (pyarrow, outside the interpreter lock) while the
     current one is checked, and entries are written by other threads.
     """
+    from csp_analysis.ingest.batch import CHUNK_BYTES, check_many, parse_many
+
     groups: list[list[Path]] = [[]]
     size = 0
     for p in files:
@@ -414,11 +443,21 @@ def _read_clean_police_files(
             items.append((source, raw))
         return kept, parse_many(items)
 
-    def store(clean: Clean, digest: str, source: str) -> None:
+    def store(batch: list[tuple[Clean, str, str]]) -> None:
+        """Store the clean files of a group (one entry per group of records)."""
         assert cache is not None
-        cache.store(digest, source, [clean.result], [clean.records])
-        if clean.result.records_file is None:  # the cache failed: keep them in memory
-            clean.with_records()
+        by_group: dict[int, list[tuple[Clean, str, str]]] = {}
+        for item in batch:
+            by_group.setdefault(id(item[0].group), []).append(item)
+        for items in by_group.values():
+            g = items[0][0].group
+            stored = cache.store_group(
+                [(digest, source, c.result, c.part) for c, digest, source in items],
+                (g.table, g.rows, g.part, g.row),
+            )
+            if not stored:  # the cache failed: keep the records in memory
+                for c, _, _ in items:
+                    c.with_records()
 
     pending = []
     with (
@@ -430,6 +469,7 @@ def _read_clean_police_files(
             kept, parsed = ahead.result()
             if k + 1 < len(groups):
                 ahead = reader.submit(load, groups[k + 1])
+            batch = []
             for (p, source, digest), clean in zip(kept, check_many(parsed, cmap), strict=True):
                 if clean is None:
                     continue
@@ -437,7 +477,9 @@ def _read_clean_police_files(
                 if digest is None:
                     clean.with_records()
                 else:
-                    pending.append(writers.submit(store, clean, digest, source))
+                    batch.append((clean, digest, source))
+            if batch:
+                pending.append(writers.submit(store, batch))
             del parsed
     for f in pending:
         f.result()

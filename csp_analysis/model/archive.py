@@ -25,7 +25,7 @@ import pandas as pd
 
 from csp_analysis.categories import CategoryMap, load_category_map
 from csp_analysis.exceptions import UsageError
-from csp_analysis.ingest.cache import LAYOUT, cache_dir, fingerprint
+from csp_analysis.ingest.cache import GROUP_RECORDS, LAYOUT, cache_dir, fingerprint
 
 #: The columns of :func:`archive_counts`.
 COLUMNS = ["area", "force", "month", "category", "count"]
@@ -142,21 +142,28 @@ def archive_counts(
         if since is not None:
             where.append("CAST(month AS VARCHAR) >= ?")
             params.append(since)
+        # A group file holds many input files (its ``part`` column): each is a unit of its own.
+        part = "part" if any(f.name == GROUP_RECORDS for f in files) else "0"
         sql = f"""
             WITH rec AS (
                 SELECT CAST(area AS VARCHAR) AS area, CAST(force AS VARCHAR) AS force,
                        CAST(month AS VARCHAR) AS month, CAST(category AS VARCHAR) AS category,
-                       filename AS file
+                       filename AS file, COALESCE(CAST({part} AS INTEGER), 0) AS part
                 FROM read_parquet(?, filename = true, union_by_name = true)
             ),
-            latest AS (  -- one file per force and month: the one stored last
-                SELECT force, month, arg_max(rec.file, stored.stored) AS file
-                FROM (SELECT DISTINCT force, month, file FROM rec) AS rec
+            latest AS (  -- one input file per force and month: the one stored last
+                SELECT force, month,
+                       arg_max(struct_pack(f := rec.file, p := rec.part),
+                               stored.stored * 1000000 + rec.part) AS unit
+                FROM (SELECT DISTINCT force, month, file, part FROM rec) AS rec
                 JOIN stored USING (file)
                 GROUP BY force, month
+            ),
+            chosen AS (
+                SELECT force, month, unit.f AS file, unit.p AS part FROM latest
             )
             SELECT area, force, month, category, count(*) AS count
-            FROM rec JOIN latest USING (force, month, file)
+            FROM rec JOIN chosen USING (force, month, file, part)
             WHERE {" AND ".join(where)}
             GROUP BY area, force, month, category
             ORDER BY area, month, category, force

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from csp_analysis.ingest import FileResult
+from csp_analysis.ingest.records import RecordsRef
 from csp_analysis.model.duplicates import (
     drop_duplicate_counts,
     drop_duplicate_police_files,
@@ -61,11 +62,7 @@ def assemble(results: list[FileResult]) -> dict:
         ["code", "name", "geography", "year", "population"],
     )
     lookup = frame_of([r.lookup for r in results], ["area", "force"]).drop_duplicates()
-    record_parts: list[pd.DataFrame | Path] = [
-        r.records if r.records is not None else r.records_file
-        for r in results
-        if (r.records is not None and len(r.records)) or r.records_file is not None
-    ]
+    record_parts = _record_parts(results)
     files = pd.DataFrame(
         {
             "source": [r.source for r in results],
@@ -82,12 +79,14 @@ def assemble(results: list[FileResult]) -> dict:
         columns=["source", "line", "column", "message", "rows", "lines"],
     )
     rejected = rejected_rows(results)
-    tables: dict[str, pd.DataFrame] = {}
+    pieces: dict[str, list[pd.DataFrame]] = {}
     for r in results:
         for key, table in r.tables.items():
-            tables[key] = (
-                pd.concat([tables[key], table], ignore_index=True) if key in tables else table
-            )
+            pieces.setdefault(key, []).append(table)
+    tables = {
+        key: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        for key, parts in pieces.items()
+    }
     return {
         "counts": counts,
         "offences": offences,
@@ -102,6 +101,27 @@ def assemble(results: list[FileResult]) -> dict:
         "synthetic": any(r.synthetic for r in results),
         "tables": tables,
     }
+
+
+def _record_parts(results: list[FileResult]) -> list[pd.DataFrame | Path | RecordsRef]:
+    """The results' records: frames in memory, files, and shares of group files (the
+    shares of one group file merged into one, so that it is read once)."""
+    parts: list[pd.DataFrame | Path | RecordsRef] = []
+    where: dict[Path, int] = {}
+    for r in results:
+        if r.records is not None:
+            if len(r.records):
+                parts.append(r.records)
+        elif isinstance(r.records_file, RecordsRef):
+            ref = r.records_file
+            if ref.path in where:
+                parts[where[ref.path]] = parts[where[ref.path]].merge(ref)
+            else:
+                where[ref.path] = len(parts)
+                parts.append(ref)
+        elif r.records_file is not None:
+            parts.append(r.records_file)
+    return parts
 
 
 def rejected_rows(results: list[FileResult]) -> pd.DataFrame:
@@ -167,9 +187,12 @@ _AREA_FRAMES = ("counts", "coverage", "population", "lookup")
 _FORCE_FRAMES = ("counts", "coverage", "lookup")
 
 
-def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, key) -> dict:
+def _spellings(
+    results: list[FileResult], frames: tuple[str, ...], column: str, key
+) -> tuple[dict, bool]:
     """key -> the spelling shown: the one police.uk files use most, else the most common one;
-    among equals the one in Unicode NFC and mixed case, then the first read.
+    among equals the one in Unicode NFC and mixed case, then the first read; and whether any
+    key is spelled in more than one way.
 
     Every frame's names are gathered first and tallied at once (one pass per kind of file,
     police.uk files first): the first read is the first in that order.
@@ -211,7 +234,8 @@ def _spellings(results: list[FileResult], frames: tuple[str, ...], column: str, 
             )
             entry[1] += int(n)
             order += 1
-    return {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
+    shown = {k: max(c, key=lambda v: tuple(c[v])) for k, c in ranked.items()}
+    return shown, any(len(c) > 1 for c in ranked.values())
 
 
 def _respell(frame: pd.DataFrame, column: str, key, shown: dict) -> tuple[pd.DataFrame, dict]:
@@ -258,8 +282,10 @@ def canonical_names(results: list[FileResult]) -> list[FileResult]:
         tables and in-memory records respelled).
     """
     akey, fkey = lru_cache(maxsize=None)(area_key), lru_cache(maxsize=None)(force_key)
-    areas = _spellings(results, _AREA_FRAMES, "area", akey)
-    forces = _spellings(results, _FORCE_FRAMES, "force", fkey)
+    areas, areas_vary = _spellings(results, _AREA_FRAMES, "area", akey)
+    forces, forces_vary = _spellings(results, _FORCE_FRAMES, "force", fkey)
+    if not (areas_vary or forces_vary):
+        return list(results)  # every name is spelled one way already
     out = []
     for r in results:
         changes: dict[str, dict] = {"area": {}, "force": {}}

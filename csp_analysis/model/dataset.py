@@ -25,6 +25,7 @@ from csp_analysis.categories import (
 )
 from csp_analysis.exceptions import DataError, UsageError
 from csp_analysis.ingest import FileResult
+from csp_analysis.ingest.records import RecordsRef, read_records
 from csp_analysis.model.assemble import assemble, rejected_rows
 from csp_analysis.model.coverage import AreaSeries
 from csp_analysis.model.own import own_categories
@@ -84,7 +85,7 @@ class Dataset(AreaSeries):
 
     counts: pd.DataFrame
     coverage: pd.DataFrame
-    record_parts: list[pd.DataFrame | Path]
+    record_parts: list[pd.DataFrame | Path | RecordsRef]
     population: pd.DataFrame
     small_area_population: pd.DataFrame
     lookup: pd.DataFrame
@@ -186,7 +187,7 @@ class Dataset(AreaSeries):
         """
         if not hasattr(self, "_records"):
             parts = [
-                p if isinstance(p, pd.DataFrame) else pd.read_parquet(p) for p in self.record_parts
+                p if isinstance(p, pd.DataFrame) else read_records(p) for p in self.record_parts
             ]
             self._records = concat_records(parts)
         return self._records
@@ -223,7 +224,7 @@ class Dataset(AreaSeries):
                 parts = [
                     p[(p["area"].astype("string") == area).fillna(False)]
                     if isinstance(p, pd.DataFrame)
-                    else pd.read_parquet(p, filters=[("area", "==", area)])
+                    else read_records(p, area=area)
                     for p in self.record_parts
                 ]
             out = concat_records(parts)
@@ -251,7 +252,7 @@ class Dataset(AreaSeries):
             tot = by.groupby(["area", "force"])["count"].sum().reset_index()
             best = tot.sort_values(["area", "count", "force"], ascending=[True, False, True])
             best = best.drop_duplicates("area")
-            police = set(self.counts.loc[self.counts["source"] == "police_uk", "area"])
+            police = set(self.counts.loc[self.counts["source"] == "police_uk", "area"].unique())
             force_max = best.groupby("force")["count"].max()
             for row in best.itertuples():
                 if row.area in police and row.count < MEMBER_SHARE * force_max[row.force]:
@@ -270,11 +271,17 @@ class Dataset(AreaSeries):
         or by :attr:`area_force`) is not listed: those records are in their forces' figures.
         """
         if not hasattr(self, "_areas"):
-            non_police = set(self.counts.loc[self.counts["source"] != "police_uk", "area"])
-            present = set(self.counts["area"])
+            counts = self.counts
+            non_police = set(counts.loc[counts["source"] != "police_uk", "area"].unique())
             # An area of the lookup is a partnership of the data only with counts of its
-            # own force (or of another source): stray LSOAs of other forces' areas are not.
-            members = {a for a in self.area_force if a in present and len(self._area_rows(a))}
+            # own force (or of another source): stray LSOAs of other forces' areas are not
+            # (the rows :meth:`_area_rows` keeps, found for every area at once).
+            area = counts["area"].astype("string")
+            own = area.map(self.area_force).astype("string")
+            police = (counts["source"] == "police_uk").fillna(False).to_numpy(dtype=bool)
+            same = (counts["force"].astype("string") == own).fillna(False).to_numpy(dtype=bool)
+            kept = (~police | same) & own.notna().to_numpy(dtype=bool)
+            members = set(area[kept].dropna().unique())
             self._areas = sorted(members | non_police)
         return list(self._areas)
 
@@ -309,7 +316,7 @@ class Dataset(AreaSeries):
     @property
     def categories(self) -> list[str]:
         """Report categories present in the data, in report order."""
-        present = set(self.counts["category"])
+        present = set(self.counts["category"].unique())
         return [c for c in self.cmap.order if c in present]
 
     def financial_years(self, area: str | None = None) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pandas as pd
 
 from csp_analysis.ingest import FileResult, Problem
+from csp_analysis.ingest.records import read_records
 from csp_analysis.model.schema import COUNT_COLUMNS, months_of_period
 from csp_analysis.periods import financial_year_of_period, period_kind
 
@@ -69,7 +70,7 @@ def _crime_ids(
     if id(r) not in cache:
         records = r.records
         if records is None and r.records_file is not None:
-            records = pd.read_parquet(r.records_file, columns=["force", "month", "crime_id"])
+            records = read_records(r.records_file, columns=["force", "month", "crime_id"])
         found: dict[tuple[str, str], frozenset[str]] = {}
         if records is not None and len(records):
             rec = records[["force", "month", "crime_id"]].astype("string").fillna("")
@@ -124,7 +125,7 @@ def _without_force_months(r: FileResult, clash: dict[tuple[str, str], str]) -> F
         out.rows_rejected += n
     records = r.records
     if records is None and r.records_file is not None:
-        records = pd.read_parquet(r.records_file)
+        records = read_records(r.records_file)
     if records is not None:
         records = records[~_force_months(records, "month").isin(list(clash))]
         records = records.reset_index(drop=True)

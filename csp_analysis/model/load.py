@@ -11,11 +11,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from csp_analysis.categories import CategoryMap, load_category_map
 from csp_analysis.exceptions import DataError
 from csp_analysis.ingest import read_folder
 from csp_analysis.ingest.cache import FileCache, discard, verify_manifest, write_manifest
 from csp_analysis.ingest.folder import survey
+from csp_analysis.ingest.records import RecordsRef, records_path
 from csp_analysis.model.dataset import Dataset
 from csp_analysis.model.schema import SAVED_MARKER
 from csp_analysis.paths import demo_dir
@@ -117,7 +120,9 @@ def _read_cached_dataset(folder: Path, cmap: CategoryMap) -> Dataset | None:
     except Exception:  # any damage the checksums missed: read the files again
         discard(folder)
         return None
-    if not all(isinstance(p, Path) and p.is_file() for p in ds.record_parts):
+    if not all(
+        isinstance(p, Path | RecordsRef) and records_path(p).is_file() for p in ds.record_parts
+    ):
         return None  # part of the cache was cleared: read the files again
     return ds
 
@@ -135,7 +140,11 @@ def _save_cached_dataset(ds: Dataset, folder: Path, store: FileCache) -> None:
     try:
         ds.save(tmp, link_records=True)
         linked = (
-            [p for p in ds.record_parts if isinstance(p, Path)]
+            list(
+                dict.fromkeys(
+                    records_path(p) for p in ds.record_parts if not isinstance(p, pd.DataFrame)
+                )
+            )
             if not (tmp / "records.parquet").is_file()
             else []
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from csp_analysis.ingest.records import RecordsRef
 from csp_analysis.model.schema import RECORD_FILES, SAVED_MARKER, empty_offences
 
 if TYPE_CHECKING:
@@ -50,9 +51,13 @@ def save_dataset(
         "rejected",
     ):
         getattr(ds, name).to_parquet(folder / f"{name}.parquet", index=False)
-    linked = [str(x) for x in ds.record_parts if isinstance(x, Path)]
+    linked = [
+        x.to_json() if isinstance(x, RecordsRef) else str(x)
+        for x in ds.record_parts
+        if isinstance(x, Path | RecordsRef)
+    ]
     if link_records and areas is None and len(linked) == len(ds.record_parts):
-        # Records stay in the per-file cache entries; the saved dataset names them.
+        # Records stay in the cache entries; the saved dataset names them.
         (folder / RECORD_FILES).write_text(json.dumps(linked))
         records = None
     else:
@@ -112,7 +117,10 @@ def read_saved_tables(folder: str | Path) -> dict:
     if (folder / "rejected.parquet").is_file():
         frames["rejected"] = pd.read_parquet(folder / "rejected.parquet")
     if (folder / RECORD_FILES).is_file():
-        frames["record_parts"] = [Path(x) for x in json.loads((folder / RECORD_FILES).read_text())]
+        frames["record_parts"] = [
+            RecordsRef.from_json(x) if isinstance(x, dict) else Path(x)
+            for x in json.loads((folder / RECORD_FILES).read_text())
+        ]
     else:
         frames["record_parts"] = [folder / "records.parquet"]
     tables = {k: pd.read_parquet(folder / f"table_{k}.parquet") for k in meta.get("tables", [])}
