@@ -83,6 +83,7 @@ def floor(out: Path) -> Path:
         progress_bar=False,
         log_output=False,
         report_mode=False,
+        request_save_on_cell_execute=False,  # as csp-assess run: written once, at the end
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     html = out / "floor.html"

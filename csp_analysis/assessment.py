@@ -8,8 +8,10 @@ per report and writes the published tables itself (see ``docs/data.md``).
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -275,12 +277,38 @@ class Assessment:
         Path
         """
         path = Path(path)
-        path.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        part = path.with_name(f".{path.name}.part")
+        part.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        part.replace(path)  # whole or absent: the kernel may be waiting for it
         return path
+
+
+def pending_marker(path: str | Path) -> Path:
+    """The file that says an assessment is still being computed for ``path``.
+
+    The runner creates it before it starts the report's kernel, writes the assessment with
+    :meth:`Assessment.dump`, then removes it (also when the assessment fails):
+    :func:`open_assessment` waits while it is there.
+
+    Parameters
+    ----------
+    path : str or Path
+        The assessment file.
+
+    Returns
+    -------
+    Path
+        ``<path>.pending`` beside it.
+    """
+    path = Path(path)
+    return path.with_name(path.name + ".pending")
 
 
 def open_assessment(path: str | Path) -> Assessment:
     """Read an assessment written by :meth:`Assessment.dump` (the runner does, for the kernel).
+
+    While the runner is still computing it (its :func:`pending_marker` is there and the file
+    is not), wait for it; the wait ends when the runner removes the marker, or stops.
 
     Parameters
     ----------
@@ -294,8 +322,15 @@ def open_assessment(path: str | Path) -> Assessment:
     ------
     UsageError
         If the file does not hold an assessment.
+    FileNotFoundError
+        If there is no such file (nor one being computed).
     """
-    value = pickle.loads(Path(path).read_bytes())  # noqa: S301 - written by the runner itself
+    path = Path(path)
+    pending = pending_marker(path)
+    parent = os.getppid()
+    while pending.exists() and not path.exists() and os.getppid() == parent:
+        time.sleep(0.01)
+    value = pickle.loads(path.read_bytes())  # noqa: S301 - written by the runner itself
     if not isinstance(value, Assessment):
         raise UsageError(f"{Path(path).name} does not hold an assessment")
     return value

@@ -452,3 +452,25 @@ def test_population_matches_by_name_key_with_a_hint_otherwise(tmp_path: Path) ->
     pop, note = ds.population_of("Thurrock", 2018)
     assert pop is None and "'Thurock'" in note
     assert ds.resolve_area("southend on sea") == "Southend-on-Sea"
+
+
+def test_records_of_areas_stacks_each_areas_records_in_turn() -> None:
+    """One pass over the record files gives what records_of gives area by area, stacked."""
+    areas = ["Elderbrook", "Ashgrove Vale", "Brindlemoor"]
+    fresh = load()  # nothing read yet: each record file is read once for the three areas
+    together = fresh.records_of_areas(areas)
+    reference = load()
+    one_by_one = pd.concat([reference.records_of(a) for a in areas], ignore_index=True)
+    assert len(together) == len(one_by_one) > 0
+    with_records = [a for a in areas if len(reference.records_of(a))]  # Ashgrove Vale: tidy
+    assert together["area"].astype(str).drop_duplicates().tolist() == with_records
+    assert len(with_records) >= 2
+    pd.testing.assert_frame_equal(together.astype("string"), one_by_one.astype("string"))
+    # the same from the areas already read one by one, and from all records in memory
+    memo = reference.records_of_areas(areas)
+    pd.testing.assert_frame_equal(memo.astype("string"), one_by_one.astype("string"))
+    held = load()
+    _ = held.records
+    pd.testing.assert_frame_equal(
+        held.records_of_areas(areas).astype("string"), one_by_one.astype("string")
+    )

@@ -384,3 +384,39 @@ def test_essex_with_census_population_lists_the_14_partnerships(tmp_path: Path) 
     ]
     assert districts["note"].fillna("").str.contains("month").all()
     assert districts["rate_per_1000"].notna().all()
+
+
+def test_the_kernel_waits_for_an_assessment_still_being_computed(
+    demo_assessment: object, tmp_path: Path
+) -> None:
+    """The runner starts the kernel before the assessment exists: open_assessment waits
+    while the pending marker is there, reads the assessment once written, and stops waiting
+    (file not found) when the marker goes without one."""
+    import threading
+    import time
+
+    from csp_analysis.assessment import Assessment, open_assessment, pending_marker
+
+    handed = tmp_path / "assessment.pickle"
+    pending_marker(handed).touch()
+
+    def runner() -> None:
+        time.sleep(0.5)
+        demo_assessment.dump(handed)  # type: ignore[attr-defined]
+        pending_marker(handed).unlink()
+
+    thread = threading.Thread(target=runner)
+    started = time.monotonic()
+    thread.start()
+    got = open_assessment(handed)
+    thread.join()
+    assert time.monotonic() - started >= 0.5
+    assert isinstance(got, Assessment)
+    assert got.area == demo_assessment.area  # type: ignore[attr-defined]
+    assert not list(tmp_path.glob(".*.part"))  # written whole, by a rename
+
+    failed = tmp_path / "failed.pickle"
+    pending_marker(failed).touch()
+    threading.Timer(0.3, pending_marker(failed).unlink).start()
+    with pytest.raises(FileNotFoundError):
+        open_assessment(failed)

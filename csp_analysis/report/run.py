@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,84 @@ def _scrub(nb_path: Path, work: Path | None = None) -> None:
     for path, label in pairs:  # longest first: a folder inside another is named by itself
         text = text.replace(path, label)
     nb_path.write_text(text, encoding="utf-8")
+
+
+def _execute(source: Path, executed: Path, params: dict[str, object], work: Path) -> None:
+    """Run the report notebook with papermill, its kernel working in ``work``.
+
+    The kernel's folder is set for the kernel alone (the runner's own working folder is not
+    changed, so it may go on computing meanwhile), and the executed notebook is written
+    once, at the end or on failure, not after every cell.
+
+    Parameters
+    ----------
+    source : Path
+        The notebook to run.
+    executed : Path
+        The executed notebook to write.
+    params : dict
+        The notebook's parameters.
+    work : Path
+        The run's temporary folder.
+    """
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(source),
+        str(executed),
+        parameters=params,
+        kernel_name=kernel_name(),
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+        request_save_on_cell_execute=False,
+        extra_arguments=[KERNEL_QUIET],
+        resources={"metadata": {"path": str(work)}},
+    )
+
+
+def _assess_for_kernel(
+    ds: Dataset,
+    area: str,
+    period: Period,
+    options: dict[str, object],
+    handed: Path,
+    save: tuple[str, str | None] | None,
+) -> Assessment:
+    """Compute the assessment, hand it to the kernel, then write the published tables.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data.
+    area : str
+        The resolved area.
+    period : Period
+        The resolved period.
+    options : dict
+        The keyword arguments of :func:`csp_analysis.assess` (thresholds, baseline, scheme).
+    handed : Path
+        The assessment file the notebook reads; its pending marker, if any, is removed when
+        the assessment is written or has failed (the kernel then stops waiting).
+    save : tuple of (str, str or None), optional
+        The marking and contact of the tables and workbook to write beside ``handed``;
+        ``None`` writes none.
+
+    Returns
+    -------
+    Assessment
+        The assessment.
+    """
+    from csp_analysis.assessment import assess, pending_marker
+
+    try:
+        assessment = assess(ds, area, period, **options)  # type: ignore[arg-type]
+        assessment.dump(handed)
+    finally:
+        pending_marker(handed).unlink(missing_ok=True)
+    if save is not None:
+        assessment.save(handed.parent, *save)
+    return assessment
 
 
 def run_report(
@@ -277,10 +356,9 @@ def build_report(
     tuple of (Path, Assessment)
         The HTML report and the assessment.
     """
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from csp_analysis.assessment import DEMO_AREA, assess, check_spc_baseline
+    from csp_analysis.assessment import DEMO_AREA, check_spc_baseline, pending_marker
     from csp_analysis.report.display import resolve_category
 
     if (
@@ -308,15 +386,6 @@ def build_report(
         area = DEMO_AREA if DEMO_AREA in ds.areas else None
     area = ds.resolve_area(area)
     period = resolve_period(ds, area, year)  # parsed once; passed down whole
-    assessment = assess(
-        ds,
-        area,
-        period,
-        suppress_below=suppress_below,
-        min_months=min_months,
-        spc_baseline_months=spc_baseline_months,
-        categories=categories,
-    )
     year = period.label
     params = {
         "area": area,
@@ -336,47 +405,66 @@ def build_report(
         nb_name, html_name = NOTEBOOK, HTML_NAME
         title = f"{area} strategic assessment {year}"
     else:
-        category = resolve_category(assessment, category)
-        final = (
-            Path(out) / (area_folder or slug(area)) / f"{period.slug}-deep-dive" / slug(category)
-        )
-        params["category"] = category
         nb_name, html_name = DEEP_DIVE, DEEP_DIVE.replace(".ipynb", ".html")
-        title = f"{category} in {area}: deep dive {year}"
-    final.parent.mkdir(parents=True, exist_ok=True)
     # Work in a private temporary folder outside --out (the handed assessment holds
     # records): a run that is killed or fails leaves nothing in the output folder.
     work = Path(tempfile.mkdtemp(prefix="csp-assess-run-"))
     respect_umask(work)  # mkdtemp makes it owner-only; the report folder is for colleagues too
     try:
-        if category is None:
-            assessment.save(work, classification, details.get("contact"))
-        handed = assessment.dump(work / ASSESSMENT_FILE)
+        handed = work / ASSESSMENT_FILE
         executed = work / nb_name
         source_nb = notebooks_dir() / nb_name
         if own_notebook is not None:  # the partnership's own copy, checked above
             source_nb = work / ".source" / f"{Path(notebook or nb_name).stem}.ipynb"
             source_nb.parent.mkdir()
             nbformat.write(own_notebook, source_nb)
-        try:
-            pm.execute_notebook(
-                str(source_nb),
-                str(executed),
-                parameters=params,
-                kernel_name=kernel_name(),
-                cwd=str(work),
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-                extra_arguments=[KERNEL_QUIET],
-            )
-        except PapermillExecutionError as exc:
+        options = {
+            "suppress_below": suppress_below,
+            "min_months": min_months,
+            "spc_baseline_months": spc_baseline_months,
+            "categories": categories,
+        }
+        failed: PapermillExecutionError | None = None
+        # Leaving this block waits for the assessment's thread (a few seconds at most), so
+        # that nothing is still writing into the work folder when it is removed.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            if category is None:
+                # The kernel starts, and imports, while the assessment is computed in a
+                # thread (its first cell waits for it: see open_assessment); the published
+                # tables and workbook are then written while the kernel runs.
+                contact = details.get("contact")
+                pending_marker(handed).touch()
+                computing = pool.submit(
+                    _assess_for_kernel, ds, area, period, options, handed, (classification, contact)
+                )
+                try:
+                    _execute(source_nb, executed, params, work)
+                except PapermillExecutionError as exc:
+                    failed = exc
+                assessment = computing.result()  # its error first: the notebook had no input
+            else:
+                assessment = _assess_for_kernel(ds, area, period, options, handed, None)
+                category = resolve_category(assessment, category)
+                final = (
+                    Path(out)
+                    / (area_folder or slug(area))
+                    / f"{period.slug}-deep-dive"
+                    / slug(category)
+                )
+                params["category"] = category
+                title = f"{category} in {area}: deep dive {year}"
+                try:
+                    _execute(source_nb, executed, params, work)
+                except PapermillExecutionError as exc:
+                    failed = exc
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if failed is not None:
             nb = nbformat.read(executed, as_version=4)
             section, error = _failed_section(nb)
             kept = final.parent / f"{final.name}.FAILED-{nb_name}"
             _scrub(executed, work)
             shutil.copyfile(executed, kept)
-            raise ReportError(error or str(exc.evalue), section=section, notebook=kept) from None
+            raise ReportError(error or str(failed.evalue), section=section, notebook=kept)
         handed.unlink()
         shutil.rmtree(work / ".source", ignore_errors=True)
         _scrub(executed, work)

@@ -29,14 +29,13 @@ RECENT_MONTHS = 3
 
 def _force_crimes(ctx: Context, crimes: list[str], outcomes: pd.DataFrame | None) -> pd.DataFrame:
     """The outcome of every crime of the area's force in the year, in every partnership of
-    the force (only those areas' records are read, never a whole national dataset)."""
+    the force (only those areas' records are read, in one pass over the record files, never a
+    whole national dataset)."""
     if not ctx.force:
         return pd.DataFrame()
-    parts = [ctx.dataset.records_of(a) for a in ctx.dataset.areas_of_force(ctx.force)]
-    parts = [p for p in parts if len(p) and "crime_id" in p.columns]
-    if not parts:
+    rec = ctx.dataset.records_of_areas(ctx.dataset.areas_of_force(ctx.force))
+    if not len(rec) or "crime_id" not in rec.columns:
         return pd.DataFrame()
-    rec = pd.concat(parts, ignore_index=True)
     months = ctx.period.months
     keep = (
         (rec["force"].astype("string") == ctx.force)
