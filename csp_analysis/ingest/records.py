@@ -100,7 +100,9 @@ def records_path(part: Path | RecordsRef) -> Path:
 
 
 def read_records(
-    part: Path | RecordsRef, columns: list[str] | None = None, area: str | None = None
+    part: Path | RecordsRef,
+    columns: list[str] | None = None,
+    area: str | list[str] | None = None,
 ) -> pd.DataFrame:
     """Records kept on disk, as a frame of categoricals (numbers as floats).
 
@@ -110,23 +112,27 @@ def read_records(
         A records file, or some input files' share of a group file.
     columns : list of str, optional
         The columns wanted; default every record column.
-    area : str, optional
-        Read only this partnership area's rows (Parquet row groups whose statistics exclude it
-        are skipped).
+    area : str or list of str, optional
+        Read only this partnership area's rows, or those of these areas (Parquet row groups
+        whose statistics exclude them are skipped).
 
     Returns
     -------
     pandas.DataFrame
         In file order (a group file's files in the order of their ``part``).
     """
+    by_area = (
+        []
+        if area is None
+        else [("area", "==", area)]
+        if isinstance(area, str)
+        else [("area", "in", list(area))]
+    )
     if not isinstance(part, RecordsRef):
-        filters = [("area", "==", area)] if area is not None else None
-        return pd.read_parquet(part, columns=columns, filters=filters)
+        return pd.read_parquet(part, columns=columns, filters=by_area or None)
     import pyarrow.parquet as pq
 
-    filters = []
-    if area is not None:
-        filters.append(("area", "==", area))
+    filters = list(by_area)
     if not part.whole:
         filters.append((PART, "in", list(part.parts)))
     wanted = None if columns is None else [*columns, PART, ROW]

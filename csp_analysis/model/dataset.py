@@ -272,7 +272,7 @@ class Dataset(AreaSeries):
             parts = [
                 p[p["area"].astype("string").isin(wanted).fillna(False)]
                 if isinstance(p, pd.DataFrame)
-                else pd.read_parquet(p, filters=[("area", "in", wanted)])
+                else read_records(p, area=wanted)
                 for p in self.record_parts
             ]
         out = concat_records(parts)
