@@ -10,6 +10,7 @@ import pandas as pd
 from csp_analysis import defaults
 from csp_analysis.analyses.offences import MIN_COVERAGE, category_mix_weights
 from csp_analysis.analyses.themes import load_themes, theme_members
+from csp_analysis.categories import label_key
 from csp_analysis.config import RiskConfig, load_config, load_harm_weights, load_unit_costs
 from csp_analysis.exceptions import TableError
 from csp_analysis.plots.risk import plot_risk_heatmap, plot_sensitivity
@@ -56,9 +57,9 @@ def build(ctx: Context) -> SectionResult:
     manual = ctx.local_table("risk_scores")
     config = load_config()  # a broken configuration stops the run, naming the key
     named = ctx.dataset.tables.get("candidates")
-    unknown: list[str] = []
+    n_named, unknown = 0, []
     if named is not None and len(named):
-        config, unknown = _named_candidates(ctx, named, change, config)
+        config, n_named, unknown = _named_candidates(ctx, named, change, config)
     harm, costs, basis = harm_and_cost(ctx, change, config, themes=themes)
     try:
         risk = rm.score_risk(
@@ -89,10 +90,11 @@ def build(ctx: Context) -> SectionResult:
         )
     sens = rm.sensitivity(risk, config, draws=DRAWS, spread=SPREAD, seed=SEED)
     if not len(risk):
-        if config.candidates:
+        if unknown:
             return gap(NAME, "No risk matrix: " + " ".join(unknown))
         return gap(NAME, "No risk matrix: the category table is needed.")
-    facts = {"candidates_named": len(config.candidates), "candidates_unknown": tuple(unknown)}
+    # candidates.csv's list, as the report words it (a list in the configuration is not it)
+    facts = {"candidates_named": n_named, "candidates_unknown": tuple(unknown)}
     return SectionResult(
         name=NAME, tables={"risk_matrix": risk, "priority_sensitivity": sens}, facts=facts
     )
@@ -100,9 +102,10 @@ def build(ctx: Context) -> SectionResult:
 
 def _named_candidates(
     ctx: Context, named: pd.DataFrame, change: pd.DataFrame, config: RiskConfig
-) -> tuple[RiskConfig, list[str]]:
+) -> tuple[RiskConfig, int, list[str]]:
     """The configuration with the candidates the partnership named (``candidates.csv``: one
-    ``candidate`` a row, optionally by ``area``), and each name the area's table lacks.
+    ``candidate`` a row, optionally by ``area``), how many it names for the area, and each
+    name the area's table lacks.
 
     A name is matched ignoring case and spacing to a row of the category table (a category,
     theme, flag or anti-social behaviour); one that matches none is named with its file and
@@ -113,15 +116,15 @@ def _named_candidates(
         rows = rows[rows["area"].astype("string").str.casefold() == ctx.area.casefold()]
     names = [str(c) for c in rows["candidate"]]
     if not names:
-        return config, []
-    have = {" ".join(str(c).split()).casefold() for c in change["category"]}
+        return config, 0, []
+    have = {label_key(c) for c in change["category"]}
     unknown = [
         f"{src}, line {line}, column candidate: '{name}' is not a category, theme or flag of "
         f"{ctx.area}'s data in {ctx.period.label}."
         for name, src, line in zip(names, rows["source"], rows["line"], strict=True)
-        if " ".join(name.split()).casefold() not in have
+        if label_key(name) not in have
     ]
-    return dataclasses.replace(config, candidates=tuple(names)), unknown
+    return dataclasses.replace(config, candidates=tuple(names)), len(names), unknown
 
 
 def _aggregate(config: RiskConfig, factor: str) -> str:
